@@ -1,0 +1,200 @@
+//! `ingest`: streams articles through ImportDocuments.
+//!
+//! Files are read on a blocking thread into a bounded channel; requests and
+//! responses flow over one bidirectional stream, so gRPC flow control paces
+//! the reader and memory stays constant however large the input.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use dossier_kit::client::ClientChannel;
+use dossier_proto::v1::document_service_client::DocumentServiceClient;
+use dossier_proto::v1::{ImportDocumentsRequest, ImportOutcome};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+
+use crate::cli::IngestArgs;
+use crate::exit;
+use crate::input::{self, Defaults, InputError};
+use crate::output::{self, Format};
+
+/// Requests read ahead of the server's acknowledgements.
+const READ_AHEAD: usize = 512;
+
+#[derive(Debug, Default, Serialize)]
+struct Summary {
+    created: u64,
+    already_imported: u64,
+    duplicate: u64,
+    rejected: u64,
+    unreadable: u64,
+    seconds: f64,
+    problems: Vec<Problem>,
+}
+
+#[derive(Debug, Serialize)]
+struct Problem {
+    origin: String,
+    reason: String,
+}
+
+pub async fn run(
+    mut client: DocumentServiceClient<ClientChannel>,
+    args: IngestArgs,
+    format: Format,
+) -> anyhow::Result<i32> {
+    let files = input::expand(&args.paths)?;
+    let countable = files.iter().all(|f| {
+        f.as_ref()
+            .and_then(|p| p.extension())
+            .is_some_and(|e| e == "md" || e == "txt" || e == "json")
+    });
+    let progress = progress_bar(
+        if countable {
+            Some(files.len() as u64)
+        } else {
+            None
+        },
+        format,
+        args.no_progress,
+    );
+    let defaults = Defaults {
+        source: args.source,
+        language: args.language,
+        labels: args.labels,
+    };
+
+    let (item_tx, mut item_rx) = mpsc::channel::<Result<input::Article, InputError>>(READ_AHEAD);
+    let reader = tokio::task::spawn_blocking(move || -> Result<(), InputError> {
+        for file in &files {
+            input::read_input(file.as_deref(), &defaults, &mut |item| {
+                item_tx.blocking_send(item).is_ok()
+            })?;
+        }
+        Ok(())
+    });
+
+    let summary = Arc::new(Mutex::new(Summary::default()));
+    let origins = Arc::new(Mutex::new(VecDeque::new()));
+    let (request_tx, request_rx) = mpsc::channel::<ImportDocumentsRequest>(READ_AHEAD);
+    let feeder = {
+        let summary = summary.clone();
+        let origins = origins.clone();
+        let progress = progress.clone();
+        tokio::spawn(async move {
+            while let Some(item) = item_rx.recv().await {
+                match item {
+                    Ok(article) => {
+                        origins.lock().unwrap().push_back(article.origin);
+                        let request = ImportDocumentsRequest {
+                            document: Some(article.document),
+                            request_id: article.request_id,
+                        };
+                        if request_tx.send(request).await.is_err() {
+                            break;
+                        }
+                    }
+                    Err(err) => {
+                        progress.suspend(|| eprintln!("unreadable: {err}"));
+                        let mut summary = summary.lock().unwrap();
+                        summary.unreadable += 1;
+                        summary.problems.push(Problem {
+                            origin: String::new(),
+                            reason: err.to_string(),
+                        });
+                    }
+                }
+            }
+        })
+    };
+
+    let started = Instant::now();
+    let mut responses = client
+        .import_documents(ReceiverStream::new(request_rx))
+        .await?
+        .into_inner();
+    while let Some(response) = responses.message().await? {
+        let origin = origins.lock().unwrap().pop_front().unwrap_or_default();
+        if format == Format::JsonLines {
+            let mut line = output::to_json(&response);
+            line["origin"] = origin.clone().into();
+            println!("{line}");
+        }
+        let mut summary = summary.lock().unwrap();
+        match ImportOutcome::try_from(response.outcome) {
+            Ok(ImportOutcome::Created) if response.replayed => summary.already_imported += 1,
+            Ok(ImportOutcome::Created) => summary.created += 1,
+            Ok(ImportOutcome::Duplicate) => summary.duplicate += 1,
+            _ => {
+                summary.rejected += 1;
+                if format == Format::Text {
+                    progress.suspend(|| eprintln!("rejected {origin}: {}", response.reason));
+                }
+                summary.problems.push(Problem {
+                    origin,
+                    reason: response.reason,
+                });
+            }
+        }
+        progress.inc(1);
+    }
+    feeder.await?;
+    reader.await??;
+    progress.finish_and_clear();
+
+    let mut summary = Arc::try_unwrap(summary)
+        .map(|m| m.into_inner().unwrap())
+        .unwrap_or_default();
+    summary.seconds = started.elapsed().as_secs_f64();
+    print_summary(&summary, format)?;
+    Ok(if summary.rejected + summary.unreadable > 0 {
+        exit::PARTIAL
+    } else {
+        exit::OK
+    })
+}
+
+fn print_summary(summary: &Summary, format: Format) -> anyhow::Result<()> {
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(summary)?),
+        Format::JsonLines => {}
+        Format::Text => {
+            let total =
+                summary.created + summary.already_imported + summary.duplicate + summary.rejected;
+            let rate = total as f64 / summary.seconds.max(1e-3);
+            println!(
+                "{} created, {} already imported, {} duplicate, {} rejected, {} unreadable in {:.1}s ({rate:.0} docs/s)",
+                summary.created,
+                summary.already_imported,
+                summary.duplicate,
+                summary.rejected,
+                summary.unreadable,
+                summary.seconds
+            );
+        }
+    }
+    Ok(())
+}
+
+fn progress_bar(total: Option<u64>, format: Format, disabled: bool) -> ProgressBar {
+    let target = if disabled || format.is_json() {
+        ProgressDrawTarget::hidden()
+    } else {
+        ProgressDrawTarget::stderr()
+    };
+    let bar = match total {
+        Some(total) => ProgressBar::with_draw_target(Some(total), target).with_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} docs  {per_sec}  eta {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ),
+        None => ProgressBar::with_draw_target(None, target).with_style(
+            ProgressStyle::with_template("{spinner} {pos} docs  {per_sec}  {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ),
+    };
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}

@@ -1,0 +1,89 @@
+//! One module per group of commands; each turns arguments into RPCs and
+//! prints what comes back.
+
+mod documents;
+mod entities;
+mod extract;
+mod ingest;
+mod search;
+mod status;
+mod watch;
+
+use clap::CommandFactory;
+
+use crate::cli::{Cli, Command};
+use crate::connect::connect;
+use crate::exit;
+use dossier_proto::v1::document_service_client::DocumentServiceClient;
+use dossier_proto::v1::extraction_service_client::ExtractionServiceClient;
+use dossier_proto::v1::search_service_client::SearchServiceClient;
+
+/// Runs one command and returns the process exit code.
+pub async fn run(cli: Cli) -> anyhow::Result<i32> {
+    let format = cli.global.output();
+    let security = cli.global.security()?;
+    let sec = &security;
+    match cli.command {
+        Command::Ingest(args) => {
+            let client =
+                DocumentServiceClient::new(connect("storage", &cli.global.storage, sec).await?);
+            ingest::run(client, args, format).await
+        }
+        Command::Get { id } => {
+            let client =
+                DocumentServiceClient::new(connect("storage", &cli.global.storage, sec).await?);
+            documents::get(client, id, format).await
+        }
+        Command::Ls(args) => {
+            let client =
+                DocumentServiceClient::new(connect("storage", &cli.global.storage, sec).await?);
+            documents::list(client, args, format).await
+        }
+        Command::Rm { id } => {
+            let client =
+                DocumentServiceClient::new(connect("storage", &cli.global.storage, sec).await?);
+            documents::remove(client, id, format).await
+        }
+        Command::Watch { after, limit } => {
+            let client =
+                DocumentServiceClient::new(connect("storage", &cli.global.storage, sec).await?);
+            watch::run(client, after, limit, format).await
+        }
+        Command::Extract(args) => {
+            let client = ExtractionServiceClient::new(
+                connect("extraction", &cli.global.extraction, sec).await?,
+            );
+            extract::run(client, args, format).await
+        }
+        Command::Entities(command) => {
+            let client = ExtractionServiceClient::new(
+                connect("extraction", &cli.global.extraction, sec).await?,
+            );
+            entities::run(client, command, format).await
+        }
+        Command::Search(args) => {
+            let client =
+                SearchServiceClient::new(connect("search", &cli.global.search, sec).await?);
+            search::run(client, args, format).await
+        }
+        Command::Status => status::run(&cli.global, sec, format).await,
+        Command::Health { address, service } => {
+            let health = status::health_of(connect("server", &address, sec).await?, &service).await;
+            println!("{health}");
+            Ok(if health == "SERVING" {
+                exit::OK
+            } else {
+                exit::UNAVAILABLE
+            })
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "dossier",
+                &mut std::io::stdout(),
+            );
+            Ok(exit::OK)
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! `search`: hits as a readable list with highlighted snippets and facets.
+
+use std::io::IsTerminal;
+use std::str::FromStr;
+
+use dossier_kit::client::ClientChannel;
+use dossier_proto::v1::search_service_client::SearchServiceClient;
+use dossier_proto::v1::{
+    FacetField, FacetRequest, HistogramInterval, SearchFilter, SearchRequest, SearchResponse,
+    Snippet, SortOrder,
+};
+
+use super::extract::parse_type;
+use crate::cli::SearchArgs;
+use crate::exit;
+use crate::output::{self, Format};
+
+pub async fn run(
+    mut client: SearchServiceClient<ClientChannel>,
+    args: SearchArgs,
+    format: Format,
+) -> anyhow::Result<i32> {
+    let request = SearchRequest {
+        query: args.query,
+        page_size: args.page_size,
+        page_token: args.page_token,
+        filter: Some(SearchFilter {
+            sources: args.sources,
+            entity_ids: args.entities,
+            published_after: parse_time("--after", args.after.as_deref())?,
+            published_before: parse_time("--before", args.before.as_deref())?,
+            ..SearchFilter::default()
+        }),
+        facets: args
+            .facets
+            .iter()
+            .map(|f| parse_facet(f))
+            .collect::<anyhow::Result<_>>()?,
+        sort: if args.newest {
+            SortOrder::PublishedDesc
+        } else {
+            SortOrder::Relevance
+        } as i32,
+        disable_entity_expansion: args.exact,
+        highlight: true,
+        include_body: false,
+    };
+    let response = client.search(request).await?.into_inner();
+    match format {
+        Format::Json => output::print_json(&response),
+        Format::JsonLines => response.hits.iter().for_each(output::print_json_line),
+        Format::Text => print_response(&response, std::io::stdout().is_terminal()),
+    }
+    Ok(exit::OK)
+}
+
+/// `source`, `label`, `language`, `entity`, `entity:PERSON`, `date:week`.
+fn parse_facet(spec: &str) -> anyhow::Result<FacetRequest> {
+    let (name, arg) = spec.split_once(':').unwrap_or((spec, ""));
+    let mut facet = FacetRequest {
+        limit: 10,
+        ..FacetRequest::default()
+    };
+    match name {
+        "source" => facet.field = FacetField::Source as i32,
+        "label" => facet.field = FacetField::Label as i32,
+        "language" => facet.field = FacetField::Language as i32,
+        "entity" => {
+            facet.field = FacetField::Entity as i32;
+            if !arg.is_empty() {
+                facet.entity_type = parse_type(arg)?;
+            }
+        }
+        "date" => {
+            facet.field = FacetField::PublishedAt as i32;
+            facet.interval = match arg {
+                "" | "day" => HistogramInterval::Day,
+                "week" => HistogramInterval::Week,
+                "month" => HistogramInterval::Month,
+                other => anyhow::bail!("unknown date interval {other:?}; use day, week or month"),
+            } as i32;
+        }
+        other => anyhow::bail!(
+            "unknown facet {other:?}; use source, label, language, entity[:TYPE] or date[:day|week|month]"
+        ),
+    }
+    Ok(facet)
+}
+
+fn parse_time(flag: &str, value: Option<&str>) -> anyhow::Result<Option<prost_types::Timestamp>> {
+    value
+        .map(|text| {
+            prost_types::Timestamp::from_str(text).map_err(|_| {
+                anyhow::anyhow!(
+                    "{flag} {text:?} is not an RFC 3339 time such as 2026-03-03T00:00:00Z"
+                )
+            })
+        })
+        .transpose()
+}
+
+fn print_response(response: &SearchResponse, colour: bool) {
+    println!("{} hits", response.total_hits);
+    for hit in &response.hits {
+        println!();
+        println!(
+            "{}  {:.2}  {}  {}",
+            hit.document_id,
+            hit.score,
+            hit.source,
+            output::timestamp(hit.published_at.as_ref())
+        );
+        println!(
+            "  {}",
+            if colour {
+                format!("\x1b[1m{}\x1b[0m", hit.title)
+            } else {
+                hit.title.clone()
+            }
+        );
+        for snippet in hit.snippets.iter().filter(|s| s.field == "body") {
+            println!("  {}", mark(snippet, colour));
+        }
+        for variant in &hit.matched_variants {
+            println!(
+                "  matched {:?} as {} ({})",
+                variant.variant, variant.canonical_name, variant.entity_id
+            );
+        }
+    }
+    for facet in &response.facets {
+        let name = FacetField::try_from(facet.field)
+            .map(|f| f.as_str_name())
+            .unwrap_or("?");
+        println!();
+        println!("{}", name.trim_start_matches("FACET_FIELD_").to_lowercase());
+        for bucket in &facet.buckets {
+            let label = if bucket.display_name.is_empty() {
+                &bucket.value
+            } else {
+                &bucket.display_name
+            };
+            println!("  {:>6}  {}", bucket.count, label);
+        }
+    }
+    if !response.next_page_token.is_empty() {
+        eprintln!("more: --page-token {}", response.next_page_token);
+    }
+}
+
+/// The snippet with its highlighted spans in bold (TTY) or between `*`.
+fn mark(snippet: &Snippet, colour: bool) -> String {
+    let text = &snippet.fragment;
+    let (open, close) = if colour {
+        ("\x1b[1;33m", "\x1b[0m")
+    } else {
+        ("*", "*")
+    };
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut at = 0usize;
+    for span in &snippet.highlights {
+        let (start, end) = (span.start as usize, span.end as usize);
+        if start < at
+            || end > text.len()
+            || !text.is_char_boundary(start)
+            || !text.is_char_boundary(end)
+        {
+            continue;
+        }
+        out.push_str(&text[at..start]);
+        out.push_str(open);
+        out.push_str(&text[start..end]);
+        out.push_str(close);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out.replace('\n', " ")
+}

@@ -1,0 +1,394 @@
+//! Reading articles from files, folders, globs and stdin.
+//!
+//! Formats: `.json` (one document or an array), `.jsonl` (one per line),
+//! `.md` and `.txt` (title on the first line, body after it). Everything is
+//! read lazily so a folder of a million files streams in constant memory.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use dossier_proto::v1::Document;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+/// A local input could not be read or parsed.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("{path}: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("{pattern:?} matches no file")]
+    NothingMatched { pattern: String },
+}
+
+/// Defaults applied to documents that do not set the field themselves.
+#[derive(Debug, Clone, Default)]
+pub struct Defaults {
+    pub source: Option<String>,
+    pub language: Option<String>,
+    pub labels: Vec<String>,
+}
+
+/// One article read from the input, with where it came from.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// File and line, for messages ("feed.jsonl:12").
+    pub origin: String,
+    pub document: Document,
+    /// Derived from the content, so a rerun of the same input is recognised
+    /// by the server as a retry and creates nothing twice.
+    pub request_id: String,
+}
+
+/// Expands command-line paths into the files to read, in a stable order:
+/// folders recursively (supported extensions only, sorted), globs, plain files.
+/// "-" stands for stdin and is returned as `None`.
+pub fn expand(paths: &[String]) -> Result<Vec<Option<PathBuf>>, InputError> {
+    let mut files = Vec::new();
+    for raw in paths {
+        if raw == "-" {
+            files.push(None);
+            continue;
+        }
+        let path = Path::new(raw);
+        if path.is_dir() {
+            let mut found = Vec::new();
+            walk(path, &mut found)?;
+            found.sort();
+            files.extend(found.into_iter().map(Some));
+        } else if path.exists() {
+            files.push(Some(path.to_path_buf()));
+        } else {
+            let matches = glob::glob(raw).map_err(|err| InputError::Unreadable {
+                path: raw.clone(),
+                reason: format!("neither a file nor a valid glob pattern: {err}"),
+            })?;
+            let mut found: Vec<PathBuf> = matches
+                .filter_map(Result::ok)
+                .filter(|p| is_supported(p))
+                .collect();
+            if found.is_empty() {
+                return Err(InputError::NothingMatched {
+                    pattern: raw.clone(),
+                });
+            }
+            found.sort();
+            files.extend(found.into_iter().map(Some));
+        }
+    }
+    Ok(files)
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), InputError> {
+    let entries = std::fs::read_dir(dir).map_err(|err| unreadable(dir, err))?;
+    for entry in entries {
+        let path = entry.map_err(|err| unreadable(dir, err))?.path();
+        if path.is_dir() {
+            walk(&path, found)?;
+        } else if is_supported(&path) {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn is_supported(path: &Path) -> bool {
+    matches!(
+        extension(path).as_str(),
+        "json" | "jsonl" | "ndjson" | "md" | "txt"
+    )
+}
+
+fn extension(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+fn unreadable(path: &Path, err: impl std::fmt::Display) -> InputError {
+    InputError::Unreadable {
+        path: path.display().to_string(),
+        reason: err.to_string(),
+    }
+}
+
+/// Reads every article of one input (a file, or stdin for `None`), calling
+/// `emit` for each; a malformed item is passed as an error and reading goes on.
+pub fn read_input(
+    input: Option<&Path>,
+    defaults: &Defaults,
+    emit: &mut dyn FnMut(Result<Article, InputError>) -> bool,
+) -> Result<(), InputError> {
+    let Some(path) = input else {
+        return read_json_lines("<stdin>", std::io::stdin().lock(), defaults, emit);
+    };
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|err| unreadable(path, err))?;
+    match extension(path).as_str() {
+        "jsonl" | "ndjson" => read_json_lines(&name, BufReader::new(file), defaults, emit),
+        "json" => {
+            let mut text = String::new();
+            BufReader::new(file)
+                .read_to_string(&mut text)
+                .map_err(|err| unreadable(path, err))?;
+            for (index, raw) in parse_json_documents(&text)
+                .map_err(|reason| InputError::Unreadable {
+                    path: name.clone(),
+                    reason,
+                })?
+                .into_iter()
+                .enumerate()
+            {
+                let origin = if index == 0 {
+                    name.clone()
+                } else {
+                    format!("{name}[{index}]")
+                };
+                if !emit(Ok(raw.into_article(origin, defaults))) {
+                    break;
+                }
+            }
+            Ok(())
+        }
+        _ => {
+            let mut text = String::new();
+            BufReader::new(file)
+                .read_to_string(&mut text)
+                .map_err(|err| unreadable(path, err))?;
+            emit(Ok(text_article(&name, &text, defaults)));
+            Ok(())
+        }
+    }
+}
+
+fn read_json_lines(
+    name: &str,
+    reader: impl BufRead,
+    defaults: &Defaults,
+    emit: &mut dyn FnMut(Result<Article, InputError>) -> bool,
+) -> Result<(), InputError> {
+    for (index, line) in reader.lines().enumerate() {
+        let origin = format!("{name}:{}", index + 1);
+        let line = line.map_err(|err| InputError::Unreadable {
+            path: origin.clone(),
+            reason: err.to_string(),
+        })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let item = serde_json::from_str::<RawDocument>(&line)
+            .map(|raw| raw.into_article(origin.clone(), defaults))
+            .map_err(|err| InputError::Unreadable {
+                path: origin,
+                reason: err.to_string(),
+            });
+        if !emit(item) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+fn parse_json_documents(text: &str) -> Result<Vec<RawDocument>, String> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        Many(Vec<RawDocument>),
+        One(Box<RawDocument>),
+    }
+    match serde_json::from_str::<OneOrMany>(text) {
+        Ok(OneOrMany::Many(docs)) => Ok(docs),
+        Ok(OneOrMany::One(doc)) => Ok(vec![*doc]),
+        // Untagged enums hide the real reason; parse again as one document to report it.
+        Err(_) => serde_json::from_str::<RawDocument>(text)
+            .map(|doc| vec![doc])
+            .map_err(|err| err.to_string()),
+    }
+}
+
+/// A `.md` or `.txt` article: the first non-empty line is the title.
+fn text_article(name: &str, text: &str, defaults: &Defaults) -> Article {
+    let text = text.trim_start_matches('\u{feff}');
+    let mut lines = text.lines();
+    let title = lines.by_ref().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let title = title.trim().trim_start_matches('#').trim().to_string();
+    let body = lines.collect::<Vec<_>>().join("\n").trim().to_string();
+    let raw = RawDocument {
+        title,
+        body,
+        ..RawDocument::default()
+    };
+    raw.into_article(name.to_string(), defaults)
+}
+
+/// The JSON shape of an article, in either snake_case or the proto3 JSON
+/// camelCase; output-only fields (as `dossier ls --jsonl` prints them) are
+/// accepted and ignored so an export can be loaded again.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDocument {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    author: String,
+    #[serde(default, alias = "publishedAt")]
+    published_at: Option<String>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    labels: Vec<String>,
+    #[serde(default, rename = "id")]
+    _id: Option<serde_json::Value>,
+    #[serde(default, rename = "sequence")]
+    _sequence: Option<serde_json::Value>,
+    #[serde(default, rename = "content_sha256", alias = "contentSha256")]
+    _content_sha256: Option<serde_json::Value>,
+    #[serde(default, rename = "create_time", alias = "createTime")]
+    _create_time: Option<serde_json::Value>,
+}
+
+impl RawDocument {
+    fn into_article(self, origin: String, defaults: &Defaults) -> Article {
+        let mut labels = self.labels;
+        for label in &defaults.labels {
+            if !labels.contains(label) {
+                labels.push(label.clone());
+            }
+        }
+        // An unparsable timestamp is passed through as "missing" and reported
+        // by the origin; the server validates ranges.
+        let published_at = self
+            .published_at
+            .as_deref()
+            .and_then(|t| prost_types::Timestamp::from_str(t).ok());
+        let document = Document {
+            title: self.title,
+            body: self.body,
+            source: self
+                .source
+                .or_else(|| defaults.source.clone())
+                .unwrap_or_default(),
+            url: self.url,
+            author: self.author,
+            published_at,
+            language: self
+                .language
+                .or_else(|| defaults.language.clone())
+                .unwrap_or_default(),
+            labels,
+            ..Document::default()
+        };
+        let request_id = content_request_id(&document);
+        Article {
+            origin,
+            document,
+            request_id,
+        }
+    }
+}
+
+/// `ingest-` + 32 hex digits of SHA-256 over the fields that make a document
+/// what it is; identical input always gets the same request id.
+pub fn content_request_id(document: &Document) -> String {
+    let mut hasher = Sha256::new();
+    for part in [
+        &document.source,
+        &document.title,
+        &document.body,
+        &document.url,
+    ] {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    let digest = hasher.finalize();
+    format!("ingest-{}", hex::encode(&digest[..16]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(path: &Path, defaults: &Defaults) -> Vec<Result<Article, InputError>> {
+        let mut out = Vec::new();
+        read_input(Some(path), defaults, &mut |item| {
+            out.push(item);
+            true
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn reads_every_format_and_keeps_going_after_a_bad_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("a.md"),
+            "# Port strike ends\n\nDockers returned on Monday.\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("b.json"),
+            r#"{"title":"T","body":"B","source":"meridian-wire","publishedAt":"2026-03-03T09:15:00Z"}"#,
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("c.jsonl"),
+            "{\"body\":\"one\"}\nnot json\n\n{\"body\":\"two\"}\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("ignored.csv"), "x").unwrap();
+
+        let files = expand(&[dir.path().display().to_string()]).unwrap();
+        assert_eq!(files.len(), 3, "{files:?}");
+        let defaults = Defaults {
+            source: Some("desk".into()),
+            ..Defaults::default()
+        };
+
+        let md = collect(&dir.path().join("a.md"), &defaults);
+        let md = md[0].as_ref().unwrap();
+        assert_eq!(md.document.title, "Port strike ends");
+        assert_eq!(md.document.body, "Dockers returned on Monday.");
+        assert_eq!(md.document.source, "desk");
+
+        let json = collect(&dir.path().join("b.json"), &defaults);
+        let json = json[0].as_ref().unwrap();
+        assert_eq!(json.document.source, "meridian-wire");
+        assert_eq!(json.document.published_at.unwrap().seconds, 1_772_529_300);
+
+        let lines = collect(&dir.path().join("c.jsonl"), &defaults);
+        assert_eq!(lines.len(), 3);
+        assert!(lines[0].is_ok() && lines[2].is_ok());
+        let err = lines[1].as_ref().unwrap_err().to_string();
+        assert!(err.contains("c.jsonl:2"), "{err}");
+    }
+
+    #[test]
+    fn unknown_fields_are_reported_by_name() {
+        let err = parse_json_documents(r#"{"titel":"x","body":"y"}"#).unwrap_err();
+        assert!(err.contains("titel"), "{err}");
+    }
+
+    #[test]
+    fn request_ids_depend_on_content_only() {
+        let doc = |body: &str| Document {
+            body: body.into(),
+            ..Document::default()
+        };
+        assert_eq!(content_request_id(&doc("a")), content_request_id(&doc("a")));
+        assert_ne!(content_request_id(&doc("a")), content_request_id(&doc("b")));
+    }
+
+    #[test]
+    fn a_glob_that_matches_nothing_is_an_error() {
+        let err = expand(&["/nonexistent/dir/*.json".into()]).unwrap_err();
+        assert!(matches!(err, InputError::NothingMatched { .. }));
+    }
+}

@@ -1,0 +1,27 @@
+//! Named-entity extraction and cross-document entity linking for Dossier.
+//!
+//! The core (tokenizer, tagger, rules, linker, registry) knows nothing of gRPC;
+//! the `grpc` module adapts it to `dossier.v1.ExtractionService`.
+
+pub mod bin_cmds;
+pub mod config;
+pub mod conll;
+pub mod entity_type;
+pub mod error;
+pub mod eval;
+pub mod grpc;
+pub mod link;
+pub mod offsets;
+pub mod pipeline;
+pub mod registry;
+pub mod rules;
+pub mod tagger;
+pub mod tokenize;
+pub mod typing;
+
+pub use config::{ExtractionArgs, ExtractionConfig};
+pub use entity_type::EntityType;
+pub use error::ExtractionError;
+pub use grpc::serve;
+pub use pipeline::Extractor;
+pub use tagger::{ModelError, NameSpan, Tagger};

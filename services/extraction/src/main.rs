@@ -1,0 +1,74 @@
+//! `dossier-extraction`: with no subcommand it serves
+//! `dossier.v1.ExtractionService`; `train`, `eval` and `bench` work on the
+//! model. This file only parses flags and dispatches.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use dossier_extraction::{ExtractionArgs, bin_cmds};
+use dossier_kit::Shutdown;
+use dossier_kit::security::{self, ServerSecurityArgs};
+
+#[derive(Parser)]
+#[command(
+    name = "dossier-extraction",
+    version,
+    about = "Dossier named-entity extraction and entity linking",
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Address to serve gRPC on.
+    #[arg(long, env = "DOSSIER_LISTEN", default_value = "127.0.0.1:50052")]
+    listen: String,
+    #[command(flatten)]
+    extraction: ExtractionArgs,
+    #[command(flatten)]
+    security: ServerSecurityArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Train the name tagger on CoNLL-2003 data.
+    Train(bin_cmds::TrainArgs),
+    /// Score a model on CoNLL data (conlleval semantics) and report tokens/s.
+    Eval(bin_cmds::EvalArgs),
+    /// Measure single-thread throughput of the whole extraction pipeline.
+    Bench(bin_cmds::BenchArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Some(Command::Train(a)) => bin_cmds::run_train(a),
+        Some(Command::Eval(a)) => bin_cmds::run_eval(a),
+        Some(Command::Bench(a)) => bin_cmds::run_bench(a),
+        None => serve(cli.serve),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    dossier_kit::telemetry::init_tracing();
+    security::install(args.security.load()?)?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let listener = dossier_kit::listen::bind(&args.listen).await?;
+        eprintln!("extraction listening on {}", listener.local_addr()?);
+        let shutdown = Shutdown::on_signals();
+        dossier_extraction::serve(args.extraction.into_config(), listener, shutdown).await
+    })
+}

@@ -1,0 +1,461 @@
+//! One extraction request end to end: tag names, recognise values, link the
+//! names to registry entities, convert offsets.
+//!
+//! The work is split in two stages so BatchExtract can parallelise the
+//! expensive, independent part and serialise only the cheap, stateful one:
+//! [`Extractor::analyze`] (tokenize, tag, type, rules; pure CPU, any thread,
+//! any order) and [`Extractor::link`] / [`Extractor::link_batch`] (registry
+//! reads and writes, in request order, one fsync per batch).
+
+use std::collections::BTreeSet;
+
+use anyhow::Context;
+
+use crate::EntityType;
+use crate::config::ExtractionConfig;
+use crate::error::{ExtractionError, Result};
+use crate::link::{DocumentMeta, NameMention};
+use crate::offsets::{OffsetUnit, convert};
+use crate::registry::{EntitySummary, MAX_DOCUMENT_ID_BYTES, Registry};
+use crate::rules::{self, CivilDate};
+use crate::tagger::Tagger;
+
+/// Confidence reported for rule spans: the patterns are deterministic, so a
+/// match is as certain as the pattern itself.
+const RULE_CONFIDENCE: f32 = 1.0;
+
+/// What to extract, already validated for types (the transport checks enums).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExtractRequest {
+    pub text: String,
+    pub offsets: OffsetUnit,
+    /// When set, the document's mentions are recorded in the registry.
+    pub document_id: Option<String>,
+    /// Publication time, Unix seconds: resolves relative dates, dates sightings.
+    pub published_at: Option<i64>,
+    pub source: Option<String>,
+    /// Only mentions of these types are returned (all are linked). Empty: all.
+    pub types: Vec<EntityType>,
+    pub request_id: String,
+}
+
+/// One span naming an entity or stating a value, offsets in the request's unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    pub start: u32,
+    pub end: u32,
+    pub text: String,
+    pub entity_type: EntityType,
+    pub confidence: f32,
+    pub entity_id: Option<String>,
+    pub normalized_value: Option<String>,
+}
+
+/// The result of one request.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExtractResponse {
+    /// In text order.
+    pub mentions: Vec<Mention>,
+    /// The distinct entities the returned mentions link to.
+    pub entities: Vec<EntitySummary>,
+    pub document_id: Option<String>,
+    pub request_id: String,
+    pub token_count: u32,
+}
+
+/// A span in UTF-8 byte offsets, before linking.
+#[derive(Debug, Clone, PartialEq)]
+struct Span {
+    start: usize,
+    end: usize,
+    entity_type: EntityType,
+    confidence: f32,
+    value: Option<String>,
+}
+
+/// The outcome of [`Extractor::analyze`]: spans found, not yet linked.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    request: ExtractRequest,
+    spans: Vec<Span>,
+    token_count: usize,
+}
+
+impl Analysis {
+    /// Names and values found.
+    pub fn span_count(&self) -> usize {
+        self.spans.len()
+    }
+}
+
+/// Texts at least this long are analysed on the rayon pool: the rules beside
+/// the tagger, and each tagger pass's sentences spread over the cores (a
+/// hand-off costs microseconds; a 4 KB article costs most of a millisecond).
+const PARALLEL_MIN_BYTES: usize = 2048;
+
+/// The extraction core: the loaded tagger and the entity registry.
+pub struct Extractor {
+    tagger: Tagger,
+    registry: Registry,
+    max_text_bytes: usize,
+    parallel: bool,
+}
+
+impl Extractor {
+    pub fn new(tagger: Tagger, registry: Registry, max_text_bytes: usize) -> Extractor {
+        Extractor {
+            tagger,
+            registry,
+            max_text_bytes,
+            parallel: true,
+        }
+    }
+
+    /// Whether long texts are analysed on several cores (the default: lower
+    /// latency per request, same result). Single-core benchmarks turn it off.
+    pub fn with_parallel(mut self, on: bool) -> Extractor {
+        self.parallel = on;
+        self
+    }
+
+    /// Loads the model (the configured file, else the embedded one) and
+    /// opens the registry in the data directory, creating it if needed.
+    pub fn open(config: &ExtractionConfig) -> anyhow::Result<Extractor> {
+        let started = std::time::Instant::now();
+        let tagger = match &config.model {
+            Some(path) => Tagger::load(path)
+                .with_context(|| format!("loading the model {}", path.display()))?,
+            None => Tagger::load_default().context("loading the embedded model")?,
+        };
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating {}", config.data_dir.display()))?;
+        let registry = Registry::open(&config.data_dir).with_context(|| {
+            format!(
+                "opening the entity registry in {}",
+                config.data_dir.display()
+            )
+        })?;
+        tracing::info!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            entities = registry.entity_count(),
+            "model and registry loaded"
+        );
+        Ok(Extractor::new(tagger, registry, config.max_text_bytes))
+    }
+
+    pub fn tagger(&self) -> &Tagger {
+        &self.tagger
+    }
+
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// Checks limits and ids before any work is spent on the request.
+    pub fn validate(&self, req: &ExtractRequest) -> Result<()> {
+        if req.text.len() > self.max_text_bytes {
+            return Err(ExtractionError::TextTooLarge {
+                bytes: req.text.len(),
+                limit: self.max_text_bytes,
+            });
+        }
+        if let Some(id) = &req.document_id
+            && id.len() > MAX_DOCUMENT_ID_BYTES
+        {
+            return Err(ExtractionError::invalid(
+                "document_id",
+                format!("longer than {MAX_DOCUMENT_ID_BYTES} bytes"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Stage 1: tokenize, tag, type and recognise values. CPU only; never
+    /// touches the registry, so any number may run in parallel.
+    pub fn analyze(&self, request: ExtractRequest) -> Result<Analysis> {
+        self.validate(&request)?;
+        if request.text.is_empty() {
+            return Ok(Analysis {
+                request,
+                spans: Vec::new(),
+                token_count: 0,
+            });
+        }
+        let text = request.text.as_str();
+        let reference = request.published_at.and_then(CivilDate::from_unix_seconds);
+        let parallel = self.parallel && text.len() >= PARALLEL_MIN_BYTES;
+        let tag = || self.tagger.tag_counted_with(text, parallel);
+        let recognize = || rules::recognize(text, reference);
+        let ((names, token_count), values) = if parallel {
+            rayon::join(tag, recognize)
+        } else {
+            (tag(), recognize())
+        };
+        let names = names.into_iter().map(|n| Span {
+            start: n.start,
+            end: n.end,
+            entity_type: n.entity_type,
+            confidence: n.confidence,
+            value: None,
+        });
+        let values = values.into_iter().map(|v| Span {
+            start: v.start,
+            end: v.end,
+            entity_type: v.entity_type,
+            confidence: RULE_CONFIDENCE,
+            value: v.value,
+        });
+        let spans = merge_spans(names.collect(), values.collect());
+        Ok(Analysis {
+            request,
+            spans,
+            token_count,
+        })
+    }
+
+    /// Stage 2 for one analysis: link names (recording them when the request
+    /// has a document id), filter types, convert offsets.
+    pub fn link(&self, analysis: Analysis) -> Result<ExtractResponse> {
+        let (meta, names) = linking_input(&analysis);
+        let linked = self.registry.link(&meta, &names)?;
+        Ok(finish(analysis, linked.mention_entities, &linked.entities))
+    }
+
+    /// Stage 2 for many analyses in order, with one durable commit for all.
+    pub fn link_batch(&self, analyses: Vec<Analysis>) -> Result<Vec<ExtractResponse>> {
+        let inputs: Vec<(DocumentMeta, Vec<NameMention>)> =
+            analyses.iter().map(linking_input).collect();
+        let linked = self.registry.link_batch(&inputs)?;
+        Ok(analyses
+            .into_iter()
+            .zip(linked)
+            .map(|(a, l)| finish(a, l.mention_entities, &l.entities))
+            .collect())
+    }
+
+    /// Both stages.
+    pub fn extract(&self, request: ExtractRequest) -> Result<ExtractResponse> {
+        self.link(self.analyze(request)?)
+    }
+}
+
+/// Names win over overlapping values ("May" the person over "May" the
+/// month), except a name lying wholly inside a value ("Euro" inside
+/// "5 billion Euro"), where the value is the better reading.
+fn merge_spans(names: Vec<Span>, values: Vec<Span>) -> Vec<Span> {
+    let inside = |n: &Span, v: &Span| v.start <= n.start && n.end <= v.end;
+    let overlaps = |a: &Span, b: &Span| a.start < b.end && b.start < a.end;
+    let kept_names: Vec<Span> = names
+        .into_iter()
+        .filter(|n| !values.iter().any(|v| inside(n, v)))
+        .collect();
+    let mut out: Vec<Span> = values
+        .into_iter()
+        .filter(|v| !kept_names.iter().any(|n| overlaps(n, v)))
+        .collect();
+    out.extend(kept_names);
+    out.sort_by_key(|s| (s.start, s.end));
+    out
+}
+
+fn linking_input(a: &Analysis) -> (DocumentMeta, Vec<NameMention>) {
+    let req = &a.request;
+    let meta = DocumentMeta {
+        document_id: req.document_id.clone(),
+        source: req.source.clone(),
+        published_at: req.published_at,
+    };
+    let names = a
+        .spans
+        .iter()
+        .filter(|s| s.entity_type.is_name())
+        .map(|s| NameMention {
+            start: s.start,
+            end: s.end,
+            text: req.text[s.start..s.end].to_string(),
+            entity_type: s.entity_type,
+        })
+        .collect();
+    (meta, names)
+}
+
+/// Attaches entity ids (`entities[i]` belongs to the i-th name span), drops
+/// unwanted types and converts offsets.
+fn finish(
+    analysis: Analysis,
+    name_entities: Vec<Option<String>>,
+    entities: &[EntitySummary],
+) -> ExtractResponse {
+    let Analysis {
+        request,
+        spans,
+        token_count,
+    } = analysis;
+    let mut ids = name_entities.into_iter();
+    let mut mentions = Vec::with_capacity(spans.len());
+    let mut offsets = Vec::with_capacity(spans.len() * 2);
+    for s in spans {
+        let entity_id = if s.entity_type.is_name() {
+            ids.next().flatten()
+        } else {
+            None
+        };
+        if !request.types.is_empty() && !request.types.contains(&s.entity_type) {
+            continue;
+        }
+        offsets.extend([s.start as u32, s.end as u32]);
+        mentions.push(Mention {
+            start: s.start as u32,
+            end: s.end as u32,
+            text: request.text[s.start..s.end].to_string(),
+            entity_type: s.entity_type,
+            confidence: s.confidence,
+            entity_id,
+            normalized_value: s.value,
+        });
+    }
+    convert(&request.text, &mut offsets, request.offsets);
+    for (m, o) in mentions.iter_mut().zip(offsets.chunks_exact(2)) {
+        (m.start, m.end) = (o[0], o[1]);
+    }
+    let used: BTreeSet<&str> = mentions
+        .iter()
+        .filter_map(|m| m.entity_id.as_deref())
+        .collect();
+    let entities = entities
+        .iter()
+        .filter(|e| used.contains(e.id.as_str()))
+        .cloned()
+        .collect();
+    ExtractResponse {
+        mentions,
+        entities,
+        document_id: request.document_id,
+        request_id: request.request_id,
+        token_count: u32::try_from(token_count).unwrap_or(u32::MAX),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(start: usize, end: usize, t: EntityType) -> Span {
+        Span {
+            start,
+            end,
+            entity_type: t,
+            confidence: 1.0,
+            value: None,
+        }
+    }
+
+    #[test]
+    fn names_beat_overlapping_values_unless_inside_them() {
+        let names = vec![
+            span(0, 3, EntityType::Person),
+            span(12, 16, EntityType::Misc),
+        ];
+        let values = vec![
+            span(0, 8, EntityType::Date),
+            span(10, 20, EntityType::Money),
+        ];
+        let got = merge_spans(names, values);
+        let kinds: Vec<_> = got.iter().map(|s| (s.start, s.entity_type)).collect();
+        assert_eq!(kinds, vec![(0, EntityType::Date), (10, EntityType::Money)]);
+        let got = merge_spans(
+            vec![span(0, 10, EntityType::Person)],
+            vec![span(4, 8, EntityType::Date)],
+        );
+        assert_eq!(got, vec![span(0, 10, EntityType::Person)]);
+    }
+
+    fn extractor(max: usize) -> Extractor {
+        // Limits, rules and offsets do not need a trained model.
+        let tagger = Tagger::untrained();
+        Extractor::new(tagger, Registry::in_memory().unwrap(), max)
+    }
+
+    #[test]
+    fn limits_and_empty_text() {
+        let ex = extractor(10);
+        let big = ExtractRequest {
+            text: "x".repeat(11),
+            ..Default::default()
+        };
+        assert!(matches!(
+            ex.extract(big),
+            Err(ExtractionError::TextTooLarge {
+                bytes: 11,
+                limit: 10
+            })
+        ));
+        let empty = ex.extract(ExtractRequest::default()).unwrap();
+        assert!(empty.mentions.is_empty());
+        assert_eq!(empty.token_count, 0);
+    }
+
+    /// The committed model, loaded once for the property test.
+    static TRAINED: std::sync::LazyLock<Extractor> = std::sync::LazyLock::new(|| {
+        let tagger = Tagger::load_default().expect("the committed model loads (train it first)");
+        Extractor::new(tagger, Registry::in_memory().unwrap(), usize::MAX)
+    });
+
+    fn slice(text: &str, m: &Mention, unit: OffsetUnit) -> Option<String> {
+        let (a, b) = (m.start as usize, m.end as usize);
+        match unit {
+            OffsetUnit::Utf8 => text.get(a..b).map(str::to_string),
+            OffsetUnit::Utf16 => {
+                let units: Vec<u16> = text.encode_utf16().collect();
+                String::from_utf16(units.get(a..b)?).ok()
+            }
+            OffsetUnit::Utf32 => Some(text.chars().skip(a).take(b.checked_sub(a)?).collect()),
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Any text, in any script: no panic, mentions in order, and every
+        /// mention's offsets slice exactly its text in every unit.
+        #[test]
+        fn offsets_slice_the_mention_text(
+            text in "(\\PC|[A-Z][a-z]{2,8} |\\$[0-9]{1,3} (million|billion) |[0-9]{1,2}% |👍|Москва |北京 ){0,40}"
+        ) {
+            for unit in [OffsetUnit::Utf8, OffsetUnit::Utf16, OffsetUnit::Utf32] {
+                let r = TRAINED.extract(ExtractRequest {
+                    text: text.clone(),
+                    offsets: unit,
+                    ..Default::default()
+                }).unwrap();
+                let mut last = 0;
+                for m in &r.mentions {
+                    proptest::prop_assert!(m.start < m.end && m.start >= last, "{m:?}");
+                    last = m.end;
+                    let sliced = slice(&text, m, unit);
+                    proptest::prop_assert_eq!(sliced.as_deref(), Some(m.text.as_str()));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn values_get_converted_offsets() {
+        let ex = extractor(1000);
+        let text = "Ё👍 王 paid $5 million on 2024-03-01.";
+        let r = ex
+            .extract(ExtractRequest {
+                text: text.into(),
+                offsets: OffsetUnit::Utf16,
+                types: vec![EntityType::Money],
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(r.mentions.len(), 1);
+        let m = &r.mentions[0];
+        let utf16: Vec<u16> = text.encode_utf16().collect();
+        let sliced = String::from_utf16(&utf16[m.start as usize..m.end as usize]).unwrap();
+        assert_eq!(sliced, "$5 million");
+        assert_eq!(m.normalized_value.as_deref(), Some("5000000 USD"));
+    }
+}

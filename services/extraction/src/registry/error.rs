@@ -1,0 +1,82 @@
+//! The registry's one error type, mapped to gRPC status codes in one place
+//! by the transport layer.
+
+/// Everything that can go wrong in the entity registry.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    /// No entity, document or curation with this id.
+    #[error("{kind} {id:?} not found")]
+    NotFound { kind: &'static str, id: String },
+    /// A request field is malformed; `field` names it.
+    #[error("invalid {field}: {reason}")]
+    InvalidArgument { field: &'static str, reason: String },
+    /// The request is well-formed but the registry's state forbids it
+    /// (merging entities judged distinct, undoing a curation a later one builds on).
+    #[error("{0}")]
+    FailedPrecondition(String),
+    /// The embedded store failed.
+    #[error("registry storage: {0}")]
+    Storage(String),
+    /// Stored data could not be decoded (corruption or an incompatible version).
+    #[error("registry data corrupt: {0}")]
+    Corrupt(String),
+}
+
+/// A client's value quoted in a message, cut to 200 characters so a huge
+/// one cannot crowd out the reason that follows it.
+pub(crate) fn echo(value: &str) -> String {
+    const MAX_CHARS: usize = 200;
+    match value.char_indices().nth(MAX_CHARS) {
+        None => format!("{value:?}"),
+        Some((cut, _)) => format!("{:?}… ({} bytes)", &value[..cut], value.len()),
+    }
+}
+
+impl RegistryError {
+    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        RegistryError::InvalidArgument {
+            field,
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn not_found(kind: &'static str, id: impl Into<String>) -> Self {
+        let id: String = id.into();
+        RegistryError::NotFound {
+            kind,
+            // Display quotes the id: keep it short (see `echo`).
+            id: if id.chars().nth(200).is_some() {
+                id.chars().take(200).collect::<String>() + "…"
+            } else {
+                id
+            },
+        }
+    }
+}
+
+macro_rules! storage_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for RegistryError {
+            fn from(e: $t) -> Self {
+                RegistryError::Storage(e.to_string())
+            }
+        }
+    )*};
+}
+
+storage_from!(
+    redb::Error,
+    redb::DatabaseError,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);
+
+impl From<postcard::Error> for RegistryError {
+    fn from(e: postcard::Error) -> Self {
+        RegistryError::Corrupt(e.to_string())
+    }
+}
+
+pub type Result<T, E = RegistryError> = std::result::Result<T, E>;

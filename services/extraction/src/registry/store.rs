@@ -1,0 +1,203 @@
+//! The registry's tables in redb. Every change goes through one write
+//! transaction, so a crash leaves either the whole change or none of it.
+//!
+//! | table         | key                 | value                          |
+//! |---------------|---------------------|--------------------------------|
+//! | `entities`    | handle `u32`        | postcard `EntityRecord`        |
+//! | `docs`        | document id         | postcard `DocRecord`           |
+//! | `entity_docs` | (handle, doc id)    | `()` — who to re-aggregate     |
+//! | `curations`   | curation number     | postcard `CurationRecord`      |
+//! | `requests`    | curation request id | curation number                |
+//! | `changes`     | sequence            | postcard `EntityChange`        |
+//! | `meta`        | name                | `u64` counters                 |
+
+use std::path::Path;
+
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
+
+use super::error::Result;
+use super::model::{CurationRecord, DocRecord, EntityChange, EntityRecord, Handle};
+
+pub(crate) const ENTITIES: TableDefinition<u32, &[u8]> = TableDefinition::new("entities");
+pub(crate) const DOCS: TableDefinition<&str, &[u8]> = TableDefinition::new("docs");
+pub(crate) const ENTITY_DOCS: TableDefinition<(u32, &str), ()> =
+    TableDefinition::new("entity_docs");
+pub(crate) const CURATIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("curations");
+pub(crate) const REQUESTS: TableDefinition<&str, u64> = TableDefinition::new("requests");
+pub(crate) const CHANGES: TableDefinition<u64, &[u8]> = TableDefinition::new("changes");
+pub(crate) const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+
+pub(crate) const META_NEXT_CURATION: &str = "next_curation";
+pub(crate) const META_LAST_SEQUENCE: &str = "last_sequence";
+
+/// The registry file inside the extraction data dir.
+pub const REGISTRY_FILE: &str = "registry.redb";
+
+pub(crate) fn open(dir: Option<&Path>) -> Result<Database> {
+    let db = match dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                super::RegistryError::Storage(format!("create {}: {e}", dir.display()))
+            })?;
+            Database::create(dir.join(REGISTRY_FILE))?
+        }
+        None => Database::builder().create_with_backend(redb::backends::InMemoryBackend::new())?,
+    };
+    // Create every table so later read transactions never see a missing one.
+    let tx = db.begin_write()?;
+    tx.open_table(ENTITIES)?;
+    tx.open_table(DOCS)?;
+    tx.open_table(ENTITY_DOCS)?;
+    tx.open_table(CURATIONS)?;
+    tx.open_table(REQUESTS)?;
+    tx.open_table(CHANGES)?;
+    tx.open_table(META)?;
+    tx.commit()?;
+    Ok(db)
+}
+
+/// Every entity record, in handle order (handles are dense).
+pub(crate) fn load_entities(db: &Database) -> Result<Vec<EntityRecord>> {
+    let tx = db.begin_read()?;
+    let table = tx.open_table(ENTITIES)?;
+    let mut out = Vec::new();
+    for row in table.iter()? {
+        let (k, v) = row?;
+        let h = k.value();
+        if h as usize != out.len() {
+            return Err(super::RegistryError::Corrupt(format!(
+                "entity handle {h} out of sequence"
+            )));
+        }
+        out.push(postcard::from_bytes(v.value())?);
+    }
+    Ok(out)
+}
+
+pub(crate) fn meta(db: &Database, key: &str) -> Result<u64> {
+    let tx = db.begin_read()?;
+    let table = tx.open_table(META)?;
+    Ok(table.get(key)?.map(|v| v.value()).unwrap_or(0))
+}
+
+pub(crate) fn meta_tx(tx: &WriteTransaction, key: &str) -> Result<u64> {
+    let table = tx.open_table(META)?;
+    Ok(table.get(key)?.map(|v| v.value()).unwrap_or(0))
+}
+
+pub(crate) fn put_meta(tx: &WriteTransaction, key: &str, value: u64) -> Result<()> {
+    tx.open_table(META)?.insert(key, value)?;
+    Ok(())
+}
+
+pub(crate) fn put_entity(tx: &WriteTransaction, h: Handle, rec: &EntityRecord) -> Result<()> {
+    let bytes = postcard::to_allocvec(rec)?;
+    tx.open_table(ENTITIES)?.insert(h, bytes.as_slice())?;
+    Ok(())
+}
+
+/// Writes many entity records through one open table.
+pub(crate) fn put_entities<'r>(
+    tx: &WriteTransaction,
+    records: impl Iterator<Item = (Handle, &'r EntityRecord)>,
+) -> Result<()> {
+    let mut table = tx.open_table(ENTITIES)?;
+    let mut bytes = Vec::new();
+    for (h, rec) in records {
+        bytes.clear();
+        bytes = postcard::to_extend(rec, bytes)?;
+        table.insert(h, bytes.as_slice())?;
+    }
+    Ok(())
+}
+
+pub(crate) fn get_doc(tx: &WriteTransaction, id: &str) -> Result<Option<DocRecord>> {
+    let table = tx.open_table(DOCS)?;
+    let Some(v) = table.get(id)? else {
+        return Ok(None);
+    };
+    Ok(Some(postcard::from_bytes(v.value())?))
+}
+
+pub(crate) fn put_doc(tx: &WriteTransaction, id: &str, doc: &DocRecord) -> Result<()> {
+    let bytes = postcard::to_allocvec(doc)?;
+    tx.open_table(DOCS)?.insert(id, bytes.as_slice())?;
+    Ok(())
+}
+
+pub(crate) fn remove_doc(tx: &WriteTransaction, id: &str) -> Result<()> {
+    tx.open_table(DOCS)?.remove(id)?;
+    Ok(())
+}
+
+pub(crate) fn link_entity_doc(tx: &WriteTransaction, h: Handle, doc: &str) -> Result<()> {
+    tx.open_table(ENTITY_DOCS)?.insert((h, doc), ())?;
+    Ok(())
+}
+
+pub(crate) fn unlink_entity_doc(tx: &WriteTransaction, h: Handle, doc: &str) -> Result<()> {
+    tx.open_table(ENTITY_DOCS)?.remove((h, doc))?;
+    Ok(())
+}
+
+/// Documents that hold an item first linked to `h`, in id order.
+pub(crate) fn entity_doc_ids(tx: &WriteTransaction, h: Handle) -> Result<Vec<String>> {
+    let table = tx.open_table(ENTITY_DOCS)?;
+    let mut out = Vec::new();
+    for row in table.range((h, "")..)? {
+        let (k, _) = row?;
+        let (eh, doc) = k.value();
+        if eh != h {
+            break;
+        }
+        out.push(doc.to_string());
+    }
+    Ok(out)
+}
+
+pub(crate) fn get_curation(tx: &WriteTransaction, n: u64) -> Result<Option<CurationRecord>> {
+    let table = tx.open_table(CURATIONS)?;
+    let Some(v) = table.get(n)? else {
+        return Ok(None);
+    };
+    Ok(Some(postcard::from_bytes(v.value())?))
+}
+
+pub(crate) fn put_curation(tx: &WriteTransaction, rec: &CurationRecord) -> Result<()> {
+    let bytes = postcard::to_allocvec(rec)?;
+    tx.open_table(CURATIONS)?.insert(rec.id, bytes.as_slice())?;
+    Ok(())
+}
+
+pub(crate) fn request(tx: &WriteTransaction, request_id: &str) -> Result<Option<u64>> {
+    Ok(tx.open_table(REQUESTS)?.get(request_id)?.map(|v| v.value()))
+}
+
+pub(crate) fn put_request(tx: &WriteTransaction, request_id: &str, n: u64) -> Result<()> {
+    tx.open_table(REQUESTS)?.insert(request_id, n)?;
+    Ok(())
+}
+
+pub(crate) fn put_change(tx: &WriteTransaction, change: &EntityChange) -> Result<()> {
+    let bytes = postcard::to_allocvec(change)?;
+    tx.open_table(CHANGES)?
+        .insert(change.sequence, bytes.as_slice())?;
+    Ok(())
+}
+
+pub(crate) fn changes_after(db: &Database, after: u64, limit: usize) -> Result<Vec<EntityChange>> {
+    let tx = db.begin_read()?;
+    let table = tx.open_table(CHANGES)?;
+    let mut out = Vec::new();
+    let Some(start) = after.checked_add(1) else {
+        return Ok(out);
+    };
+    for row in table.range(start..)? {
+        if out.len() >= limit {
+            break;
+        }
+        let (_, v) = row?;
+        out.push(postcard::from_bytes(v.value())?);
+    }
+    Ok(out)
+}

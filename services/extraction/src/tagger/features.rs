@@ -1,0 +1,410 @@
+//! Feature extraction: from a document's tokens to feature hashes per token.
+//!
+//! Three groups of features:
+//! - local: the word, its lowercase form, shapes, affixes, clusters, case in
+//!   context (sentence-initial, headline), a window of two words each side;
+//! - lexicon: gazetteer and training-name matches over token spans, with their
+//!   position in the match (BILU) and the capitalisation of the token;
+//! - document: how the same word is written elsewhere in the document (case
+//!   evidence, no predictions needed) and, in the second pass, how the first
+//!   pass tagged it elsewhere (Ratinov & Roth's non-local features).
+
+use super::hash::mix;
+use super::labels::{self, N_TAGS, Pos};
+use super::lexicon::{Lexicon, MAX_PHRASE, PREFIX_BIT, phrase_step};
+use super::map::U64Map;
+use super::word::{ALL_CAPS, HAS_ALPHA, INIT_CAP, LOWER, WordInfo};
+
+// Feature templates. Values are fixed: model files store hashes built from them.
+const T_BIAS: u64 = 1;
+const T_WORD: u64 = 2;
+const T_LOWER: u64 = 3;
+const T_SHAPE: u64 = 4;
+const T_SSHAPE: u64 = 5;
+const T_PRE: u64 = 6;
+const T_SUF: u64 = 10;
+const T_CLUSTER: u64 = 14;
+const T_CAPCTX: u64 = 17;
+const T_WIN_LOWER: u64 = 20;
+const T_WIN_SHAPE: u64 = 25;
+const T_WIN_CLUSTER: u64 = 30;
+const T_WIN_WORD: u64 = 35;
+const T_BIGRAM_L: u64 = 40;
+const T_BIGRAM_R: u64 = 41;
+const T_SHAPE3: u64 = 42;
+const T_GAZ: u64 = 50;
+const T_GAZ_WIN: u64 = 51;
+const T_LEX: u64 = 52;
+const T_LEX_MAJ: u64 = 53;
+const T_DOC_CASE: u64 = 60;
+const T_DOC_MAJ: u64 = 70;
+const T_DOC_ANY: u64 = 71;
+const T_DOC_OUT: u64 = 72;
+const T_PASS1: u64 = 73;
+const T_DOC_SPAN: u64 = 74;
+
+const NONE: u64 = 0x7777;
+
+/// A sentence prepared for feature extraction.
+#[derive(Debug, Clone, Default)]
+pub struct SentView {
+    pub info: Vec<WordInfo>,
+    /// Most letters are capitals: a headline or a shouted line.
+    pub headline: bool,
+    /// Lexicon-match features per token: `(token, feature)`, sorted by token.
+    lex_feats: Vec<(u32, u64)>,
+    /// Gazetteer categories of single-token matches.
+    unit_gaz: Vec<u16>,
+}
+
+/// A document prepared for feature extraction.
+#[derive(Debug, Clone, Default)]
+pub struct DocView {
+    pub sents: Vec<SentView>,
+    /// Lowercase word hash -> case evidence bits (see `case_bits`).
+    case: U64Map<u8>,
+    /// First-pass predictions, when running the second pass.
+    pass1: Option<Pass1>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Pass1 {
+    labels: Vec<Vec<u8>>,
+    /// Lowercase word hash -> how often tagged O (when capitalised) and as each type.
+    counts: U64Map<[u16; 5]>,
+    /// Lowercase word hash -> type bits of multi-token names it ends elsewhere.
+    span_last: U64Map<u8>,
+}
+
+const SEEN_LOWER: u8 = 1;
+const SEEN_TITLE_MID: u8 = 2;
+const SEEN_CAPS_MID: u8 = 4;
+
+impl DocView {
+    /// Prepares a document. `own_names` holds, for a training document, the
+    /// names it contributed to the training lexicon (phrase key -> type bits),
+    /// which are subtracted so that the lexicon does not leak the gold answer.
+    pub fn new<S: AsRef<str> + Sync>(
+        sentences: &[Vec<S>],
+        lex: &Lexicon,
+        own_names: Option<&U64Map<u8>>,
+    ) -> DocView {
+        Self::new_with(sentences, lex, own_names, false)
+    }
+
+    /// [`DocView::new`], preparing the sentences on the rayon pool when
+    /// `parallel` (each sentence's word properties and lexicon matches are
+    /// independent; only the document's case evidence is gathered after).
+    pub fn new_with<S: AsRef<str> + Sync>(
+        sentences: &[Vec<S>],
+        lex: &Lexicon,
+        own_names: Option<&U64Map<u8>>,
+        parallel: bool,
+    ) -> DocView {
+        use rayon::prelude::*;
+        let prepare = |words: &Vec<S>| SentView::new(words, lex, own_names);
+        let sents: Vec<SentView> = if parallel {
+            sentences.par_iter().map(prepare).collect()
+        } else {
+            sentences.iter().map(prepare).collect()
+        };
+        let mut case: U64Map<u8> = U64Map::with_capacity(64);
+        for s in &sents {
+            for (i, w) in s.info.iter().enumerate() {
+                let bits = if w.flags & LOWER != 0 {
+                    SEEN_LOWER
+                } else if i > 0 && !s.headline && w.flags & INIT_CAP != 0 {
+                    if w.flags & ALL_CAPS != 0 {
+                        SEEN_CAPS_MID
+                    } else {
+                        SEEN_TITLE_MID
+                    }
+                } else {
+                    0
+                };
+                if bits != 0 {
+                    *case.entry(w.lower) |= bits;
+                }
+            }
+        }
+        DocView {
+            sents,
+            case,
+            pass1: None,
+        }
+    }
+
+    /// Installs first-pass labels, enabling the second-pass features.
+    pub fn set_pass1(&mut self, labels: Vec<Vec<u8>>) {
+        let mut counts: U64Map<[u16; 5]> = U64Map::with_capacity(64);
+        let mut span_last: U64Map<u8> = U64Map::with_capacity(16);
+        for (s, ls) in self.sents.iter().zip(&labels) {
+            for (w, &l) in s.info.iter().zip(ls) {
+                if !w.is_cap() {
+                    continue;
+                }
+                let c = counts.entry(w.lower);
+                let k = labels::ty(l).map_or(0, |t| t + 1);
+                c[k] = c[k].saturating_add(1);
+                if labels::pos(l) == Pos::Last
+                    && let Some(t) = labels::ty(l)
+                {
+                    *span_last.entry(w.lower) |= 1 << t;
+                }
+            }
+        }
+        self.pass1 = Some(Pass1 {
+            labels,
+            counts,
+            span_last,
+        });
+    }
+
+    /// Appends the feature hashes of token `i` of sentence `s` to `out`.
+    pub fn features(&self, s: usize, i: usize, out: &mut Vec<u64>) {
+        let sent = &self.sents[s];
+        local_features(sent, i, out);
+        let start = sent.lex_feats.partition_point(|&(t, _)| (t as usize) < i);
+        for &(t, f) in &sent.lex_feats[start..] {
+            if t as usize != i {
+                break;
+            }
+            out.push(f);
+        }
+        let w = &sent.info[i];
+        let cap = cap_state(sent, i);
+        for (off, j) in [(0u64, i.wrapping_sub(1)), (1, i + 1)] {
+            if let Some(&g) = sent.unit_gaz.get(j) {
+                for b in 0..10 {
+                    if g & (1 << b) != 0 {
+                        out.push(mix(T_GAZ_WIN, off << 8 | b << 2 | cap));
+                    }
+                }
+            }
+        }
+        if w.flags & HAS_ALPHA != 0 && w.is_cap() {
+            let bits = self.case.get(w.lower).unwrap_or(0) as u64;
+            out.push(mix(T_DOC_CASE, bits << 4 | cap));
+        }
+        if let Some(p) = &self.pass1 {
+            pass2_features(p, sent, s, i, cap, out);
+        }
+    }
+}
+
+impl SentView {
+    /// Word properties, headline detection and lexicon matches of one sentence.
+    fn new<S: AsRef<str>>(words: &[S], lex: &Lexicon, own_names: Option<&U64Map<u8>>) -> Self {
+        let info: Vec<WordInfo> = words
+            .iter()
+            .map(|w| WordInfo::new(w.as_ref(), lex))
+            .collect();
+        let alpha = info.iter().filter(|w| w.flags & HAS_ALPHA != 0).count();
+        let caps = info
+            .iter()
+            .filter(|w| w.flags & ALL_CAPS != 0 && w.flags & HAS_ALPHA != 0)
+            .count();
+        let mut s = SentView {
+            info,
+            headline: alpha >= 2 && caps * 10 >= alpha * 7,
+            lex_feats: Vec::new(),
+            unit_gaz: Vec::new(),
+        };
+        s.match_lexicon(lex, own_names);
+        s
+    }
+}
+
+impl DocView {
+    /// Only the second-pass features of token `i` of sentence `s` (none
+    /// before `set_pass1`): `features` = first-pass features + these, which
+    /// lets the tagger reuse first-pass scores in the second pass.
+    pub fn pass2_only(&self, s: usize, i: usize, out: &mut Vec<u64>) {
+        if let Some(p) = &self.pass1 {
+            let sent = &self.sents[s];
+            pass2_features(p, sent, s, i, cap_state(sent, i), out);
+        }
+    }
+}
+
+/// 0: lowercase or no letters; 1: capitalised mid-sentence; 2: capitalised at
+/// sentence start; 3: in a headline.
+fn cap_state(sent: &SentView, i: usize) -> u64 {
+    let w = &sent.info[i];
+    if !w.is_cap() {
+        0
+    } else if sent.headline {
+        3
+    } else if i == 0 || is_opening(&sent.info[i - 1]) {
+        2
+    } else {
+        1
+    }
+}
+
+fn is_opening(w: &WordInfo) -> bool {
+    // A token with no letters or digits right before: quotes, dashes, brackets.
+    w.flags & (HAS_ALPHA | super::word::HAS_DIGIT) == 0
+}
+
+fn local_features(sent: &SentView, i: usize, out: &mut Vec<u64>) {
+    let info = &sent.info;
+    let w = &info[i];
+    let cap = cap_state(sent, i);
+    out.push(mix(T_BIAS, 0));
+    out.push(mix(T_WORD, w.word));
+    out.push(mix(T_LOWER, w.lower));
+    out.push(mix(T_SHAPE, w.shape));
+    out.push(mix(T_SSHAPE, w.short_shape));
+    for k in 0..4 {
+        if w.prefix[k] != 0 {
+            out.push(mix(T_PRE + k as u64, w.prefix[k]));
+        }
+        if w.suffix[k] != 0 {
+            out.push(mix(T_SUF + k as u64, w.suffix[k]));
+        }
+    }
+    for k in 0..3 {
+        out.push(mix(T_CLUSTER + k as u64, w.clusters[k] as u64));
+    }
+    out.push(mix(T_CAPCTX, mix(w.short_shape, cap)));
+    let at = |d: isize| -> Option<&WordInfo> {
+        let j = i as isize + d;
+        (j >= 0).then(|| info.get(j as usize)).flatten()
+    };
+    for (k, d) in [-2isize, -1, 1, 2].into_iter().enumerate() {
+        let k = k as u64;
+        match at(d) {
+            Some(n) => {
+                out.push(mix(T_WIN_LOWER + k, n.lower));
+                out.push(mix(T_WIN_SHAPE + k, n.short_shape));
+                out.push(mix(T_WIN_CLUSTER + k, n.clusters[2] as u64));
+                if d.abs() == 1 {
+                    out.push(mix(T_WIN_WORD + k, n.word));
+                }
+            }
+            None => out.push(mix(T_WIN_LOWER + k, NONE)),
+        }
+    }
+    let prev = at(-1);
+    let next = at(1);
+    out.push(mix(
+        T_BIGRAM_L,
+        mix(prev.map_or(NONE, |p| p.lower), w.lower),
+    ));
+    out.push(mix(
+        T_BIGRAM_R,
+        mix(w.lower, next.map_or(NONE, |n| n.lower)),
+    ));
+    out.push(mix(
+        T_SHAPE3,
+        mix(
+            mix(prev.map_or(NONE, |p| p.short_shape), w.short_shape),
+            next.map_or(NONE, |n| n.short_shape),
+        ),
+    ));
+}
+
+fn pass2_features(p: &Pass1, sent: &SentView, s: usize, i: usize, cap: u64, out: &mut Vec<u64>) {
+    let w = &sent.info[i];
+    let own = p.labels.get(s).and_then(|l| l.get(i)).copied().unwrap_or(0);
+    for (k, d) in [-1isize, 0, 1].into_iter().enumerate() {
+        let j = i as isize + d;
+        let l = if j < 0 {
+            N_TAGS as u64
+        } else {
+            p.labels
+                .get(s)
+                .and_then(|ls| ls.get(j as usize))
+                .map_or(N_TAGS as u64, |&l| l as u64)
+        };
+        out.push(mix(T_PASS1, (k as u64) << 8 | l));
+    }
+    if !w.is_cap() {
+        return;
+    }
+    if let Some(mut c) = p.counts.get(w.lower) {
+        let k = labels::ty(own).map_or(0, |t| t + 1);
+        c[k] = c[k].saturating_sub(1);
+        let types = &c[1..];
+        let total: u16 = types.iter().sum();
+        if total > 0 {
+            let (best, _) = types
+                .iter()
+                .enumerate()
+                .max_by_key(|&(t, n)| (*n, std::cmp::Reverse(t)))
+                .unwrap_or((0, &0));
+            out.push(mix(T_DOC_MAJ, (best as u64) << 4 | cap));
+            out.push(mix(T_DOC_MAJ, best as u64 | 0x100));
+            for (t, &n) in types.iter().enumerate() {
+                if n > 0 {
+                    out.push(mix(T_DOC_ANY, t as u64));
+                }
+            }
+        } else if c[0] > 0 {
+            out.push(mix(T_DOC_OUT, cap));
+        }
+    }
+    if let Some(bits) = p.span_last.get(w.lower) {
+        out.push(mix(T_DOC_SPAN, bits as u64));
+    }
+}
+
+impl SentView {
+    /// Finds every lexicon phrase in the sentence and records its features.
+    fn match_lexicon(&mut self, lex: &Lexicon, own: Option<&U64Map<u8>>) {
+        let n = self.info.len();
+        self.unit_gaz = vec![0; n];
+        for a in 0..n {
+            let mut key = None;
+            for b in a..n.min(a + MAX_PHRASE) {
+                let k = phrase_step(key, self.info[b].lower);
+                key = Some(k);
+                let Some(p) = lex.phrases.get(k) else { break };
+                let len = b + 1 - a;
+                let gaz = p.gaz & !PREFIX_BIT;
+                if len == 1 {
+                    self.unit_gaz[a] = gaz;
+                }
+                let own_bits = own.and_then(|o| o.get(k)).unwrap_or(0);
+                let mut df = [0u16; 4];
+                for (t, d) in df.iter_mut().enumerate() {
+                    let mine = u16::from(own_bits & (1 << t) != 0);
+                    *d = p.df[t].saturating_sub(mine);
+                }
+                let maj = df
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, d)| **d > 0)
+                    .max_by_key(|&(t, d)| (*d, std::cmp::Reverse(t)))
+                    .map(|(t, _)| t);
+                for t in a..=b {
+                    let pos = match (len, t - a) {
+                        (1, _) => 3,
+                        (_, 0) => 0,
+                        (_, x) if x == len - 1 => 2,
+                        _ => 1,
+                    };
+                    let capb = u64::from(self.info[t].is_cap());
+                    for c in 0..10u64 {
+                        if gaz & (1 << c) != 0 {
+                            self.lex_feats
+                                .push((t as u32, mix(T_GAZ, c << 4 | pos << 1 | capb)));
+                        }
+                    }
+                    for (ty, &d) in df.iter().enumerate() {
+                        if d > 0 {
+                            let v = (ty as u64) << 4 | pos << 1 | capb;
+                            self.lex_feats.push((t as u32, mix(T_LEX, v)));
+                        }
+                    }
+                    if let Some(m) = maj {
+                        let v = (m as u64) << 4 | pos << 1 | capb;
+                        self.lex_feats.push((t as u32, mix(T_LEX_MAJ, v)));
+                    }
+                }
+            }
+        }
+        self.lex_feats.sort_by_key(|&(t, _)| t);
+    }
+}

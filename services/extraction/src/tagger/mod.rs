@@ -1,0 +1,320 @@
+//! The statistical name tagger: a structured averaged perceptron over BILOU
+//! labels, decoded with Viterbi, run in two passes per document (the second
+//! sees how the first tagged the same words elsewhere in the document).
+//!
+//! `Tagger` is loaded once and shared: it is immutable, `Send` and `Sync`.
+
+mod decode;
+mod features;
+mod hash;
+pub mod labels;
+pub mod lexicon;
+mod map;
+mod model;
+pub mod train;
+mod word;
+
+pub use model::{FORMAT_VERSION, Model, ModelError};
+
+use std::collections::BTreeMap;
+
+use decode::Decoder;
+use features::DocView;
+use labels::N_TAGS;
+
+use crate::EntityType;
+use crate::tokenize::{Token, sentences, tokenize};
+use crate::typing;
+
+/// The committed model, embedded in the binary so that a container needs no
+/// model file beside it.
+static DEFAULT_MODEL: &[u8] = include_bytes!("../../model/ner.model");
+
+/// A name found by the tagger.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameSpan {
+    /// UTF-8 byte offsets into the tagged text.
+    pub start: usize,
+    pub end: usize,
+    pub entity_type: EntityType,
+    /// How sure the tagger is, from 0 to 1 (a squashed Viterbi margin).
+    pub confidence: f32,
+}
+
+/// A span over token indices of one sentence, with its CoNLL type index
+/// (see `labels::TYPES`) and confidence.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TokenSpan {
+    pub start: usize,
+    pub end: usize,
+    pub ty: usize,
+    pub confidence: f32,
+}
+
+/// The loaded tagger.
+#[derive(Debug, Clone)]
+pub struct Tagger {
+    model: Model,
+}
+
+/// Documents with fewer sentences are tagged on one thread even when
+/// parallelism is asked for: below this, handing work to the pool costs
+/// more than it saves.
+const PARALLEL_MIN_SENTENCES: usize = 8;
+
+/// Scale of the margin-to-confidence squashing: a margin of this size gives
+/// a confidence of about 0.73.
+const MARGIN_SCALE: f32 = 4.0;
+
+impl Tagger {
+    /// The model committed with the crate.
+    pub fn load_default() -> Result<Tagger, ModelError> {
+        Tagger::from_bytes(DEFAULT_MODEL)
+    }
+
+    /// A model from a file.
+    pub fn load(path: &std::path::Path) -> Result<Tagger, ModelError> {
+        Tagger::from_bytes(&std::fs::read(path)?)
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Tagger, ModelError> {
+        Ok(Tagger {
+            model: Model::from_bytes(bytes)?,
+        })
+    }
+
+    pub fn from_model(model: Model) -> Tagger {
+        Tagger { model }
+    }
+
+    /// A tagger with all-zero weights: it finds no names but runs every
+    /// code path, for tests of what surrounds the tagger.
+    pub fn untrained() -> Tagger {
+        let trans = vec![0.0; (N_TAGS + 1) * N_TAGS];
+        Tagger {
+            model: Model {
+                masked: decode::masked_transitions(&trans),
+                trans,
+                ..Model::default()
+            },
+        }
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The model's metadata (format version, training data hash, seed, scores).
+    pub fn meta(&self) -> &BTreeMap<String, String> {
+        &self.model.meta
+    }
+
+    /// Finds the names in `text`. Never panics; empty input gives no names.
+    pub fn tag(&self, text: &str) -> Vec<NameSpan> {
+        self.tag_counted(text).0
+    }
+
+    /// Like [`Tagger::tag`], also returning how many tokens were read (the
+    /// service reports it, and benchmarks divide by it).
+    pub fn tag_counted(&self, text: &str) -> (Vec<NameSpan>, usize) {
+        self.tag_counted_with(text, false)
+    }
+
+    /// [`Tagger::tag_counted`], with the sentences of long texts spread over
+    /// the rayon pool when `parallel` (see [`Tagger::tag_tokens_with`]).
+    pub fn tag_counted_with(&self, text: &str, parallel: bool) -> (Vec<NameSpan>, usize) {
+        let tokens = tokenize(text);
+        let sents = sentences(text, &tokens);
+        let words: Vec<Vec<&str>> = sents
+            .iter()
+            .map(|r| tokens[r.clone()].iter().map(|t| t.text(text)).collect())
+            .collect();
+        let spans = self.tag_tokens_with(&words, parallel);
+        let mut out = Vec::new();
+        for ((range, ws), ss) in sents.iter().zip(&words).zip(&spans) {
+            let toks: &[Token] = &tokens[range.clone()];
+            for sp in ss {
+                if let Some(typed) = typing::assign(&self.model.lex, ws, sp) {
+                    out.push(NameSpan {
+                        start: toks[typed.start].start,
+                        end: toks[typed.end - 1].end,
+                        entity_type: typed.entity_type,
+                        confidence: sp.confidence,
+                    });
+                }
+            }
+        }
+        (out, tokens.len())
+    }
+
+    /// Tags a pre-tokenized document (sentences of words) with both passes;
+    /// returns CoNLL-typed spans per sentence.
+    pub fn tag_tokens<S: AsRef<str> + Sync>(&self, sentences: &[Vec<S>]) -> Vec<Vec<TokenSpan>> {
+        self.tag_tokens_with(sentences, false)
+    }
+
+    /// [`Tagger::tag_tokens`], optionally spreading the sentences of each
+    /// pass over the rayon pool (lower latency for one long text; the same
+    /// result, since sentences are labelled independently within a pass).
+    pub fn tag_tokens_with<S: AsRef<str> + Sync>(
+        &self,
+        sentences: &[Vec<S>],
+        parallel: bool,
+    ) -> Vec<Vec<TokenSpan>> {
+        use rayon::prelude::*;
+        let parallel = parallel && sentences.len() >= PARALLEL_MIN_SENTENCES;
+        let mut view = DocView::new_with(sentences, &self.model.lex, None, parallel);
+        let n = view.sents.len();
+        let first: Vec<(Vec<u8>, Vec<f32>)> = if parallel {
+            (0..n)
+                .into_par_iter()
+                .map_init(Run::default, |run, s| run.first_pass(&self.model, &view, s))
+                .collect()
+        } else {
+            let mut run = Run::default();
+            (0..n)
+                .map(|s| run.first_pass(&self.model, &view, s))
+                .collect()
+        };
+        let (labels, emits): (Vec<_>, Vec<_>) = first.into_iter().unzip();
+        view.set_pass1(labels);
+        let view = &view;
+        if parallel {
+            emits
+                .into_par_iter()
+                .enumerate()
+                .map_init(Run::default, |run, (s, e)| {
+                    run.second_pass(&self.model, view, s, e)
+                })
+                .collect()
+        } else {
+            let mut run = Run::default();
+            emits
+                .into_iter()
+                .enumerate()
+                .map(|(s, e)| run.second_pass(&self.model, view, s, e))
+                .collect()
+        }
+    }
+
+    /// First-pass labels only (for diagnostics and training).
+    pub fn first_pass<S: AsRef<str> + Sync>(&self, sentences: &[Vec<S>]) -> Vec<Vec<u8>> {
+        let view = DocView::new(sentences, &self.model.lex, None);
+        Run::default().label_all(&self.model, &view, false)
+    }
+}
+
+fn squash(margin: f32) -> f32 {
+    if !margin.is_finite() {
+        return 1.0;
+    }
+    1.0 / (1.0 + (-margin / MARGIN_SCALE).exp())
+}
+
+/// Reusable buffers for labelling one document.
+#[derive(Default)]
+pub(crate) struct Run {
+    feats: Vec<u64>,
+    emit: Vec<f32>,
+    decoder: Decoder,
+    pub(crate) labels: Vec<u8>,
+    margins: Vec<f32>,
+}
+
+impl Run {
+    /// Labels every sentence of `view` (margins are not computed).
+    pub(crate) fn label_all(
+        &mut self,
+        model: &Model,
+        view: &DocView,
+        _pass2: bool,
+    ) -> Vec<Vec<u8>> {
+        (0..view.sents.len())
+            .map(|s| {
+                self.emissions(model, view, s);
+                let mut out = Vec::new();
+                self.decoder.viterbi(&self.emit, &model.masked, &mut out);
+                out
+            })
+            .collect()
+    }
+
+    fn emissions(&mut self, model: &Model, view: &DocView, s: usize) {
+        let n = view.sents[s].info.len();
+        self.emit.clear();
+        self.emit.resize(n * N_TAGS, 0.0);
+        for i in 0..n {
+            self.feats.clear();
+            view.features(s, i, &mut self.feats);
+            model.score(&self.feats, &mut self.emit[i * N_TAGS..(i + 1) * N_TAGS]);
+        }
+    }
+
+    /// First-pass labels of sentence `s`, and its emission scores (which the
+    /// second pass extends).
+    fn first_pass(&mut self, model: &Model, view: &DocView, s: usize) -> (Vec<u8>, Vec<f32>) {
+        self.emissions(model, view, s);
+        let mut labels = Vec::new();
+        self.decoder.viterbi(&self.emit, &model.masked, &mut labels);
+        (labels, std::mem::take(&mut self.emit))
+    }
+
+    /// Second-pass spans of sentence `s`. Second-pass features extend the
+    /// first-pass ones, so only their weights are added to `first_emit`.
+    fn second_pass(
+        &mut self,
+        model: &Model,
+        view: &DocView,
+        s: usize,
+        first_emit: Vec<f32>,
+    ) -> Vec<TokenSpan> {
+        self.emit = first_emit;
+        self.add_pass2_emissions(model, view, s);
+        self.decode_sentence(model, true);
+        labels::decode(&self.labels)
+            .into_iter()
+            .map(|(a, b, ty)| {
+                let m = self.margins[a..b].iter().fold(f32::MAX, |m, &x| m.min(x));
+                TokenSpan {
+                    start: a,
+                    end: b,
+                    ty,
+                    confidence: squash(m),
+                }
+            })
+            .collect()
+    }
+
+    fn add_pass2_emissions(&mut self, model: &Model, view: &DocView, s: usize) {
+        for i in 0..view.sents[s].info.len() {
+            self.feats.clear();
+            view.pass2_only(s, i, &mut self.feats);
+            model.add_score(&self.feats, &mut self.emit[i * N_TAGS..(i + 1) * N_TAGS]);
+        }
+    }
+
+    /// Decodes `self.emit` into `self.labels`, with margins if asked.
+    fn decode_sentence(&mut self, model: &Model, margins: bool) {
+        let mut labels = std::mem::take(&mut self.labels);
+        self.decoder.viterbi(&self.emit, &model.masked, &mut labels);
+        if margins {
+            self.decoder
+                .margins(&self.emit, &model.masked, &labels, &mut self.margins);
+        }
+        self.labels = labels;
+    }
+}
+
+/// A deterministic random generator, for synthetic benchmark text.
+pub struct Rng(hash::SplitMix);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(hash::SplitMix(seed))
+    }
+
+    /// A pseudo-random element of a non-empty slice.
+    pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[(self.0.next_u64() % xs.len().max(1) as u64) as usize]
+    }
+}

@@ -1,0 +1,18 @@
+//! What every Dossier server shares, so each service crate holds only its own
+//! logic: tracing set-up, listeners, health and reflection wiring, graceful
+//! shutdown, TLS and authentication, panic containment, and running
+//! CPU-bound work off the async runtime.
+
+pub mod blocking;
+pub mod client;
+pub mod deadline;
+pub mod grpc;
+pub mod listen;
+pub mod security;
+pub mod shutdown;
+pub mod telemetry;
+
+pub use blocking::run_blocking;
+pub use grpc::{ServeError, ServerHost};
+pub use security::Security;
+pub use shutdown::Shutdown;

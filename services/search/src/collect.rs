@@ -1,0 +1,187 @@
+//! Top-k collection after a cursor: the hits that sort right after the last
+//! hit of the previous page, for search_after-style paging.
+//!
+//! Every hit gets a total-order sort key ending in the document's creation
+//! sequence (unique and stable across merges), so "after the cursor" is exact
+//! however segments change between pages, and nothing but the key itself has
+//! to be remembered.
+
+use std::collections::BinaryHeap;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::{DateTime, DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+
+/// Result order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub enum Sort {
+    #[default]
+    Relevance,
+    PublishedDesc,
+    PublishedAsc,
+}
+
+/// Position of a hit in the result order; smaller sorts first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SortKey {
+    pub primary: i64,
+    pub seq: u64,
+}
+
+impl Sort {
+    /// The key of a hit. Documents without a date sort last either way.
+    pub fn key(self, score: Score, published: Option<i64>, seq: u64) -> SortKey {
+        let primary = match self {
+            Sort::Relevance => -score_rank(score),
+            Sort::PublishedDesc => published.map_or(i64::MAX, |d| -d),
+            Sort::PublishedAsc => published.unwrap_or(i64::MAX),
+        };
+        SortKey { primary, seq }
+    }
+}
+
+/// An order-preserving integer image of a float score.
+fn score_rank(score: Score) -> i64 {
+    let bits = score.to_bits() as i32;
+    (bits ^ (((bits >> 31) as u32) >> 1) as i32) as i64
+}
+
+/// One collected hit.
+#[derive(Debug, Clone, Copy)]
+pub struct Ranked {
+    pub key: SortKey,
+    pub score: Score,
+    pub address: DocAddress,
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+impl Eq for Ranked {}
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+/// Collects the `limit` first hits after `after`, and counts all hits.
+pub struct CursorCollector {
+    pub sort: Sort,
+    pub limit: usize,
+    pub after: Option<SortKey>,
+}
+
+/// Ranked hits in order, and the total number of matching documents.
+pub type CursorFruit = (Vec<Ranked>, u64);
+
+impl Collector for CursorCollector {
+    type Fruit = CursorFruit;
+    type Child = CursorSegment;
+
+    fn for_segment(
+        &self,
+        ord: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<CursorSegment> {
+        let fast = reader.fast_fields();
+        Ok(CursorSegment {
+            ord,
+            sort: self.sort,
+            limit: self.limit,
+            after: self.after,
+            seq: fast.u64("seq")?,
+            published: fast.date("published_at")?,
+            heap: BinaryHeap::with_capacity(self.limit + 1),
+            count: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.sort == Sort::Relevance
+    }
+
+    fn merge_fruits(&self, fruits: Vec<CursorFruit>) -> tantivy::Result<CursorFruit> {
+        let total = fruits.iter().map(|(_, c)| c).sum();
+        let mut all: Vec<Ranked> = fruits.into_iter().flat_map(|(h, _)| h).collect();
+        all.sort_unstable();
+        all.truncate(self.limit);
+        Ok((all, total))
+    }
+}
+
+pub struct CursorSegment {
+    ord: SegmentOrdinal,
+    sort: Sort,
+    limit: usize,
+    after: Option<SortKey>,
+    seq: Column<u64>,
+    published: Column<DateTime>,
+    /// Max-heap of the best `limit` so far: the top is the worst kept.
+    heap: BinaryHeap<Ranked>,
+    count: u64,
+}
+
+impl SegmentCollector for CursorSegment {
+    type Fruit = CursorFruit;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.count += 1;
+        if self.limit == 0 {
+            return;
+        }
+        let seq = self.seq.first(doc).unwrap_or(0);
+        let published = self.published.first(doc).map(|d| d.into_timestamp_secs());
+        let key = self.sort.key(score, published, seq);
+        if self.after.is_some_and(|after| key <= after) {
+            return;
+        }
+        if self.heap.len() == self.limit {
+            match self.heap.peek() {
+                Some(worst) if key < worst.key => {
+                    self.heap.pop();
+                }
+                _ => return,
+            }
+        }
+        self.heap.push(Ranked {
+            key,
+            score,
+            address: DocAddress::new(self.ord, doc),
+        });
+    }
+
+    fn harvest(self) -> CursorFruit {
+        (self.heap.into_sorted_vec(), self.count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn higher_scores_sort_first_and_seq_breaks_ties() {
+        let s = Sort::Relevance;
+        assert!(s.key(2.0, None, 9) < s.key(1.0, None, 1));
+        assert!(s.key(1.0, None, 1) < s.key(1.0, None, 2));
+        assert!(s.key(0.0, None, 1) < s.key(-1.0, None, 1));
+    }
+
+    #[test]
+    fn dates_sort_both_ways_with_undated_last() {
+        let d = Sort::PublishedDesc;
+        assert!(d.key(0.0, Some(10), 1) < d.key(0.0, Some(5), 1));
+        assert!(d.key(0.0, Some(-10), 1) < d.key(0.0, None, 1));
+        let a = Sort::PublishedAsc;
+        assert!(a.key(0.0, Some(5), 1) < a.key(0.0, Some(10), 1));
+        assert!(a.key(0.0, Some(10), 1) < a.key(0.0, None, 1));
+    }
+}

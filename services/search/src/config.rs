@@ -1,0 +1,134 @@
+//! Settings of the search service: plain `SearchConfig` for code, and the
+//! `SearchArgs` flags (each with a `DOSSIER_*` env equivalent) that fill it.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::indexer::IndexerSettings;
+
+/// Default longest query string, in bytes.
+pub const DEFAULT_MAX_QUERY_BYTES: usize = 4_096;
+/// Default largest page a Search may ask for.
+pub const DEFAULT_MAX_PAGE_SIZE: usize = 1_000;
+
+/// Everything `serve` needs; `Default` gives laptop defaults.
+#[derive(Debug, Clone)]
+pub struct SearchConfig {
+    /// Where the tantivy index lives.
+    pub data_dir: PathBuf,
+    /// DocumentService, whose change feed the index follows.
+    pub storage_url: String,
+    /// ExtractionService, which finds each document's entities.
+    pub extraction_url: String,
+    /// Most documents per BatchExtract call.
+    pub batch_docs: usize,
+    /// Commit after this many changes...
+    pub commit_docs: usize,
+    /// ...or this long after the last commit: the freshness bound.
+    pub commit_interval: Duration,
+    pub max_query_bytes: usize,
+    pub max_page_size: usize,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        let indexer = IndexerSettings::default();
+        Self {
+            data_dir: PathBuf::from("./data/search"),
+            storage_url: "http://127.0.0.1:50051".into(),
+            extraction_url: "http://127.0.0.1:50052".into(),
+            batch_docs: indexer.batch_docs,
+            commit_docs: indexer.commit_docs,
+            commit_interval: indexer.commit_interval,
+            max_query_bytes: DEFAULT_MAX_QUERY_BYTES,
+            max_page_size: DEFAULT_MAX_PAGE_SIZE,
+        }
+    }
+}
+
+impl SearchConfig {
+    pub(crate) fn indexer_settings(&self) -> IndexerSettings {
+        IndexerSettings {
+            batch_docs: self.batch_docs.max(1),
+            commit_docs: self.commit_docs.max(1),
+            commit_interval: self.commit_interval,
+            ..IndexerSettings::default()
+        }
+    }
+}
+
+/// Command-line flags of the search service. Names are unique across
+/// services so `dossier-server` can flatten them all.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SearchArgs {
+    /// Directory of the search index.
+    #[arg(
+        long = "data-dir",
+        env = "DOSSIER_DATA_DIR",
+        default_value = "./data/search"
+    )]
+    pub data_dir: PathBuf,
+
+    /// URL of the storage service (DocumentService).
+    #[arg(
+        long = "storage",
+        env = "DOSSIER_STORAGE",
+        default_value = "http://127.0.0.1:50051"
+    )]
+    pub storage_url: String,
+
+    /// URL of the extraction service (ExtractionService).
+    #[arg(
+        long = "extraction",
+        env = "DOSSIER_EXTRACTION",
+        default_value = "http://127.0.0.1:50052"
+    )]
+    pub extraction_url: String,
+
+    /// Commit the index at least this often while changes arrive (ms).
+    #[arg(
+        long = "commit-interval-ms",
+        env = "DOSSIER_COMMIT_INTERVAL_MS",
+        default_value_t = 1_000
+    )]
+    pub commit_interval_ms: u64,
+
+    /// Commit the index after this many changes.
+    #[arg(
+        long = "commit-docs",
+        env = "DOSSIER_COMMIT_DOCS",
+        default_value_t = 1_000
+    )]
+    pub commit_docs: usize,
+
+    /// Most documents per BatchExtract call.
+    #[arg(
+        long = "extract-batch",
+        env = "DOSSIER_EXTRACT_BATCH",
+        default_value_t = 128
+    )]
+    pub extract_batch: usize,
+
+    /// Longest query string accepted, in bytes.
+    #[arg(long = "max-query-bytes", env = "DOSSIER_MAX_QUERY_BYTES", default_value_t = DEFAULT_MAX_QUERY_BYTES)]
+    pub max_query_bytes: usize,
+
+    /// Largest page_size a search may ask for (larger ones are lowered).
+    #[arg(long = "max-page-size", env = "DOSSIER_MAX_PAGE_SIZE", default_value_t = DEFAULT_MAX_PAGE_SIZE)]
+    pub max_page_size: usize,
+}
+
+impl SearchArgs {
+    pub fn into_config(self) -> SearchConfig {
+        SearchConfig {
+            data_dir: self.data_dir,
+            storage_url: self.storage_url,
+            extraction_url: self.extraction_url,
+            batch_docs: self.extract_batch,
+            commit_docs: self.commit_docs,
+            commit_interval: Duration::from_millis(self.commit_interval_ms),
+            max_query_bytes: self.max_query_bytes,
+            max_page_size: self.max_page_size.max(1),
+        }
+    }
+}

@@ -1,0 +1,343 @@
+//! Proto ↔ core conversions. Requests are destructured field by field, so a
+//! new proto field breaks the build here instead of being silently ignored.
+
+use std::time::SystemTime;
+
+use dossier_proto::v1 as pb;
+use prost_types::Timestamp;
+
+use crate::collect::Sort;
+use crate::dates::Interval;
+use crate::error::{Error, Result};
+use crate::facets::{Bucket, FacetSpec, MAX_FACET_LIMIT};
+use crate::indexer::status::IndexReport;
+use crate::query::{Expansion, Filter};
+use crate::search::{Hit, MatchedVariant, SearchPage, Snippet};
+
+/// Buckets a term facet returns when the request says 0.
+const DEFAULT_FACET_LIMIT: usize = 10;
+
+pub fn filter(filter: Option<pb::SearchFilter>) -> Result<Filter> {
+    let Some(pb::SearchFilter {
+        sources,
+        published_after,
+        published_before,
+        entity_ids,
+        entity_types,
+        labels,
+        languages,
+    }) = filter
+    else {
+        return Ok(Filter::default());
+    };
+    Ok(Filter {
+        sources,
+        published_after: seconds("filter.published_after", published_after)?,
+        published_before: seconds("filter.published_before", published_before)?,
+        entity_ids,
+        entity_types: entity_types_list("filter.entity_types", entity_types)?,
+        labels,
+        languages,
+    })
+}
+
+/// Earliest and latest instants a Timestamp may hold (0001-01-01T00:00:00Z
+/// and 9999-12-31T23:59:59Z), as protobuf's Timestamp documents.
+const TIMESTAMP_SECONDS: std::ops::RangeInclusive<i64> = -62_135_596_800..=253_402_300_799;
+
+/// A time bound as whole seconds, rounded up: documents carry whole
+/// seconds, so "after 10.5 s" (inclusive) starts at 11 and "before 10.5 s"
+/// (exclusive) still admits 10.
+pub fn seconds(field: &'static str, t: Option<Timestamp>) -> Result<Option<i64>> {
+    let Some(Timestamp { seconds, nanos }) = t else {
+        return Ok(None);
+    };
+    if !(0..1_000_000_000).contains(&nanos) {
+        return Err(Error::invalid(
+            field,
+            format!("nanos {nanos} is out of range; use 0 to 999999999"),
+        ));
+    }
+    if !TIMESTAMP_SECONDS.contains(&seconds) {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "seconds {seconds} is out of range; use {} (0001-01-01) to {} (9999-12-31)",
+                TIMESTAMP_SECONDS.start(),
+                TIMESTAMP_SECONDS.end()
+            ),
+        ));
+    }
+    Ok(Some(seconds + i64::from(nanos > 0)))
+}
+
+/// Entity types a client filters on: each must be a known type.
+pub fn entity_types_list(field: &'static str, types: Vec<i32>) -> Result<Vec<i32>> {
+    for t in &types {
+        match pb::EntityType::try_from(*t) {
+            Ok(pb::EntityType::Unspecified) => {
+                return Err(Error::invalid(
+                    field,
+                    "ENTITY_TYPE_UNSPECIFIED (0) is not a type; list the types wanted, \
+                     or none for all",
+                ));
+            }
+            Ok(_) => {}
+            Err(_) => return Err(unknown_enum(field, *t, "EntityType")),
+        }
+    }
+    Ok(types)
+}
+
+fn unknown_enum(field: &'static str, value: i32, kind: &str) -> Error {
+    Error::invalid(
+        field,
+        format!("unknown value {value}; use one of the {kind} values of dossier/v1"),
+    )
+}
+
+pub fn sort(sort: i32) -> Result<Sort> {
+    match pb::SortOrder::try_from(sort) {
+        Ok(pb::SortOrder::Unspecified | pb::SortOrder::Relevance) => Ok(Sort::Relevance),
+        Ok(pb::SortOrder::PublishedDesc) => Ok(Sort::PublishedDesc),
+        Ok(pb::SortOrder::PublishedAsc) => Ok(Sort::PublishedAsc),
+        Err(_) => Err(unknown_enum("sort", sort, "SortOrder")),
+    }
+}
+
+/// Most facets one Search may ask for: each is a collection counted over
+/// every hit, so a small request could otherwise ask for unbounded work.
+pub const MAX_FACETS: usize = 32;
+
+pub fn facets(requests: &[pb::FacetRequest]) -> Result<Vec<FacetSpec>> {
+    if requests.len() > MAX_FACETS {
+        return Err(Error::invalid(
+            "facets",
+            format!(
+                "{} facets requested; at most {MAX_FACETS} per search",
+                requests.len()
+            ),
+        ));
+    }
+    requests.iter().map(facet).collect()
+}
+
+pub fn facet(request: &pb::FacetRequest) -> Result<FacetSpec> {
+    let pb::FacetRequest {
+        field,
+        limit,
+        entity_type,
+        interval,
+    } = *request;
+    let limit = match limit {
+        n if n < 0 => return Err(Error::invalid("facets.limit", "must not be negative")),
+        0 => DEFAULT_FACET_LIMIT,
+        n if n as usize > MAX_FACET_LIMIT => {
+            return Err(Error::invalid(
+                "facets.limit",
+                format!("{n} is over the maximum of {MAX_FACET_LIMIT}"),
+            ));
+        }
+        n => n as usize,
+    };
+    let spec = match pb::FacetField::try_from(field) {
+        Ok(pb::FacetField::Source) => FacetSpec::Source { limit },
+        Ok(pb::FacetField::Label) => FacetSpec::Label { limit },
+        Ok(pb::FacetField::Language) => FacetSpec::Language { limit },
+        Ok(pb::FacetField::Entity) => FacetSpec::Entity { limit, entity_type },
+        Ok(pb::FacetField::PublishedAt) => FacetSpec::PublishedAt {
+            interval: match pb::HistogramInterval::try_from(interval) {
+                Ok(pb::HistogramInterval::Unspecified | pb::HistogramInterval::Day) => {
+                    Interval::Day
+                }
+                Ok(pb::HistogramInterval::Week) => Interval::Week,
+                Ok(pb::HistogramInterval::Month) => Interval::Month,
+                Err(_) => {
+                    return Err(unknown_enum(
+                        "facets.interval",
+                        interval,
+                        "HistogramInterval",
+                    ));
+                }
+            },
+        },
+        Ok(pb::FacetField::Unspecified) => {
+            return Err(Error::invalid(
+                "facets.field",
+                "set a facet field, e.g. FACET_FIELD_SOURCE",
+            ));
+        }
+        Err(_) => return Err(unknown_enum("facets.field", field, "FacetField")),
+    };
+    // Checked whatever the field, so a mistyped request is not silently
+    // answered as if the value were absent. 0 means every type.
+    if pb::EntityType::try_from(entity_type).is_err() {
+        return Err(unknown_enum(
+            "facets.entity_type",
+            entity_type,
+            "EntityType",
+        ));
+    }
+    if pb::HistogramInterval::try_from(interval).is_err() {
+        return Err(unknown_enum(
+            "facets.interval",
+            interval,
+            "HistogramInterval",
+        ));
+    }
+    Ok(spec)
+}
+
+fn facet_key(spec: &FacetSpec) -> (pb::FacetField, i32) {
+    match spec {
+        FacetSpec::Source { .. } => (pb::FacetField::Source, 0),
+        FacetSpec::Label { .. } => (pb::FacetField::Label, 0),
+        FacetSpec::Language { .. } => (pb::FacetField::Language, 0),
+        FacetSpec::Entity { entity_type, .. } => (pb::FacetField::Entity, *entity_type),
+        FacetSpec::PublishedAt { .. } => (pb::FacetField::PublishedAt, 0),
+    }
+}
+
+pub fn bucket(b: Bucket) -> pb::FacetBucket {
+    pb::FacetBucket {
+        value: b.value,
+        count: b.count,
+        display_name: b.display_name,
+        entity_type: b.entity_type,
+    }
+}
+
+pub fn timestamp(secs: i64) -> Timestamp {
+    Timestamp {
+        seconds: secs,
+        nanos: 0,
+    }
+}
+
+pub fn system_time(t: SystemTime) -> Timestamp {
+    Timestamp::from(t)
+}
+
+pub fn hit(hit: Hit) -> pb::SearchHit {
+    let Hit {
+        doc,
+        score,
+        snippets,
+        matched_variants,
+    } = hit;
+    pb::SearchHit {
+        document_id: doc.id,
+        score,
+        title: doc.title,
+        source: doc.source,
+        url: doc.url,
+        published_at: doc.published_at.map(timestamp),
+        labels: doc.labels,
+        snippets: snippets.into_iter().map(snippet).collect(),
+        matched_variants: matched_variants.into_iter().map(variant).collect(),
+        entities: doc
+            .entities
+            .into_iter()
+            .map(|e| pb::EntitySummary {
+                id: e.id,
+                canonical_name: e.name,
+                r#type: e.entity_type,
+            })
+            .collect(),
+        body: doc.body,
+    }
+}
+
+fn snippet(s: Snippet) -> pb::Snippet {
+    pb::Snippet {
+        field: s.field.to_string(),
+        fragment: s.fragment,
+        highlights: s
+            .highlights
+            .into_iter()
+            .map(|(start, end)| pb::HighlightSpan { start, end })
+            .collect(),
+    }
+}
+
+fn variant(v: MatchedVariant) -> pb::MatchedVariant {
+    pb::MatchedVariant {
+        entity_id: v.entity_id,
+        canonical_name: v.canonical_name,
+        variant: v.variant,
+        query_term: v.query_term,
+    }
+}
+
+/// One MatchedVariant per known spelling of each expanded entity.
+fn expansions(expansions: Vec<Expansion>) -> Vec<pb::MatchedVariant> {
+    expansions
+        .into_iter()
+        .flat_map(|e| {
+            e.variants
+                .into_iter()
+                .map(move |variant| pb::MatchedVariant {
+                    entity_id: e.entity_id.clone(),
+                    canonical_name: e.canonical_name.clone(),
+                    variant,
+                    query_term: e.query_term.clone(),
+                })
+        })
+        .collect()
+}
+
+pub fn search_response(page: SearchPage) -> pb::SearchResponse {
+    let SearchPage {
+        hits,
+        total_hits,
+        next_page_token,
+        facets,
+        expansions: exp,
+        indexed_sequence,
+    } = page;
+    pb::SearchResponse {
+        hits: hits.into_iter().map(hit).collect(),
+        total_hits,
+        next_page_token,
+        facets: facets
+            .into_iter()
+            .map(|(spec, buckets)| {
+                let (field, entity_type) = facet_key(&spec);
+                pb::FacetResult {
+                    field: field as i32,
+                    entity_type,
+                    buckets: buckets.into_iter().map(bucket).collect(),
+                }
+            })
+            .collect(),
+        expansions: expansions(exp),
+        indexed_sequence,
+    }
+}
+
+pub fn index_status(report: IndexReport) -> pb::IndexStatus {
+    let IndexReport {
+        indexed_sequence,
+        stored_sequence,
+        lag,
+        document_count,
+        segment_count,
+        catching_up,
+        last_error,
+        last_error_time,
+        entity_sequence,
+        last_commit_time,
+    } = report;
+    pb::IndexStatus {
+        indexed_sequence,
+        stored_sequence,
+        lag,
+        document_count,
+        segment_count,
+        catching_up,
+        last_error,
+        last_error_time: last_error_time.map(system_time),
+        entity_sequence,
+        last_commit_time: last_commit_time.map(system_time),
+    }
+}

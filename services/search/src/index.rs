@@ -1,0 +1,277 @@
+//! The tantivy index on disk: one writer, one reader, and the checkpoint
+//! (change-feed and entity-feed sequences) stored in each commit's payload,
+//! so a restart resumes exactly after what the last commit holds.
+//!
+//! Every method here blocks (I/O, merges, fsync): async callers go through
+//! `dossier_kit::run_blocking`.
+
+use std::path::Path;
+use std::sync::{Arc, Weak};
+use std::time::SystemTime;
+
+use parking_lot::Mutex;
+use serde::{Deserialize, Serialize};
+use tantivy::collector::TopDocs;
+use tantivy::directory::MmapDirectory;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
+    Warmer,
+};
+
+use crate::error::{Error, Result};
+use crate::facets::{DictWarmer, FacetDicts};
+use crate::model::IndexDoc;
+use crate::schema::{Fields, register_tokenizers};
+
+/// Memory the writer may buffer before it flushes a segment.
+const WRITER_HEAP_BYTES: usize = 128 * 1024 * 1024;
+
+/// Where the index stands in the feeds it follows; the commit payload.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// The last storage change applied.
+    pub sequence: u64,
+    /// The last extraction entity change applied.
+    pub entity_sequence: u64,
+}
+
+/// One write, in change-feed order.
+#[derive(Debug, Clone)]
+pub enum IndexOp {
+    /// Add or replace a document (delete-by-id first, so replays are harmless).
+    Upsert(Box<IndexDoc>),
+    /// Remove a document.
+    Delete(String),
+}
+
+/// The index plus its single writer.
+pub struct SearchIndex {
+    index: Index,
+    fields: Fields,
+    writer: Mutex<IndexWriter>,
+    reader: IndexReader,
+    /// Facet dictionaries per segment, resolved by the reader's warmer
+    /// (which the reader holds weakly: it lives here).
+    facet_dicts: Arc<FacetDicts>,
+    _warmer: Arc<DictWarmer>,
+    last_commit: Mutex<Option<SystemTime>>,
+    /// The checkpoint of the commit the reader shows (updated after reload,
+    /// so a reported sequence is always searchable).
+    committed: Mutex<Checkpoint>,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it when empty.
+    pub fn open(dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Error::Internal(format!("cannot create index dir {}: {e}", dir.display()))
+        })?;
+        let fields = Fields::build();
+        let directory = MmapDirectory::open(dir)?;
+        let index = Index::open_or_create(directory, fields.schema.clone())?;
+        Self::with_index(index, fields)
+    }
+
+    /// An index in memory, for tests and the bench.
+    pub fn in_memory() -> Result<Self> {
+        let fields = Fields::build();
+        Self::with_index(Index::create_in_ram(fields.schema.clone()), fields)
+    }
+
+    fn with_index(index: Index, fields: Fields) -> Result<Self> {
+        register_tokenizers(&index);
+        let writer = index.writer(WRITER_HEAP_BYTES)?;
+        // Manual reloads: a commit becomes searchable the moment `commit`
+        // returns, not after a file-watcher delay. New segments' facet
+        // dictionaries are resolved during the reload, not by a query.
+        let facet_dicts = Arc::new(FacetDicts::default());
+        let warmer = Arc::new(DictWarmer(Arc::clone(&facet_dicts)));
+        let weak: Weak<dyn Warmer> = Arc::downgrade(&warmer) as Weak<dyn Warmer>;
+        let reader: IndexReader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .warmers(vec![weak])
+            .try_into()?;
+        let committed = index
+            .load_metas()?
+            .payload
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok())
+            .unwrap_or_default();
+        Ok(Self {
+            index,
+            fields,
+            writer: Mutex::new(writer),
+            reader,
+            facet_dicts,
+            _warmer: warmer,
+            last_commit: Mutex::new(None),
+            committed: Mutex::new(committed),
+        })
+    }
+
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// Facet dictionaries resolved per segment (see `facets`).
+    pub fn facet_dicts(&self) -> &FacetDicts {
+        &self.facet_dicts
+    }
+
+    /// A consistent view of the last commit.
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// The checkpoint of the last commit (zero for a new index).
+    pub fn checkpoint(&self) -> Result<Checkpoint> {
+        Ok(*self.committed.lock())
+    }
+
+    /// Queues writes; they become visible at the next `commit`.
+    pub fn apply(&self, ops: Vec<IndexOp>) -> Result<()> {
+        let writer = self.writer.lock();
+        for op in ops {
+            match op {
+                IndexOp::Upsert(doc) => {
+                    writer.delete_term(Term::from_field_text(self.fields.id, &doc.id));
+                    writer.add_document(doc.to_tantivy(&self.fields))?;
+                }
+                IndexOp::Delete(id) => {
+                    writer.delete_term(Term::from_field_text(self.fields.id, &id));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes queued writes durable together with `checkpoint`, then visible.
+    pub fn commit(&self, checkpoint: Checkpoint) -> Result<()> {
+        let payload = serde_json::to_string(&checkpoint)
+            .map_err(|e| Error::Internal(format!("cannot encode checkpoint: {e}")))?;
+        {
+            let mut writer = self.writer.lock();
+            let mut prepared = writer.prepare_commit()?;
+            prepared.set_payload(&payload);
+            prepared.commit()?;
+        }
+        self.reader.reload()?;
+        *self.committed.lock() = checkpoint;
+        *self.last_commit.lock() = Some(SystemTime::now());
+        Ok(())
+    }
+
+    /// Drops every document and commits `checkpoint` (a rebuild's start).
+    pub fn clear(&self, checkpoint: Checkpoint) -> Result<()> {
+        self.writer.lock().delete_all_documents()?;
+        self.commit(checkpoint)
+    }
+
+    /// Discards writes queued since the last commit.
+    pub fn rollback(&self) -> Result<()> {
+        self.writer.lock().rollback()?;
+        Ok(())
+    }
+
+    pub fn last_commit_time(&self) -> Option<SystemTime> {
+        *self.last_commit.lock()
+    }
+
+    /// The address of a document by id in `searcher`, if indexed.
+    pub fn find(&self, searcher: &Searcher, id: &str) -> Result<Option<DocAddress>> {
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let hits = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        Ok(hits.first().map(|(_, addr)| *addr))
+    }
+
+    /// A stored document by id, from the last commit.
+    pub fn get(&self, id: &str) -> Result<Option<IndexDoc>> {
+        let searcher = self.searcher();
+        let Some(addr) = self.find(&searcher, id)? else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        Ok(Some(IndexDoc::from_tantivy(&doc, &self.fields)))
+    }
+
+    /// Documents and segments in the last commit.
+    pub fn counts(&self) -> (u64, u64) {
+        let searcher = self.searcher();
+        (searcher.num_docs(), searcher.segment_readers().len() as u64)
+    }
+
+    /// Waits for merges to finish; call once, at shutdown.
+    pub fn close(self) -> Result<()> {
+        self.writer.into_inner().wait_merging_threads()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, seq: u64, body: &str) -> IndexOp {
+        IndexOp::Upsert(Box::new(IndexDoc {
+            id: id.into(),
+            sequence: seq,
+            body: body.into(),
+            ..Default::default()
+        }))
+    }
+
+    #[test]
+    fn commits_carry_the_checkpoint_across_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let index = SearchIndex::open(dir.path()).unwrap();
+            assert_eq!(index.checkpoint().unwrap(), Checkpoint::default());
+            index
+                .apply(vec![doc("a", 1, "x"), doc("b", 2, "y")])
+                .unwrap();
+            let cp = Checkpoint {
+                sequence: 2,
+                entity_sequence: 5,
+            };
+            index.commit(cp).unwrap();
+            index.close().unwrap();
+        }
+        let index = SearchIndex::open(dir.path()).unwrap();
+        assert_eq!(
+            index.checkpoint().unwrap(),
+            Checkpoint {
+                sequence: 2,
+                entity_sequence: 5
+            }
+        );
+        assert_eq!(index.counts().0, 2);
+    }
+
+    #[test]
+    fn replays_and_deletes_keep_one_copy_per_id() {
+        let index = SearchIndex::in_memory().unwrap();
+        index
+            .apply(vec![doc("a", 1, "x"), doc("b", 2, "y")])
+            .unwrap();
+        index.commit(Checkpoint::default()).unwrap();
+        // A replay of the same changes after a crash.
+        index
+            .apply(vec![doc("a", 1, "x"), doc("b", 2, "y")])
+            .unwrap();
+        index.apply(vec![IndexOp::Delete("b".into())]).unwrap();
+        index.commit(Checkpoint::default()).unwrap();
+        assert_eq!(index.counts().0, 1);
+        assert!(index.get("a").unwrap().is_some());
+        assert!(index.get("b").unwrap().is_none());
+    }
+}

@@ -1,0 +1,173 @@
+//! Turning upstream changes into index writes: extract the created documents
+//! in one batch, keep the feed's order, and re-resolve documents an entity
+//! change touches.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use dossier_kit::run_blocking;
+use dossier_proto::v1::{Change, ChangeKind, EntityChange};
+use tantivy::collector::DocSetCollector;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{TantivyDocument, Term};
+
+use super::extract::{Extracted, Refusal, extract_all};
+use super::upstream::{Extractor, UpstreamError};
+use crate::error::{Error, Result};
+use crate::index::{IndexOp, SearchIndex};
+use crate::model::IndexDoc;
+
+/// A failure while applying: upstream (retry later) or local (index).
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    #[error(transparent)]
+    Upstream(#[from] UpstreamError),
+    #[error(transparent)]
+    Index(#[from] Error),
+}
+
+impl From<ApplyError> for Error {
+    fn from(err: ApplyError) -> Self {
+        match err {
+            ApplyError::Upstream(e) => Error::Unavailable {
+                service: e.service,
+                message: e.message,
+            },
+            ApplyError::Index(e) => e,
+        }
+    }
+}
+
+/// Index writes, and the documents that went in without entities.
+#[derive(Debug, Default)]
+pub struct Planned {
+    pub ops: Vec<IndexOp>,
+    pub refusals: Vec<Refusal>,
+}
+
+/// Index writes for a batch of changes, in feed order.
+pub async fn ops_for_changes<X: Extractor>(
+    extractor: &X,
+    changes: Vec<Change>,
+) -> Result<Planned, ApplyError> {
+    let mut docs = Vec::new();
+    let mut deleted = Vec::new();
+    for change in &changes {
+        match (ChangeKind::try_from(change.kind), &change.document) {
+            (Ok(ChangeKind::Created), Some(doc)) => docs.push(doc.clone()),
+            (Ok(ChangeKind::Deleted), _) => deleted.push(change.document_id.clone()),
+            // Created but deleted since (a DELETED change follows), or a
+            // kind this version does not know: nothing to index.
+            _ => {}
+        }
+    }
+    let extracted = if docs.is_empty() {
+        Extracted::default()
+    } else {
+        extract_all(extractor, &docs).await?
+    };
+    if !deleted.is_empty() {
+        extractor.forget(deleted).await?;
+    }
+    let mut responses = extracted.responses.into_iter();
+    let mut ops = Vec::with_capacity(changes.len());
+    for change in changes {
+        match (ChangeKind::try_from(change.kind), change.document) {
+            (Ok(ChangeKind::Created), Some(doc)) => {
+                let extraction = responses.next().unwrap_or_default();
+                ops.push(IndexOp::Upsert(Box::new(IndexDoc::from_parts(
+                    &doc,
+                    change.sequence,
+                    &extraction,
+                ))));
+            }
+            (Ok(ChangeKind::Deleted), _) => ops.push(IndexOp::Delete(change.document_id)),
+            _ => {}
+        }
+    }
+    Ok(Planned {
+        ops,
+        refusals: extracted.refusals,
+    })
+}
+
+/// Most documents re-extracted in one call after an entity change.
+const REEXTRACT_BATCH: usize = 256;
+
+/// Re-extracts every indexed document an entity change affects, so ids,
+/// names and facets follow merges, splits and their undos. The documents
+/// come from the index's stored fields (no storage round trip).
+pub async fn ops_for_entity_change<X: Extractor>(
+    index: &Arc<SearchIndex>,
+    extractor: &X,
+    change: &EntityChange,
+) -> Result<Planned, ApplyError> {
+    let mut entity_ids = vec![change.entity_id.clone()];
+    entity_ids.extend(change.source_ids.iter().cloned());
+    let named = change.document_ids.clone();
+    let idx = Arc::clone(index);
+    let docs = run_blocking(move || affected_docs(&idx, &entity_ids, &named))
+        .await
+        .map_err(Error::from)??;
+    let mut planned = Planned {
+        ops: Vec::with_capacity(docs.len()),
+        refusals: Vec::new(),
+    };
+    for chunk in docs.chunks(REEXTRACT_BATCH) {
+        let requests: Vec<_> = chunk.iter().map(IndexDoc::to_document).collect();
+        // The same guard as for new documents: a document extraction now
+        // refuses is kept (without entities) instead of stalling the feed.
+        let extracted = extract_all(extractor, &requests).await?;
+        for (doc, extraction) in requests.iter().zip(&extracted.responses) {
+            let doc = IndexDoc::from_parts(doc, doc.sequence, extraction);
+            planned.ops.push(IndexOp::Upsert(Box::new(doc)));
+        }
+        planned.refusals.extend(extracted.refusals);
+    }
+    Ok(planned)
+}
+
+/// Indexed documents named by the change or linked to any of its entities.
+fn affected_docs(
+    index: &SearchIndex,
+    entity_ids: &[String],
+    named: &[String],
+) -> Result<Vec<IndexDoc>> {
+    let fields = index.fields();
+    let searcher = index.searcher();
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for id in entity_ids.iter().filter(|id| !id.is_empty()) {
+        clauses.push((
+            Occur::Should,
+            term_query(Term::from_field_text(fields.entity, id)),
+        ));
+    }
+    for id in named {
+        clauses.push((
+            Occur::Should,
+            term_query(Term::from_field_text(fields.id, id)),
+        ));
+    }
+    if clauses.is_empty() {
+        return Ok(Vec::new());
+    }
+    let addresses = searcher.search(&BooleanQuery::new(clauses), &DocSetCollector)?;
+    let mut seen = BTreeSet::new();
+    let mut docs = Vec::with_capacity(addresses.len());
+    for address in addresses {
+        let stored: TantivyDocument = searcher.doc(address)?;
+        let id = stored
+            .get_first(fields.id)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
+        if seen.insert(id.to_string()) {
+            docs.push(IndexDoc::from_tantivy(&stored, fields));
+        }
+    }
+    Ok(docs)
+}
+
+fn term_query(term: Term) -> Box<dyn Query> {
+    Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+}

@@ -1,0 +1,261 @@
+//! The index's view of a document: the stored article plus the entities
+//! extraction found in it, and the conversion to and from tantivy documents.
+
+use std::collections::BTreeMap;
+
+use dossier_proto::v1::{Document, EntityType, ExtractResponse};
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{Field, Value};
+use tantivy::{DateTime, TantivyDocument};
+
+use crate::schema::{Fields, SEP, normalize_name};
+
+/// One entity a document mentions, with the spellings used in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocEntity {
+    pub id: String,
+    pub name: String,
+    /// `EntityType` as its i32 wire value.
+    #[serde(rename = "type")]
+    pub entity_type: i32,
+    /// Distinct spellings in the document, in order of first appearance.
+    pub variants: Vec<String>,
+}
+
+impl DocEntity {
+    pub fn kind(&self) -> EntityType {
+        EntityType::try_from(self.entity_type).unwrap_or(EntityType::Unspecified)
+    }
+}
+
+/// A document ready for the index.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IndexDoc {
+    pub id: String,
+    pub sequence: u64,
+    pub title: String,
+    pub body: String,
+    pub source: String,
+    pub author: String,
+    pub url: String,
+    /// Unix seconds; None when the article had no date.
+    pub published_at: Option<i64>,
+    pub language: String,
+    pub labels: Vec<String>,
+    pub entities: Vec<DocEntity>,
+}
+
+impl IndexDoc {
+    /// Combines a stored document with its extraction result. `sequence` is
+    /// the creation sequence (the change's, when the document omits it).
+    pub fn from_parts(doc: &Document, sequence: u64, extraction: &ExtractResponse) -> Self {
+        Self {
+            id: doc.id.clone(),
+            sequence: if doc.sequence > 0 {
+                doc.sequence
+            } else {
+                sequence
+            },
+            title: doc.title.clone(),
+            body: doc.body.clone(),
+            source: doc.source.clone(),
+            author: doc.author.clone(),
+            url: doc.url.clone(),
+            published_at: doc.published_at.as_ref().map(|t| t.seconds),
+            language: doc.language.clone(),
+            labels: doc.labels.clone(),
+            entities: entities_of(extraction),
+        }
+    }
+
+    /// The stored document again, for re-extraction after curation.
+    pub fn to_document(&self) -> Document {
+        Document {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            body: self.body.clone(),
+            source: self.source.clone(),
+            url: self.url.clone(),
+            author: self.author.clone(),
+            published_at: self
+                .published_at
+                .map(|seconds| prost_types::Timestamp { seconds, nanos: 0 }),
+            language: self.language.clone(),
+            labels: self.labels.clone(),
+            sequence: self.sequence,
+            ..Document::default()
+        }
+    }
+
+    pub fn to_tantivy(&self, f: &Fields) -> TantivyDocument {
+        let mut d = TantivyDocument::default();
+        d.add_text(f.id, &self.id);
+        d.add_u64(f.seq, self.sequence);
+        d.add_text(f.title, &self.title);
+        d.add_text(f.body, &self.body);
+        d.add_text(f.source, &self.source);
+        d.add_text(f.author, &self.author);
+        d.add_text(f.url, &self.url);
+        if let Some(secs) = self.published_at {
+            // tantivy keeps nanoseconds in an i64: clamp rather than overflow
+            // for dates past 2262 (storage accepts them).
+            const NANOS: i64 = 1_000_000_000;
+            let secs = secs.clamp(i64::MIN / NANOS, i64::MAX / NANOS);
+            d.add_date(f.published_at, DateTime::from_timestamp_secs(secs));
+        }
+        d.add_text(f.language, &self.language);
+        for label in &self.labels {
+            d.add_text(f.labels, label);
+        }
+        for e in &self.entities {
+            let kind = e.kind();
+            d.add_text(f.entity, &e.id);
+            d.add_text(f.entity_type, kind.as_str_name());
+            d.add_text(
+                f.entity_facet,
+                format!("{}{SEP}{}{SEP}{}", e.id, kind.as_str_name(), e.name),
+            );
+            let name_field = f.name_field(kind);
+            for variant in std::iter::once(&e.name).chain(&e.variants) {
+                let norm = normalize_name(variant);
+                if !norm.is_empty() {
+                    d.add_text(f.alias, format!("{norm}{SEP}{}", e.id));
+                }
+                d.add_text(f.entity_alias, format!("{}{SEP}{variant}", e.id));
+                if let Some(field) = name_field {
+                    d.add_text(field, variant);
+                }
+            }
+        }
+        let json = serde_json::to_string(&self.entities).unwrap_or_else(|_| "[]".into());
+        d.add_text(f.entities_json, json);
+        d
+    }
+
+    /// Reads a stored document back. Unknown or missing fields give defaults:
+    /// the index is derived data and must never fail a query over one odd doc.
+    pub fn from_tantivy(doc: &TantivyDocument, f: &Fields) -> Self {
+        let text = |field: Field| -> String {
+            doc.get_first(field)
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        };
+        let entities = serde_json::from_str(&text(f.entities_json)).unwrap_or_default();
+        Self {
+            id: text(f.id),
+            sequence: doc.get_first(f.seq).and_then(|v| v.as_u64()).unwrap_or(0),
+            title: text(f.title),
+            body: text(f.body),
+            source: text(f.source),
+            author: text(f.author),
+            url: text(f.url),
+            published_at: doc
+                .get_first(f.published_at)
+                .and_then(|v| v.as_datetime())
+                .map(|d| d.into_timestamp_secs()),
+            language: text(f.language),
+            labels: doc
+                .get_all(f.labels)
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            entities,
+        }
+    }
+}
+
+/// Groups an extraction's mentions by entity, keeping each spelling once.
+/// Mentions without an entity id (dates, amounts) are not entities.
+pub fn entities_of(extraction: &ExtractResponse) -> Vec<DocEntity> {
+    let mut by_id: BTreeMap<&str, DocEntity> = BTreeMap::new();
+    let mut order = Vec::new();
+    for summary in &extraction.entities {
+        by_id.entry(&summary.id).or_insert_with(|| {
+            order.push(summary.id.as_str());
+            DocEntity {
+                id: summary.id.clone(),
+                name: summary.canonical_name.clone(),
+                entity_type: summary.r#type,
+                variants: Vec::new(),
+            }
+        });
+    }
+    for m in &extraction.mentions {
+        if m.entity_id.is_empty() {
+            continue;
+        }
+        let entry = by_id.entry(&m.entity_id).or_insert_with(|| {
+            order.push(m.entity_id.as_str());
+            DocEntity {
+                id: m.entity_id.clone(),
+                name: m.text.clone(),
+                entity_type: m.r#type,
+                variants: Vec::new(),
+            }
+        });
+        if !entry.variants.contains(&m.text) {
+            entry.variants.push(m.text.clone());
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|id| by_id.remove(id))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dossier_proto::v1::{EntitySummary, Mention};
+
+    #[test]
+    fn mentions_group_by_entity_with_distinct_variants() {
+        let extraction = ExtractResponse {
+            mentions: vec![
+                mention("Qaddafi", "e1"),
+                mention("Gaddafi", "e1"),
+                mention("Qaddafi", "e1"),
+                mention("March 3", ""),
+            ],
+            entities: vec![EntitySummary {
+                id: "e1".into(),
+                canonical_name: "Muammar Gaddafi".into(),
+                r#type: EntityType::Person as i32,
+            }],
+            ..Default::default()
+        };
+        let entities = entities_of(&extraction);
+        assert_eq!(entities.len(), 1);
+        assert_eq!(entities[0].name, "Muammar Gaddafi");
+        assert_eq!(entities[0].variants, vec!["Qaddafi", "Gaddafi"]);
+    }
+
+    #[test]
+    fn stored_documents_round_trip() {
+        let f = Fields::build();
+        let doc = IndexDoc {
+            id: "d1".into(),
+            sequence: 7,
+            title: "T".into(),
+            body: "B".into(),
+            published_at: Some(1_700_000_000),
+            labels: vec!["a".into(), "b".into()],
+            entities: vec![DocEntity {
+                id: "e1".into(),
+                name: "N".into(),
+                entity_type: EntityType::Org as i32,
+                variants: vec!["n".into()],
+            }],
+            ..Default::default()
+        };
+        assert_eq!(IndexDoc::from_tantivy(&doc.to_tantivy(&f), &f), doc);
+    }
+
+    fn mention(text: &str, entity_id: &str) -> Mention {
+        Mention {
+            text: text.into(),
+            entity_id: entity_id.into(),
+            r#type: EntityType::Person as i32,
+            ..Default::default()
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! Entity expansion: a query word or phrase that spells a known entity's
+//! name also matches every document linked to that entity, however it is
+//! spelled there ("Qaddafi" finds "Gaddafi" and "Kadhafi").
+//!
+//! The alias → entity table is the index itself (`alias` terms written at
+//! indexing time), so expansion needs no call to extraction and always agrees
+//! with what the index holds.
+
+use std::collections::BTreeSet;
+
+use tantivy::collector::Count;
+use tantivy::query::{Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Searcher, Term};
+
+use crate::error::{Error, Result};
+use crate::index::SearchIndex;
+use crate::schema::{Fields, SEP, normalize_name};
+
+/// Most entities one query term may expand to (a very common alias such as
+/// "Smith" must not turn one word into hundreds of clauses).
+const MAX_ENTITIES_PER_TERM: usize = 8;
+/// Most spellings listed per expanded entity.
+const MAX_VARIANTS: usize = 32;
+
+/// One entity a query term was expanded to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expansion {
+    /// The query term as written.
+    pub query_term: String,
+    pub entity_id: String,
+    pub canonical_name: String,
+    /// `EntityType` wire value.
+    pub entity_type: i32,
+    /// Every spelling of the entity the index has seen.
+    pub variants: Vec<String>,
+}
+
+impl Expansion {
+    /// The query that matches every document linked to the entity.
+    pub fn query(&self, fields: &Fields) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(fields.entity, &self.entity_id),
+            IndexRecordOption::WithFreqs,
+        ))
+    }
+}
+
+/// The entities whose name or alias is spelled `phrase` in the live index.
+pub fn lookup(index: &SearchIndex, searcher: &Searcher, phrase: &str) -> Result<Vec<Expansion>> {
+    let norm = normalize_name(phrase);
+    if norm.is_empty() {
+        return Ok(Vec::new());
+    }
+    let fields = index.fields();
+    let mut out = Vec::new();
+    for key in prefix_terms(searcher, fields.alias, &format!("{norm}{SEP}"))? {
+        let Some((_, id)) = key.split_once(SEP) else {
+            continue;
+        };
+        // The term dictionary keeps terms of deleted or re-resolved documents
+        // until segments merge: only trust aliases a live document carries.
+        let live = TermQuery::new(
+            Term::from_field_text(fields.alias, &key),
+            IndexRecordOption::Basic,
+        );
+        if searcher.search(&live, &Count)? == 0 {
+            continue;
+        }
+        out.push(describe_entity(searcher, fields, phrase, id)?);
+        if out.len() == MAX_ENTITIES_PER_TERM {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+fn describe_entity(
+    searcher: &Searcher,
+    fields: &Fields,
+    query_term: &str,
+    id: &str,
+) -> Result<Expansion> {
+    let mut canonical_name = String::new();
+    let mut entity_type = 0;
+    if let Some(facet) = prefix_terms(searcher, fields.entity_facet, &format!("{id}{SEP}"))?
+        .into_iter()
+        .next_back()
+    {
+        let mut parts = facet.splitn(3, SEP).skip(1);
+        let kind = parts.next().unwrap_or_default();
+        entity_type = dossier_proto::v1::EntityType::from_str_name(kind)
+            .map(|t| t as i32)
+            .unwrap_or(0);
+        canonical_name = parts.next().unwrap_or_default().to_string();
+    }
+    let variants = prefix_terms(searcher, fields.entity_alias, &format!("{id}{SEP}"))?
+        .into_iter()
+        .filter_map(|t| t.split_once(SEP).map(|(_, v)| v.to_string()))
+        .take(MAX_VARIANTS)
+        .collect();
+    Ok(Expansion {
+        query_term: query_term.to_string(),
+        entity_id: id.to_string(),
+        canonical_name,
+        entity_type,
+        variants,
+    })
+}
+
+/// Whether some known spelling continues `words` (normalized, space
+/// separated) with at least one more word. A cheap test that lets the
+/// multi-word search stop growing a candidate name early; dead terms may
+/// answer yes, `lookup` has the final word.
+pub fn some_alias_continues(searcher: &Searcher, fields: &Fields, words: &str) -> Result<bool> {
+    if words.is_empty() {
+        return Ok(false);
+    }
+    let prefix = format!("{words} ");
+    let upper = upper_bound(&prefix);
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(fields.alias)?;
+        let mut stream = inverted
+            .terms()
+            .range()
+            .ge(prefix.as_bytes())
+            .lt(&upper)
+            .into_stream()
+            .map_err(|e| Error::Index(e.into()))?;
+        if stream.advance() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The first byte string after every string starting with `prefix`, whose
+/// last byte is always an ASCII separator (SEP or a space) here, so bumping
+/// it cannot overflow.
+fn upper_bound(prefix: &str) -> Vec<u8> {
+    let mut upper = prefix.as_bytes().to_vec();
+    if let Some(last) = upper.last_mut() {
+        *last = last.saturating_add(1);
+    }
+    upper
+}
+
+/// Every term of `field` starting with `prefix`, across segments, sorted.
+pub(crate) fn prefix_terms(
+    searcher: &Searcher,
+    field: Field,
+    prefix: &str,
+) -> Result<BTreeSet<String>> {
+    let upper = upper_bound(prefix);
+    let mut out = BTreeSet::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream = inverted
+            .terms()
+            .range()
+            .ge(prefix.as_bytes())
+            .lt(&upper)
+            .into_stream()
+            .map_err(|e| Error::Index(e.into()))?;
+        while stream.advance() {
+            if let Ok(term) = std::str::from_utf8(stream.key()) {
+                out.insert(term.to_string());
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,586 @@
+//! From a query string to a tantivy query.
+//!
+//! The string is parsed with tantivy's own grammar (so the syntax is exactly
+//! tantivy's), and the tree is then converted leaf by leaf: ordinary leaves go
+//! through tantivy's `QueryParser`, while we take over three cases it does not
+//! cover — `term~N` fuzzy terms, entity expansion of bare terms and phrases,
+//! and friendlier errors that say where the query is wrong.
+
+mod depth;
+mod exclusion;
+mod expand;
+mod filter;
+
+use std::collections::VecDeque;
+
+use tantivy::Searcher;
+use tantivy::Term;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, QueryParser, QueryParserError,
+};
+use tantivy::query_grammar::{Delimiter, UserInputAst, UserInputLeaf, UserInputLiteral};
+use tantivy::schema::{Field, FieldType};
+
+pub use expand::Expansion;
+pub use filter::{Filter, filter_query};
+
+use crate::error::{Error, MAX_ECHO_CHARS, Result, echo};
+use crate::index::SearchIndex;
+use crate::schema::normalize_name;
+
+/// Largest edit distance `term~N` accepts; beyond 2 every short word matches.
+const MAX_FUZZY_DISTANCE: u32 = 2;
+/// Most words of a name found among bare query words ("Mu'ammar Muhammad
+/// Abu Minyar al-Gaddafi" is six); bounds the dictionary probes per word.
+const MAX_NAME_WORDS: usize = 8;
+
+/// A parsed query and the entity spellings it was expanded with.
+pub struct ParsedQuery {
+    pub query: Box<dyn Query>,
+    pub expansions: Vec<Expansion>,
+}
+
+/// Parses `text` for `searcher`'s index. `expand` turns on entity expansion.
+pub fn parse(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    text: &str,
+    expand: bool,
+) -> Result<ParsedQuery> {
+    if text.trim().is_empty() {
+        return Ok(ParsedQuery {
+            query: Box::new(AllQuery),
+            expansions: Vec::new(),
+        });
+    }
+    let depth::Parsed {
+        ast,
+        errors,
+        strict_ok,
+    } = depth::parse_bounded(text)?;
+    if let Some(err) = errors.first() {
+        return Err(Error::InvalidQuery(format!(
+            "{} at byte {} (near {:?})",
+            err.message,
+            err.pos,
+            near(text, err.pos)
+        )));
+    }
+    if !strict_ok {
+        return Err(Error::InvalidQuery(
+            "syntax error; check parentheses, quotes and field:value pairs".into(),
+        ));
+    }
+    let mut parser = QueryParser::for_index(index.index(), index.fields().default_fields());
+    parser.set_conjunction_by_default();
+    let mut converter = Converter {
+        index,
+        searcher,
+        parser,
+        text,
+        expand,
+        expansions: Vec::new(),
+    };
+    let query = converter.convert(ast)?;
+    Ok(ParsedQuery {
+        query,
+        expansions: converter.expansions,
+    })
+}
+
+struct Converter<'a> {
+    index: &'a SearchIndex,
+    searcher: &'a Searcher,
+    parser: QueryParser,
+    text: &'a str,
+    expand: bool,
+    expansions: Vec<Expansion>,
+}
+
+impl Converter<'_> {
+    fn convert(&mut self, ast: UserInputAst) -> Result<Box<dyn Query>> {
+        match ast {
+            UserInputAst::Clause(children) => {
+                let mut clauses = Vec::with_capacity(children.len() + 1);
+                let mut children: VecDeque<_> = children.into();
+                while !children.is_empty() {
+                    if let Some((used, name)) = self.known_name(&children)? {
+                        children.drain(..used);
+                        clauses.push((Occur::Must, name));
+                        continue;
+                    }
+                    let Some((occur, child)) = children.pop_front() else {
+                        break;
+                    };
+                    // Bare clauses are required: analysts expect `a b` to
+                    // mean both, as web search engines do.
+                    let occur = occur.unwrap_or(Occur::Must);
+                    let query = self.convert(child)?;
+                    let query: Box<dyn Query> = match occur {
+                        Occur::MustNot => Box::new(exclusion::Excluded(query)),
+                        _ => query,
+                    };
+                    clauses.push((occur, query));
+                }
+                if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+                    // `-foo` alone means "everything but foo".
+                    clauses.push((Occur::Must, Box::new(AllQuery)));
+                }
+                Ok(Box::new(BooleanQuery::new(clauses)))
+            }
+            UserInputAst::Boost(inner, boost) => Ok(Box::new(BoostQuery::new(
+                self.convert(*inner)?,
+                boost.into_inner() as f32,
+            ))),
+            UserInputAst::Leaf(leaf) => self.leaf(*leaf),
+        }
+    }
+
+    fn leaf(&mut self, leaf: UserInputLeaf) -> Result<Box<dyn Query>> {
+        match leaf {
+            UserInputLeaf::Literal(mut lit) if lit.delimiter == Delimiter::None && !lit.prefix => {
+                // tantivy's grammar keeps `~N` inside a bare word.
+                match split_fuzzy(&lit.phrase) {
+                    Some((word, distance)) => {
+                        lit.phrase = word.to_string();
+                        lit.slop = distance;
+                        self.fuzzy(lit)
+                    }
+                    None => self.literal(lit),
+                }
+            }
+            UserInputLeaf::Literal(lit) => self.literal(lit),
+            UserInputLeaf::Exists { field } => {
+                self.check_exists_field(&field)?;
+                self.tantivy_leaf(UserInputLeaf::Exists { field })
+            }
+            other => self.tantivy_leaf(other),
+        }
+    }
+
+    /// A word or phrase, expanded to the entities it spells when asked to.
+    fn literal(&mut self, lit: UserInputLiteral) -> Result<Box<dyn Query>> {
+        match lit {
+            lit if self.expand && lit.field_name.is_none() && !lit.prefix => {
+                let base = self.tantivy_leaf(UserInputLeaf::Literal(lit.clone()))?;
+                let found = expand::lookup(self.index, self.searcher, &lit.phrase)?;
+                if found.is_empty() {
+                    return Ok(base);
+                }
+                let mut clauses = vec![(Occur::Should, base)];
+                for expansion in found {
+                    clauses.push((Occur::Should, expansion.query(self.index.fields())));
+                    self.expansions.push(expansion);
+                }
+                Ok(Box::new(BooleanQuery::new(clauses)))
+            }
+            lit => self.tantivy_leaf(UserInputLeaf::Literal(lit)),
+        }
+    }
+
+    /// A known multi-word name spelled by the bare words at the front of
+    /// `children` (`Iouri Chapovtchouk`, unquoted), expanded as a unit, and
+    /// how many children it takes. The longest known name wins.
+    ///
+    /// The unit keeps the words' meaning — every word is still required,
+    /// anywhere in the document — and adds the documents linked to the
+    /// entities the name spells. Word by word, the first name alone could
+    /// expand to every Iouri in the index, and the other spellings of the
+    /// whole name ("Yuri Shapovchuk") would not be found at all.
+    fn known_name(
+        &mut self,
+        children: &VecDeque<(Option<Occur>, UserInputAst)>,
+    ) -> Result<Option<(usize, Box<dyn Query>)>> {
+        if !self.expand {
+            return Ok(None);
+        }
+        let words: Vec<&UserInputLiteral> = children
+            .iter()
+            .take(MAX_NAME_WORDS)
+            .map_while(|(occur, child)| bare_word(*occur, child))
+            .collect();
+        if words.len() < 2 {
+            return Ok(None);
+        }
+        // Grow the candidate while some alias continues it, so a long run
+        // of ordinary words costs one dictionary probe per word.
+        let mut normalized = normalize_name(&words[0].phrase);
+        let mut longest = 1;
+        for word in &words[1..] {
+            let next = normalize_name(&word.phrase);
+            if next.is_empty()
+                || !expand::some_alias_continues(self.searcher, self.index.fields(), &normalized)?
+            {
+                break;
+            }
+            normalized.push(' ');
+            normalized.push_str(&next);
+            longest += 1;
+        }
+        for n in (2..=longest).rev() {
+            let name = words[..n]
+                .iter()
+                .map(|w| w.phrase.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let found = expand::lookup(self.index, self.searcher, &name)?;
+            if found.is_empty() {
+                continue;
+            }
+            let mut all_words = Vec::with_capacity(n);
+            for word in &words[..n] {
+                let leaf = UserInputLeaf::Literal((*word).clone());
+                all_words.push((Occur::Must, self.tantivy_leaf(leaf)?));
+            }
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+                vec![(Occur::Should, Box::new(BooleanQuery::new(all_words)))];
+            for expansion in found {
+                clauses.push((Occur::Should, expansion.query(self.index.fields())));
+                self.expansions.push(expansion);
+            }
+            return Ok(Some((n, Box::new(BooleanQuery::new(clauses)))));
+        }
+        Ok(None)
+    }
+
+    /// `field:*` is answered from a column, which only some fields keep;
+    /// tantivy would accept the query and fail only when it runs.
+    fn check_exists_field(&self, name: &str) -> Result<()> {
+        let schema = &self.index.fields().schema;
+        let Ok(field) = schema.get_field(name) else {
+            return Err(Error::InvalidQuery(describe(
+                self.index,
+                self.text,
+                QueryParserError::FieldDoesNotExist(name.into()),
+            )));
+        };
+        if schema.get_field_entry(field).is_fast() {
+            return Ok(());
+        }
+        let columns: Vec<&str> = schema
+            .fields()
+            .filter(|(_, e)| e.is_fast() && e.is_indexed())
+            .map(|(_, e)| e.name())
+            .filter(|n| !matches!(*n, "entity_facet"))
+            .collect();
+        Err(Error::InvalidQuery(format!(
+            "`field:*` (has a value) works only on the fields {}; \
+             {} is not one of them",
+            columns.join(", "),
+            echo(name)
+        )))
+    }
+
+    fn tantivy_leaf(&self, leaf: UserInputLeaf) -> Result<Box<dyn Query>> {
+        self.parser
+            .build_query_from_user_input_ast(UserInputAst::Leaf(Box::new(leaf)))
+            .map_err(|e| Error::InvalidQuery(describe(self.index, self.text, e)))
+    }
+
+    /// `term~N`: a fuzzy term query on the named field or every default field.
+    fn fuzzy(&self, lit: UserInputLiteral) -> Result<Box<dyn Query>> {
+        if lit.slop > MAX_FUZZY_DISTANCE {
+            return Err(Error::InvalidQuery(format!(
+                "fuzzy distance {} in {} is too large; use at most {MAX_FUZZY_DISTANCE}",
+                lit.slop,
+                echo(&lit.phrase)
+            )));
+        }
+        let word = normalize_name(&lit.phrase);
+        if word.contains(' ') || word.is_empty() {
+            // Not one word: tantivy treats it as a phrase with slop.
+            return self.tantivy_leaf(UserInputLeaf::Literal(lit));
+        }
+        let fields = match &lit.field_name {
+            None => self.index.fields().default_fields(),
+            Some(name) => vec![self.text_field(name)?],
+        };
+        let clauses = fields
+            .into_iter()
+            .map(|field| {
+                let term = Term::from_field_text(field, &word);
+                let q: Box<dyn Query> = Box::new(FuzzyTermQuery::new(term, lit.slop as u8, true));
+                (Occur::Should, q)
+            })
+            .collect();
+        Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    fn text_field(&self, name: &str) -> Result<Field> {
+        let schema = &self.index.fields().schema;
+        let field = schema.get_field(name).map_err(|_| {
+            Error::InvalidQuery(describe(
+                self.index,
+                self.text,
+                QueryParserError::FieldDoesNotExist(name.into()),
+            ))
+        })?;
+        match schema.get_field_entry(field).field_type() {
+            FieldType::Str(_) => Ok(field),
+            _ => Err(Error::InvalidQuery(format!(
+                "fuzzy terms need a text field; {} is not one",
+                echo(name)
+            ))),
+        }
+    }
+}
+
+/// A readable message for a parser error, with the position of the field it
+/// names when we can find it.
+fn describe(index: &SearchIndex, text: &str, err: QueryParserError) -> String {
+    match err {
+        QueryParserError::FieldDoesNotExist(name) => {
+            let at = text
+                .find(&format!("{name}:"))
+                .map(|p| format!(" at byte {p}"))
+                .unwrap_or_default();
+            let known: Vec<&str> = index
+                .fields()
+                .schema
+                .fields()
+                .filter(|(_, e)| e.is_indexed())
+                .map(|(_, e)| e.name())
+                .filter(|n| !matches!(*n, "alias" | "entity_alias" | "entity_facet"))
+                .collect();
+            format!(
+                "unknown field {}{at}; searchable fields: {}",
+                echo(&name),
+                known.join(", ")
+            )
+        }
+        QueryParserError::DateFormatError(_) => {
+            "published_at needs RFC 3339 times, e.g. published_at:[2024-01-01T00:00:00Z TO *]"
+                .into()
+        }
+        other => cut(&other.to_string()),
+    }
+}
+
+/// A plain word of the query with the default occurrence: no field, quotes,
+/// prefix `*`, fuzzy `~N`, boost or `+`/`-`. Only those may be read together
+/// as a name without changing what the query asks for.
+fn bare_word(occur: Option<Occur>, child: &UserInputAst) -> Option<&UserInputLiteral> {
+    match (occur, child) {
+        (None, UserInputAst::Leaf(leaf)) => match leaf.as_ref() {
+            UserInputLeaf::Literal(lit)
+                if lit.field_name.is_none()
+                    && lit.delimiter == Delimiter::None
+                    && !lit.prefix
+                    && lit.slop == 0
+                    && split_fuzzy(&lit.phrase).is_none() =>
+            {
+                Some(lit)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// "word~2" → ("word", 2).
+fn split_fuzzy(word: &str) -> Option<(&str, u32)> {
+    let (stem, distance) = word.rsplit_once('~')?;
+    if stem.is_empty() || distance.is_empty() || !distance.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((stem, distance.parse().unwrap_or(u32::MAX)))
+}
+
+/// A message of tantivy's, which may quote any part of the query, cut to a
+/// few hundred characters.
+fn cut(message: &str) -> String {
+    match message.char_indices().nth(2 * MAX_ECHO_CHARS) {
+        None => message.to_string(),
+        Some((end, _)) => format!("{}…", &message[..end]),
+    }
+}
+
+/// Up to 20 bytes of `text` from `pos`, cut at char boundaries.
+fn near(text: &str, pos: usize) -> &str {
+    let mut start = pos.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (start + 20).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[start..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Whatever a user types, the answer is a query or INVALID_ARGUMENT,
+        /// never a panic or another error.
+        #[test]
+        fn any_input_parses_or_is_an_invalid_query(
+            text in prop_oneof![
+                r#"[a-z0-9 :"()\[\]{}~*^+\-!.,'\\/&|]{0,40}"#,
+                proptest::collection::vec(
+                    prop_oneof![
+                        Just("title:"), Just("published_at:"), Just("entity:"), Just("seq:"),
+                        Just("person:"), Just("["), Just(" TO "), Just("]"), Just("*"),
+                        Just("2024-01-01T00:00:00Z"), Just("\""), Just("~9"), Just("~1"),
+                        Just("AND "), Just("OR "), Just("NOT "), Just("-"), Just("+"),
+                        Just("("), Just(")"), Just("^2"), Just("word"), Just("Ünïcødé"),
+                        Just(" "),
+                    ],
+                    0..12,
+                ).prop_map(|parts| parts.concat()),
+                // Long runs of one construct: nesting, operator and quote
+                // chains, boosts (the grammar recurses on `(` and `NOT`).
+                (
+                    prop_oneof![
+                        Just("("), Just("NOT "), Just("-"), Just("+"), Just("^2"),
+                        Just("\""), Just("'"), Just("title:("), Just("( \")\" "),
+                        Just("a "), Just(")"), Just("~1"), Just("*"), Just("\\"),
+                    ],
+                    1usize..2_000,
+                    r#"[a-z()"]{0,3}"#,
+                ).prop_map(|(unit, n, tail)| format!("{}{tail}", unit.repeat(n))),
+            ]
+        ) {
+            let index = SearchIndex::in_memory().unwrap();
+            let searcher = index.searcher();
+            match parse(&index, &searcher, &text, true) {
+                Ok(parsed) => { searcher.search(&*parsed.query, &tantivy::collector::Count).unwrap(); }
+                Err(Error::InvalidQuery(message)) => prop_assert!(!message.is_empty()),
+                Err(other) => prop_assert!(false, "{text:?} gave {other}"),
+            }
+        }
+    }
+
+    /// Every query the grammar could not hold on a 2 MB stack, through the
+    /// whole of `parse`: a clear INVALID_ARGUMENT, no stack overflow.
+    #[test]
+    fn deeply_nested_queries_are_invalid_not_a_crash() {
+        let index = SearchIndex::in_memory().unwrap();
+        let searcher = index.searcher();
+        let deep = [
+            format!("{}a{}", "(".repeat(1000), ")".repeat(1000)),
+            format!("{}a", "(".repeat(4096)),
+            format!("{}a", "NOT ".repeat(1000)),
+            format!("{}a", "+(-(".repeat(500)),
+            format!("{}a{}", "title:(".repeat(600), ")".repeat(600)),
+            format!("{}a", "( \")\" ".repeat(800)),
+        ];
+        for text in deep {
+            match parse(&index, &searcher, &text, true) {
+                Err(Error::InvalidQuery(m)) => {
+                    assert!(m.contains("at most 32 levels"), "{m}");
+                    assert!(m.len() < 300, "{m}");
+                }
+                Err(other) => panic!("{} gave {other}", &text[..40]),
+                Ok(_) => panic!("{} was accepted", &text[..40]),
+            }
+        }
+        let ok = format!(
+            "{}a b{}",
+            "(".repeat(depth::MAX_NESTING - 1),
+            ")".repeat(31)
+        );
+        let parsed = parse(&index, &searcher, &ok, true).unwrap();
+        searcher
+            .search(&*parsed.query, &tantivy::collector::Count)
+            .unwrap();
+    }
+
+    #[test]
+    fn long_flat_queries_parse_or_are_invalid() {
+        let index = SearchIndex::in_memory().unwrap();
+        let searcher = index.searcher();
+        for unit in [
+            "-", "+", "\"", "'", "^2", "~2", "a ", "a OR ", "NOT a ", "(a) ", "é",
+        ] {
+            for text in [unit.repeat(10_000), format!("a{}", unit.repeat(5_000))] {
+                match parse(&index, &searcher, &text, true) {
+                    Ok(parsed) => {
+                        searcher
+                            .search(&*parsed.query, &tantivy::collector::Count)
+                            .unwrap();
+                    }
+                    Err(Error::InvalidQuery(m)) => assert!(m.len() < 300, "{m}"),
+                    Err(other) => panic!("{unit:?}: {other}"),
+                }
+            }
+        }
+    }
+
+    /// Found by the `query` fuzz target (`-S\0S` and a date filter): an
+    /// excluded phrase with no match in a segment tripped an assertion in
+    /// tantivy's phrase scorer.
+    #[test]
+    fn excluded_phrases_without_a_match_run() {
+        use crate::index::{Checkpoint, IndexOp};
+        use crate::model::IndexDoc;
+
+        let index = SearchIndex::in_memory().unwrap();
+        let docs = ["Gaddafi's son agreed", "The ferry's crew", "A storm"]
+            .iter()
+            .enumerate()
+            .map(|(i, body)| {
+                IndexOp::Upsert(Box::new(IndexDoc {
+                    id: format!("doc{i}"),
+                    sequence: i as u64 + 1,
+                    body: body.to_string(),
+                    published_at: Some(1_709_251_200),
+                    ..Default::default()
+                }))
+            })
+            .collect();
+        index.apply(docs).unwrap();
+        index
+            .commit(Checkpoint {
+                sequence: 3,
+                entity_sequence: 0,
+            })
+            .unwrap();
+        let searcher = index.searcher();
+        let filter = Filter {
+            published_after: Some(236),
+            ..Filter::default()
+        };
+        for (text, expected) in [
+            ("-S\0S", 3),
+            ("-\"s s\"", 3),
+            ("storm -\"s s\"", 1),
+            ("NOT \"ferry s crew\"", 2),
+            ("-\"ferry s crew\"", 2),
+        ] {
+            let parsed = parse(&index, &searcher, text, true).unwrap();
+            let full = filter_query(index.fields(), parsed.query, &filter);
+            let count = searcher.search(&*full, &tantivy::collector::Count).unwrap();
+            assert_eq!(count, expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn exists_on_a_field_without_a_column_is_an_invalid_query() {
+        let index = SearchIndex::in_memory().unwrap();
+        let searcher = index.searcher();
+        match parse(&index, &searcher, "person:*", true) {
+            Err(Error::InvalidQuery(message)) => assert!(message.contains("person"), "{message}"),
+            Err(other) => panic!("person:* gave {other}"),
+            Ok(_) => panic!("person:* was accepted but cannot run"),
+        }
+        let parsed = parse(&index, &searcher, "entity:*", true).unwrap();
+        searcher
+            .search(&*parsed.query, &tantivy::collector::Count)
+            .unwrap();
+    }
+
+    #[test]
+    fn fuzzy_suffixes_split_only_on_digits() {
+        assert_eq!(split_fuzzy("word~2"), Some(("word", 2)));
+        assert_eq!(split_fuzzy("word~"), None);
+        assert_eq!(split_fuzzy("~2"), None);
+        assert_eq!(split_fuzzy("a~b"), None);
+    }
+}

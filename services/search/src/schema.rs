@@ -1,0 +1,211 @@
+//! The index schema: which document and entity facts are searchable, sortable
+//! or countable, and how text is tokenized.
+//!
+//! Field names are part of the query language (`source:reuters`,
+//! `entity:ent_01..`, `person:gaddafi`), so renaming one is an API change.
+
+use dossier_proto::v1::EntityType;
+use tantivy::Index;
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, STORED, STRING,
+    Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+};
+
+/// Tokenizer of every free-text field: split on non-alphanumerics, lowercase,
+/// fold accents, so "Qaddafi's" and "qaddafi" meet and "Kadhafi" needs no é.
+pub const TEXT_TOKENIZER: &str = "news";
+
+/// Separator inside composite keyword terms ("alias\u{1f}entity id"). A unit
+/// separator never appears in names or ids.
+pub const SEP: char = '\u{1f}';
+
+/// Entity types that get their own name field, named after the type in lower
+/// case (`person:`, `org:`...). Dates and amounts are values, not names.
+pub const NAME_TYPES: [EntityType; 10] = [
+    EntityType::Person,
+    EntityType::Norp,
+    EntityType::Fac,
+    EntityType::Org,
+    EntityType::Gpe,
+    EntityType::Loc,
+    EntityType::Product,
+    EntityType::Event,
+    EntityType::Law,
+    EntityType::Misc,
+];
+
+/// Handles to every field, resolved once.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    pub schema: Schema,
+    /// The document id (exact), for delete-by-id and lookups.
+    pub id: Field,
+    /// The change-feed sequence of the document's creation: unique and
+    /// stable, so it breaks ties in sort keys and page tokens.
+    pub seq: Field,
+    pub title: Field,
+    pub body: Field,
+    pub source: Field,
+    pub author: Field,
+    pub url: Field,
+    pub published_at: Field,
+    pub language: Field,
+    pub labels: Field,
+    /// Canonical entity ids (`entity:<id>`).
+    pub entity: Field,
+    /// Entity types present, for the entity_types filter.
+    pub entity_type: Field,
+    /// "id SEP TYPE SEP canonical name" per entity: facet and co-occurrence
+    /// counts come with display names without a registry round trip.
+    pub entity_facet: Field,
+    /// "normalized alias SEP id": finds the entities a query term spells.
+    pub alias: Field,
+    /// "id SEP spelling": every spelling of an entity seen in the index.
+    pub entity_alias: Field,
+    /// JSON list of the document's entities and their spellings, stored only.
+    pub entities_json: Field,
+    /// Entity names per type (`person:`, `org:`...), in NAME_TYPES order.
+    pub names: Vec<(EntityType, Field)>,
+}
+
+impl Fields {
+    pub fn build() -> Self {
+        let mut b = Schema::builder();
+        let text = TextOptions::default()
+            .set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(TEXT_TOKENIZER)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            )
+            .set_stored();
+        let keyword = STRING | STORED | FAST;
+        let date = DateOptions::default()
+            .set_indexed()
+            .set_fast()
+            .set_stored()
+            .set_precision(DateTimePrecision::Seconds);
+        let id = b.add_text_field("id", STRING | STORED);
+        let seq = b.add_u64_field("seq", INDEXED | FAST | STORED);
+        let title = b.add_text_field("title", text.clone());
+        let body = b.add_text_field("body", text.clone());
+        let source = b.add_text_field("source", keyword.clone());
+        let author = b.add_text_field("author", text.clone());
+        let url = b.add_text_field("url", STRING | STORED);
+        let published_at = b.add_date_field("published_at", date);
+        let language = b.add_text_field("language", keyword.clone());
+        let labels = b.add_text_field("labels", keyword);
+        let entity = b.add_text_field("entity", STRING | FAST);
+        let entity_type = b.add_text_field("entity_type", STRING);
+        let entity_facet = b.add_text_field("entity_facet", STRING | FAST);
+        let alias = b.add_text_field("alias", STRING);
+        let entity_alias = b.add_text_field("entity_alias", STRING);
+        let entities_json = b.add_text_field("entities_json", STORED);
+        let names_opts = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TEXT_TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        let names = NAME_TYPES
+            .iter()
+            .map(|t| {
+                (
+                    *t,
+                    b.add_text_field(&type_field_name(*t), names_opts.clone()),
+                )
+            })
+            .collect();
+        Self {
+            schema: b.build(),
+            id,
+            seq,
+            title,
+            body,
+            source,
+            author,
+            url,
+            published_at,
+            language,
+            labels,
+            entity,
+            entity_type,
+            entity_facet,
+            alias,
+            entity_alias,
+            entities_json,
+            names,
+        }
+    }
+
+    /// Fields a query term without `field:` searches.
+    pub fn default_fields(&self) -> Vec<Field> {
+        vec![self.title, self.body]
+    }
+
+    pub fn name_field(&self, entity_type: EntityType) -> Option<Field> {
+        self.names
+            .iter()
+            .find(|(t, _)| *t == entity_type)
+            .map(|(_, f)| *f)
+    }
+}
+
+/// `person`, `org`, ... : the query-language name of a type's name field.
+pub fn type_field_name(entity_type: EntityType) -> String {
+    entity_type.as_str_name().to_ascii_lowercase()
+}
+
+/// The analyzer behind TEXT_TOKENIZER.
+pub fn text_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(64))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// Registers our tokenizers on an index (they are not persisted with it).
+pub fn register_tokenizers(index: &Index) {
+    index.tokenizers().register(TEXT_TOKENIZER, text_analyzer());
+}
+
+/// A name as the text tokenizer sees it ("Mu'ammar  al-Qaddafi" →
+/// "mu ammar al qaddafi"), so aliases compare the way query terms do.
+pub fn normalize_name(name: &str) -> String {
+    let mut analyzer = text_analyzer();
+    let mut stream = analyzer.token_stream(name);
+    let mut out = String::with_capacity(name.len());
+    while let Some(token) = stream.next() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&token.text);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_normalize_like_query_terms() {
+        assert_eq!(
+            normalize_name("Mu'ammar  al-Qaddafi"),
+            "mu ammar al qaddafi"
+        );
+        assert_eq!(normalize_name("Kadhafi"), "kadhafi");
+        assert_eq!(normalize_name("Zelenskyy's"), "zelenskyy s");
+        assert_eq!(normalize_name("Müller"), "muller");
+    }
+
+    #[test]
+    fn every_name_type_has_a_field() {
+        let fields = Fields::build();
+        assert!(fields.schema.get_field("person").is_ok());
+        assert!(fields.schema.get_field("gpe").is_ok());
+        assert!(fields.name_field(EntityType::Money).is_none());
+    }
+}

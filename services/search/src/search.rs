@@ -1,0 +1,242 @@
+//! Running a search: query + filter → ranked page, total, facets, snippets
+//! and matched entity spellings. Blocking; call through `run_blocking`.
+
+use serde::Serialize;
+use tantivy::query::Query;
+use tantivy::schema::Field;
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{Searcher, TantivyDocument};
+
+use crate::collect::{CursorCollector, Ranked, Sort};
+use crate::error::{Error, Result};
+use crate::facets::{Bucket, FacetCounter, FacetSpec};
+use crate::index::SearchIndex;
+use crate::model::IndexDoc;
+use crate::query::{Expansion, Filter, filter_query, parse};
+use crate::stats::{FreezingStats, FrozenStats};
+use crate::token::{PageToken, fingerprint};
+
+/// Characters per snippet.
+const SNIPPET_CHARS: usize = 200;
+
+/// What to search for; the part of a request a page token is bound to.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SearchQuery {
+    pub text: String,
+    pub filter: Filter,
+    pub sort: Sort,
+    pub expand_entities: bool,
+}
+
+impl SearchQuery {
+    /// What a page token is bound to; public so clients' tokens can be
+    /// forged in fuzzing (it is no secret: tokens are not authenticated).
+    pub fn fingerprint(&self) -> u64 {
+        fingerprint(&serde_json::to_vec(self).unwrap_or_default())
+    }
+}
+
+/// One page of a search.
+#[derive(Debug, Clone, Default)]
+pub struct PageRequest {
+    pub page_size: usize,
+    pub page_token: String,
+    pub facets: Vec<FacetSpec>,
+    pub highlight: bool,
+    pub include_body: bool,
+}
+
+/// A matched span inside a snippet fragment, in UTF-8 bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snippet {
+    pub field: &'static str,
+    pub fragment: String,
+    pub highlights: Vec<(u32, u32)>,
+}
+
+/// A spelling that made a document match an expanded query term.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchedVariant {
+    pub entity_id: String,
+    pub canonical_name: String,
+    pub variant: String,
+    pub query_term: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// The stored document; `body` is empty unless asked for.
+    pub doc: IndexDoc,
+    pub score: f32,
+    pub snippets: Vec<Snippet>,
+    pub matched_variants: Vec<MatchedVariant>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchPage {
+    pub hits: Vec<Hit>,
+    pub total_hits: u64,
+    /// Empty on the last page.
+    pub next_page_token: String,
+    pub facets: Vec<(FacetSpec, Vec<Bucket>)>,
+    pub expansions: Vec<Expansion>,
+    pub indexed_sequence: u64,
+}
+
+/// Runs one page of `query`.
+pub fn search(index: &SearchIndex, query: &SearchQuery, page: &PageRequest) -> Result<SearchPage> {
+    let fp = query.fingerprint();
+    let token = match page.page_token.as_str() {
+        "" => None,
+        t => Some(PageToken::decode(t, fp)?),
+    };
+    let searcher = index.searcher();
+    let parsed = parse(index, &searcher, &query.text, query.expand_entities)?;
+    let full = filter_query(index.fields(), parsed.query, &query.filter);
+    let (after, frozen) = match token {
+        Some(t) => (Some(t.after), t.stats),
+        None => (None, FrozenStats::default()),
+    };
+    let stats = FreezingStats::new(&searcher, frozen);
+    let collector = CursorCollector {
+        sort: query.sort,
+        // One extra hit says whether another page exists.
+        limit: page.page_size + 1,
+        after,
+    };
+    // Facets describe the whole result set: computed on the first page, in
+    // the same pass over the matches as the page itself.
+    let facet_counter = (!page.facets.is_empty() && after.is_none())
+        .then(|| FacetCounter::new(page.facets.clone(), index.facet_dicts()));
+    let collectors = (collector, facet_counter);
+    let ((mut ranked, total_hits), tallies) =
+        searcher.search_with_statistics_provider(&*full, &collectors, &stats)?;
+    let more = ranked.len() > page.page_size;
+    ranked.truncate(page.page_size);
+    let next_page_token = match ranked.last() {
+        Some(last) if more => PageToken::new(fp, last.key, stats.into_frozen()).encode(),
+        _ => String::new(),
+    };
+    let facets = match (collectors.1, tallies) {
+        (Some(counter), Some(tallies)) => counter.buckets(tallies),
+        _ => Vec::new(),
+    };
+    let hits = hydrate(index, &searcher, &*full, &ranked, &parsed.expansions, page)?;
+    Ok(SearchPage {
+        hits,
+        total_hits,
+        next_page_token,
+        facets,
+        expansions: parsed.expansions,
+        indexed_sequence: index.checkpoint()?.sequence,
+    })
+}
+
+/// Loads stored fields, snippets and matched spellings for ranked hits.
+fn hydrate(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    query: &dyn Query,
+    ranked: &[Ranked],
+    expansions: &[Expansion],
+    page: &PageRequest,
+) -> Result<Vec<Hit>> {
+    let fields = index.fields();
+    let generators = if page.highlight {
+        vec![
+            (
+                "title",
+                fields.title,
+                snippet_generator(searcher, query, fields.title)?,
+            ),
+            (
+                "body",
+                fields.body,
+                snippet_generator(searcher, query, fields.body)?,
+            ),
+        ]
+    } else {
+        Vec::new()
+    };
+    let mut hits = Vec::with_capacity(ranked.len());
+    for r in ranked {
+        let stored: TantivyDocument = searcher.doc(r.address)?;
+        let mut doc = IndexDoc::from_tantivy(&stored, fields);
+        let snippets = generators
+            .iter()
+            .filter_map(|(name, _, generator)| {
+                let text = if *name == "title" {
+                    &doc.title
+                } else {
+                    &doc.body
+                };
+                let s = generator.snippet(text);
+                (!s.highlighted().is_empty()).then(|| Snippet {
+                    field: name,
+                    fragment: s.fragment().to_string(),
+                    highlights: s
+                        .highlighted()
+                        .iter()
+                        .map(|h| (h.start as u32, h.end as u32))
+                        .collect(),
+                })
+            })
+            .collect();
+        let matched_variants = matched_variants(&doc, expansions);
+        if !page.include_body {
+            doc.body.clear();
+        }
+        hits.push(Hit {
+            doc,
+            score: r.score,
+            snippets,
+            matched_variants,
+        });
+    }
+    Ok(hits)
+}
+
+fn snippet_generator(
+    searcher: &Searcher,
+    query: &dyn Query,
+    field: Field,
+) -> Result<SnippetGenerator> {
+    let mut generator = SnippetGenerator::create(searcher, query, field)?;
+    generator.set_max_num_chars(SNIPPET_CHARS);
+    Ok(generator)
+}
+
+/// For each expanded entity the document mentions: the spellings it uses.
+fn matched_variants(doc: &IndexDoc, expansions: &[Expansion]) -> Vec<MatchedVariant> {
+    let mut out = Vec::new();
+    for exp in expansions {
+        let Some(entity) = doc.entities.iter().find(|e| e.id == exp.entity_id) else {
+            continue;
+        };
+        for variant in &entity.variants {
+            out.push(MatchedVariant {
+                entity_id: exp.entity_id.clone(),
+                canonical_name: entity.name.clone(),
+                variant: variant.clone(),
+                query_term: exp.query_term.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// Checks and normalises a requested page size (0 → `default`, above
+/// `max` → `max`).
+pub fn page_size(requested: i32, default: usize, max: usize) -> Result<usize> {
+    match requested {
+        n if n < 0 => Err(Error::invalid("page_size", "must not be negative")),
+        0 => Ok(default),
+        // AIP-158: larger sizes are lowered to the maximum; the page token
+        // still leads to the rest, so nothing is lost.
+        n => Ok((n as usize).min(max)),
+    }
+}
+
+#[cfg(test)]
+#[path = "search_tests.rs"]
+mod tests;

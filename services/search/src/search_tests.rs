@@ -1,0 +1,759 @@
+//! The query core over documents and entities built by hand.
+
+use std::collections::HashSet;
+
+use dossier_proto::v1::EntityType;
+
+use super::*;
+use crate::dates::Interval;
+use crate::facets::FacetSpec;
+use crate::index::{Checkpoint, IndexOp};
+use crate::model::DocEntity;
+use crate::related::{cooccurrences, more_like_this};
+
+const DAY: i64 = 86_400;
+/// 2024-03-01T00:00:00Z.
+const T0: i64 = 1_709_251_200;
+
+fn entity(id: &str, name: &str, kind: EntityType, variants: &[&str]) -> DocEntity {
+    DocEntity {
+        id: id.into(),
+        name: name.into(),
+        entity_type: kind as i32,
+        variants: variants.iter().map(|v| v.to_string()).collect(),
+    }
+}
+
+fn doc(
+    seq: u64,
+    source: &str,
+    day: i64,
+    title: &str,
+    body: &str,
+    entities: Vec<DocEntity>,
+) -> IndexDoc {
+    IndexDoc {
+        id: format!("doc{seq:04}"),
+        sequence: seq,
+        title: title.into(),
+        body: body.into(),
+        source: source.into(),
+        published_at: Some(T0 + day * DAY + 3600),
+        language: if seq.is_multiple_of(2) {
+            "en".into()
+        } else {
+            "fr".into()
+        },
+        labels: vec![format!("l{}", seq % 3)],
+        entities,
+        ..Default::default()
+    }
+}
+
+fn add(index: &SearchIndex, docs: Vec<IndexDoc>) {
+    let seq = docs.iter().map(|d| d.sequence).max().unwrap_or(0);
+    index
+        .apply(
+            docs.into_iter()
+                .map(|d| IndexOp::Upsert(Box::new(d)))
+                .collect(),
+        )
+        .unwrap();
+    index
+        .commit(Checkpoint {
+            sequence: seq,
+            entity_sequence: 0,
+        })
+        .unwrap();
+}
+
+/// Four articles about one man spelled three ways, plus neighbours.
+fn corpus() -> SearchIndex {
+    let index = SearchIndex::in_memory().unwrap();
+    let gaddafi = |v: &[&str]| entity("e_gad", "Muammar Gaddafi", EntityType::Person, v);
+    let libya = || entity("e_lby", "Libya", EntityType::Gpe, &["Libya"]);
+    let nato = || entity("e_nato", "NATO", EntityType::Org, &["NATO"]);
+    add(
+        &index,
+        vec![
+            doc(
+                1,
+                "wire",
+                0,
+                "Gaddafi speaks in Tripoli",
+                "Colonel Gaddafi addressed the crowd in Libya.",
+                vec![gaddafi(&["Gaddafi"]), libya()],
+            ),
+            doc(
+                2,
+                "gazette",
+                1,
+                "Qaddafi warns NATO",
+                "Qaddafi said NATO strikes must end. The minister agreed.",
+                vec![gaddafi(&["Qaddafi"]), nato()],
+            ),
+            doc(
+                3,
+                "herald",
+                40,
+                "Kadhafi au pouvoir",
+                "Le colonel Kadhafi et la Libye.",
+                vec![gaddafi(&["Kadhafi"]), libya()],
+            ),
+            doc(
+                4,
+                "wire",
+                41,
+                "Harbour ferry delayed",
+                "The ferry to the harbour was delayed by a storm, the minister said.",
+                vec![],
+            ),
+            doc(
+                5,
+                "gazette",
+                70,
+                "Storm over the harbour",
+                "A storm closed the harbour; ferry traffic stopped.",
+                vec![nato()],
+            ),
+        ],
+    );
+    index
+}
+
+fn run(index: &SearchIndex, text: &str) -> Result<SearchPage> {
+    let q = SearchQuery {
+        text: text.into(),
+        expand_entities: true,
+        ..Default::default()
+    };
+    search(
+        index,
+        &q,
+        &PageRequest {
+            page_size: 50,
+            ..Default::default()
+        },
+    )
+}
+
+fn ids(page: &SearchPage) -> Vec<String> {
+    let mut ids: Vec<String> = page.hits.iter().map(|h| h.doc.id.clone()).collect();
+    ids.sort();
+    ids
+}
+
+fn seqs(index: &SearchIndex, text: &str) -> Vec<u64> {
+    let page = run(index, text).unwrap();
+    let mut s: Vec<u64> = page.hits.iter().map(|h| h.doc.sequence).collect();
+    s.sort();
+    s
+}
+
+#[test]
+fn query_syntax_covers_tantivys_language() {
+    let index = corpus();
+    assert_eq!(seqs(&index, "ferry"), vec![4, 5]);
+    assert_eq!(seqs(&index, "ferry storm"), vec![4, 5]);
+    assert_eq!(seqs(&index, "ferry AND delayed"), vec![4]);
+    assert_eq!(seqs(&index, "delayed OR closed"), vec![4, 5]);
+    assert_eq!(seqs(&index, "harbour -delayed"), vec![5]);
+    assert_eq!(seqs(&index, "harbour NOT delayed"), vec![5]);
+    assert_eq!(seqs(&index, "\"ferry traffic\""), vec![5]);
+    assert_eq!(seqs(&index, "\"storm harbour\"~2"), vec![5]);
+    assert!(seqs(&index, "\"storm harbour\"").is_empty());
+    assert_eq!(seqs(&index, "title:fery~1"), vec![4]);
+    assert_eq!(seqs(&index, "title:storm"), vec![5]);
+    assert_eq!(seqs(&index, "source:wire"), vec![1, 4]);
+    assert_eq!(seqs(&index, "fery~1"), vec![4, 5]);
+    assert_eq!(
+        seqs(&index, "published_at:[2024-04-01T00:00:00Z TO *]"),
+        vec![3, 4, 5]
+    );
+    assert_eq!(seqs(&index, "person:kadhafi"), vec![3]);
+    assert_eq!(seqs(&index, ""), vec![1, 2, 3, 4, 5]);
+    assert_eq!(seqs(&index, "-ferry"), vec![1, 2, 3]);
+}
+
+#[test]
+fn bad_queries_say_what_and_where() {
+    let index = corpus();
+    let err = |q: &str| match run(&index, q) {
+        Err(Error::InvalidQuery(m)) => m,
+        other => panic!("{q:?} gave {:?}", other.map(|p| p.total_hits)),
+    };
+    assert!(
+        err("nosuch:field").contains("unknown field \"nosuch\" at byte 0"),
+        "{}",
+        err("nosuch:field")
+    );
+    assert!(
+        err("ferry AND (storm").contains("at byte"),
+        "{}",
+        err("ferry AND (storm")
+    );
+    assert!(err("\"unclosed phrase").contains("at byte"));
+    assert!(err("published_at:[yesterday TO *]").contains("RFC 3339"));
+    assert!(err("ferry~5").contains("at most 2"));
+}
+
+#[test]
+fn entity_expansion_finds_other_spellings_and_says_which() {
+    let index = corpus();
+    let page = run(&index, "qaddafi").unwrap();
+    assert_eq!(ids(&page), vec!["doc0001", "doc0002", "doc0003"]);
+    let kadhafi = page.hits.iter().find(|h| h.doc.sequence == 3).unwrap();
+    assert_eq!(kadhafi.matched_variants[0].variant, "Kadhafi");
+    assert_eq!(kadhafi.matched_variants[0].query_term, "qaddafi");
+    assert_eq!(
+        kadhafi.matched_variants[0].canonical_name,
+        "Muammar Gaddafi"
+    );
+    let exp = &page.expansions[0];
+    assert_eq!(exp.entity_id, "e_gad");
+    for v in ["Gaddafi", "Qaddafi", "Kadhafi", "Muammar Gaddafi"] {
+        assert!(
+            exp.variants.iter().any(|x| x == v),
+            "{v} missing from {:?}",
+            exp.variants
+        );
+    }
+    // A multi-word alias as a phrase expands too.
+    assert_eq!(seqs(&index, "\"Muammar Gaddafi\""), vec![1, 2, 3]);
+    // Off: only the literal spelling.
+    let q = SearchQuery {
+        text: "qaddafi".into(),
+        expand_entities: false,
+        ..Default::default()
+    };
+    let plain = search(
+        &index,
+        &q,
+        &PageRequest {
+            page_size: 10,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(ids(&plain), vec!["doc0002"]);
+    assert!(plain.expansions.is_empty());
+    // entity:<id> whatever the spelling.
+    assert_eq!(seqs(&index, "entity:e_gad"), vec![1, 2, 3]);
+    assert_eq!(seqs(&index, "entity:e_gad AND entity:e_nato"), vec![2]);
+}
+
+#[test]
+fn structured_filters_and_each_other() {
+    let index = corpus();
+    let count = |filter: Filter| {
+        let q = SearchQuery {
+            filter,
+            ..Default::default()
+        };
+        search(
+            &index,
+            &q,
+            &PageRequest {
+                page_size: 10,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .total_hits
+    };
+    assert_eq!(
+        count(Filter {
+            sources: vec!["wire".into(), "herald".into()],
+            ..Default::default()
+        }),
+        3
+    );
+    assert_eq!(
+        count(Filter {
+            published_after: Some(T0 + DAY),
+            ..Default::default()
+        }),
+        4
+    );
+    assert_eq!(
+        count(Filter {
+            published_before: Some(T0 + DAY + 3600),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        count(Filter {
+            entity_ids: vec!["e_gad".into(), "e_lby".into()],
+            ..Default::default()
+        }),
+        2
+    );
+    assert_eq!(
+        count(Filter {
+            entity_types: vec![EntityType::Org as i32],
+            ..Default::default()
+        }),
+        2
+    );
+    assert_eq!(
+        count(Filter {
+            labels: vec!["l1".into()],
+            ..Default::default()
+        }),
+        2
+    );
+    assert_eq!(
+        count(Filter {
+            languages: vec!["en".into()],
+            sources: vec!["gazette".into()],
+            ..Default::default()
+        }),
+        1
+    );
+}
+
+#[test]
+fn facets_count_sources_labels_entities_and_dates() {
+    let index = corpus();
+    let page = PageRequest {
+        page_size: 1,
+        facets: vec![
+            FacetSpec::Source { limit: 2 },
+            FacetSpec::Entity {
+                limit: 10,
+                entity_type: EntityType::Person as i32,
+            },
+            FacetSpec::Entity {
+                limit: 10,
+                entity_type: 0,
+            },
+            FacetSpec::PublishedAt {
+                interval: Interval::Month,
+            },
+            FacetSpec::Language { limit: 10 },
+        ],
+        ..Default::default()
+    };
+    let result = search(&index, &SearchQuery::default(), &page).unwrap();
+    let f = &result.facets;
+    let pairs = |i: usize| -> Vec<(String, u64)> {
+        f[i].1.iter().map(|b| (b.value.clone(), b.count)).collect()
+    };
+    assert_eq!(pairs(0), vec![("gazette".into(), 2), ("wire".into(), 2)]);
+    assert_eq!(pairs(1), vec![("e_gad".into(), 3)]);
+    assert_eq!(f[1].1[0].display_name, "Muammar Gaddafi");
+    assert_eq!(f[1].1[0].entity_type, EntityType::Person as i32);
+    assert_eq!(pairs(2).len(), 3);
+    assert_eq!(
+        pairs(3),
+        vec![
+            ("2024-03-01T00:00:00Z".into(), 2),
+            ("2024-04-01T00:00:00Z".into(), 2),
+            ("2024-05-01T00:00:00Z".into(), 1)
+        ]
+    );
+    assert_eq!(pairs(4), vec![("fr".into(), 3), ("en".into(), 2)]);
+}
+
+#[test]
+fn highlights_mark_matched_bytes() {
+    let index = corpus();
+    let q = SearchQuery {
+        text: "storm".into(),
+        ..Default::default()
+    };
+    let page = PageRequest {
+        page_size: 10,
+        highlight: true,
+        ..Default::default()
+    };
+    let result = search(&index, &q, &page).unwrap();
+    let hit = result.hits.iter().find(|h| h.doc.sequence == 5).unwrap();
+    assert!(hit.doc.body.is_empty(), "body only on request");
+    for snippet in &hit.snippets {
+        assert!(!snippet.highlights.is_empty());
+        for (start, end) in &snippet.highlights {
+            assert_eq!(
+                snippet.fragment[*start as usize..*end as usize].to_lowercase(),
+                "storm"
+            );
+        }
+    }
+    assert_eq!(
+        hit.snippets.iter().map(|s| s.field).collect::<Vec<_>>(),
+        vec!["title", "body"]
+    );
+}
+
+/// Pages of 7 through 120 matches, adding (and deleting) documents between
+/// pages: every original document comes exactly once.
+#[test]
+fn paging_returns_every_hit_once_while_indexing_continues() {
+    for sort in [Sort::Relevance, Sort::PublishedDesc, Sort::PublishedAsc] {
+        let index = SearchIndex::in_memory().unwrap();
+        let body = |i: u64| "minister ".repeat(1 + (i % 5) as usize) + "report";
+        add(
+            &index,
+            (1..=120)
+                .map(|i| doc(i, "wire", (i % 9) as i64, "t", &body(i), vec![]))
+                .collect(),
+        );
+        let q = SearchQuery {
+            text: "minister".into(),
+            sort,
+            ..Default::default()
+        };
+        let mut token = String::new();
+        let mut seen = HashSet::new();
+        let mut next_seq = 1000;
+        for _ in 0..100 {
+            let page = search(
+                &index,
+                &q,
+                &PageRequest {
+                    page_size: 7,
+                    page_token: token,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            for hit in &page.hits {
+                assert!(
+                    seen.insert(hit.doc.sequence),
+                    "{sort:?}: {} twice",
+                    hit.doc.sequence
+                );
+            }
+            // Newer documents that match, and that would sort anywhere.
+            add(
+                &index,
+                (0..3)
+                    .map(|k| {
+                        next_seq += 1;
+                        doc(next_seq, "wire", k, "t", &body(next_seq), vec![])
+                    })
+                    .collect(),
+            );
+            if page.next_page_token.is_empty() {
+                break;
+            }
+            token = page.next_page_token;
+        }
+        let originals: HashSet<u64> = (1..=120).collect();
+        assert!(
+            originals.is_subset(&seen),
+            "{sort:?}: missing {:?}",
+            originals.difference(&seen).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn page_tokens_from_elsewhere_are_rejected() {
+    let index = corpus();
+    let q = SearchQuery {
+        text: "harbour".into(),
+        ..Default::default()
+    };
+    let first = search(
+        &index,
+        &q,
+        &PageRequest {
+            page_size: 1,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(!first.next_page_token.is_empty());
+    let other = SearchQuery {
+        text: "ferry".into(),
+        ..Default::default()
+    };
+    for (query, token) in [
+        (&other, first.next_page_token.as_str()),
+        (&q, "bm90LWEtdG9rZW4"),
+        (&q, "%%%"),
+    ] {
+        let page = PageRequest {
+            page_size: 1,
+            page_token: token.into(),
+            ..Default::default()
+        };
+        assert!(matches!(
+            search(&index, query, &page),
+            Err(Error::InvalidPageToken(_))
+        ));
+    }
+}
+
+#[test]
+fn more_like_this_and_cooccurrences() {
+    let index = corpus();
+    let (hits, _) = more_like_this(&index, "doc0004", 5, &Filter::default()).unwrap();
+    assert_eq!(hits[0].doc.id, "doc0005");
+    assert!(hits.iter().all(|h| h.doc.id != "doc0004"));
+    assert!(matches!(
+        more_like_this(&index, "nope", 5, &Filter::default()),
+        Err(Error::NotFound(_))
+    ));
+
+    let co = cooccurrences(&index, "e_gad", &[], 10, (None, None)).unwrap();
+    assert_eq!(co.document_count, 3);
+    assert_eq!(co.entity.display_name, "Muammar Gaddafi");
+    let pairs: Vec<(&str, u64)> = co
+        .others
+        .iter()
+        .map(|b| (b.value.as_str(), b.count))
+        .collect();
+    assert_eq!(pairs, vec![("e_lby", 2), ("e_nato", 1)]);
+    let orgs = cooccurrences(&index, "e_gad", &[EntityType::Org as i32], 10, (None, None)).unwrap();
+    assert_eq!(orgs.others.len(), 1);
+    let march = cooccurrences(&index, "e_gad", &[], 10, (None, Some(T0 + 10 * DAY))).unwrap();
+    assert_eq!(march.document_count, 2);
+}
+
+/// Names of several words, one of whose words is itself a known alias.
+fn names_corpus() -> SearchIndex {
+    let index = SearchIndex::in_memory().unwrap();
+    let shap = |v: &[&str]| entity("e_shap", "Yuri Shapovchuk", EntityType::Person, v);
+    let junior = |v: &[&str]| entity("e_jr", "Yuri Shapovchuk Jr", EntityType::Person, v);
+    let other = entity("e_ivanov", "Iouri Ivanov", EntityType::Person, &["Iouri"]);
+    add(
+        &index,
+        vec![
+            doc(
+                10,
+                "le-monde",
+                0,
+                "Kiev",
+                "Iouri Chapovtchouk a parlé.",
+                vec![shap(&["Iouri Chapovtchouk"])],
+            ),
+            doc(
+                11,
+                "wire",
+                0,
+                "Kyiv",
+                "Yuri Shapovchuk spoke.",
+                vec![shap(&["Yuri Shapovchuk"])],
+            ),
+            doc(
+                12,
+                "gazette",
+                0,
+                "Port",
+                "Iouri met Chapovtchouk's cousin.",
+                vec![other],
+            ),
+            doc(
+                13,
+                "le-monde",
+                0,
+                "Voile",
+                "Iouri Chapovtchouk Junior navigue.",
+                vec![junior(&["Iouri Chapovtchouk Junior"])],
+            ),
+            doc(
+                14,
+                "wire",
+                0,
+                "Sailing",
+                "Young Shapovchuk Jr sails.",
+                vec![junior(&["Shapovchuk Jr"])],
+            ),
+        ],
+    );
+    index
+}
+
+fn expanded_ids(page: &SearchPage) -> Vec<&str> {
+    page.expansions
+        .iter()
+        .map(|e| e.entity_id.as_str())
+        .collect()
+}
+
+#[test]
+fn unquoted_multi_word_names_expand_as_a_unit() {
+    let index = names_corpus();
+    let page = run(&index, "Iouri Chapovtchouk").unwrap();
+    // The name's other spelling (11) is found; documents with both words
+    // anywhere (12, 13) still match, as they did word by word.
+    assert_eq!(ids(&page), vec!["doc0010", "doc0011", "doc0012", "doc0013"]);
+    // Expanded as one name, not "Iouri" on its own (another man).
+    assert_eq!(expanded_ids(&page), vec!["e_shap"]);
+    assert_eq!(page.expansions[0].query_term, "Iouri Chapovtchouk");
+    let yuri = page.hits.iter().find(|h| h.doc.sequence == 11).unwrap();
+    assert_eq!(yuri.matched_variants[0].variant, "Yuri Shapovchuk");
+    assert_eq!(yuri.matched_variants[0].query_term, "Iouri Chapovtchouk");
+
+    // Longest known name first.
+    let page = run(&index, "Iouri Chapovtchouk Junior").unwrap();
+    assert_eq!(expanded_ids(&page), vec!["e_jr"]);
+    assert_eq!(ids(&page), vec!["doc0013", "doc0014"]);
+
+    // Around the name the query means what it meant: other words are
+    // still required, and a name found later in the query counts too.
+    assert_eq!(seqs(&index, "Iouri Chapovtchouk spoke"), vec![11]);
+    assert_eq!(seqs(&index, "young Shapovchuk Jr"), vec![14]);
+    assert_eq!(seqs(&index, "navigue Shapovchuk Jr"), vec![13]);
+    let index = corpus();
+    assert_eq!(seqs(&index, "Colonel Muammar Gaddafi"), vec![1, 3]);
+    assert_eq!(seqs(&index, "muammar gaddafi"), vec![1, 2, 3]);
+}
+
+#[test]
+fn only_bare_adjacent_words_make_a_name() {
+    let index = names_corpus();
+    // Marked words keep their own meaning, word by word.
+    for query in [
+        "Iouri +Chapovtchouk",
+        "Iouri AND Chapovtchouk",
+        "body:Iouri Chapovtchouk",
+        "Iouri Chapovtchouk~1",
+        "Iouri^2 Chapovtchouk",
+    ] {
+        let page = run(&index, query).unwrap();
+        assert!(
+            !expanded_ids(&page).contains(&"e_shap"),
+            "{query}: {:?}",
+            page.expansions
+        );
+    }
+    assert_eq!(
+        expanded_ids(&run(&index, "Iouri +Chapovtchouk").unwrap()),
+        vec!["e_ivanov"]
+    );
+    // Not adjacent, or in the other order: no name.
+    assert!(expanded_ids(&run(&index, "Chapovtchouk Iouri").unwrap()).contains(&"e_ivanov"));
+    assert_eq!(seqs(&index, "Iouri cousin Chapovtchouk"), vec![12]);
+    // Expansion off: the plain conjunction.
+    let q = SearchQuery {
+        text: "Iouri Chapovtchouk".into(),
+        expand_entities: false,
+        ..Default::default()
+    };
+    let page = search(
+        &index,
+        &q,
+        &PageRequest {
+            page_size: 10,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(ids(&page), vec!["doc0010", "doc0012", "doc0013"]);
+}
+
+/// Deleted and replaced versions stay in the term statistics until segments
+/// merge, so a word can be in more documents than the index has. tantivy's
+/// MoreLikeThis asserted that never happens and panicked.
+#[test]
+fn more_like_this_survives_deleted_and_reindexed_documents() {
+    let index = SearchIndex::in_memory().unwrap();
+    let note = |seq: u64, id: &str, body: &str| IndexDoc {
+        id: id.into(),
+        sequence: seq,
+        title: "Ropewalk ledger".into(),
+        body: body.into(),
+        ..Default::default()
+    };
+    let mut seq = 0;
+    let mut next = || {
+        seq += 1;
+        seq
+    };
+    add(
+        &index,
+        vec![
+            note(next(), "filler1", "The harbour ferry waited out the storm."),
+            note(next(), "filler2", "A storm closed the harbour."),
+            note(next(), "gone", "Ropewalk hemp, ropewalk tar."),
+        ],
+    );
+    // An edited note, re-indexed in ten commits: every old version is a
+    // deleted document still counted by the words it shares with the rest.
+    for version in 0..10 {
+        add(
+            &index,
+            vec![note(
+                next(),
+                "note0",
+                &format!("Ropewalk hemp ledger, entry {version}."),
+            )],
+        );
+    }
+    add(
+        &index,
+        vec![
+            note(next(), "note0", "Ropewalk hemp ledger: schooner cordage."),
+            note(
+                next(),
+                "note1",
+                "Tarred schooner cordage from the ropewalk.",
+            ),
+        ],
+    );
+    index.apply(vec![IndexOp::Delete("gone".into())]).unwrap();
+    index
+        .commit(Checkpoint {
+            sequence: next(),
+            entity_sequence: 0,
+        })
+        .unwrap();
+    assert!(index.searcher().num_docs() < 10);
+
+    let (hits, total) = more_like_this(&index, "note0", 5, &Filter::default()).unwrap();
+    assert_eq!(total, 1);
+    assert_eq!(hits[0].doc.id, "note1");
+    let (hits, _) = more_like_this(&index, "note1", 5, &Filter::default()).unwrap();
+    assert_eq!(hits[0].doc.id, "note0");
+}
+
+#[test]
+fn ids_that_cannot_exist_are_invalid_not_missing() {
+    let index = corpus();
+    let long = "x".repeat(10_000);
+    for (id, says) in [
+        ("", "required"),
+        (long.as_str(), "at most 128 bytes"),
+        ("doc\n1", "control"),
+    ] {
+        for result in [
+            more_like_this(&index, id, 5, &Filter::default()).map(|_| ()),
+            cooccurrences(&index, id, &[], 5, (None, None)).map(|_| ()),
+        ] {
+            match result {
+                Err(Error::InvalidArgument { message, .. }) => {
+                    assert!(message.contains(says), "{message}");
+                    assert!(message.len() < 400, "{} bytes", message.len());
+                }
+                other => panic!("{id:.20}: {:?}", other.err()),
+            }
+        }
+    }
+}
+
+#[test]
+fn frozen_statistics_never_count_more_documents_with_a_term_than_documents() {
+    use tantivy::query::Bm25StatisticsProvider;
+
+    use crate::stats::{FreezingStats, FrozenStats};
+
+    let index = SearchIndex::in_memory().unwrap();
+    add(
+        &index,
+        (1..=3)
+            .map(|seq| doc(seq, "wire", 0, "Harbour", "tariffs again", vec![]))
+            .collect(),
+    );
+    let searcher = index.searcher();
+    // A token frozen when the index held one document, as a first page's
+    // token does before the index grows (or as a forged one claims).
+    let frozen: FrozenStats = serde_json::from_str(r#"{"n":1}"#).unwrap();
+    let stats = FreezingStats::new(&searcher, frozen);
+    let term = tantivy::Term::from_field_text(index.fields().body, "tariffs");
+    assert_eq!(searcher.doc_freq(&term).unwrap(), 3);
+    assert_eq!(stats.doc_freq(&term).unwrap(), 1);
+}

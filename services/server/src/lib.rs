@@ -1,0 +1,172 @@
+//! Monolithic mode: storage, extraction and search in one process, each on
+//! its own listener, sharing one shutdown signal — the laptop deployment, and
+//! what the end-to-end tests start on port 0.
+//!
+//! Security (TLS, bearer token) is the process-wide setting of
+//! [`dossier_kit::security`], installed by `main` before [`start`]: every
+//! service serves with it, and search reaches storage and extraction with
+//! its `upstream` half.
+
+pub mod security;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use dossier_kit::Shutdown;
+use dossier_kit::listen::{bind, client_url};
+use tokio::task::JoinSet;
+
+/// Where each service listens.
+#[derive(Debug, Clone)]
+pub struct ListenAddrs {
+    pub storage: String,
+    pub extraction: String,
+    pub search: String,
+}
+
+impl ListenAddrs {
+    /// The standard ports on loopback.
+    pub fn standard() -> Self {
+        Self {
+            storage: "127.0.0.1:50051".into(),
+            extraction: "127.0.0.1:50052".into(),
+            search: "127.0.0.1:50053".into(),
+        }
+    }
+
+    /// Free ports chosen by the OS, for tests.
+    pub fn ephemeral() -> Self {
+        Self {
+            storage: "127.0.0.1:0".into(),
+            extraction: "127.0.0.1:0".into(),
+            search: "127.0.0.1:0".into(),
+        }
+    }
+}
+
+/// The three services, started and serving.
+pub struct System {
+    pub storage: SocketAddr,
+    pub extraction: SocketAddr,
+    pub search: SocketAddr,
+    shutdown: Shutdown,
+    tls: bool,
+    tasks: JoinSet<(&'static str, anyhow::Result<()>)>,
+}
+
+impl System {
+    /// URLs a client on this machine uses: `https://` when the services
+    /// serve TLS, `http://` otherwise.
+    pub fn storage_url(&self) -> String {
+        url(self.storage, self.tls)
+    }
+    pub fn extraction_url(&self) -> String {
+        url(self.extraction, self.tls)
+    }
+    pub fn search_url(&self) -> String {
+        url(self.search, self.tls)
+    }
+
+    /// The shutdown signal the services watch.
+    pub fn shutdown(&self) -> &Shutdown {
+        &self.shutdown
+    }
+
+    /// Waits until every service has stopped. When one fails, the others are
+    /// shut down too and the first error is returned.
+    pub async fn wait(mut self) -> anyhow::Result<()> {
+        let mut first_error = None;
+        while let Some(joined) = self.tasks.join_next().await {
+            let (service, result) = joined.context("a service task panicked")?;
+            if let Err(err) = result {
+                tracing::error!(service, error = %err, "service failed, shutting down the others");
+                self.shutdown.trigger();
+                first_error.get_or_insert(err.context(format!("the {service} service failed")));
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
+
+/// Binds all three listeners, then starts the services with their data in
+/// `data_dir/storage`, `data_dir/extraction` and `data_dir/search`. Binding
+/// first means search is pointed at the real addresses even on port 0.
+pub async fn start(
+    data_dir: &Path,
+    addrs: &ListenAddrs,
+    shutdown: Shutdown,
+) -> anyhow::Result<System> {
+    start_with_database(data_dir, None, addrs, shutdown).await
+}
+
+/// As [`start`], with documents in PostgreSQL when `database_url` is given
+/// (extraction and search keep their data under `data_dir` either way).
+pub async fn start_with_database(
+    data_dir: &Path,
+    database_url: Option<dossier_storage::DatabaseUrl>,
+    addrs: &ListenAddrs,
+    shutdown: Shutdown,
+) -> anyhow::Result<System> {
+    let storage_listener = bind(&addrs.storage).await?;
+    let extraction_listener = bind(&addrs.extraction).await?;
+    let search_listener = bind(&addrs.search).await?;
+    let storage = storage_listener.local_addr()?;
+    let extraction = extraction_listener.local_addr()?;
+    let search = search_listener.local_addr()?;
+    let tls = dossier_kit::security::installed().tls.is_some();
+
+    let storage_config = dossier_storage::StorageConfig {
+        data_dir: subdir(data_dir, "storage"),
+        database_url,
+        ..Default::default()
+    };
+    let extraction_config = dossier_extraction::ExtractionConfig {
+        data_dir: subdir(data_dir, "extraction"),
+        ..Default::default()
+    };
+    let search_config = dossier_search::SearchConfig {
+        data_dir: subdir(data_dir, "search"),
+        storage_url: url(storage, tls),
+        extraction_url: url(extraction, tls),
+        ..Default::default()
+    };
+
+    let mut tasks = JoinSet::new();
+    let stop = shutdown.clone();
+    tasks.spawn(async move {
+        let result = dossier_storage::serve(storage_config, storage_listener, stop).await;
+        ("storage", result)
+    });
+    let stop = shutdown.clone();
+    tasks.spawn(async move {
+        let result = dossier_extraction::serve(extraction_config, extraction_listener, stop).await;
+        ("extraction", result)
+    });
+    let stop = shutdown.clone();
+    tasks.spawn(async move {
+        let result = dossier_search::serve(search_config, search_listener, stop).await;
+        ("search", result)
+    });
+
+    Ok(System {
+        storage,
+        extraction,
+        search,
+        shutdown,
+        tls,
+        tasks,
+    })
+}
+
+fn url(addr: SocketAddr, tls: bool) -> String {
+    let url = client_url(addr);
+    match url.strip_prefix("http://") {
+        Some(rest) if tls => format!("https://{rest}"),
+        _ => url,
+    }
+}
+
+fn subdir(data_dir: &Path, service: &str) -> PathBuf {
+    data_dir.join(service)
+}

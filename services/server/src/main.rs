@@ -1,0 +1,91 @@
+//! `dossier-server`: every Dossier service in one process, on embedded
+//! defaults (no external server), for a laptop or a single box.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use dossier_kit::{Shutdown, security, telemetry};
+use dossier_server::security::MonolithSecurityArgs;
+use dossier_server::{ListenAddrs, start_with_database};
+
+/// Runs storage, extraction and search in one process.
+#[derive(Debug, Parser)]
+#[command(name = "dossier-server", version, about)]
+struct Cli {
+    /// Where the services keep their data (one subdirectory each).
+    #[arg(long, env = "DOSSIER_DATA_DIR", default_value = "./data")]
+    data_dir: PathBuf,
+
+    /// Address of the storage service (DocumentService).
+    #[arg(
+        long,
+        env = "DOSSIER_STORAGE_LISTEN",
+        default_value = "127.0.0.1:50051"
+    )]
+    storage_listen: String,
+
+    /// Address of the extraction service (ExtractionService).
+    #[arg(
+        long,
+        env = "DOSSIER_EXTRACTION_LISTEN",
+        default_value = "127.0.0.1:50052"
+    )]
+    extraction_listen: String,
+
+    /// Address of the search service (SearchService).
+    #[arg(long, env = "DOSSIER_SEARCH_LISTEN", default_value = "127.0.0.1:50053")]
+    search_listen: String,
+
+    /// Keep documents in PostgreSQL instead of the embedded store, e.g.
+    /// postgres://dossier:secret@db:5432/dossier (migrated at start-up).
+    #[arg(
+        long,
+        env = "DOSSIER_DATABASE_URL",
+        hide_env_values = true,
+        value_parser = dossier_storage::parse_database_url
+    )]
+    database_url: Option<dossier_storage::DatabaseUrl>,
+
+    #[command(flatten)]
+    security: MonolithSecurityArgs,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    telemetry::init_tracing();
+    let cli = Cli::parse();
+    let installed = cli
+        .security
+        .load()
+        .and_then(|settings| Ok(security::install(settings)?));
+    if let Err(err) = installed {
+        eprintln!("error: {err:#}");
+        return ExitCode::FAILURE;
+    }
+    let addrs = ListenAddrs {
+        storage: cli.storage_listen,
+        extraction: cli.extraction_listen,
+        search: cli.search_listen,
+    };
+    let shutdown = Shutdown::on_signals();
+    let system = match start_with_database(&cli.data_dir, cli.database_url, &addrs, shutdown).await
+    {
+        Ok(system) => system,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    eprintln!("storage listening on {}", system.storage);
+    eprintln!("extraction listening on {}", system.extraction);
+    eprintln!("search listening on {}", system.search);
+    eprintln!("data in {}; Ctrl-C to stop", cli.data_dir.display());
+    match system.wait().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,452 @@
+//! `dossier-storage-bench`: measures bulk import throughput (with fsync) and
+//! GetDocument latency of the storage service over real gRPC on loopback.
+//!
+//! Starts the server in-process on a temporary data directory, imports
+//! `--docs` synthetic news articles (~4 KB each, Zipf-distributed vocabulary,
+//! several outlets, dates over six months; deterministic from `--seed`) over
+//! `--streams` concurrent ImportDocuments streams, then runs `--readers`
+//! concurrent GetDocument clients.
+//!
+//! With `--database-url postgres://…` the same corpus and load also run
+//! against the PostgreSQL backend, and a table compares the two.
+//!
+//! `cargo run --release -p dossier-storage --bin dossier-storage-bench -- --docs 50000`
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::Parser;
+use dossier_kit::Shutdown;
+use dossier_proto::v1 as pb;
+use dossier_proto::v1::document_service_client::DocumentServiceClient;
+use dossier_storage::{DatabaseUrl, StorageConfig};
+use futures::StreamExt;
+use hdrhistogram::Histogram;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use tonic::transport::Channel;
+
+#[derive(Debug, Parser)]
+#[command(about = "Import throughput and read latency of dossier-storage")]
+struct Args {
+    /// Articles to import.
+    #[arg(long, default_value_t = 50_000)]
+    docs: usize,
+    /// Concurrent ImportDocuments streams.
+    #[arg(long, default_value_t = 4)]
+    streams: usize,
+    /// Concurrent GetDocument clients.
+    #[arg(long, default_value_t = 16)]
+    readers: usize,
+    /// GetDocument calls in total.
+    #[arg(long, default_value_t = 50_000)]
+    reads: usize,
+    /// Seed of the synthetic corpus.
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+    /// Also run against PostgreSQL: a server URL whose role may CREATE
+    /// DATABASE (a fresh database is created and dropped).
+    #[arg(long, env = "DOSSIER_BENCH_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    dossier_kit::telemetry::init_tracing();
+
+    eprintln!("generating {} articles (seed {})", args.docs, args.seed);
+    let corpus = corpus::Corpus::new(args.seed);
+    let streams = args.streams.max(1);
+    let mut shards: Vec<Vec<pb::ImportDocumentsRequest>> = vec![Vec::new(); streams];
+    let mut rng = ChaCha8Rng::seed_from_u64(args.seed);
+    let mut bytes = 0usize;
+    for n in 0..args.docs {
+        let document = corpus.article(&mut rng, n);
+        bytes += document.title.len() + document.body.len();
+        shards[n % streams].push(pb::ImportDocumentsRequest {
+            document: Some(document),
+            request_id: format!("bench-{n}"),
+        });
+    }
+
+    let dir = tempfile::tempdir()?;
+    let embedded = StorageConfig {
+        data_dir: dir.path().to_path_buf(),
+        ..StorageConfig::default()
+    };
+    let mut reports = vec![run("embedded", embedded, shards.clone(), bytes, &args).await?];
+    if let Some(url) = &args.database_url {
+        let database = bench_db::create(url).await?;
+        let postgres = StorageConfig {
+            data_dir: dir.path().join("unused"),
+            database_url: Some(DatabaseUrl::new(database.url.clone())),
+            ..StorageConfig::default()
+        };
+        let report = run("postgres", postgres, shards, bytes, &args).await;
+        database.drop_it().await;
+        reports.push(report?);
+    }
+    println!();
+    println!(
+        "| backend | import docs/s | import MB/s | ack p50 ms | ack p99 ms | GetDocument p50 ms | GetDocument p99 ms |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for r in &reports {
+        println!(
+            "| {} | {:.0} | {:.1} | {:.2} | {:.2} | {:.3} | {:.3} |",
+            r.backend, r.docs_per_s, r.mb_per_s, r.ack_p50, r.ack_p99, r.get_p50, r.get_p99
+        );
+    }
+    Ok(())
+}
+
+/// What one backend measured.
+struct Report {
+    backend: &'static str,
+    docs_per_s: f64,
+    mb_per_s: f64,
+    ack_p50: f64,
+    ack_p99: f64,
+    get_p50: f64,
+    get_p99: f64,
+}
+
+/// Serves `config` in-process, imports the shards, then reads.
+async fn run(
+    backend: &'static str,
+    config: StorageConfig,
+    shards: Vec<Vec<pb::ImportDocumentsRequest>>,
+    bytes: usize,
+    args: &Args,
+) -> anyhow::Result<Report> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = dossier_kit::listen::client_url(listener.local_addr()?);
+    let shutdown = Shutdown::new();
+    let server = tokio::spawn(dossier_storage::serve(config, listener, shutdown.clone()));
+    let streams = shards.len();
+
+    let channel = connect(&url).await?;
+    let started = Instant::now();
+    let tasks: Vec<_> = shards
+        .into_iter()
+        .map(|shard| tokio::spawn(import_stream(channel.clone(), shard)))
+        .collect();
+    let mut acks = histogram();
+    let mut ids = Vec::with_capacity(args.docs);
+    for task in tasks {
+        let (latencies, shard_ids) = task.await??;
+        acks.add(latencies)?;
+        ids.extend(shard_ids);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let docs_per_s = ids.len() as f64 / elapsed;
+    let mb_per_s = bytes as f64 / 1e6 / elapsed;
+    println!(
+        "{backend} import: {} docs in {elapsed:.2}s over {streams} streams = {docs_per_s:.0} docs/s, {mb_per_s:.1} MB/s; ack latency p50 {:.2} ms, p99 {:.2} ms",
+        ids.len(),
+        ms(acks.value_at_quantile(0.5)),
+        ms(acks.value_at_quantile(0.99)),
+    );
+
+    let ids = Arc::new(ids);
+    let per_reader = args.reads / args.readers.max(1);
+    let started = Instant::now();
+    let readers: Vec<_> = (0..args.readers.max(1))
+        .map(|r| {
+            tokio::spawn(read_load(
+                channel.clone(),
+                ids.clone(),
+                per_reader,
+                args.seed + r as u64,
+            ))
+        })
+        .collect();
+    let mut reads = histogram();
+    for reader in readers {
+        reads.add(reader.await??)?;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    println!(
+        "{backend} get: {} calls from {} clients = {:.0} calls/s; latency p50 {:.3} ms, p99 {:.3} ms, p99.9 {:.3} ms",
+        reads.len(),
+        args.readers,
+        reads.len() as f64 / elapsed,
+        ms(reads.value_at_quantile(0.5)),
+        ms(reads.value_at_quantile(0.99)),
+        ms(reads.value_at_quantile(0.999)),
+    );
+
+    shutdown.trigger();
+    server.await??;
+    Ok(Report {
+        backend,
+        docs_per_s,
+        mb_per_s,
+        ack_p50: ms(acks.value_at_quantile(0.5)),
+        ack_p99: ms(acks.value_at_quantile(0.99)),
+        get_p50: ms(reads.value_at_quantile(0.5)),
+        get_p99: ms(reads.value_at_quantile(0.99)),
+    })
+}
+
+/// A throw-away database for the PostgreSQL run, so request_ids of an
+/// earlier run cannot replay.
+mod bench_db {
+    use anyhow::Context;
+
+    pub struct BenchDatabase {
+        pub url: String,
+        admin_url: String,
+        name: String,
+    }
+
+    async fn connect(url: &str) -> anyhow::Result<tokio_postgres::Client> {
+        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .context("connect to --database-url")?;
+        tokio::spawn(connection);
+        Ok(client)
+    }
+
+    /// Creates `dossier_bench_<ulid>` on the server of `admin_url`.
+    pub async fn create(admin_url: &str) -> anyhow::Result<BenchDatabase> {
+        let name = format!(
+            "dossier_bench_{}",
+            ulid::Ulid::new().to_string().to_lowercase()
+        );
+        connect(admin_url)
+            .await?
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .context("CREATE DATABASE (the role needs CREATEDB)")?;
+        let (base, query) = admin_url
+            .split_once('?')
+            .map_or((admin_url, None), |(b, q)| (b, Some(q)));
+        let authority = base.find("://").map_or(0, |i| i + 3);
+        let path = base[authority..]
+            .find('/')
+            .map_or(base.len(), |i| authority + i);
+        let mut url = format!("{}/{name}", &base[..path]);
+        if let Some(query) = query {
+            url = format!("{url}?{query}");
+        }
+        Ok(BenchDatabase {
+            url,
+            admin_url: admin_url.to_string(),
+            name,
+        })
+    }
+
+    impl BenchDatabase {
+        pub async fn drop_it(self) {
+            if let Ok(client) = connect(&self.admin_url).await {
+                let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+                if let Err(err) = client.batch_execute(&sql).await {
+                    eprintln!("could not drop {}: {err}", self.name);
+                }
+            }
+        }
+    }
+}
+
+async fn connect(url: &str) -> anyhow::Result<Channel> {
+    Channel::from_shared(url.to_string())?
+        .connect()
+        .await
+        .context("connect to the in-process server")
+}
+
+fn histogram() -> Histogram<u64> {
+    // Microseconds, 1 µs .. 100 s, 3 significant digits.
+    Histogram::new_with_bounds(1, 100_000_000, 3).unwrap_or_else(|_| Histogram::new(3).unwrap())
+}
+
+fn ms(micros: u64) -> f64 {
+    micros as f64 / 1000.0
+}
+
+fn micros(d: Duration) -> u64 {
+    u64::try_from(d.as_micros()).unwrap_or(u64::MAX).max(1)
+}
+
+/// One import stream: returns ack latencies (send → durable ack) and ids.
+async fn import_stream(
+    channel: Channel,
+    requests: Vec<pb::ImportDocumentsRequest>,
+) -> anyhow::Result<(Histogram<u64>, Vec<String>)> {
+    let sent_at = Arc::new(Mutex::new(Vec::with_capacity(requests.len())));
+    let recorder = sent_at.clone();
+    let outgoing = futures::stream::iter(requests).map(move |request| {
+        if let Ok(mut times) = recorder.lock() {
+            times.push(Instant::now());
+        }
+        request
+    });
+    let mut client = DocumentServiceClient::new(channel);
+    let mut responses = client.import_documents(outgoing).await?.into_inner();
+    let mut latencies = histogram();
+    let mut ids = Vec::new();
+    while let Some(response) = responses.message().await? {
+        let now = Instant::now();
+        let sent = sent_at.lock().ok().and_then(|t| t.get(ids.len()).copied());
+        if let Some(sent) = sent {
+            latencies.record(micros(now - sent))?;
+        }
+        anyhow::ensure!(
+            response.outcome() == pb::ImportOutcome::Created,
+            "unexpected outcome: {response:?}"
+        );
+        ids.push(response.document_id);
+    }
+    Ok((latencies, ids))
+}
+
+/// One reader: `count` GetDocument calls of random stored ids.
+async fn read_load(
+    channel: Channel,
+    ids: Arc<Vec<String>>,
+    count: usize,
+    seed: u64,
+) -> anyhow::Result<Histogram<u64>> {
+    let mut client = DocumentServiceClient::new(channel);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut latencies = histogram();
+    for _ in 0..count {
+        let id = ids[rng.random_range(0..ids.len())].clone();
+        let started = Instant::now();
+        client.get_document(pb::GetDocumentRequest { id }).await?;
+        latencies.record(micros(started.elapsed()))?;
+    }
+    Ok(latencies)
+}
+
+mod corpus {
+    //! A synthetic news corpus that looks like news to a storage engine:
+    //! Zipf-distributed words from a vocabulary of tens of thousands, names
+    //! with spelling variants, several outlets, dates over months.
+
+    use dossier_proto::v1 as pb;
+    use rand::Rng;
+    use rand_chacha::ChaCha8Rng;
+
+    const VOCABULARY: usize = 40_000;
+    const ZIPF_EXPONENT: f64 = 1.05;
+    const OUTLETS: &[&str] = &[
+        "harbour-gazette",
+        "northern-courier",
+        "capital-ledger",
+        "river-times",
+        "evening-dispatch",
+        "coastal-herald",
+        "metro-observer",
+        "valley-post",
+    ];
+    /// One person as different outlets spell them.
+    const NAMES: &[&[&str]] = &[
+        &["Muammar Gaddafi", "Moammar Qaddafi", "Mouammar Kadhafi"],
+        &["Yulia Tymoshenko", "Yulia Timoshenko"],
+        &["Alexei Navalny", "Aleksei Navalnyi", "Alexey Navalny"],
+        &["Yuri Gagarin", "Yury Gagarin", "Iouri Gagarine"],
+        &["Angela Merkel", "Merkel", "Chancellor Merkel"],
+    ];
+    const SYLLABLES: &[&str] = &[
+        "ka", "lo", "mi", "ne", "ra", "to", "su", "ve", "di", "an", "or", "el", "in", "us", "port",
+        "min", "ster", "gov", "ern", "trade", "mar", "ket", "coun", "cil", "vote", "tax", "bank",
+    ];
+    const COMMON: &[&str] = &[
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "a",
+        "said",
+        "on",
+        "for",
+        "was",
+        "minister",
+        "government",
+        "president",
+        "council",
+        "market",
+        "police",
+        "budget",
+        "election",
+    ];
+
+    pub struct Corpus {
+        words: Vec<String>,
+        /// Cumulative Zipf weights, for sampling by binary search.
+        cumulative: Vec<f64>,
+    }
+
+    impl Corpus {
+        pub fn new(seed: u64) -> Self {
+            use rand::SeedableRng;
+            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
+            let mut words: Vec<String> = COMMON.iter().map(|w| w.to_string()).collect();
+            while words.len() < VOCABULARY {
+                let parts = rng.random_range(2..=4);
+                let word: String = (0..parts)
+                    .map(|_| SYLLABLES[rng.random_range(0..SYLLABLES.len())])
+                    .collect();
+                words.push(word);
+            }
+            let mut total = 0.0;
+            let cumulative = (1..=words.len())
+                .map(|rank| {
+                    total += 1.0 / (rank as f64).powf(ZIPF_EXPONENT);
+                    total
+                })
+                .collect();
+            Self { words, cumulative }
+        }
+
+        fn word(&self, rng: &mut ChaCha8Rng) -> &str {
+            let total = self.cumulative.last().copied().unwrap_or(1.0);
+            let target = rng.random::<f64>() * total;
+            let index = self.cumulative.partition_point(|&c| c < target);
+            &self.words[index.min(self.words.len() - 1)]
+        }
+
+        pub fn article(&self, rng: &mut ChaCha8Rng, n: usize) -> pb::Document {
+            let outlet = OUTLETS[rng.random_range(0..OUTLETS.len())];
+            let person = NAMES[rng.random_range(0..NAMES.len())];
+            let mut body = String::with_capacity(4300);
+            let mut sentence = 0;
+            while body.len() < 4000 {
+                if sentence % 4 == 0 {
+                    body.push_str(person[rng.random_range(0..person.len())]);
+                    body.push_str(" said ");
+                }
+                for _ in 0..rng.random_range(8..20) {
+                    body.push_str(self.word(rng));
+                    body.push(' ');
+                }
+                body.pop();
+                body.push_str(". ");
+                sentence += 1;
+            }
+            let title: Vec<&str> = (0..rng.random_range(5..10))
+                .map(|_| self.word(rng))
+                .collect();
+            let published = 1_700_000_000 + rng.random_range(0..180 * 86_400);
+            pb::Document {
+                title: format!("{} ({n})", title.join(" ")),
+                body,
+                source: outlet.to_string(),
+                url: format!("https://{outlet}.example/articles/{n}"),
+                author: "Staff reporter".into(),
+                published_at: Some(prost_types::Timestamp {
+                    seconds: published,
+                    nanos: 0,
+                }),
+                language: "en".into(),
+                labels: vec!["news".into()],
+                ..Default::default()
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! ImportDocuments: a pipelined, flow-controlled bulk import.
+//!
+//! One task per stream reads requests, validates them and queues them to the
+//! group committer in request order, keeping up to `window` documents in
+//! flight; a `FuturesOrdered` hands back their durable results in that same
+//! order, so responses go out in request order and each only after its commit.
+//! With the window full the task stops reading, and HTTP/2 flow control slows
+//! the client: nothing is buffered without bound.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use dossier_kit::Shutdown;
+use dossier_proto::v1 as pb;
+use futures::StreamExt;
+use futures::stream::FuturesOrdered;
+use tokio::sync::mpsc;
+use tonic::{Status, Streaming};
+
+use super::{convert, violation_code};
+use crate::error::Error;
+use crate::service::Documents;
+
+/// Responses buffered for a slow reader before the pipeline waits for it.
+const RESPONSE_BUFFER: usize = 256;
+
+type Pending = Pin<Box<dyn Future<Output = Result<pb::ImportDocumentsResponse, Status>> + Send>>;
+type Responses = mpsc::Receiver<Result<pb::ImportDocumentsResponse, Status>>;
+
+/// Starts the pipeline of one import stream and returns its responses.
+pub fn start(
+    documents: Documents,
+    requests: Streaming<pb::ImportDocumentsRequest>,
+    window: usize,
+    shutdown: Shutdown,
+) -> Responses {
+    let (tx, rx) = mpsc::channel(RESPONSE_BUFFER);
+    tokio::spawn(run(documents, requests, window.max(1), shutdown, tx));
+    rx
+}
+
+async fn run(
+    documents: Documents,
+    mut requests: Streaming<pb::ImportDocumentsRequest>,
+    window: usize,
+    shutdown: Shutdown,
+    tx: mpsc::Sender<Result<pb::ImportDocumentsResponse, Status>>,
+) {
+    let mut in_flight: FuturesOrdered<Pending> = FuturesOrdered::new();
+    let mut reading = true;
+    // Sent after every in-flight document has been answered.
+    let mut ending: Option<Status> = None;
+    loop {
+        tokio::select! {
+            biased;
+            Some(done) = in_flight.next(), if !in_flight.is_empty() => {
+                let failed = done.is_err();
+                if tx.send(done).await.is_err() || failed {
+                    // The client is gone, or the store failed: nothing more
+                    // can be acknowledged. Queued writes still commit whole.
+                    return;
+                }
+            }
+            () = shutdown.triggered(), if reading => {
+                reading = false;
+                ending = Some(Error::ShuttingDown.into());
+            }
+            next = requests.message(), if reading && in_flight.len() < window => match next {
+                Ok(Some(request)) => match submit(&documents, request).await {
+                    Ok(pending) => in_flight.push_back(pending),
+                    Err(status) => {
+                        reading = false;
+                        ending = Some(status);
+                    }
+                },
+                Ok(None) => reading = false,
+                Err(status) => {
+                    reading = false;
+                    ending = Some(status);
+                }
+            },
+            else => break,
+        }
+    }
+    if let Some(status) = ending {
+        let _ = tx.send(Err(status)).await;
+    }
+}
+
+/// Validates one request and queues it to the writer; the returned future
+/// resolves to its response once the document is durable. A rejected
+/// document resolves at once. `Err` means the stream cannot go on.
+async fn submit(
+    documents: &Documents,
+    request: pb::ImportDocumentsRequest,
+) -> Result<Pending, Status> {
+    let pb::ImportDocumentsRequest {
+        document,
+        request_id,
+    } = request;
+    let (new, key) = match documents.prepare(document.as_ref(), &request_id).await {
+        Ok(prepared) => prepared,
+        Err(Error::Invalid(violation)) => {
+            let rejected = pb::ImportDocumentsResponse {
+                request_id,
+                outcome: pb::ImportOutcome::Rejected.into(),
+                code: violation_code(violation.kind) as i32,
+                reason: violation.message,
+                ..Default::default()
+            };
+            return Ok(Box::pin(std::future::ready(Ok(rejected))));
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let receiver = documents.store().enqueue_create(new, key).await?;
+    Ok(Box::pin(async move {
+        let result = receiver
+            .await
+            .map_err(|_| Status::from(Error::ShuttingDown))?;
+        Ok(convert::import_result(request_id, result?))
+    }))
+}

@@ -1,0 +1,262 @@
+//! The embedded backend: redb on local disk, one writer thread that
+//! group-commits every write, and snapshot reads on the blocking pool.
+//!
+//! After an I/O error (disk full, device gone) redb refuses every later
+//! operation on that handle, reads included, until the file is reopened. The
+//! handle therefore lives in a [`slot`] that is emptied on such an error and
+//! reopened by the next operation: the failed batch gets UNAVAILABLE, the
+//! writer keeps serving, and once space is back writes succeed again.
+
+mod slot;
+mod tables;
+mod writer;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata};
+use tokio::sync::watch;
+use ulid::Ulid;
+
+use super::ops::WriteQueue;
+use super::{MAX_LIST_SCAN, MAX_PAGE_BYTES, Page, StoreOptions};
+use crate::error::{Error, Result};
+use crate::model::{Change, ChangeKind, StorageStatus, StoredDocument};
+use crate::paging::ListFilter;
+use slot::DbSlot;
+use tables::{CHANGES, ChangeRow, DEDUP, DOCUMENTS, DocumentRow, REQUEST_EXPIRY, REQUESTS};
+use writer::WriterState;
+
+/// The file inside the data directory.
+pub const DATABASE_FILE: &str = "documents.redb";
+
+/// A handle to the embedded store; cheap to clone.
+#[derive(Clone)]
+pub struct EmbeddedStore {
+    slot: Arc<DbSlot>,
+    queue: WriteQueue,
+    committed: watch::Receiver<u64>,
+    writer: Arc<Mutex<Option<JoinHandle<()>>>>,
+}
+
+impl EmbeddedStore {
+    /// Opens (or creates) the store in `options.data_dir` and starts its
+    /// writer thread. Blocking: call it from a blocking context.
+    pub fn open(options: &StoreOptions) -> Result<Self> {
+        std::fs::create_dir_all(&options.data_dir).map_err(|err| {
+            crate::error::from_io(
+                &format!("cannot create {}", options.data_dir.display()),
+                &err,
+            )
+        })?;
+        let slot = Arc::new(DbSlot::open(options.data_dir.join(DATABASE_FILE))?);
+        let (last_sequence, last_id) = slot.with(read_heads)?;
+        let (committed_tx, committed) = watch::channel(last_sequence);
+        let (queue, queue_rx) = WriteQueue::new();
+        let state = WriterState {
+            slot: slot.clone(),
+            last_sequence,
+            last_id,
+            reload_heads: false,
+            max_batch: options.max_batch.max(1),
+            request_id_retention: options.request_id_retention,
+            committed: committed_tx,
+        };
+        let writer = std::thread::Builder::new()
+            .name("storage-writer".into())
+            .spawn(move || writer::run(state, queue_rx))
+            .map_err(|err| Error::Storage(format!("cannot start the writer thread: {err}")))?;
+        tracing::info!(dir = %options.data_dir.display(), last_sequence, "store opened");
+        Ok(Self {
+            slot,
+            queue,
+            committed,
+            writer: Arc::new(Mutex::new(Some(writer))),
+        })
+    }
+
+    pub(crate) fn queue(&self) -> &WriteQueue {
+        &self.queue
+    }
+
+    pub async fn get(&self, id: Ulid) -> Result<Option<StoredDocument>> {
+        let slot = self.slot.clone();
+        dossier_kit::run_blocking(move || slot.with(|db| get_document(db, id))).await?
+    }
+
+    pub async fn list(
+        &self,
+        filter: ListFilter,
+        after: Option<Ulid>,
+        limit: usize,
+    ) -> Result<Page> {
+        let slot = self.slot.clone();
+        dossier_kit::run_blocking(move || slot.with(|db| list_documents(db, &filter, after, limit)))
+            .await?
+    }
+
+    pub async fn changes_after(
+        &self,
+        after: u64,
+        limit: usize,
+        with_documents: bool,
+    ) -> Result<Vec<Change>> {
+        let slot = self.slot.clone();
+        dossier_kit::run_blocking(move || {
+            slot.with(|db| read_changes(db, after, limit, with_documents))
+        })
+        .await?
+    }
+
+    pub async fn status(&self) -> Result<StorageStatus> {
+        let slot = self.slot.clone();
+        dossier_kit::run_blocking(move || slot.with(read_status)).await?
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.committed.clone()
+    }
+
+    pub async fn close(&self) {
+        self.queue.stop().await;
+        let handle = self.writer.lock().ok().and_then(|mut guard| guard.take());
+        if let Some(handle) = handle {
+            let joined = dossier_kit::run_blocking(move || handle.join()).await;
+            if !matches!(joined, Ok(Ok(()))) {
+                tracing::error!("the writer thread did not stop cleanly");
+            }
+        }
+    }
+}
+
+fn read_status(db: &Database) -> Result<StorageStatus> {
+    let txn = db.begin_read()?;
+    let last_sequence = txn
+        .open_table(CHANGES)?
+        .last()?
+        .map_or(0, |(k, _)| k.value());
+    let document_count = txn.open_table(DOCUMENTS)?.len()?;
+    Ok(StorageStatus {
+        last_sequence,
+        document_count,
+    })
+}
+
+fn open_database(path: &Path) -> Result<Database> {
+    let db = Database::create(path).map_err(|err| match Error::from(err) {
+        Error::Storage(message) => {
+            Error::Storage(format!("cannot open {}: {message}", path.display()))
+        }
+        other => other,
+    })?;
+    // Create every table up front, so readers never meet a missing one.
+    let txn = db.begin_write()?;
+    txn.open_table(DOCUMENTS)?;
+    txn.open_table(CHANGES)?;
+    txn.open_table(DEDUP)?;
+    txn.open_table(REQUESTS)?;
+    txn.open_table(REQUEST_EXPIRY)?;
+    txn.commit()?;
+    Ok(db)
+}
+
+/// The newest sequence and the largest id ever handed out.
+pub(super) fn read_heads(db: &Database) -> Result<(u64, Ulid)> {
+    let txn = db.begin_read()?;
+    let changes = txn.open_table(CHANGES)?;
+    let (last_sequence, last_change_id) = match changes.last()? {
+        Some((k, v)) => (
+            k.value(),
+            tables::decode::<ChangeRow>(v.value())?.document_id,
+        ),
+        None => (0, 0),
+    };
+    let last_document_id = txn
+        .open_table(DOCUMENTS)?
+        .last()?
+        .map_or(0, |(k, _)| k.value());
+    Ok((last_sequence, Ulid(last_change_id.max(last_document_id))))
+}
+
+fn get_document(db: &Database, id: Ulid) -> Result<Option<StoredDocument>> {
+    let txn = db.begin_read()?;
+    let table = txn.open_table(DOCUMENTS)?;
+    let Some(row) = table.get(id.0)? else {
+        return Ok(None);
+    };
+    Ok(Some(
+        tables::decode::<DocumentRow>(row.value())?.into_document(id),
+    ))
+}
+
+fn list_documents(
+    db: &Database,
+    filter: &ListFilter,
+    after: Option<Ulid>,
+    limit: usize,
+) -> Result<Page> {
+    let txn = db.begin_read()?;
+    let table = txn.open_table(DOCUMENTS)?;
+    let start = after.map_or(0, |id| id.0.saturating_add(1));
+    let mut page = Page::default();
+    let mut bytes = 0;
+    let mut last_seen = None;
+    let mut rows = table.range(start..)?;
+    for (scanned, entry) in rows.by_ref().enumerate() {
+        let (key, value) = entry?;
+        let id = Ulid(key.value());
+        last_seen = Some(id);
+        let row: DocumentRow = tables::decode(value.value())?;
+        let doc = row.into_document(id);
+        if filter.matches(&doc) {
+            bytes += doc.fields.body.len() + doc.fields.title.len() + 256;
+            page.documents.push(doc);
+        }
+        let full = page.documents.len() >= limit || bytes >= MAX_PAGE_BYTES;
+        if full || scanned + 1 >= MAX_LIST_SCAN {
+            break;
+        }
+    }
+    // Hand out a token only if anything is left to look at.
+    if rows.next().is_some() {
+        page.next_after = last_seen;
+    }
+    Ok(page)
+}
+
+fn read_changes(
+    db: &Database,
+    after: u64,
+    limit: usize,
+    with_documents: bool,
+) -> Result<Vec<Change>> {
+    let txn = db.begin_read()?;
+    let changes = txn.open_table(CHANGES)?;
+    let documents = txn.open_table(DOCUMENTS)?;
+    let mut out = Vec::new();
+    for entry in changes.range(after.saturating_add(1)..)?.take(limit) {
+        let (key, value) = entry?;
+        let row: ChangeRow = tables::decode(value.value())?;
+        let id = Ulid(row.document_id);
+        let document = if with_documents && row.kind == ChangeKind::Created {
+            match documents.get(id.0)? {
+                Some(doc) => Some(tables::decode::<DocumentRow>(doc.value())?.into_document(id)),
+                None => None,
+            }
+        } else {
+            None
+        };
+        out.push(Change {
+            sequence: key.value(),
+            document_id: id,
+            kind: row.kind,
+            commit_time: row.commit_time,
+            document,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,230 @@
+//! `dossier-bench`: every Dossier benchmark in one command, on a
+//! deterministic synthetic news corpus, against the real service binaries as
+//! separate processes on loopback; prints one markdown table.
+//!
+//! ```text
+//! cargo build --release -p dossier-tests --bins -p dossier-storage -p dossier-extraction -p dossier-search
+//! target/release/dossier-bench --docs 100000
+//! ```
+//!
+//! Order of the run, chosen so each figure is measured on a quiet machine:
+//! extraction throughput in-process first (before any server works); import
+//! into storage with search not yet running (a clean ingest figure); then
+//! search starts and catches up (end-to-end indexing, timed from the first
+//! import); then queries, reads and Extract latency, one at a time.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use dossier_tests::bench::corpus::{Corpus, STORY_SIZE, VOCABULARY};
+use dossier_tests::bench::machine::Machine;
+use dossier_tests::bench::procs::Cluster;
+use dossier_tests::bench::queries::{QueryContext, QueryKind, measure, top_people};
+use dossier_tests::bench::report::Report;
+use dossier_tests::bench::stats::{mib, thousands};
+use dossier_tests::bench::{extract, indexing, ingest, net, reads};
+
+#[derive(Debug, Parser)]
+#[command(about = "Runs every Dossier benchmark and prints one markdown table")]
+struct Args {
+    /// Articles in the corpus (imported, indexed, then queried).
+    #[arg(long, default_value_t = 100_000)]
+    docs: u64,
+    /// Seed of the synthetic corpus and of the query draws.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Concurrent ImportDocuments streams.
+    #[arg(long, default_value_t = 4)]
+    streams: usize,
+    /// Measured queries per query kind.
+    #[arg(long, default_value_t = 300)]
+    queries: usize,
+    /// Concurrent GetDocument clients.
+    #[arg(long, default_value_t = 16)]
+    readers: usize,
+    /// GetDocument calls in total.
+    #[arg(long, default_value_t = 20_000)]
+    reads: usize,
+    /// Articles run through the in-process extraction pipeline.
+    #[arg(long, default_value_t = 300)]
+    extract_articles: usize,
+    /// Measured Extract calls over gRPC.
+    #[arg(long, default_value_t = 500)]
+    extract_calls: usize,
+    /// Give up waiting for the index after this many seconds.
+    #[arg(long, default_value_t = 3_600)]
+    index_timeout: u64,
+    /// Directory of the service binaries (default: beside this one).
+    #[arg(long)]
+    bin_dir: Option<PathBuf>,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let machine = Machine::detect();
+    let corpus = Arc::new(Corpus::new(args.seed));
+    let mut report = Report::new(format!(
+        "dossier-bench: {} articles, seed {}",
+        thousands(args.docs as f64),
+        args.seed
+    ));
+
+    eprintln!(
+        "extraction in-process, one thread ({} articles)",
+        args.extract_articles
+    );
+    let throughput = extract::tokens_per_core(corpus.clone(), args.extract_articles).await?;
+    report.row(
+        "extraction: tokens/s per core",
+        format!("**{}** tokens/s", thousands(throughput.tokens_per_second())),
+        format!(
+            "in-process `Extractor` (tokenize, tag, type, rules, link) on one thread; \
+             analysis alone {} tokens/s; {} articles, {} tokens",
+            thousands(throughput.analysis_tokens_per_second()),
+            throughput.articles,
+            thousands(throughput.tokens as f64)
+        ),
+    );
+
+    eprintln!("starting storage and extraction");
+    let mut cluster = Cluster::start_upstreams(args.bin_dir.clone()).await?;
+    let storage = net::connect(&cluster.storage.url).await?;
+    let extraction = net::connect(&cluster.extraction.url).await?;
+
+    eprintln!(
+        "importing {} articles over {} streams",
+        args.docs, args.streams
+    );
+    let import = ingest::import(&storage, &corpus, args.docs, args.streams).await?;
+    let secs = import.elapsed.as_secs_f64();
+    report.row(
+        "ingest: ImportDocuments",
+        format!(
+            "**{} docs/s, {:.1} MB/s**",
+            thousands(import.ids.len() as f64 / secs),
+            import.bytes as f64 / 1e6 / secs
+        ),
+        format!(
+            "{} streams, fsync on, {:.1} KB/article; ack p50 / p99 {}",
+            args.streams,
+            import.bytes as f64 / 1e3 / import.ids.len().max(1) as f64,
+            import.acks.p50_p99()
+        ),
+    );
+
+    eprintln!("starting search; waiting for it to index everything");
+    let cpu_before = cluster
+        .services()
+        .iter()
+        .map(|s| s.cpu_time())
+        .collect::<Vec<_>>();
+    let search_started = Instant::now();
+    let search_url = cluster.start_search().await?;
+    let search = net::connect(&search_url).await?;
+    let status =
+        indexing::wait_indexed(&storage, &search, Duration::from_secs(args.index_timeout)).await?;
+    let end_to_end = import.started.elapsed().as_secs_f64();
+    let catch_up = search_started.elapsed().as_secs_f64();
+    let cpu: Vec<String> = cluster
+        .services()
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let before = cpu_before.get(i).copied().flatten().unwrap_or_default();
+            let used = s.cpu_time().unwrap_or_default().saturating_sub(before);
+            format!("{} {:.0} s", s.name, used.as_secs_f64())
+        })
+        .collect();
+    report.row(
+        "end-to-end indexing (stored → searchable)",
+        format!("**{} docs/s**", thousands(args.docs as f64 / end_to_end)),
+        format!(
+            "first import until `indexed_sequence` = storage's `last_sequence` ({end_to_end:.1} s); \
+             search started after the import, catching up at {} docs/s; CPU during catch-up: {}; \
+             {} docs, {} segments",
+            thousands(args.docs as f64 / catch_up),
+            cpu.join(", "),
+            thousands(status.document_count as f64),
+            status.segment_count
+        ),
+    );
+
+    let person_ids = top_people(&extraction, 50).await?;
+    let context = QueryContext {
+        corpus: &corpus,
+        docs: args.docs,
+        person_ids: &person_ids,
+    };
+    eprintln!("queries: {} per kind", args.queries);
+    for stats in measure(&search, &context, args.queries, args.seed).await? {
+        let mut notes = format!("mean hits {}", thousands(stats.mean_hits));
+        if stats.kind == QueryKind::Variant {
+            notes.push_str(&format!(
+                "; {:.0}% expanded to other spellings",
+                stats.expanded * 100.0
+            ));
+        }
+        report.row(
+            format!("query p50 / p99: {}", stats.kind.describe()),
+            format!("**{}**", stats.latency.p50_p99()),
+            notes,
+        );
+    }
+
+    eprintln!(
+        "GetDocument: {} calls from {} clients",
+        args.reads, args.readers
+    );
+    let ids = Arc::new(import.ids);
+    let (latency, elapsed) =
+        reads::get_documents(&storage, ids, args.readers, args.reads, args.seed).await?;
+    report.row(
+        "GetDocument p50 / p99 under load",
+        format!("**{}**", latency.p50_p99()),
+        format!(
+            "{} concurrent clients, {} calls/s",
+            args.readers,
+            thousands(latency.count() as f64 / elapsed.as_secs_f64())
+        ),
+    );
+
+    eprintln!("Extract over gRPC: {} calls", args.extract_calls);
+    let (latency, bytes) = extract::grpc_latency(&extraction, &corpus, args.extract_calls).await?;
+    report.row(
+        "Extract p50 / p99 over gRPC, one article",
+        format!("**{}**", latency.p50_p99()),
+        format!(
+            "sequential calls, a different {:.1} KB article each, not recorded in the registry",
+            bytes / 1e3
+        ),
+    );
+
+    let rss: Vec<String> = cluster
+        .services()
+        .iter()
+        .map(|s| format!("{} {}", s.name, s.peak_rss_kib().map_or("?".into(), mib)))
+        .collect();
+    report.row(
+        "peak RSS per service (VmHWM)",
+        format!("**{}**", rss.join(", ")),
+        "over the whole run",
+    );
+    cluster.stop().await?;
+
+    report.footnote(format!(
+        "Corpus: {} articles (seed {}) in stories of {STORY_SIZE} outlets over the same days, \
+         some reprinting a wire paragraph; {} outlets with house transliteration styles \
+         (Shapovchuk / Chapovtchouk / Schapowtschuk / Shapovchuck); Zipf vocabulary of {} words; \
+         dates over six months; amounts in text. Services are the release binaries as separate \
+         processes on 127.0.0.1; all calls over gRPC unless noted.",
+        thousands(args.docs as f64),
+        args.seed,
+        dossier_tests::bench::corpus::OUTLETS.len(),
+        thousands(VOCABULARY as f64),
+    ));
+    println!("{}", report.render(&machine));
+    Ok(())
+}

@@ -1,0 +1,10 @@
+//! The test kit: starts real Dossier services in-process on loopback port 0
+//! (each with its own shutdown, so a test can stop and restart one), hands
+//! out gRPC clients, and loads the project's fixture articles.
+
+pub mod bench;
+pub mod fixtures;
+pub mod services;
+pub mod tools;
+
+pub use services::{Service, TestSystem};
