@@ -215,6 +215,29 @@ impl FakeExtractor {
         });
     }
 
+    /// Gives entity `id` a new canonical name and type and publishes the
+    /// UPDATED change, carrying them as the real registry does.
+    pub fn rename(&self, id: &str, canonical: &str, kind: EntityType) {
+        for linked in self.aliases.lock().values_mut() {
+            if linked.0 == id {
+                linked.1 = canonical.into();
+                linked.2 = kind;
+            }
+        }
+        let sequence = self.entity_log.items.lock().len() as u64 + 1;
+        self.entity_log.push(EntityChange {
+            sequence,
+            kind: EntityChangeKind::Updated as i32,
+            entity_id: id.into(),
+            entity: Some(EntitySummary {
+                id: id.into(),
+                canonical_name: canonical.into(),
+                r#type: kind as i32,
+            }),
+            ..EntityChange::default()
+        });
+    }
+
     fn run(&self, doc: &Document) -> ExtractResponse {
         let text = format!("{}\n{}", doc.title, doc.body);
         let aliases = self.aliases.lock();

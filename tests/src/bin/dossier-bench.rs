@@ -144,11 +144,12 @@ async fn main() -> anyhow::Result<()> {
         format!(
             "first import until `indexed_sequence` = storage's `last_sequence` ({end_to_end:.1} s); \
              search started after the import, catching up at {} docs/s; CPU during catch-up: {}; \
-             {} docs, {} segments",
+             {} docs, {} segments, {} entity changes applied",
             thousands(args.docs as f64 / catch_up),
             cpu.join(", "),
             thousands(status.document_count as f64),
-            status.segment_count
+            status.segment_count,
+            thousands(status.entity_sequence as f64)
         ),
     );
 

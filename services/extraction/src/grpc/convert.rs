@@ -173,6 +173,7 @@ pub fn change(c: EntityChange) -> pb::EntityChange {
         curation_id,
         document_ids,
         commit_time,
+        entity,
     } = c;
     let kind = match kind {
         EntityChangeKind::Merged => pb::EntityChangeKind::Merged,
@@ -189,6 +190,7 @@ pub fn change(c: EntityChange) -> pb::EntityChange {
         curation_id: curation_id.unwrap_or_default(),
         document_ids,
         commit_time: Some(timestamp(commit_time)),
+        entity: entity.map(entity_summary),
     }
 }
 

@@ -102,7 +102,8 @@ fn apply_to_record(
         rec.first_seen = None;
         rec.last_seen = None;
     }
-    rec.canonical_name = canonical_name(&rec.aliases).unwrap_or_else(|| rec.canonical_name.clone());
+    rec.canonical_name = canonical_name(&rec.aliases, &rec.canonical_name)
+        .unwrap_or_else(|| rec.canonical_name.clone());
 }
 
 fn add_alias_doc(a: &mut AliasRecord, doc_id: &str, n: u64) {
@@ -130,17 +131,34 @@ fn bump<K: PartialEq>(list: &mut Vec<(K, u32)>, key: K, add: bool, cap: usize) {
     }
 }
 
+/// Mentions from which the current canonical name resists a challenger
+/// that leads it by a tenth or less.
+const STICKY_MIN_MENTIONS: u64 = 10;
+
 /// The most complete, most frequent form: multi-word forms beat single
 /// words, then more mentions, then more words, then alphabetical.
-pub(crate) fn canonical_name(aliases: &[AliasRecord]) -> Option<String> {
-    aliases
-        .iter()
-        .max_by(|a, b| {
-            let ka = (words(&a.name) >= 2, a.mention_count, words(&a.name));
-            let kb = (words(&b.name) >= 2, b.mention_count, words(&b.name));
-            ka.cmp(&kb).then(b.name.cmp(&a.name))
-        })
-        .map(|a| a.name.clone())
+///
+/// Once `current` has [`STICKY_MIN_MENTIONS`] mentions it stays while no
+/// form of the same completeness leads it by more than a tenth: outlets
+/// with different house spellings otherwise make a well-known name flip
+/// back and forth, and each flip relabels the entity everywhere (an UPDATED
+/// change that search applies to every document of the entity).
+pub(crate) fn canonical_name(aliases: &[AliasRecord], current: &str) -> Option<String> {
+    let best = aliases.iter().max_by(|a, b| {
+        let ka = (words(&a.name) >= 2, a.mention_count, words(&a.name));
+        let kb = (words(&b.name) >= 2, b.mention_count, words(&b.name));
+        ka.cmp(&kb).then(b.name.cmp(&a.name))
+    })?;
+    let sticky = aliases
+        .binary_search_by(|a| a.name.as_str().cmp(current))
+        .ok()
+        .map(|i| &aliases[i])
+        .filter(|cur| {
+            cur.mention_count >= STICKY_MIN_MENTIONS
+                && (words(&cur.name) >= 2) == (words(&best.name) >= 2)
+                && best.mention_count <= cur.mention_count + cur.mention_count / 10
+        });
+    Some(sticky.unwrap_or(best).name.clone())
 }
 
 fn words(s: &str) -> usize {
@@ -233,10 +251,43 @@ mod tests {
             alias("Angela Merkel", 3),
             alias("Angela Dorothea Merkel", 1),
         ];
-        assert_eq!(canonical_name(&a).as_deref(), Some("Angela Merkel"));
+        assert_eq!(canonical_name(&a, "").as_deref(), Some("Angela Merkel"));
         let a = [alias("NATO", 4), alias("Nato", 1)];
-        assert_eq!(canonical_name(&a).as_deref(), Some("NATO"));
-        assert_eq!(canonical_name(&[]), None);
+        assert_eq!(canonical_name(&a, "Nato").as_deref(), Some("NATO"));
+        assert_eq!(canonical_name(&[], "NATO"), None);
+    }
+
+    #[test]
+    fn a_well_mentioned_canonical_name_resists_a_narrow_lead() {
+        // Sorted by name, as records keep them.
+        let a = [
+            alias("Iouri Chapovtchouk", 52),
+            alias("Yuri Shapovchuk", 50),
+        ];
+        assert_eq!(
+            canonical_name(&a, "Yuri Shapovchuk").as_deref(),
+            Some("Yuri Shapovchuk")
+        );
+        let a = [
+            alias("Iouri Chapovtchouk", 56),
+            alias("Yuri Shapovchuk", 50),
+        ];
+        assert_eq!(
+            canonical_name(&a, "Yuri Shapovchuk").as_deref(),
+            Some("Iouri Chapovtchouk")
+        );
+        // Few mentions: strictly the most frequent.
+        let a = [alias("Iouri Chapovtchouk", 4), alias("Yuri Shapovchuk", 3)];
+        assert_eq!(
+            canonical_name(&a, "Yuri Shapovchuk").as_deref(),
+            Some("Iouri Chapovtchouk")
+        );
+        // A more complete form always wins.
+        let a = [alias("Shapovchuk", 100), alias("Yuri Shapovchuk", 1)];
+        assert_eq!(
+            canonical_name(&a, "Shapovchuk").as_deref(),
+            Some("Yuri Shapovchuk")
+        );
     }
 
     #[test]

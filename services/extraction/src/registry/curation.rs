@@ -540,5 +540,6 @@ fn change(
         curation_id: None,
         document_ids: docs.into_iter().collect(),
         commit_time: now_secs(),
+        entity: None,
     }
 }

@@ -260,6 +260,7 @@ impl Registry {
                         curation_id: None,
                         document_ids: Vec::new(),
                         commit_time: now,
+                        entity: None,
                     },
                 )?;
             }
@@ -279,8 +280,18 @@ impl Registry {
     }
 
     /// Entity changes with a sequence greater than `after`, at most `limit`.
+    /// Each `Updated` change carries the entity's current name and type.
     pub fn changes_after(&self, after: u64, limit: usize) -> Result<Vec<EntityChange>> {
-        store::changes_after(&self.db, after, limit)
+        let mut changes = store::changes_after(&self.db, after, limit)?;
+        let state = self.state.read();
+        for change in &mut changes {
+            if change.kind != EntityChangeKind::Updated {
+                continue;
+            }
+            change.entity =
+                parse_entity_id(&change.entity_id).and_then(|h| Some(summary(h, state.get(h)?)));
+        }
+        Ok(changes)
     }
 
     /// The sequence of the latest entity change (0 before any).

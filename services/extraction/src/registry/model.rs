@@ -179,6 +179,10 @@ pub struct EntityChange {
     pub document_ids: Vec<String>,
     /// Unix seconds.
     pub commit_time: i64,
+    /// For `Updated`: the entity as it is when the change is read, filled
+    /// by [`crate::registry::Registry::changes_after`]; not stored.
+    #[serde(skip)]
+    pub entity: Option<EntitySummary>,
 }
 
 /// One spelling of an entity's name, as returned.

@@ -2,11 +2,11 @@
 //! in one batch, keep the feed's order, and re-resolve documents an entity
 //! change touches.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use dossier_kit::run_blocking;
-use dossier_proto::v1::{Change, ChangeKind, EntityChange};
+use dossier_proto::v1::{Change, ChangeKind, EntityChange, EntityChangeKind, EntitySummary};
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
@@ -94,6 +94,54 @@ pub async fn ops_for_changes<X: Extractor>(
 
 /// Most documents re-extracted in one call after an entity change.
 const REEXTRACT_BATCH: usize = 256;
+
+/// The new name and type an UPDATED change carries, when it carries them
+/// (extraction fills them in as it sends the change).
+pub fn relabelling(change: &EntityChange) -> Option<&EntitySummary> {
+    let updated = change.kind == EntityChangeKind::Updated as i32;
+    change
+        .entity
+        .as_ref()
+        .filter(|e| updated && e.id == change.entity_id)
+}
+
+/// Relabels, in place, the documents of entities whose canonical name or
+/// type changed: the documents' links are what they were, so there is
+/// nothing to re-extract; each stored document is rewritten with the new
+/// name and type (the last change of an entity wins). Documents already
+/// showing them (indexed after the change) are left alone.
+pub async fn ops_for_relabelling(
+    index: &Arc<SearchIndex>,
+    updates: Vec<EntitySummary>,
+) -> Result<Planned, ApplyError> {
+    let latest: BTreeMap<String, EntitySummary> =
+        updates.into_iter().map(|e| (e.id.clone(), e)).collect();
+    let ids: Vec<String> = latest.keys().cloned().collect();
+    let idx = Arc::clone(index);
+    let docs = run_blocking(move || affected_docs(&idx, &ids, &[]))
+        .await
+        .map_err(Error::from)??;
+    let ops = docs
+        .into_iter()
+        .filter_map(|mut doc| {
+            let mut changed = false;
+            for e in &mut doc.entities {
+                if let Some(new) = latest.get(&e.id)
+                    && (e.name != new.canonical_name || e.entity_type != new.r#type)
+                {
+                    e.name.clone_from(&new.canonical_name);
+                    e.entity_type = new.r#type;
+                    changed = true;
+                }
+            }
+            changed.then(|| IndexOp::Upsert(Box::new(doc)))
+        })
+        .collect();
+    Ok(Planned {
+        ops,
+        refusals: Vec::new(),
+    })
+}
 
 /// Re-extracts every indexed document an entity change affects, so ids,
 /// names and facets follow merges, splits and their undos. The documents

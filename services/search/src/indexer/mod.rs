@@ -25,17 +25,19 @@ mod inflight;
 pub mod status;
 pub mod upstream;
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use dossier_kit::{Shutdown, run_blocking};
-use dossier_proto::v1::{Change, ChangeKind, EntityChange};
+use dossier_proto::v1::{Change, ChangeKind, EntityChange, EntitySummary};
 use futures::{FutureExt, StreamExt};
 use tokio::sync::Notify;
 
-use self::apply::{ApplyError, Planned, ops_for_changes, ops_for_entity_change};
+use self::apply::{
+    ApplyError, Planned, ops_for_changes, ops_for_entity_change, ops_for_relabelling, relabelling,
+};
 use self::inflight::{InFlight, next_done};
 use self::status::StatusCell;
 use self::upstream::{ChangeFeed, Extractor, UpstreamError, UpstreamStream};
@@ -108,6 +110,12 @@ struct Progress {
     uncommitted: usize,
     dirty: bool,
     last_commit: Instant,
+    /// Entity renames (UPDATED changes) not yet applied, by entity id: the
+    /// latest name and type of each. They are applied right after a commit,
+    /// from the documents it made visible, and go out with the next one.
+    renames: BTreeMap<String, EntitySummary>,
+    /// The entity sequence the gathered renames reach.
+    renames_through: u64,
 }
 
 pub struct Indexer<F, X> {
@@ -134,6 +142,8 @@ impl<F: ChangeFeed, X: Extractor> Indexer<F, X> {
             uncommitted: 0,
             dirty: false,
             last_commit: Instant::now(),
+            renames: BTreeMap::new(),
+            renames_through: 0,
         };
         let this = Arc::new(self);
         this.follow(&mut progress, &shutdown).await?;
@@ -230,18 +240,27 @@ impl<F: ChangeFeed, X: Extractor> Indexer<F, X> {
                     }
                 }
                 item = next_entity(&mut entities) => match item {
-                    Some(Ok(change)) => {
-                        // Entity changes apply after every batch before them.
-                        self.drain(progress, &mut in_flight).await?;
-                        // Re-resolution reads stored documents: commit first so
-                        // it sees every document applied so far.
-                        self.commit(progress).await?;
-                        let planned = ops_for_entity_change(&self.index, &self.extractor, &change).await?;
-                        self.apply_planned(progress, planned).await?;
-                        progress.applied.entity_sequence = change.sequence;
-                        progress.dirty = true;
-                        self.commit(progress).await?;
-                    }
+                    Some(Ok(change)) => match relabelling(&change) {
+                        // A rename waits for the next commit, which applies
+                        // every rename gathered so far in one pass.
+                        Some(entity) => {
+                            progress.renames.insert(entity.id.clone(), entity.clone());
+                            progress.renames_through = change.sequence;
+                        }
+                        None => {
+                            // Entity changes apply after every batch before them.
+                            self.drain(progress, &mut in_flight).await?;
+                            // Re-resolution reads stored documents: commit first
+                            // so it sees every document applied so far.
+                            self.commit(progress).await?;
+                            let planned =
+                                ops_for_entity_change(&self.index, &self.extractor, &change).await?;
+                            self.apply_planned(progress, planned).await?;
+                            progress.applied.entity_sequence = change.sequence;
+                            progress.dirty = true;
+                            self.commit(progress).await?;
+                        }
+                    },
                     Some(Err(err)) => {
                         tracing::warn!(error = %err, "entity feed lost");
                         self.status.entity_error(err.to_string());
@@ -387,7 +406,21 @@ impl<F: ChangeFeed, X: Extractor> Indexer<F, X> {
         Ok(())
     }
 
+    /// Commits what was applied, then applies the renames gathered so far
+    /// (they need the committed documents), leaving them for the next commit.
     async fn commit(&self, progress: &mut Progress) -> Result<(), ApplyError> {
+        self.commit_applied(progress).await?;
+        if !progress.renames.is_empty() {
+            let renames = std::mem::take(&mut progress.renames);
+            let planned = ops_for_relabelling(&self.index, renames.into_values().collect()).await?;
+            self.apply_planned(progress, planned).await?;
+            progress.applied.entity_sequence = progress.renames_through;
+            progress.dirty = true;
+        }
+        Ok(())
+    }
+
+    async fn commit_applied(&self, progress: &mut Progress) -> Result<(), ApplyError> {
         if !progress.dirty {
             return Ok(());
         }

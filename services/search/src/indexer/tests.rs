@@ -215,6 +215,71 @@ async fn merges_in_extraction_reach_entity_queries_and_facets() {
 }
 
 #[tokio::test]
+async fn renames_relabel_documents_in_place_without_re_extraction() {
+    let storage = FakeStorage::new();
+    let extractor = FakeExtractor::new();
+    extractor
+        .alias("Kolobyov", "e1", "Kolobyov", EntityType::Person)
+        .alias("Ardent", "e2", "Ardent", EntityType::Person);
+    storage.create("a", "Quay", "Kolobyov spoke", "wire", 1);
+    storage.create("b", "Dock", "Kolobyov and Ardent", "wire", 2);
+    storage.create("c", "Pier", "Ardent alone", "wire", 3);
+    let running = start(
+        Arc::new(SearchIndex::in_memory().unwrap()),
+        &storage,
+        &extractor,
+    );
+    running.wait_for("three", |r| r.indexed_sequence == 3).await;
+    let extracted = extractor.extracted.lock().len();
+    // Two renames of e1 and a retyping of e2, queued together: the last
+    // state of each entity is what the documents show.
+    extractor.rename("e1", "Ivan Kolobov", EntityType::Person);
+    extractor.rename("e1", "Ivan Kolobyov", EntityType::Person);
+    extractor.rename("e2", "Ardent", EntityType::Org);
+    running
+        .wait_for("the renames", |r| r.entity_sequence == 3)
+        .await;
+    assert_eq!(
+        extractor.extracted.lock().len(),
+        extracted,
+        "nothing re-extracted"
+    );
+    let names = |title: &str| {
+        let q = SearchQuery {
+            text: format!("title:{title}"),
+            ..Default::default()
+        };
+        let page = PageRequest {
+            page_size: 10,
+            ..Default::default()
+        };
+        let page = search(&running.index, &q, &page).unwrap();
+        assert_eq!(page.total_hits, 1, "{title}");
+        let doc = &page.hits[0].doc;
+        doc.entities
+            .iter()
+            .map(|e| (e.name.clone(), e.kind()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names("quay"),
+        [("Ivan Kolobyov".to_string(), EntityType::Person)]
+    );
+    assert_eq!(
+        names("dock"),
+        [
+            ("Ivan Kolobyov".to_string(), EntityType::Person),
+            ("Ardent".to_string(), EntityType::Org)
+        ]
+    );
+    assert_eq!(running.count("org:Ardent"), 2);
+    assert_eq!(running.count("person:Ardent"), 0);
+    assert_eq!(running.count("entity:e1"), 2);
+    assert_eq!(running.report().document_count, 3);
+    running.stop().await;
+}
+
+#[tokio::test]
 async fn rebuild_drops_and_reindexes_from_zero() {
     let storage = FakeStorage::new();
     let extractor = FakeExtractor::new();
