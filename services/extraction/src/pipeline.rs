@@ -173,6 +173,17 @@ impl Extractor {
     /// Stage 1: tokenize, tag, type and recognise values. CPU only; never
     /// touches the registry, so any number may run in parallel.
     pub fn analyze(&self, request: ExtractRequest) -> Result<Analysis> {
+        self.analyze_with(request, self.parallel)
+    }
+
+    /// [`Extractor::analyze`] on the calling thread alone, for callers that
+    /// already keep every core busy with one text each (BatchExtract):
+    /// splitting a text over cores as well only adds hand-offs.
+    pub fn analyze_on_one_core(&self, request: ExtractRequest) -> Result<Analysis> {
+        self.analyze_with(request, false)
+    }
+
+    fn analyze_with(&self, request: ExtractRequest, parallel: bool) -> Result<Analysis> {
         self.validate(&request)?;
         if request.text.is_empty() {
             return Ok(Analysis {
@@ -183,7 +194,7 @@ impl Extractor {
         }
         let text = request.text.as_str();
         let reference = request.published_at.and_then(CivilDate::from_unix_seconds);
-        let parallel = self.parallel && text.len() >= PARALLEL_MIN_BYTES;
+        let parallel = parallel && text.len() >= PARALLEL_MIN_BYTES;
         let tag = || self.tagger.tag_counted_with(text, parallel);
         let recognize = || rules::recognize(text, reference);
         let ((names, token_count), values) = if parallel {

@@ -154,7 +154,7 @@ async fn read(
                 permit = cpu.acquire_owned() => permit,
                 () = tx.closed() => return,
             };
-            let result = run_blocking(move || core.analyze(request)).await;
+            let result = run_blocking(move || core.analyze_on_one_core(request)).await;
             let result = result
                 .map_err(ExtractionError::from)
                 .and_then(|r| r)
