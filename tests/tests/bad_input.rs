@@ -45,13 +45,7 @@ use tonic::{Code, Request, Response, Status, Streaming};
 
 /// Rows disabled until the named fix lands: (row name, what is wrong).
 /// Every name must match a row, so a stale entry fails the suite.
-const AWAITING_FIX: &[(&str, &str)] = &[
-    // storage: ImportDocuments ignores the deadline.
-    (
-        "ImportDocuments: deadline passes during many documents",
-        "storage: ImportDocuments imports every document past an expired deadline, ends OK",
-    ),
-];
+const AWAITING_FIX: &[(&str, &str)] = &[];
 
 /// Set to run the rows of [`AWAITING_FIX`] too (to see which fixes landed).
 const RUN_ALL: &str = "DOSSIER_BAD_INPUT_ALL";

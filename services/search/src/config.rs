@@ -22,6 +22,8 @@ pub struct SearchConfig {
     pub extraction_url: String,
     /// Most documents per BatchExtract call.
     pub batch_docs: usize,
+    /// Most BatchExtract calls out at once while catching up.
+    pub extract_in_flight: usize,
     /// Commit after this many changes...
     pub commit_docs: usize,
     /// ...or this long after the last commit: the freshness bound.
@@ -38,6 +40,7 @@ impl Default for SearchConfig {
             storage_url: "http://127.0.0.1:50051".into(),
             extraction_url: "http://127.0.0.1:50052".into(),
             batch_docs: indexer.batch_docs,
+            extract_in_flight: indexer.extract_in_flight,
             commit_docs: indexer.commit_docs,
             commit_interval: indexer.commit_interval,
             max_query_bytes: DEFAULT_MAX_QUERY_BYTES,
@@ -50,6 +53,7 @@ impl SearchConfig {
     pub(crate) fn indexer_settings(&self) -> IndexerSettings {
         IndexerSettings {
             batch_docs: self.batch_docs.max(1),
+            extract_in_flight: self.extract_in_flight.max(1),
             commit_docs: self.commit_docs.max(1),
             commit_interval: self.commit_interval,
             ..IndexerSettings::default()
@@ -109,6 +113,15 @@ pub struct SearchArgs {
     )]
     pub extract_batch: usize,
 
+    /// Most BatchExtract calls out at once: with 2, extraction works on the
+    /// next batch while the index takes the last one.
+    #[arg(
+        long = "extract-in-flight",
+        env = "DOSSIER_EXTRACT_IN_FLIGHT",
+        default_value_t = 2
+    )]
+    pub extract_in_flight: usize,
+
     /// Longest query string accepted, in bytes.
     #[arg(long = "max-query-bytes", env = "DOSSIER_MAX_QUERY_BYTES", default_value_t = DEFAULT_MAX_QUERY_BYTES)]
     pub max_query_bytes: usize,
@@ -125,6 +138,7 @@ impl SearchArgs {
             storage_url: self.storage_url,
             extraction_url: self.extraction_url,
             batch_docs: self.extract_batch,
+            extract_in_flight: self.extract_in_flight,
             commit_docs: self.commit_docs,
             commit_interval: Duration::from_millis(self.commit_interval_ms),
             max_query_bytes: self.max_query_bytes,

@@ -11,10 +11,13 @@ use std::future::Future;
 use std::pin::Pin;
 
 use dossier_kit::Shutdown;
+use dossier_kit::deadline::Deadlined;
 use dossier_proto::v1 as pb;
 use futures::StreamExt;
 use futures::stream::FuturesOrdered;
 use tokio::sync::mpsc;
+use tokio::time::{Instant, sleep_until};
+use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Status, Streaming};
 
 use super::{convert, violation_code};
@@ -25,18 +28,35 @@ use crate::service::Documents;
 const RESPONSE_BUFFER: usize = 256;
 
 type Pending = Pin<Box<dyn Future<Output = Result<pb::ImportDocumentsResponse, Status>> + Send>>;
-type Responses = mpsc::Receiver<Result<pb::ImportDocumentsResponse, Status>>;
 
-/// Starts the pipeline of one import stream and returns its responses.
+/// Starts the pipeline of one import stream and returns its responses,
+/// which end with DEADLINE_EXCEEDED at `deadline` (the client's).
 pub fn start(
     documents: Documents,
     requests: Streaming<pb::ImportDocumentsRequest>,
     window: usize,
     shutdown: Shutdown,
-) -> Responses {
+    deadline: Option<Instant>,
+) -> Deadlined<ReceiverStream<Result<pb::ImportDocumentsResponse, Status>>> {
     let (tx, rx) = mpsc::channel(RESPONSE_BUFFER);
-    tokio::spawn(run(documents, requests, window.max(1), shutdown, tx));
-    rx
+    tokio::spawn(run(
+        documents,
+        requests,
+        window.max(1),
+        shutdown,
+        deadline,
+        tx,
+    ));
+    Deadlined::new(ReceiverStream::new(rx), deadline, deadline_exceeded())
+}
+
+/// The status of an import cut short by the client's deadline.
+pub fn deadline_exceeded() -> Status {
+    Status::deadline_exceeded(
+        "the deadline (grpc-timeout) passed before ImportDocuments finished: no more \
+         documents were read. Acknowledged documents are durable; resend the others with \
+         the same request_ids (none is stored twice), or allow more time",
+    )
 }
 
 async fn run(
@@ -44,12 +64,20 @@ async fn run(
     mut requests: Streaming<pb::ImportDocumentsRequest>,
     window: usize,
     shutdown: Shutdown,
+    deadline: Option<Instant>,
     tx: mpsc::Sender<Result<pb::ImportDocumentsResponse, Status>>,
 ) {
     let mut in_flight: FuturesOrdered<Pending> = FuturesOrdered::new();
     let mut reading = true;
     // Sent after every in-flight document has been answered.
     let mut ending: Option<Status> = None;
+    let expired = async {
+        match deadline {
+            Some(d) => sleep_until(d).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(expired);
     loop {
         tokio::select! {
             biased;
@@ -64,6 +92,12 @@ async fn run(
             () = shutdown.triggered(), if reading => {
                 reading = false;
                 ending = Some(Error::ShuttingDown.into());
+            }
+            // Past the client's deadline nobody waits for more: stop reading
+            // (what is queued still commits whole).
+            () = &mut expired, if reading => {
+                reading = false;
+                ending = Some(deadline_exceeded());
             }
             next = requests.message(), if reading && in_flight.len() < window => match next {
                 Ok(Some(request)) => match submit(&documents, request).await {

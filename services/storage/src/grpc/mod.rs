@@ -92,13 +92,18 @@ impl DocumentService for DocumentApi {
         &self,
         request: Request<Streaming<pb::ImportDocumentsRequest>>,
     ) -> Result<Response<Self::ImportDocumentsStream>, Status> {
+        // The handler runs once the request head has arrived: the client's
+        // deadline counts from here.
+        let deadline = dossier_kit::deadline::timeout(request.metadata())
+            .map(|t| tokio::time::Instant::now() + t);
         let responses = import::start(
             self.documents.clone(),
             request.into_inner(),
             self.import_window,
             self.shutdown.clone(),
+            deadline,
         );
-        Ok(Response::new(Box::pin(ReceiverStream::new(responses))))
+        Ok(Response::new(Box::pin(responses)))
     }
 
     type WatchChangesStream = BoxStream<pb::Change>;
