@@ -6,6 +6,7 @@
 
 mod decode;
 mod features;
+mod gloss;
 mod hash;
 pub mod labels;
 pub mod lexicon;
@@ -144,6 +145,7 @@ impl Tagger {
                 }
             }
         }
+        gloss::add_glosses(text, &mut out);
         (out, tokens.len())
     }
 
