@@ -1717,6 +1717,17 @@ fn search_rows(rows: &mut Rows, c: &Clients, seeded: &Seeded) {
             "out of range",
         ),
         (
+            "filter: published_after later than published_before",
+            query(&|r| {
+                r.filter = filter(&|f| {
+                    f.published_after = timestamp(1_700_000_100, 0);
+                    f.published_before = timestamp(1_700_000_000, 0);
+                })
+            }),
+            Code::InvalidArgument,
+            "later than filter.published_before",
+        ),
+        (
             "filter: 10,000-character values match nothing",
             query(&|r| {
                 r.filter = filter(&|f| {
@@ -2018,6 +2029,15 @@ fn search_rows(rows: &mut Rows, c: &Clients, seeded: &Seeded) {
             cooc(entity, &|r| r.published_after = timestamp(0, -1)),
             Code::InvalidArgument,
             "nanos",
+        ),
+        (
+            "published_after later than published_before",
+            cooc(entity, &|r| {
+                r.published_after = timestamp(1_700_000_100, 0);
+                r.published_before = timestamp(1_700_000_000, 0);
+            }),
+            Code::InvalidArgument,
+            "later than published_before",
         ),
     ] {
         rows.add(

@@ -30,10 +30,14 @@ pub fn filter(filter: Option<pb::SearchFilter>) -> Result<Filter> {
     else {
         return Ok(Filter::default());
     };
+    let (published_after, published_before) = time_range(
+        ("filter.published_after", published_after),
+        ("filter.published_before", published_before),
+    )?;
     Ok(Filter {
         sources,
-        published_after: seconds("filter.published_after", published_after)?,
-        published_before: seconds("filter.published_before", published_before)?,
+        published_after,
+        published_before,
         entity_ids,
         entity_types: entity_types_list("filter.entity_types", entity_types)?,
         labels,
@@ -69,6 +73,26 @@ pub fn seconds(field: &'static str, t: Option<Timestamp>) -> Result<Option<i64>>
         ));
     }
     Ok(Some(seconds + i64::from(nanos > 0)))
+}
+
+/// A `[after, before)` range as whole seconds (see [`seconds`]); a lower
+/// bound later than the upper one is refused, as nothing could match it.
+pub fn time_range(
+    (after_field, after): (&'static str, Option<Timestamp>),
+    (before_field, before): (&'static str, Option<Timestamp>),
+) -> Result<(Option<i64>, Option<i64>)> {
+    if let (Some(a), Some(b)) = (&after, &before)
+        && (a.seconds, a.nanos) > (b.seconds, b.nanos)
+    {
+        return Err(Error::invalid(
+            after_field,
+            format!(
+                "{}s is later than {before_field} ({}s), so nothing can match; swap the bounds",
+                a.seconds, b.seconds
+            ),
+        ));
+    }
+    Ok((seconds(after_field, after)?, seconds(before_field, before)?))
 }
 
 /// Entity types a client filters on: each must be a known type.

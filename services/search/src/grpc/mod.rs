@@ -301,10 +301,11 @@ impl SearchService for SearchGrpc {
             0 => default,
             n => (n as usize).min(max),
         };
-        let range = (
-            convert::seconds("published_after", published_after).map_err(status)?,
-            convert::seconds("published_before", published_before).map_err(status)?,
-        );
+        let range = convert::time_range(
+            ("published_after", published_after),
+            ("published_before", published_before),
+        )
+        .map_err(status)?;
         let entity_types =
             convert::entity_types_list("entity_types", entity_types).map_err(status)?;
         let result = self

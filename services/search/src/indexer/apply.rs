@@ -108,8 +108,8 @@ pub fn relabelling(change: &EntityChange) -> Option<&EntitySummary> {
 /// Relabels, in place, the documents of entities whose canonical name or
 /// type changed: the documents' links are what they were, so there is
 /// nothing to re-extract; each stored document is rewritten with the new
-/// name and type (the last change of an entity wins). Documents already
-/// showing them (indexed after the change) are left alone.
+/// name and type. Documents already showing them (indexed after the
+/// change) are left alone.
 pub async fn ops_for_relabelling(
     index: &Arc<SearchIndex>,
     updates: Vec<EntitySummary>,

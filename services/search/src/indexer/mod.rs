@@ -108,12 +108,22 @@ struct Progress {
     uncommitted: usize,
     dirty: bool,
     last_commit: Instant,
-    /// Entity renames (UPDATED changes) not yet applied, by entity id: the
-    /// latest name and type of each. They are applied right after a commit,
-    /// from the documents it made visible, and go out with the next one.
-    renames: BTreeMap<String, EntitySummary>,
-    /// The entity sequence the gathered renames reach.
-    renames_through: u64,
+    /// Entity renames (UPDATED changes) not yet applied, in feed order.
+    /// They are applied right after a commit, from the documents it made
+    /// visible, and go out with the next one.
+    renames: VecDeque<Rename>,
+}
+
+/// A rename waiting to be applied.
+struct Rename {
+    /// The entity's name and type, as of when extraction sent the change.
+    entity: EntitySummary,
+    /// Its entity-feed sequence.
+    sequence: u64,
+    /// The last change-feed sequence already sent to extraction when the
+    /// rename arrived: batches up to it may hold documents extracted with
+    /// the old name, so the rename waits until they are applied.
+    after: u64,
 }
 
 pub struct Indexer<F, X> {
@@ -140,8 +150,7 @@ impl<F: ChangeFeed, X: Extractor> Indexer<F, X> {
             uncommitted: 0,
             dirty: false,
             last_commit: Instant::now(),
-            renames: BTreeMap::new(),
-            renames_through: 0,
+            renames: VecDeque::new(),
         };
         let this = Arc::new(self);
         this.follow(&mut progress, &shutdown).await?;
@@ -241,10 +250,13 @@ impl<F: ChangeFeed, X: Extractor> Indexer<F, X> {
                     Some(Ok(change)) => match relabelling(&change) {
                         // A rename waits for the next commit, which applies
                         // every rename gathered so far in one pass.
-                        Some(entity) => {
-                            progress.renames.insert(entity.id.clone(), entity.clone());
-                            progress.renames_through = change.sequence;
-                        }
+                        Some(entity) => progress.renames.push_back(Rename {
+                            entity: entity.clone(),
+                            sequence: change.sequence,
+                            after: in_flight
+                                .back()
+                                .map_or(progress.applied.sequence, |b| b.last),
+                        }),
                         None => {
                             // Entity changes apply after every batch before them.
                             self.drain(progress, &mut in_flight).await?;
@@ -404,15 +416,25 @@ impl<F: ChangeFeed, X: Extractor> Indexer<F, X> {
         Ok(())
     }
 
-    /// Commits what was applied, then applies the renames gathered so far
-    /// (they need the committed documents), leaving them for the next commit.
+    /// Commits what was applied, then applies the renames whose documents
+    /// are all in the index now (they are read from the committed index),
+    /// leaving them for the next commit.
     async fn commit(&self, progress: &mut Progress) -> Result<(), ApplyError> {
         self.commit_applied(progress).await?;
-        if !progress.renames.is_empty() {
-            let renames = std::mem::take(&mut progress.renames);
-            let planned = ops_for_relabelling(&self.index, renames.into_values().collect()).await?;
+        let mut latest: BTreeMap<String, EntitySummary> = BTreeMap::new();
+        let mut through = None;
+        let applied = progress.applied.sequence;
+        while progress.renames.front().is_some_and(|r| r.after <= applied) {
+            let Some(rename) = progress.renames.pop_front() else {
+                break;
+            };
+            through = Some(rename.sequence);
+            latest.insert(rename.entity.id.clone(), rename.entity);
+        }
+        if let Some(through) = through {
+            let planned = ops_for_relabelling(&self.index, latest.into_values().collect()).await?;
             self.apply_planned(progress, planned).await?;
-            progress.applied.entity_sequence = progress.renames_through;
+            progress.applied.entity_sequence = through;
             progress.dirty = true;
         }
         Ok(())
