@@ -106,16 +106,14 @@ pub fn relabelling(change: &EntityChange) -> Option<&EntitySummary> {
 }
 
 /// Relabels, in place, the documents of entities whose canonical name or
-/// type changed: the documents' links are what they were, so there is
-/// nothing to re-extract; each stored document is rewritten with the new
-/// name and type. Documents already showing them (indexed after the
-/// change) are left alone.
+/// type changed (`latest`: entity id → its name and type now): the
+/// documents' links are what they were, so there is nothing to re-extract;
+/// each stored document is rewritten with the new name and type. Documents
+/// already showing them (indexed after the change) are left alone.
 pub async fn ops_for_relabelling(
     index: &Arc<SearchIndex>,
-    updates: Vec<EntitySummary>,
+    latest: BTreeMap<String, EntitySummary>,
 ) -> Result<Planned, ApplyError> {
-    let latest: BTreeMap<String, EntitySummary> =
-        updates.into_iter().map(|e| (e.id.clone(), e)).collect();
     let ids: Vec<String> = latest.keys().cloned().collect();
     let idx = Arc::clone(index);
     let docs = run_blocking(move || affected_docs(&idx, &ids, &[]))

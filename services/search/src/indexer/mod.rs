@@ -432,7 +432,7 @@ impl<F: ChangeFeed, X: Extractor> Indexer<F, X> {
             latest.insert(rename.entity.id.clone(), rename.entity);
         }
         if let Some(through) = through {
-            let planned = ops_for_relabelling(&self.index, latest.into_values().collect()).await?;
+            let planned = ops_for_relabelling(&self.index, latest).await?;
             self.apply_planned(progress, planned).await?;
             progress.applied.entity_sequence = through;
             progress.dirty = true;
