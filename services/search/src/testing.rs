@@ -11,7 +11,7 @@ use dossier_proto::v1::{
 };
 use futures::stream;
 use parking_lot::Mutex;
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 
 use crate::indexer::upstream::{
     BatchExtraction, ChangeFeed, Extractor, UpstreamError, UpstreamStream,
@@ -165,6 +165,9 @@ pub struct FakeExtractor {
     refuse_everything: Arc<Mutex<Option<String>>>,
     /// The document ids of every BatchExtract call, in order.
     pub calls: Arc<Mutex<Vec<Vec<String>>>>,
+    /// Document id → gate: a batch holding it is answered (as extracted
+    /// when it came in) only once the gate opens.
+    gates: Arc<Mutex<HashMap<String, Arc<Notify>>>>,
 }
 
 impl FakeExtractor {
@@ -178,7 +181,16 @@ impl FakeExtractor {
             refusing: Default::default(),
             refuse_everything: Default::default(),
             calls: Default::default(),
+            gates: Default::default(),
         }
+    }
+
+    /// Holds back the answer to the batch that holds document `id` until
+    /// the returned gate is opened with `notify_one`.
+    pub fn hold(&self, id: &str) -> Arc<Notify> {
+        let gate = Arc::new(Notify::new());
+        self.gates.lock().insert(id.into(), Arc::clone(&gate));
+        gate
     }
 
     /// Extraction will refuse document `id` with `status`, as BatchExtract
@@ -296,6 +308,15 @@ impl Extractor for FakeExtractor {
             }
             self.extracted.lock().push(doc.id.clone());
             answer.responses.push(self.run(doc));
+        }
+        let gates: Vec<Arc<Notify>> = {
+            let gates = self.gates.lock();
+            docs.iter()
+                .filter_map(|d| gates.get(&d.id).cloned())
+                .collect()
+        };
+        for gate in gates {
+            gate.notified().await;
         }
         Ok(answer)
     }

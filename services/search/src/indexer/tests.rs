@@ -62,6 +62,24 @@ impl Running {
 }
 
 fn start(index: Arc<SearchIndex>, storage: &FakeStorage, extractor: &FakeExtractor) -> Running {
+    let settings = IndexerSettings {
+        batch_docs: 4,
+        commit_docs: 100,
+        commit_interval: Duration::from_millis(20),
+        backoff_min: Duration::from_millis(5),
+        backoff_max: Duration::from_millis(40),
+        head_poll: Duration::from_millis(10),
+        extract_in_flight: 2,
+    };
+    start_with(index, storage, extractor, settings)
+}
+
+fn start_with(
+    index: Arc<SearchIndex>,
+    storage: &FakeStorage,
+    extractor: &FakeExtractor,
+    settings: IndexerSettings,
+) -> Running {
     let status = Arc::new(StatusCell::default());
     let control = Arc::new(Control::default());
     let shutdown = Shutdown::new();
@@ -71,15 +89,7 @@ fn start(index: Arc<SearchIndex>, storage: &FakeStorage, extractor: &FakeExtract
         extractor: extractor.clone(),
         status: Arc::clone(&status),
         control: Arc::clone(&control),
-        settings: IndexerSettings {
-            batch_docs: 4,
-            commit_docs: 100,
-            commit_interval: Duration::from_millis(20),
-            backoff_min: Duration::from_millis(5),
-            backoff_max: Duration::from_millis(40),
-            head_poll: Duration::from_millis(10),
-            extract_in_flight: 2,
-        },
+        settings,
     };
     let task = tokio::spawn(indexer.run(shutdown.clone()));
     Running {
@@ -276,6 +286,60 @@ async fn renames_relabel_documents_in_place_without_re_extraction() {
     assert_eq!(running.count("person:Ardent"), 0);
     assert_eq!(running.count("entity:e1"), 2);
     assert_eq!(running.report().document_count, 3);
+    running.stop().await;
+}
+
+/// A rename that arrives while a batch extracted with the old name is still
+/// at extraction must not be applied (and its sequence committed) before
+/// that batch is in the index: it would miss the batch's documents.
+#[tokio::test]
+async fn a_rename_waits_for_the_batches_extracted_before_it() {
+    let storage = FakeStorage::new();
+    let extractor = FakeExtractor::new();
+    extractor.alias("Kolobyov", "e1", "Kolobyov", EntityType::Person);
+    for i in 0..100 {
+        storage.create(&format!("d{i}"), "Tide", "tide tables", "wire", i);
+    }
+    storage.create("b", "Quay", "Kolobyov spoke", "wire", 100);
+    // The first batch (d0..d99) fills a commit; the second holds b.
+    let first = extractor.hold("d0");
+    let second = extractor.hold("b");
+    let settings = IndexerSettings {
+        batch_docs: 100,
+        commit_docs: 100,
+        commit_interval: Duration::from_millis(200),
+        backoff_min: Duration::from_millis(5),
+        backoff_max: Duration::from_secs(60),
+        head_poll: Duration::from_millis(10),
+        extract_in_flight: 2,
+    };
+    let running = start_with(
+        Arc::new(SearchIndex::in_memory().unwrap()),
+        &storage,
+        &extractor,
+        settings,
+    );
+    // Both batches extracted (b under its old name), neither answered yet.
+    for _ in 0..1000 {
+        if extractor.extracted.lock().iter().any(|id| id == "b") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    extractor.rename("e1", "Ivan Kolobyov", EntityType::Person);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // The first batch commits by count while b is still at extraction.
+    first.notify_one();
+    running
+        .wait_for("the first batch", |r| r.indexed_sequence == 100)
+        .await;
+    second.notify_one();
+    running
+        .wait_for("b and the rename", |r| {
+            r.indexed_sequence == 101 && r.entity_sequence == 1
+        })
+        .await;
+    assert_eq!(running.count("person:\"Ivan Kolobyov\""), 1);
     running.stop().await;
 }
 
