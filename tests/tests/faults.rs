@@ -356,7 +356,10 @@ async fn check_rounds(service: &str, clients: Vec<JoinHandle<Vec<Round>>>) -> us
 /// (unread request bytes on a closed socket make TCP send RST), and the
 /// client sees a broken pipe instead: seen under full-suite load, noted in
 /// notes/NOTES.md. Either way the stream must not end as if complete.
-fn assert_shutdown_status(what: &str, end: &Result<Option<()>, Status>) {
+/// Checks how a stream ended at shutdown; returns whether its final status
+/// was read (false: the connection was cut first, and answers the server
+/// sent just before may have been lost with it).
+fn assert_shutdown_status(what: &str, end: &Result<Option<()>, Status>) -> bool {
     match end {
         Err(status) if status.code() == Code::Unknown => {
             let cut = format!("{status:?}");
@@ -365,6 +368,7 @@ fn assert_shutdown_status(what: &str, end: &Result<Option<()>, Status>) {
                 "{what}: {status:?}"
             );
             println!("{what}: connection cut before the status was read: {status:?}");
+            false
         }
         Err(status) => {
             assert_eq!(status.code(), Code::Unavailable, "{what}: {status:?}");
@@ -372,6 +376,7 @@ fn assert_shutdown_status(what: &str, end: &Result<Option<()>, Status>) {
                 status.message().contains("shutting down"),
                 "{what} names the reason: {status:?}"
             );
+            true
         }
         Ok(end) => panic!("{what} ended with {end:?} while the client was still sending"),
     }
@@ -536,9 +541,9 @@ async fn storage_sigterm_under_load_finishes_in_flight_calls_and_exits_0() {
     stop.store(true, Ordering::SeqCst);
     check_rounds("storage", clients).await;
     let (acked, end) = import.await.unwrap();
-    assert_shutdown_status("the open import", &end);
+    let import_read = assert_shutdown_status("the open import", &end);
     let (idle_acked, idle_end) = idle.await.unwrap();
-    assert_shutdown_status("the idle import", &idle_end);
+    let idle_read = assert_shutdown_status("the idle import", &idle_end);
     drop(idle_tx);
     assert_shutdown_status("the change feed watch", &watch.await.unwrap().1);
 
@@ -548,12 +553,22 @@ async fn storage_sigterm_under_load_finishes_in_flight_calls_and_exits_0() {
         .await
         .unwrap();
     let count = storage_status(&mut documents).await.document_count;
-    // Every document the import took was answered before its stream ended.
-    assert_eq!(
-        count,
-        (500 + acked + idle_acked) as u64,
-        "documents after restart; {acked} acknowledged by the open import"
-    );
+    let acknowledged = (500 + acked + idle_acked) as u64;
+    if import_read && idle_read {
+        // Every document the import took was answered before its stream ended.
+        assert_eq!(
+            count, acknowledged,
+            "documents after restart; {acked} acknowledged by the open import"
+        );
+    } else {
+        // The connection was cut with answers on their way: documents the
+        // server took are stored, unanswered (their request ids make a
+        // resend safe). Nothing answered is lost.
+        assert!(
+            count >= acknowledged,
+            "documents after restart: {count}, fewer than the {acknowledged} acknowledged"
+        );
+    }
     stop_cleanly(storage).await;
 }
 
