@@ -61,8 +61,9 @@ impl Running {
     }
 }
 
-fn start(index: Arc<SearchIndex>, storage: &FakeStorage, extractor: &FakeExtractor) -> Running {
-    let settings = IndexerSettings {
+/// Small batches and short timers, so tests see every indexer path quickly.
+fn fast_settings() -> IndexerSettings {
+    IndexerSettings {
         batch_docs: 4,
         commit_docs: 100,
         commit_interval: Duration::from_millis(20),
@@ -70,8 +71,11 @@ fn start(index: Arc<SearchIndex>, storage: &FakeStorage, extractor: &FakeExtract
         backoff_max: Duration::from_millis(40),
         head_poll: Duration::from_millis(10),
         extract_in_flight: 2,
-    };
-    start_with(index, storage, extractor, settings)
+    }
+}
+
+fn start(index: Arc<SearchIndex>, storage: &FakeStorage, extractor: &FakeExtractor) -> Running {
+    start_with(index, storage, extractor, fast_settings())
 }
 
 fn start_with(
@@ -306,12 +310,9 @@ async fn a_rename_waits_for_the_batches_extracted_before_it() {
     let second = extractor.hold("b");
     let settings = IndexerSettings {
         batch_docs: 100,
-        commit_docs: 100,
         commit_interval: Duration::from_millis(200),
-        backoff_min: Duration::from_millis(5),
         backoff_max: Duration::from_secs(60),
-        head_poll: Duration::from_millis(10),
-        extract_in_flight: 2,
+        ..fast_settings()
     };
     let running = start_with(
         Arc::new(SearchIndex::in_memory().unwrap()),
@@ -641,15 +642,7 @@ async fn batches_overlap_at_extraction_and_apply_in_feed_order() {
         extractor: extractor.clone(),
         status: Arc::clone(&status),
         control: Arc::new(Control::default()),
-        settings: IndexerSettings {
-            batch_docs: 4,
-            commit_docs: 100,
-            commit_interval: Duration::from_millis(20),
-            backoff_min: Duration::from_millis(5),
-            backoff_max: Duration::from_millis(40),
-            head_poll: Duration::from_millis(10),
-            extract_in_flight: 2,
-        },
+        settings: fast_settings(),
     };
     let task = tokio::spawn(indexer.run(shutdown.clone()));
     let running = Running {

@@ -51,7 +51,7 @@ pub fn start(
 }
 
 /// The status of an import cut short by the client's deadline.
-pub fn deadline_exceeded() -> Status {
+fn deadline_exceeded() -> Status {
     Status::deadline_exceeded(
         "the deadline (grpc-timeout) passed before ImportDocuments finished: no more \
          documents were read. Acknowledged documents are durable; resend the others with \
