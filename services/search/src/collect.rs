@@ -32,12 +32,18 @@ pub struct SortKey {
 impl Sort {
     /// The key of a hit. Documents without a date sort last either way.
     pub fn key(self, score: Score, published: Option<i64>, seq: u64) -> SortKey {
-        let primary = match self {
+        SortKey {
+            primary: self.primary(score, published),
+            seq,
+        }
+    }
+
+    fn primary(self, score: Score, published: Option<i64>) -> i64 {
+        match self {
             Sort::Relevance => -score_rank(score),
             Sort::PublishedDesc => published.map_or(i64::MAX, |d| -d),
             Sort::PublishedAsc => published.unwrap_or(i64::MAX),
-        };
-        SortKey { primary, seq }
+        }
     }
 }
 
@@ -137,13 +143,28 @@ impl SegmentCollector for CursorSegment {
         if self.limit == 0 {
             return;
         }
-        let seq = self.seq.first(doc).unwrap_or(0);
-        let published = self.published.first(doc).map(|d| d.into_timestamp_secs());
-        let key = self.sort.key(score, published, seq);
+        // Most hits lose on the primary key alone; the sequence (a column
+        // read) is only needed to break a tie.
+        let published = match self.sort {
+            Sort::Relevance => None,
+            _ => self.published.first(doc).map(|d| d.into_timestamp_secs()),
+        };
+        let primary = self.sort.primary(score, published);
+        let full = self.heap.len() == self.limit;
+        let worst = self.heap.peek().map(|w| w.key.primary);
+        if self.after.is_some_and(|after| primary < after.primary)
+            || (full && worst.is_some_and(|w| primary > w))
+        {
+            return;
+        }
+        let key = SortKey {
+            primary,
+            seq: self.seq.first(doc).unwrap_or(0),
+        };
         if self.after.is_some_and(|after| key <= after) {
             return;
         }
-        if self.heap.len() == self.limit {
+        if full {
             match self.heap.peek() {
                 Some(worst) if key < worst.key => {
                     self.heap.pop();

@@ -62,6 +62,27 @@ pub struct SearchIndex {
     committed: Mutex<Checkpoint>,
 }
 
+/// Removes the index files in `dir` (an index about to be rebuilt): the
+/// metas and every segment file (named by a 32-hex-digit segment id). Other
+/// files are left alone.
+fn clear_dir(dir: &Path) -> Result<()> {
+    let cannot = |e: std::io::Error| {
+        Error::Internal(format!("cannot clear index dir {}: {e}", dir.display()))
+    };
+    for entry in std::fs::read_dir(dir).map_err(cannot)? {
+        let entry = entry.map_err(cannot)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let stem = name.split('.').next().unwrap_or_default();
+        let segment_file = stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit());
+        if entry.file_type().map_err(cannot)?.is_file()
+            && (segment_file || name == "meta.json" || name == ".managed.json")
+        {
+            std::fs::remove_file(entry.path()).map_err(cannot)?;
+        }
+    }
+    Ok(())
+}
+
 impl SearchIndex {
     /// Opens the index in `dir`, creating it when empty.
     pub fn open(dir: &Path) -> Result<Self> {
@@ -70,7 +91,30 @@ impl SearchIndex {
         })?;
         let fields = Fields::build();
         let directory = MmapDirectory::open(dir)?;
-        let index = Index::open_or_create(directory, fields.schema.clone())?;
+        let index = match Index::exists(&directory).map_err(tantivy::TantivyError::from)? {
+            true => {
+                let index = Index::open(directory)?;
+                if index.schema() == fields.schema {
+                    index
+                } else {
+                    // The index is derived data: one written by another
+                    // version of the service is rebuilt from the feeds.
+                    tracing::warn!(
+                        dir = %dir.display(),
+                        "the index was written with another schema; rebuilding it \
+                         from storage's change feed"
+                    );
+                    drop(index);
+                    clear_dir(dir)?;
+                    Index::create(
+                        MmapDirectory::open(dir)?,
+                        fields.schema.clone(),
+                        tantivy::IndexSettings::default(),
+                    )?
+                }
+            }
+            false => Index::create(directory, fields.schema.clone(), Default::default())?,
+        };
         Self::with_index(index, fields)
     }
 
@@ -273,5 +317,31 @@ mod tests {
         assert_eq!(index.counts().0, 1);
         assert!(index.get("a").unwrap().is_some());
         assert!(index.get("b").unwrap().is_none());
+    }
+
+    #[test]
+    fn an_index_of_another_schema_is_rebuilt_from_the_start() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            // An index an older version wrote: other fields, a checkpoint.
+            let mut b = tantivy::schema::Schema::builder();
+            let body = b.add_text_field("body", tantivy::schema::TEXT);
+            let index = Index::create_in_dir(dir.path(), b.build()).unwrap();
+            let mut writer: IndexWriter = index.writer(15_000_000).unwrap();
+            writer
+                .add_document(tantivy::doc!(body => "old words"))
+                .unwrap();
+            let mut commit = writer.prepare_commit().unwrap();
+            commit.set_payload(r#"{"sequence":7,"entity_sequence":3}"#);
+            commit.commit().unwrap();
+        }
+        std::fs::write(dir.path().join("notes.txt"), "not the index's").unwrap();
+        let index = SearchIndex::open(dir.path()).unwrap();
+        assert_eq!(index.checkpoint().unwrap(), Checkpoint::default());
+        assert_eq!(index.searcher().num_docs(), 0);
+        assert!(dir.path().join("notes.txt").exists());
+        index.apply(vec![doc("a", 1, "x")]).unwrap();
+        index.commit(Checkpoint::default()).unwrap();
+        assert_eq!(index.searcher().num_docs(), 1);
     }
 }

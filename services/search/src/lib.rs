@@ -9,6 +9,7 @@ pub mod config;
 pub mod dates;
 pub mod error;
 pub mod facets;
+pub mod grams;
 pub mod grpc;
 pub mod index;
 pub mod indexer;

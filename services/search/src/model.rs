@@ -93,6 +93,8 @@ impl IndexDoc {
         d.add_u64(f.seq, self.sequence);
         d.add_text(f.title, &self.title);
         d.add_text(f.body, &self.body);
+        d.add_text(f.title_grams, &self.title);
+        d.add_text(f.body_grams, &self.body);
         d.add_text(f.source, &self.source);
         d.add_text(f.author, &self.author);
         d.add_text(f.url, &self.url);

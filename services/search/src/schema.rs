@@ -4,12 +4,14 @@
 //! Field names are part of the query language (`source:reuters`,
 //! `entity:ent_01..`, `person:gaddafi`), so renaming one is an API change.
 
+use crate::grams::{GRAMS_TOKENIZER, grams_analyzer};
 use dossier_proto::v1::EntityType;
 use tantivy::Index;
 use tantivy::schema::{
     DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, STORED, STRING,
     Schema, TextFieldIndexing, TextOptions,
 };
+
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
@@ -48,6 +50,10 @@ pub struct Fields {
     pub seq: Field,
     pub title: Field,
     pub body: Field,
+    /// Common-word pairs of the title and body ([`crate::grams`]), indexed
+    /// only: they answer phrases of frequent words.
+    pub title_grams: Field,
+    pub body_grams: Field,
     pub source: Field,
     pub author: Field,
     pub url: Field,
@@ -91,6 +97,13 @@ impl Fields {
         let seq = b.add_u64_field("seq", INDEXED | FAST | STORED);
         let title = b.add_text_field("title", text.clone());
         let body = b.add_text_field("body", text.clone());
+        let grams = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(GRAMS_TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        let title_grams = b.add_text_field("title_grams", grams.clone());
+        let body_grams = b.add_text_field("body_grams", grams);
         let source = b.add_text_field("source", keyword.clone());
         let author = b.add_text_field("author", text.clone());
         let url = b.add_text_field("url", STRING | STORED);
@@ -123,6 +136,8 @@ impl Fields {
             seq,
             title,
             body,
+            title_grams,
+            body_grams,
             source,
             author,
             url,
@@ -142,6 +157,15 @@ impl Fields {
     /// Fields a query term without `field:` searches.
     pub fn default_fields(&self) -> Vec<Field> {
         vec![self.title, self.body]
+    }
+
+    /// The gram field beside a text field, for fields that have one.
+    pub fn grams_of(&self, field: Field) -> Option<Field> {
+        match field {
+            f if f == self.title => Some(self.title_grams),
+            f if f == self.body => Some(self.body_grams),
+            _ => None,
+        }
     }
 
     pub fn name_field(&self, entity_type: EntityType) -> Option<Field> {
@@ -169,6 +193,9 @@ pub fn text_analyzer() -> TextAnalyzer {
 /// Registers our tokenizers on an index (they are not persisted with it).
 pub fn register_tokenizers(index: &Index) {
     index.tokenizers().register(TEXT_TOKENIZER, text_analyzer());
+    index
+        .tokenizers()
+        .register(GRAMS_TOKENIZER, grams_analyzer());
 }
 
 /// A name as the text tokenizer sees it ("Mu'ammar  al-Qaddafi" →

@@ -757,3 +757,145 @@ fn frozen_statistics_never_count_more_documents_with_a_term_than_documents() {
     assert_eq!(searcher.doc_freq(&term).unwrap(), 3);
     assert_eq!(stats.doc_freq(&term).unwrap(), 1);
 }
+
+/// Phrases answered from common grams match exactly the documents where the
+/// words follow each other, as a phrase must, whichever plan answers them.
+mod gram_phrases {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::grams::words;
+
+    /// Common words ("the", "of", "a", "said") among rarer ones, so random
+    /// texts hold every kind of pair.
+    const WORDS: [&str; 8] = [
+        "the", "of", "minister", "harbour", "a", "said", "ferry", "strike",
+    ];
+
+    fn text(picks: &[usize]) -> String {
+        picks
+            .iter()
+            .map(|&i| WORDS[i])
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn contains_phrase(text: &str, phrase: &str) -> bool {
+        let text: Vec<String> = words(text).into_iter().map(|t| t.text).collect();
+        let phrase: Vec<String> = words(phrase).into_iter().map(|t| t.text).collect();
+        text.windows(phrase.len()).any(|w| w == phrase.as_slice())
+    }
+
+    fn matching(index: &SearchIndex, query: &str) -> HashSet<String> {
+        let page = search(
+            index,
+            &SearchQuery {
+                text: query.into(),
+                ..Default::default()
+            },
+            &PageRequest {
+                page_size: 100,
+                highlight: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(page.total_hits as usize, page.hits.len(), "{query}");
+        page.hits.into_iter().map(|h| h.doc.id).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn phrases_match_where_the_words_follow_each_other(
+            texts in proptest::collection::vec(
+                (proptest::collection::vec(0..WORDS.len(), 0..5),
+                 proptest::collection::vec(0..WORDS.len(), 0..25)),
+                1..15,
+            ),
+            phrases in proptest::collection::vec(
+                proptest::collection::vec(0..WORDS.len(), 2..5),
+                1..6,
+            ),
+        ) {
+            let index = SearchIndex::in_memory().unwrap();
+            let docs: Vec<IndexDoc> = texts
+                .iter()
+                .enumerate()
+                .map(|(i, (title, body))| {
+                    doc(i as u64 + 1, "wire", 0, &text(title), &text(body), vec![])
+                })
+                .collect();
+            add(&index, docs.clone());
+            for phrase in &phrases {
+                let phrase = text(phrase);
+                let in_title_or_body: HashSet<String> = docs
+                    .iter()
+                    .filter(|d| contains_phrase(&d.title, &phrase) || contains_phrase(&d.body, &phrase))
+                    .map(|d| d.id.clone())
+                    .collect();
+                prop_assert_eq!(matching(&index, &format!("\"{phrase}\"")), in_title_or_body);
+                let in_body: HashSet<String> = docs
+                    .iter()
+                    .filter(|d| contains_phrase(&d.body, &phrase))
+                    .map(|d| d.id.clone())
+                    .collect();
+                prop_assert_eq!(matching(&index, &format!("body:\"{phrase}\"")), in_body);
+            }
+        }
+    }
+
+    #[test]
+    fn a_gram_phrase_highlights_its_words() {
+        let index = SearchIndex::in_memory().unwrap();
+        add(
+            &index,
+            vec![doc(
+                1,
+                "wire",
+                0,
+                "Ferry news",
+                "A strike of the ferry crews, the minister said.",
+                vec![],
+            )],
+        );
+        for query in [
+            "\"of the\"",
+            "\"strike of the ferry\"",
+            "\"the minister said\"",
+        ] {
+            let page = search(
+                &index,
+                &SearchQuery {
+                    text: query.into(),
+                    ..Default::default()
+                },
+                &PageRequest {
+                    page_size: 10,
+                    highlight: true,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            assert_eq!(page.total_hits, 1, "{query}");
+            let body = page.hits[0]
+                .snippets
+                .iter()
+                .find(|s| s.field == "body")
+                .unwrap_or_else(|| panic!("{query}: no body snippet"));
+            let marked: Vec<&str> = body
+                .highlights
+                .iter()
+                .map(|&(s, e)| &body.fragment[s as usize..e as usize])
+                .collect();
+            let wanted = query.trim_matches('"');
+            for word in wanted.split(' ') {
+                assert!(
+                    marked.iter().any(|m| m.eq_ignore_ascii_case(word)),
+                    "{query}: {word} not marked in {marked:?}"
+                );
+            }
+        }
+    }
+}

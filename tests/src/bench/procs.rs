@@ -174,7 +174,8 @@ fn clock_ticks() -> u64 {
 }
 
 /// Storage, extraction and search as three processes wired together, with
-/// their data in one temporary directory removed on drop.
+/// their data in one directory: temporary (removed on drop) unless the caller
+/// names one to keep.
 ///
 /// Search is started separately ([`Cluster::start_search`]) so a benchmark
 /// can import into storage alone and then time the index catching up.
@@ -183,21 +184,50 @@ pub struct Cluster {
     pub extraction: ServiceProcess,
     pub search: Option<ServiceProcess>,
     bin_dir: PathBuf,
-    work_dir: tempfile::TempDir,
+    work_dir: WorkDir,
+}
+
+/// Where a cluster keeps its data.
+enum WorkDir {
+    Temporary(tempfile::TempDir),
+    Kept(PathBuf),
+}
+
+impl WorkDir {
+    fn path(&self) -> &Path {
+        match self {
+            WorkDir::Temporary(dir) => dir.path(),
+            WorkDir::Kept(dir) => dir,
+        }
+    }
 }
 
 impl Cluster {
     /// Starts storage and extraction from the binaries in `bin_dir` (by
     /// default beside the current executable, where cargo puts every binary
     /// of one profile).
-    pub async fn start_upstreams(bin_dir: Option<PathBuf>) -> anyhow::Result<Self> {
+    ///
+    /// With `keep`, the services' data lives in that directory and stays
+    /// after the run (a later run can reuse it); else in a temporary one.
+    pub async fn start_upstreams(
+        bin_dir: Option<PathBuf>,
+        keep: Option<PathBuf>,
+    ) -> anyhow::Result<Self> {
         let bin_dir = match bin_dir {
             Some(dir) => dir,
             None => binaries_beside_me()?,
         };
-        let work_dir = tempfile::Builder::new()
-            .prefix("dossier-bench-")
-            .tempdir()?;
+        let work_dir = match keep {
+            Some(dir) => {
+                std::fs::create_dir_all(&dir)?;
+                WorkDir::Kept(dir)
+            }
+            None => WorkDir::Temporary(
+                tempfile::Builder::new()
+                    .prefix("dossier-bench-")
+                    .tempdir()?,
+            ),
+        };
         let storage = ServiceProcess::start(&bin_dir, work_dir.path(), "storage", &[]).await?;
         let extraction =
             ServiceProcess::start(&bin_dir, work_dir.path(), "extraction", &[]).await?;
@@ -212,7 +242,7 @@ impl Cluster {
 
     /// All three services.
     pub async fn start(bin_dir: Option<PathBuf>) -> anyhow::Result<Self> {
-        let mut cluster = Self::start_upstreams(bin_dir).await?;
+        let mut cluster = Self::start_upstreams(bin_dir, None).await?;
         cluster.start_search().await?;
         Ok(cluster)
     }
@@ -235,6 +265,11 @@ impl Cluster {
         let url = search.url.clone();
         self.search = Some(search);
         Ok(url)
+    }
+
+    /// The directory holding each service's data and log.
+    pub fn work_dir(&self) -> &Path {
+        self.work_dir.path()
     }
 
     /// The running services, storage first.

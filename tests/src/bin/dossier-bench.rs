@@ -59,6 +59,22 @@ struct Args {
     /// Directory of the service binaries (default: beside this one).
     #[arg(long)]
     bin_dir: Option<PathBuf>,
+    /// Keep the services' data (and logs) in this directory after the run,
+    /// instead of a temporary one.
+    #[arg(long)]
+    keep: Option<PathBuf>,
+    /// Measure queries only, on the data an earlier run left in `--keep`
+    /// with the same `--docs` and `--seed` (no import, no extraction
+    /// figures): for iterating on query speed without re-indexing.
+    #[arg(long, requires = "keep")]
+    queries_only: bool,
+}
+
+/// The file in a kept directory that says which corpus it was indexed from.
+const KEPT_MARKER: &str = "dossier-bench.json";
+
+fn kept_marker(docs: u64, seed: u64) -> String {
+    format!("{{\"docs\": {docs}, \"seed\": {seed}}}")
 }
 
 #[tokio::main]
@@ -71,6 +87,9 @@ async fn main() -> anyhow::Result<()> {
         thousands(args.docs as f64),
         args.seed
     ));
+    if args.queries_only {
+        return queries_only(&args, &corpus, report, &machine).await;
+    }
 
     eprintln!(
         "extraction in-process, one thread ({} articles)",
@@ -90,7 +109,7 @@ async fn main() -> anyhow::Result<()> {
     );
 
     eprintln!("starting storage and extraction");
-    let mut cluster = Cluster::start_upstreams(args.bin_dir.clone()).await?;
+    let mut cluster = Cluster::start_upstreams(args.bin_dir.clone(), args.keep.clone()).await?;
     let storage = net::connect(&cluster.storage.url).await?;
     let extraction = net::connect(&cluster.extraction.url).await?;
 
@@ -153,27 +172,11 @@ async fn main() -> anyhow::Result<()> {
         ),
     );
 
-    let person_ids = top_people(&extraction, 50).await?;
-    let context = QueryContext {
-        corpus: &corpus,
-        docs: args.docs,
-        person_ids: &person_ids,
-    };
-    eprintln!("queries: {} per kind", args.queries);
-    for stats in measure(&search, &context, args.queries, args.seed).await? {
-        let mut notes = format!("mean hits {}", thousands(stats.mean_hits));
-        if stats.kind == QueryKind::Variant {
-            notes.push_str(&format!(
-                "; {:.0}% expanded to other spellings",
-                stats.expanded * 100.0
-            ));
-        }
-        report.row(
-            format!("query p50 / p99: {}", stats.kind.describe()),
-            format!("**{}**", stats.latency.p50_p99()),
-            notes,
-        );
-    }
+    std::fs::write(
+        cluster.work_dir().join(KEPT_MARKER),
+        kept_marker(args.docs, args.seed),
+    )?;
+    query_rows(&args, &corpus, &extraction, &search, &mut report).await?;
 
     eprintln!(
         "GetDocument: {} calls from {} clients",
@@ -215,7 +218,75 @@ async fn main() -> anyhow::Result<()> {
     );
     cluster.stop().await?;
 
-    report.footnote(format!(
+    report.footnote(corpus_note(&args));
+    println!("{}", report.render(&machine));
+    Ok(())
+}
+
+/// `--queries-only`: the three services on kept data, and the query rows.
+async fn queries_only(
+    args: &Args,
+    corpus: &Corpus,
+    mut report: Report,
+    machine: &Machine,
+) -> anyhow::Result<()> {
+    let keep = args.keep.clone().unwrap_or_default();
+    let marker = std::fs::read_to_string(keep.join(KEPT_MARKER)).unwrap_or_default();
+    if marker != kept_marker(args.docs, args.seed) {
+        anyhow::bail!(
+            "{} holds no finished run of --docs {} --seed {}; run once with --keep first",
+            keep.display(),
+            args.docs,
+            args.seed
+        );
+    }
+    let mut cluster = Cluster::start_upstreams(args.bin_dir.clone(), Some(keep)).await?;
+    let storage = net::connect(&cluster.storage.url).await?;
+    let extraction = net::connect(&cluster.extraction.url).await?;
+    let search = net::connect(&cluster.start_search().await?).await?;
+    // A search binary with a new index schema rebuilds its index here.
+    indexing::wait_indexed(&storage, &search, Duration::from_secs(args.index_timeout)).await?;
+    query_rows(args, corpus, &extraction, &search, &mut report).await?;
+    cluster.stop().await?;
+    report.footnote(corpus_note(args));
+    println!("{}", report.render(machine));
+    Ok(())
+}
+
+/// Measures every query kind and adds a row for each.
+async fn query_rows(
+    args: &Args,
+    corpus: &Corpus,
+    extraction: &tonic::transport::Channel,
+    search: &tonic::transport::Channel,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    let person_ids = top_people(extraction, 50).await?;
+    let context = QueryContext {
+        corpus,
+        docs: args.docs,
+        person_ids: &person_ids,
+    };
+    eprintln!("queries: {} per kind", args.queries);
+    for stats in measure(search, &context, args.queries, args.seed).await? {
+        let mut notes = format!("mean hits {}", thousands(stats.mean_hits));
+        if stats.kind == QueryKind::Variant {
+            notes.push_str(&format!(
+                "; {:.0}% expanded to other spellings",
+                stats.expanded * 100.0
+            ));
+        }
+        report.row(
+            format!("query p50 / p99: {}", stats.kind.describe()),
+            format!("**{}**", stats.latency.p50_p99()),
+            notes,
+        );
+    }
+    Ok(())
+}
+
+fn corpus_note(args: &Args) -> String {
+    format!(
         "Corpus: {} articles (seed {}) in stories of {STORY_SIZE} outlets over the same days, \
          some reprinting a wire paragraph; {} outlets with house transliteration styles \
          (Shapovchuk / Chapovtchouk / Schapowtschuk / Shapovchuck); Zipf vocabulary of {} words; \
@@ -225,7 +296,5 @@ async fn main() -> anyhow::Result<()> {
         args.seed,
         dossier_tests::bench::corpus::OUTLETS.len(),
         thousands(VOCABULARY as f64),
-    ));
-    println!("{}", report.render(&machine));
-    Ok(())
+    )
 }

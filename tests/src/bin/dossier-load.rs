@@ -84,7 +84,7 @@ async fn main() -> anyhow::Result<()> {
         (Some(s), Some(e), Some(q)) => (None, [s.clone(), e.clone(), q.clone()]),
         _ => {
             eprintln!("starting the services");
-            let mut cluster = Cluster::start_upstreams(args.bin_dir.clone()).await?;
+            let mut cluster = Cluster::start_upstreams(args.bin_dir.clone(), None).await?;
             let search = cluster.start_search().await?;
             let urls = [
                 cluster.storage.url.clone(),

@@ -10,6 +10,7 @@ mod depth;
 mod exclusion;
 mod expand;
 mod filter;
+mod phrase;
 
 use std::collections::VecDeque;
 
@@ -162,7 +163,7 @@ impl Converter<'_> {
     fn literal(&mut self, lit: UserInputLiteral) -> Result<Box<dyn Query>> {
         match lit {
             lit if self.expand && lit.field_name.is_none() && !lit.prefix => {
-                let base = self.tantivy_leaf(UserInputLeaf::Literal(lit.clone()))?;
+                let base = self.text_literal(lit.clone())?;
                 let found = expand::lookup(self.index, self.searcher, &lit.phrase)?;
                 if found.is_empty() {
                     return Ok(base);
@@ -174,8 +175,30 @@ impl Converter<'_> {
                 }
                 Ok(Box::new(BooleanQuery::new(clauses)))
             }
-            lit => self.tantivy_leaf(UserInputLeaf::Literal(lit)),
+            lit => self.text_literal(lit),
         }
+    }
+
+    /// A word or phrase without expansion. Exact phrases on the text fields
+    /// are answered from common grams where those can answer them.
+    fn text_literal(&self, lit: UserInputLiteral) -> Result<Box<dyn Query>> {
+        if !lit.prefix && lit.slop == 0 {
+            let fields = self.index.fields();
+            let targets = match &lit.field_name {
+                None => Some(fields.default_fields()),
+                Some(name) => fields
+                    .schema
+                    .get_field(name)
+                    .ok()
+                    .filter(|f| fields.grams_of(*f).is_some())
+                    .map(|f| vec![f]),
+            };
+            if let Some(query) = targets.and_then(|t| phrase::gram_phrase(fields, &t, &lit.phrase))
+            {
+                return Ok(query);
+            }
+        }
+        self.tantivy_leaf(UserInputLeaf::Literal(lit))
     }
 
     /// A known multi-word name spelled by the bare words at the front of
@@ -340,7 +363,12 @@ fn describe(index: &SearchIndex, text: &str, err: QueryParserError) -> String {
                 .fields()
                 .filter(|(_, e)| e.is_indexed())
                 .map(|(_, e)| e.name())
-                .filter(|n| !matches!(*n, "alias" | "entity_alias" | "entity_facet"))
+                .filter(|n| {
+                    !matches!(
+                        *n,
+                        "alias" | "entity_alias" | "entity_facet" | "title_grams" | "body_grams"
+                    )
+                })
                 .collect();
             format!(
                 "unknown field {}{at}; searchable fields: {}",

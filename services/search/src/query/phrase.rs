@@ -1,0 +1,113 @@
+//! Phrases of the text fields answered from common grams ([`crate::grams`])
+//! where the grams can answer them, exactly as tantivy's phrase query would.
+
+use tantivy::Term;
+use tantivy::query::{
+    BooleanQuery, ConstScoreQuery, EnableScoring, Occur, PhraseQuery, Query, TermQuery, Weight,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::Token;
+
+use crate::grams::{self, PhrasePlan};
+use crate::schema::Fields;
+
+/// The query for the phrase `text` on `targets` (text fields with grams), or
+/// `None` when no pair of its words is a gram (tantivy's own phrase query is
+/// then as good as it gets).
+pub fn gram_phrase(fields: &Fields, targets: &[Field], text: &str) -> Option<Box<dyn Query>> {
+    let words = grams::words(text);
+    let plan = grams::plan(&words);
+    if plan == PhrasePlan::Words {
+        return None;
+    }
+    let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(targets.len());
+    for &field in targets {
+        let grams_field = fields.grams_of(field)?;
+        per_field.push((Occur::Should, on_field(field, grams_field, &words, &plan)));
+    }
+    match per_field.len() {
+        1 => per_field.pop().map(|(_, q)| q),
+        _ => Some(Box::new(BooleanQuery::new(per_field))),
+    }
+}
+
+fn on_field(
+    field: Field,
+    grams_field: Field,
+    words: &[Token],
+    plan: &PhrasePlan,
+) -> Box<dyn Query> {
+    let first = words.first().map_or(0, |w| w.position);
+    let phrase = PhraseQuery::new_with_offset(
+        words
+            .iter()
+            .map(|w| (w.position - first, Term::from_field_text(field, &w.text)))
+            .collect(),
+    );
+    let gram_term = |text: &str| Term::from_field_text(grams_field, text);
+    let run: Box<dyn Query> = match plan {
+        PhrasePlan::Grams(grams) if grams.len() == 1 => Box::new(TermQuery::new(
+            gram_term(&grams[0].1),
+            IndexRecordOption::WithFreqs,
+        )),
+        PhrasePlan::Grams(grams) => Box::new(PhraseQuery::new_with_offset(
+            grams.iter().map(|(at, g)| (*at, gram_term(g))).collect(),
+        )),
+        PhrasePlan::Narrowed(grams) => {
+            // Every gram must occur somewhere: candidates are the documents
+            // with the rarest gram, not every one with "the". No score of
+            // its own, so ranking stays the phrase's.
+            let required: Vec<(Occur, Box<dyn Query>)> = grams
+                .iter()
+                .map(|(_, g)| {
+                    let q: Box<dyn Query> =
+                        Box::new(TermQuery::new(gram_term(g), IndexRecordOption::Basic));
+                    (Occur::Must, q)
+                })
+                .collect();
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(phrase.clone()) as Box<dyn Query>),
+                (
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(
+                        Box::new(BooleanQuery::new(required)),
+                        0.0,
+                    )),
+                ),
+            ]))
+        }
+        PhrasePlan::Words => Box::new(phrase.clone()),
+    };
+    Box::new(ShownAs {
+        run,
+        shown: Box::new(phrase),
+    })
+}
+
+/// Runs one query and shows another: the gram query finds the documents,
+/// while highlighting (which asks a query for its terms) sees the phrase's
+/// words in the text field.
+#[derive(Debug)]
+struct ShownAs {
+    run: Box<dyn Query>,
+    shown: Box<dyn Query>,
+}
+
+impl Clone for ShownAs {
+    fn clone(&self) -> Self {
+        Self {
+            run: self.run.box_clone(),
+            shown: self.shown.box_clone(),
+        }
+    }
+}
+
+impl Query for ShownAs {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        self.run.weight(enable_scoring)
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.shown.query_terms(visitor);
+    }
+}
