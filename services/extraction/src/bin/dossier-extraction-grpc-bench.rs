@@ -27,6 +27,17 @@ struct Args {
     /// Articles sent through one BatchExtract stream.
     #[arg(long, default_value_t = 2000)]
     batch: usize,
+    /// Articles, one per line (e.g. bench-corpus bodies): the first half is
+    /// recorded through BatchExtract first (a registry that has seen a
+    /// corpus), then each Extract call sends the next article of the second
+    /// half instead of one article over and over.
+    #[arg(long)]
+    texts: Option<std::path::PathBuf>,
+    /// With `--texts`: write every Extract response to this file (Debug
+    /// format, one line per article: exact floats) and stop, to compare
+    /// two builds' output.
+    #[arg(long)]
+    dump: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
@@ -61,22 +72,57 @@ async fn main() -> anyhow::Result<()> {
         ..Default::default()
     };
 
-    for _ in 0..args.requests / 10 {
-        client.extract(request.clone()).await?;
+    let texts = match &args.texts {
+        Some(path) => {
+            let all: Vec<String> = std::fs::read_to_string(path)?
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(str::to_string)
+                .collect();
+            let (recorded, sent) = all.split_at(all.len() / 2);
+            record(&mut client, recorded).await?;
+            sent.to_vec()
+        }
+        None => vec![article.clone()],
+    };
+    if let Some(path) = &args.dump {
+        let mut out = String::new();
+        for text in &texts {
+            let r = client
+                .extract(pb::ExtractRequest {
+                    text: text.clone(),
+                    ..Default::default()
+                })
+                .await?
+                .into_inner();
+            out.push_str(&format!("{} {:?}\n", r.token_count, r.mentions));
+        }
+        std::fs::write(path, out)?;
+        return Ok(());
+    }
+    let mut next = texts.iter().cycle().map(|text| pb::ExtractRequest {
+        text: text.clone(),
+        ..Default::default()
+    });
+    for request in next.by_ref().take(args.requests / 10) {
+        client.extract(request).await?;
     }
     let mut times = Vec::with_capacity(args.requests);
-    let mut tokens = 0;
-    for _ in 0..args.requests {
+    let (mut tokens, mut bytes) = (0, 0);
+    for request in next.take(args.requests) {
+        bytes += request.text.len();
         let t0 = Instant::now();
-        let r = client.extract(request.clone()).await?.into_inner();
+        let r = client.extract(request).await?.into_inner();
         times.push(t0.elapsed());
-        tokens = r.token_count;
+        tokens += r.token_count as usize;
     }
     times.sort();
     let pct = |p: f64| times[((times.len() - 1) as f64 * p) as usize];
+    let calls = times.len().max(1);
     println!(
-        "Extract, {} bytes / {tokens} tokens, {} sequential calls: p50 {:?}, p90 {:?}, p99 {:?}",
-        article.len(),
+        "Extract, {} bytes / {} tokens on average, {} sequential calls: p50 {:?}, p90 {:?}, p99 {:?}",
+        bytes / calls,
+        tokens / calls,
         times.len(),
         pct(0.5),
         pct(0.9),
@@ -112,6 +158,29 @@ async fn main() -> anyhow::Result<()> {
         tokio::time::timeout(Duration::from_secs(30), task).await???;
         let _ = std::fs::remove_dir_all(dir);
     }
+    Ok(())
+}
+
+/// Records `texts` in the registry (document ids `corpus-N`) through one
+/// BatchExtract stream.
+async fn record(
+    client: &mut ExtractionServiceClient<tonic::transport::Channel>,
+    texts: &[String],
+) -> anyhow::Result<()> {
+    let reqs: Vec<pb::ExtractRequest> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| pb::ExtractRequest {
+            text: text.clone(),
+            document_id: format!("corpus-{i}"),
+            ..Default::default()
+        })
+        .collect();
+    let mut stream = client
+        .batch_extract(tokio_stream::iter(reqs))
+        .await?
+        .into_inner();
+    while stream.message().await?.is_some() {}
     Ok(())
 }
 

@@ -58,6 +58,14 @@ pub struct BenchArgs {
     /// Tokens of synthetic news text to tag.
     #[arg(long, default_value_t = 500_000)]
     pub synthetic_tokens: usize,
+    /// A file of articles, one per line (e.g. bench-corpus bodies), to
+    /// measure as well: throughput, and the latency of Extract's in-process
+    /// path (analysis on every core, then linking) per article.
+    #[arg(long)]
+    pub texts: Option<PathBuf>,
+    /// Passes over `--texts` for the latency figure (for profiling).
+    #[arg(long, default_value_t = 1)]
+    pub latency_rounds: usize,
 }
 
 fn load(model: &Option<PathBuf>) -> anyhow::Result<Tagger> {
@@ -103,7 +111,52 @@ pub fn run_bench(a: &BenchArgs) -> anyhow::Result<()> {
         let texts: Vec<String> = docs.iter().map(eval::plain_text).collect();
         report("conll text", &extractor, &texts);
     }
-    report("synthetic news", &extractor, &synthetic(a.synthetic_tokens));
+    if a.synthetic_tokens > 0 {
+        report("synthetic news", &extractor, &synthetic(a.synthetic_tokens));
+    }
+    if let Some(p) = &a.texts {
+        let texts: Vec<String> = std::fs::read_to_string(p)?
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_string)
+            .collect();
+        report("texts", &extractor, &texts);
+        let extractor = extractor.with_parallel(true);
+        extract_latency(&extractor, &texts, a.latency_rounds.max(1))?;
+    }
+    Ok(())
+}
+
+/// What one Extract call without a document id costs in-process: analysis
+/// (on every core for long texts, as the service runs it) plus linking,
+/// each article once per round after a warm-up pass.
+fn extract_latency(extractor: &Extractor, texts: &[String], rounds: usize) -> anyhow::Result<()> {
+    let run = |text: &String| {
+        extractor.extract(ExtractRequest {
+            text: text.clone(),
+            ..ExtractRequest::default()
+        })
+    };
+    for text in texts.iter().take(50) {
+        run(text)?;
+    }
+    let mut times = Vec::with_capacity(texts.len() * rounds);
+    for _ in 0..rounds {
+        for text in texts {
+            let t0 = Instant::now();
+            run(text)?;
+            times.push(t0.elapsed());
+        }
+    }
+    times.sort();
+    let pct = |p: f64| times[((times.len() - 1) as f64 * p) as usize];
+    println!(
+        "texts: Extractor::extract (parallel analysis + link), {} calls: p50 {:?}, p90 {:?}, p99 {:?}",
+        times.len(),
+        pct(0.5),
+        pct(0.9),
+        pct(0.99)
+    );
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 
 mod batch;
 mod convert;
+mod cpu;
 mod deadline;
 mod info;
 mod oversize;
@@ -13,6 +14,7 @@ mod watch;
 use std::sync::Arc;
 
 use anyhow::Context;
+use cpu::run_on_cpu_pool;
 use dossier_kit::{ServerHost, Shutdown, run_blocking};
 use dossier_proto::service_names;
 use dossier_proto::v1 as pb;
@@ -114,6 +116,18 @@ impl ExtractionGrpc {
         let result = run_blocking(move || work(&core)).await;
         Ok(result.map_err(ExtractionError::from)??)
     }
+
+    /// Runs CPU-only `work` (no disk, no waiting) against the core on the
+    /// rayon pool: see `cpu`.
+    async fn on_cpu<T, F>(&self, work: F) -> Result<T, Status>
+    where
+        F: FnOnce(&Extractor) -> Result<T, ExtractionError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let core = self.core.clone();
+        let result = run_on_cpu_pool(move || work(&core)).await;
+        Ok(result.map_err(ExtractionError::from)??)
+    }
 }
 
 type ResponseStream<T> = ReceiverStream<Result<T, Status>>;
@@ -128,7 +142,11 @@ impl ExtractionService for ExtractionGrpc {
         let req = convert::extract_request(request.into_inner())?;
         self.core.validate(&req)?;
         let resp = deadline::within("Extract", deadline, async {
-            let analysis = self.blocking(move |core| core.analyze(req)).await?;
+            if req.document_id.is_none() {
+                // Linking only reads memory then: one hand-off for both stages.
+                return self.on_cpu(move |core| core.extract(req)).await;
+            }
+            let analysis = self.on_cpu(move |core| core.analyze(req)).await?;
             // Past the deadline nobody reads the answer: skip recording.
             if deadline::passed(deadline) {
                 return Err(deadline::exceeded("Extract"));

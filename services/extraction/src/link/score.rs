@@ -65,8 +65,13 @@ fn gendered_pair(a: &str, b: &str) -> bool {
     if long.len() == short.len() + 1 && long.starts_with(short) && long.ends_with('a') {
         return true;
     }
-    let (sa, sb) = (&a[..a.len() - 1], &b[..b.len() - 1]);
+    let (sa, sb) = (stem(a), stem(b));
     a.len() == b.len() && sa == sb && (a.ends_with('a') != b.ends_with('a'))
+}
+
+/// All but the last char (slicing off a byte could cut a non-ASCII char).
+fn stem(s: &str) -> &str {
+    s.char_indices().next_back().map_or(s, |(i, _)| &s[..i])
 }
 
 /// Similarity of two single-token keys (surnames, one-word names): 1 for the
@@ -208,6 +213,15 @@ mod tests {
         assert_eq!(person("Ivan Petrov", "Ivana Petrov"), 0.0);
         assert_eq!(person("Daniel Hollis", "Daniela Hollis"), 0.0);
         assert_eq!(person("Aleksandr Orlov", "Aleksandra Orlov"), 0.0);
+    }
+
+    #[test]
+    fn gendered_pairs_in_any_script() {
+        // Once a panic: the stem was cut a byte before the end, inside "京".
+        assert!(!gendered_pair("a北京", "b北京"));
+        assert!(!gendered_pair("Иван", "Ивано"));
+        assert!(gendered_pair("Tomás", "Tomása"));
+        assert!(gendered_pair("Józefo", "Józefa"));
     }
 
     #[test]
