@@ -305,8 +305,11 @@ fn top_values(dict: &ColumnDict, counts: &[u64], limit: usize) -> Vec<Bucket> {
 /// named by its most counted facet value, ties broken by id.
 fn top_entities(dict: &ColumnDict, counts: &[u64], entity_type: i32, limit: usize) -> Vec<Bucket> {
     let view = dict.view();
-    // Entity slot → (documents, best value's count, best value slot).
-    let mut by_entity: HashMap<u32, (u64, u64, u32)> = HashMap::new();
+    // Per entity slot: documents, best value's count, best value slot. A
+    // dense array (tens of thousands of entities at most) is cheaper than
+    // hashing the thousands of values a large result set touches.
+    let mut by_entity: Vec<(u64, u64, u32)> = vec![(0, 0, 0); view.entity_count()];
+    let mut touched: Vec<u32> = Vec::new();
     for (slot, count) in counts.iter().enumerate() {
         if *count == 0 {
             continue;
@@ -318,7 +321,12 @@ fn top_entities(dict: &ColumnDict, counts: &[u64], entity_type: i32, limit: usiz
         if entity_type != 0 && kind != entity_type {
             continue;
         }
-        let e = by_entity.entry(entity).or_insert((0, 0, slot));
+        let Some(e) = by_entity.get_mut(entity as usize) else {
+            continue;
+        };
+        if e.0 == 0 {
+            touched.push(entity);
+        }
         e.0 += count;
         if *count > e.1 {
             e.1 = *count;
@@ -327,9 +335,12 @@ fn top_entities(dict: &ColumnDict, counts: &[u64], entity_type: i32, limit: usiz
     }
     // Order by count, ties by id, reading only interned ids; parse the
     // values of the entities returned only.
-    let mut found: Vec<(u64, &str, u32)> = by_entity
+    let mut found: Vec<(u64, &str, u32)> = touched
         .into_iter()
-        .filter_map(|(entity, (count, _, slot))| Some((count, view.id(entity)?, slot)))
+        .filter_map(|entity| {
+            let (count, _, slot) = by_entity[entity as usize];
+            Some((count, view.id(entity)?, slot))
+        })
         .collect();
     keep_first(&mut found, limit, |a, b| {
         b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1))
@@ -380,7 +391,7 @@ impl Collector for FacetCounter {
                 }
                 (_, Some(dict)) => match dict.segment(reader, spec.column())? {
                     Some((column, slots)) => SegmentCounter::Terms {
-                        counts: vec![0; column.num_terms()],
+                        counts: count_buffers::take(column.num_terms()),
                         column,
                         slots,
                     },
@@ -425,6 +436,35 @@ impl Collector for FacetCounter {
             }
         }
         Ok(merged)
+    }
+}
+
+/// Count arrays reused across queries. A segment's entity column has tens of
+/// thousands of terms; a fresh zeroed array per segment and query made the
+/// allocator map and fault in new pages on every faceted query.
+mod count_buffers {
+    use parking_lot::Mutex;
+
+    /// Buffers kept for reuse (a few per concurrent faceted query), and the
+    /// largest kept (16 MiB), so idle memory stays bounded.
+    const KEPT: usize = 32;
+    const MAX_KEPT_LEN: usize = 1 << 22;
+
+    static FREE: Mutex<Vec<Vec<u32>>> = Mutex::new(Vec::new());
+
+    /// A zeroed array of `len` counts.
+    pub fn take(len: usize) -> Vec<u32> {
+        let mut buffer = FREE.lock().pop().unwrap_or_default();
+        buffer.clear();
+        buffer.resize(len, 0);
+        buffer
+    }
+
+    pub fn give_back(buffer: Vec<u32>) {
+        let mut free = FREE.lock();
+        if free.len() < KEPT && buffer.capacity() <= MAX_KEPT_LEN {
+            free.push(buffer);
+        }
     }
 }
 
@@ -527,14 +567,18 @@ impl SegmentCollector for CounterSegment {
             .into_iter()
             .map(|counter| match counter {
                 SegmentCounter::None => Tally::Empty,
-                SegmentCounter::Terms { slots, counts, .. } => Tally::Sparse(
-                    counts
-                        .into_iter()
-                        .zip(slots.iter())
-                        .filter(|(count, _)| *count > 0)
-                        .map(|(count, slot)| (*slot, u64::from(count)))
-                        .collect(),
-                ),
+                SegmentCounter::Terms { slots, counts, .. } => {
+                    let tally = Tally::Sparse(
+                        counts
+                            .iter()
+                            .zip(slots.iter())
+                            .filter(|(count, _)| **count > 0)
+                            .map(|(count, slot)| (*slot, u64::from(*count)))
+                            .collect(),
+                    );
+                    count_buffers::give_back(counts);
+                    tally
+                }
                 SegmentCounter::Days {
                     interval,
                     first_day,

@@ -23,6 +23,7 @@ use tantivy::{
 use crate::error::{Error, Result};
 use crate::facets::{DictWarmer, FacetDicts};
 use crate::model::IndexDoc;
+use crate::query::aliases::{AliasNames, AliasWarmer};
 use crate::schema::{Fields, register_tokenizers};
 
 /// Memory the writer may buffer before it flushes a segment.
@@ -56,6 +57,9 @@ pub struct SearchIndex {
     /// (which the reader holds weakly: it lives here).
     facet_dicts: Arc<FacetDicts>,
     _warmer: Arc<DictWarmer>,
+    /// Alias names per segment, read by the reader's warmer as well.
+    alias_names: Arc<AliasNames>,
+    _alias_warmer: Arc<AliasWarmer>,
     last_commit: Mutex<Option<SystemTime>>,
     /// The checkpoint of the commit the reader shows (updated after reload,
     /// so a reported sequence is always searchable).
@@ -133,10 +137,13 @@ impl SearchIndex {
         let facet_dicts = Arc::new(FacetDicts::default());
         let warmer = Arc::new(DictWarmer(Arc::clone(&facet_dicts)));
         let weak: Weak<dyn Warmer> = Arc::downgrade(&warmer) as Weak<dyn Warmer>;
+        let alias_names = Arc::new(AliasNames::new(&fields));
+        let alias_warmer = Arc::new(AliasWarmer(Arc::clone(&alias_names)));
+        let alias_weak: Weak<dyn Warmer> = Arc::downgrade(&alias_warmer) as Weak<dyn Warmer>;
         let reader: IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
-            .warmers(vec![weak])
+            .warmers(vec![weak, alias_weak])
             .try_into()?;
         let committed = index
             .load_metas()?
@@ -151,6 +158,8 @@ impl SearchIndex {
             reader,
             facet_dicts,
             _warmer: warmer,
+            alias_names,
+            _alias_warmer: alias_warmer,
             last_commit: Mutex::new(None),
             committed: Mutex::new(committed),
         })
@@ -167,6 +176,11 @@ impl SearchIndex {
     /// Facet dictionaries resolved per segment (see `facets`).
     pub fn facet_dicts(&self) -> &FacetDicts {
         &self.facet_dicts
+    }
+
+    /// Alias names per segment (see `query::aliases`).
+    pub fn alias_names(&self) -> &AliasNames {
+        &self.alias_names
     }
 
     /// A consistent view of the last commit.

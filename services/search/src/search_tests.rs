@@ -705,7 +705,10 @@ fn more_like_this_survives_deleted_and_reindexed_documents() {
     assert!(index.searcher().num_docs() < 10);
 
     let (hits, total) = more_like_this(&index, "note0", 5, &Filter::default()).unwrap();
-    assert_eq!(total, 1);
+    // How many notes share a word with note0 depends on whether background
+    // merges have dropped the old versions yet (their words count against
+    // `max_doc_frequency` until then): only the best match is certain.
+    assert!(total >= 1);
     assert_eq!(hits[0].doc.id, "note1");
     let (hits, _) = more_like_this(&index, "note1", 5, &Filter::default()).unwrap();
     assert_eq!(hits[0].doc.id, "note0");

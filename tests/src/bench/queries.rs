@@ -41,6 +41,20 @@ impl QueryKind {
     ];
 
     /// What the table calls it, with an example of its shape.
+    /// The name `--kinds` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            QueryKind::Term => "term",
+            QueryKind::Phrase => "phrase",
+            QueryKind::Boolean => "boolean",
+            QueryKind::Filtered => "filtered",
+            QueryKind::Faceted => "faceted",
+            QueryKind::Entity => "entity",
+            QueryKind::Variant => "variant",
+            QueryKind::DeepPage => "deep",
+        }
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             QueryKind::Term => "term (`minister`-like word, 1 of ~3,000 mid ranks)",
@@ -195,11 +209,15 @@ pub async fn measure(
     context: &QueryContext<'_>,
     per_kind: usize,
     seed: u64,
+    kinds: &[QueryKind],
 ) -> anyhow::Result<Vec<QueryStats>> {
     let mut client = SearchServiceClient::new(channel.clone());
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9e3);
     let mut out = Vec::new();
     for kind in QueryKind::ALL {
+        if !kinds.contains(&kind) {
+            continue;
+        }
         let stats = match kind {
             QueryKind::DeepPage => deep_pages(&mut client, context, per_kind, &mut rng).await?,
             _ => {

@@ -68,6 +68,20 @@ struct Args {
     /// figures): for iterating on query speed without re-indexing.
     #[arg(long, requires = "keep")]
     queries_only: bool,
+    /// Query kinds to measure, comma-separated (default: all): term, phrase,
+    /// boolean, filtered, faceted, entity, variant, deep.
+    #[arg(long, value_delimiter = ',', value_parser = parse_kind)]
+    kinds: Vec<QueryKind>,
+}
+
+fn parse_kind(name: &str) -> Result<QueryKind, String> {
+    QueryKind::ALL
+        .into_iter()
+        .find(|k| k.name() == name)
+        .ok_or_else(|| {
+            let names: Vec<&str> = QueryKind::ALL.iter().map(|k| k.name()).collect();
+            format!("unknown query kind {name:?}; kinds: {}", names.join(", "))
+        })
 }
 
 /// The file in a kept directory that says which corpus it was indexed from.
@@ -268,7 +282,11 @@ async fn query_rows(
         person_ids: &person_ids,
     };
     eprintln!("queries: {} per kind", args.queries);
-    for stats in measure(search, &context, args.queries, args.seed).await? {
+    let kinds = match args.kinds.as_slice() {
+        [] => QueryKind::ALL.as_slice(),
+        some => some,
+    };
+    for stats in measure(search, &context, args.queries, args.seed, kinds).await? {
         let mut notes = format!("mean hits {}", thousands(stats.mean_hits));
         if stats.kind == QueryKind::Variant {
             notes.push_str(&format!(

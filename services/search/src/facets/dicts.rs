@@ -176,6 +176,11 @@ impl DictView<'_> {
         self.0.entities.get(slot as usize).copied()
     }
 
+    /// How many entity slots there are (entity slots are `0..entity_count`).
+    pub fn entity_count(&self) -> usize {
+        self.0.ids.len()
+    }
+
     /// The id of an entity slot.
     pub fn id(&self, entity: u32) -> Option<&str> {
         self.0.ids.get(entity as usize).map(|v| &**v)

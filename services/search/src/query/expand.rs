@@ -6,15 +6,14 @@
 //! indexing time), so expansion needs no call to extraction and always agrees
 //! with what the index holds.
 
-use std::collections::BTreeSet;
-
 use tantivy::collector::Count;
 use tantivy::query::{Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::index::SearchIndex;
+use crate::query::aliases::EntityNames;
 use crate::schema::{Fields, SEP, normalize_name};
 
 /// Most entities one query term may expand to (a very common alias such as
@@ -53,21 +52,19 @@ pub fn lookup(index: &SearchIndex, searcher: &Searcher, phrase: &str) -> Result<
         return Ok(Vec::new());
     }
     let fields = index.fields();
+    let names = index.alias_names();
     let mut out = Vec::new();
-    for key in prefix_terms(searcher, fields.alias, &format!("{norm}{SEP}"))? {
-        let Some((_, id)) = key.split_once(SEP) else {
-            continue;
-        };
+    for id in names.ids_named(searcher, &norm)? {
         // The term dictionary keeps terms of deleted or re-resolved documents
         // until segments merge: only trust aliases a live document carries.
         let live = TermQuery::new(
-            Term::from_field_text(fields.alias, &key),
+            Term::from_field_text(fields.alias, &format!("{norm}{SEP}{id}")),
             IndexRecordOption::Basic,
         );
         if searcher.search(&live, &Count)? == 0 {
             continue;
         }
-        out.push(describe_entity(searcher, fields, phrase, id)?);
+        out.push(describe_entity(names.entity(searcher, &id)?, phrase, &id));
         if out.len() == MAX_ENTITIES_PER_TERM {
             break;
         }
@@ -75,98 +72,33 @@ pub fn lookup(index: &SearchIndex, searcher: &Searcher, phrase: &str) -> Result<
     Ok(out)
 }
 
-fn describe_entity(
-    searcher: &Searcher,
-    fields: &Fields,
-    query_term: &str,
-    id: &str,
-) -> Result<Expansion> {
+fn describe_entity(names: EntityNames, query_term: &str, id: &str) -> Expansion {
     let mut canonical_name = String::new();
     let mut entity_type = 0;
-    if let Some(facet) = prefix_terms(searcher, fields.entity_facet, &format!("{id}{SEP}"))?
-        .into_iter()
-        .next_back()
-    {
-        let mut parts = facet.splitn(3, SEP).skip(1);
+    if let Some(facet) = names.facet {
+        let mut parts = facet.splitn(2, SEP);
         let kind = parts.next().unwrap_or_default();
         entity_type = dossier_proto::v1::EntityType::from_str_name(kind)
             .map(|t| t as i32)
             .unwrap_or(0);
         canonical_name = parts.next().unwrap_or_default().to_string();
     }
-    let variants = prefix_terms(searcher, fields.entity_alias, &format!("{id}{SEP}"))?
-        .into_iter()
-        .filter_map(|t| t.split_once(SEP).map(|(_, v)| v.to_string()))
-        .take(MAX_VARIANTS)
-        .collect();
-    Ok(Expansion {
+    Expansion {
         query_term: query_term.to_string(),
         entity_id: id.to_string(),
         canonical_name,
         entity_type,
-        variants,
-    })
+        variants: names.variants.into_iter().take(MAX_VARIANTS).collect(),
+    }
 }
 
 /// Whether some known spelling continues `words` (normalized, space
 /// separated) with at least one more word. A cheap test that lets the
 /// multi-word search stop growing a candidate name early; dead terms may
 /// answer yes, `lookup` has the final word.
-pub fn some_alias_continues(searcher: &Searcher, fields: &Fields, words: &str) -> Result<bool> {
+pub fn some_alias_continues(index: &SearchIndex, searcher: &Searcher, words: &str) -> Result<bool> {
     if words.is_empty() {
         return Ok(false);
     }
-    let prefix = format!("{words} ");
-    let upper = upper_bound(&prefix);
-    for segment in searcher.segment_readers() {
-        let inverted = segment.inverted_index(fields.alias)?;
-        let mut stream = inverted
-            .terms()
-            .range()
-            .ge(prefix.as_bytes())
-            .lt(&upper)
-            .into_stream()
-            .map_err(|e| Error::Index(e.into()))?;
-        if stream.advance() {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
-/// The first byte string after every string starting with `prefix`, whose
-/// last byte is always an ASCII separator (SEP or a space) here, so bumping
-/// it cannot overflow.
-fn upper_bound(prefix: &str) -> Vec<u8> {
-    let mut upper = prefix.as_bytes().to_vec();
-    if let Some(last) = upper.last_mut() {
-        *last = last.saturating_add(1);
-    }
-    upper
-}
-
-/// Every term of `field` starting with `prefix`, across segments, sorted.
-pub(crate) fn prefix_terms(
-    searcher: &Searcher,
-    field: Field,
-    prefix: &str,
-) -> Result<BTreeSet<String>> {
-    let upper = upper_bound(prefix);
-    let mut out = BTreeSet::new();
-    for segment in searcher.segment_readers() {
-        let inverted = segment.inverted_index(field)?;
-        let mut stream = inverted
-            .terms()
-            .range()
-            .ge(prefix.as_bytes())
-            .lt(&upper)
-            .into_stream()
-            .map_err(|e| Error::Index(e.into()))?;
-        while stream.advance() {
-            if let Ok(term) = std::str::from_utf8(stream.key()) {
-                out.insert(term.to_string());
-            }
-        }
-    }
-    Ok(out)
+    Ok(index.alias_names().may_continue(searcher, words)?)
 }

@@ -6,6 +6,7 @@
 //! cover — `term~N` fuzzy terms, entity expansion of bare terms and phrases,
 //! and friendlier errors that say where the query is wrong.
 
+pub(crate) mod aliases;
 mod depth;
 mod exclusion;
 mod expand;
@@ -232,7 +233,7 @@ impl Converter<'_> {
         for word in &words[1..] {
             let next = normalize_name(&word.phrase);
             if next.is_empty()
-                || !expand::some_alias_continues(self.searcher, self.index.fields(), &normalized)?
+                || !expand::some_alias_continues(self.index, self.searcher, &normalized)?
             {
                 break;
             }
