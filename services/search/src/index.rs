@@ -165,6 +165,19 @@ impl SearchIndex {
         })
     }
 
+    /// Searches each query's segments on `threads` threads (0: one per
+    /// core; 1: the calling thread alone).
+    pub fn set_query_threads(&mut self, threads: usize) -> Result<()> {
+        let threads = match threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
+        if threads > 1 {
+            self.index.set_multithread_executor(threads)?;
+        }
+        Ok(())
+    }
+
     pub fn fields(&self) -> &Fields {
         &self.fields
     }

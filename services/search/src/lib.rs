@@ -56,14 +56,19 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     tracing::debug!(?config, "search config");
     let dir = config.data_dir.clone();
-    let index = run_blocking(move || SearchIndex::open(&dir))
-        .await?
-        .with_context(|| {
-            format!(
-                "cannot open the search index in {}",
-                config.data_dir.display()
-            )
-        })?;
+    let threads = config.query_threads;
+    let index = run_blocking(move || {
+        let mut index = SearchIndex::open(&dir)?;
+        index.set_query_threads(threads)?;
+        Ok::<_, Error>(index)
+    })
+    .await?
+    .with_context(|| {
+        format!(
+            "cannot open the search index in {}",
+            config.data_dir.display()
+        )
+    })?;
     let index = Arc::new(index);
     let status = Arc::new(StatusCell::default());
     let control = Arc::new(Control::default());
