@@ -9,7 +9,7 @@
 //!   evidence, no predictions needed) and, in the second pass, how the first
 //!   pass tagged it elsewhere (Ratinov & Roth's non-local features).
 
-use super::hash::mix;
+use super::hash::{hash_str, mix};
 use super::labels::{self, N_TAGS, Pos};
 use super::lexicon::{Lexicon, MAX_PHRASE, PREFIX_BIT, phrase_step};
 use super::map::U64Map;
@@ -49,6 +49,8 @@ const NONE: u64 = 0x7777;
 #[derive(Debug, Clone, Default)]
 pub struct SentView {
     pub info: Vec<WordInfo>,
+    /// Each token's index in [`DocView::words`].
+    pub ids: Vec<u32>,
     /// Most letters are capitals: a headline or a shouted line.
     pub headline: bool,
     /// Lexicon-match features per token: `(token, feature)`, sorted by token.
@@ -61,6 +63,8 @@ pub struct SentView {
 #[derive(Debug, Clone, Default)]
 pub struct DocView {
     pub sents: Vec<SentView>,
+    /// The document's distinct words (by text), in order of first use.
+    pub words: Vec<WordInfo>,
     /// Lowercase word hash -> case evidence bits (see `case_bits`).
     case: U64Map<u8>,
     /// First-pass predictions, when running the second pass.
@@ -102,11 +106,21 @@ impl DocView {
         parallel: bool,
     ) -> DocView {
         use rayon::prelude::*;
-        let prepare = |words: &Vec<S>| SentView::new(words, lex, own_names);
-        let sents: Vec<SentView> = if parallel {
-            sentences.par_iter().map(prepare).collect()
+        // Nearly half the tokens of a news article repeat a word used before
+        // in it: each distinct word's properties are computed once.
+        let vocab = Vocab::new(sentences);
+        let word_info =
+            |&(s, i): &(u32, u32)| WordInfo::new(sentences[s as usize][i as usize].as_ref(), lex);
+        let words: Vec<WordInfo> = if parallel {
+            vocab.first.par_iter().map(word_info).collect()
         } else {
-            sentences.iter().map(prepare).collect()
+            vocab.first.iter().map(word_info).collect()
+        };
+        let prepare = |ids: &Vec<u32>| SentView::new(ids, &words, lex, own_names);
+        let sents: Vec<SentView> = if parallel {
+            vocab.ids.par_iter().map(prepare).collect()
+        } else {
+            vocab.ids.iter().map(prepare).collect()
         };
         let mut case: U64Map<u8> = U64Map::with_capacity(64);
         for s in &sents {
@@ -129,6 +143,7 @@ impl DocView {
         }
         DocView {
             sents,
+            words,
             case,
             pass1: None,
         }
@@ -160,10 +175,18 @@ impl DocView {
         });
     }
 
-    /// Appends the feature hashes of token `i` of sentence `s` to `out`.
+    /// Appends the feature hashes of token `i` of sentence `s` to `out`:
+    /// [`word_features`] of its word, then [`DocView::context_features`].
     pub fn features(&self, s: usize, i: usize, out: &mut Vec<u64>) {
+        word_features(&self.sents[s].info[i], out);
+        self.context_features(s, i, out);
+    }
+
+    /// The features of token `i` of sentence `s` that depend on more than
+    /// its word (neighbours, case in context, lexicon matches, document).
+    pub fn context_features(&self, s: usize, i: usize, out: &mut Vec<u64>) {
         let sent = &self.sents[s];
-        local_features(sent, i, out);
+        context_local_features(sent, i, out);
         let start = sent.lex_feats.partition_point(|&(t, _)| (t as usize) < i);
         for &(t, f) in &sent.lex_feats[start..] {
             if t as usize != i {
@@ -193,12 +216,10 @@ impl DocView {
 }
 
 impl SentView {
-    /// Word properties, headline detection and lexicon matches of one sentence.
-    fn new<S: AsRef<str>>(words: &[S], lex: &Lexicon, own_names: Option<&U64Map<u8>>) -> Self {
-        let info: Vec<WordInfo> = words
-            .iter()
-            .map(|w| WordInfo::new(w.as_ref(), lex))
-            .collect();
+    /// Word properties (from the document's distinct `words`), headline
+    /// detection and lexicon matches of one sentence.
+    fn new(ids: &[u32], words: &[WordInfo], lex: &Lexicon, own_names: Option<&U64Map<u8>>) -> Self {
+        let info: Vec<WordInfo> = ids.iter().map(|&id| words[id as usize]).collect();
         let alpha = info.iter().filter(|w| w.flags & HAS_ALPHA != 0).count();
         let caps = info
             .iter()
@@ -206,6 +227,7 @@ impl SentView {
             .count();
         let mut s = SentView {
             info,
+            ids: ids.to_vec(),
             headline: alpha >= 2 && caps * 10 >= alpha * 7,
             lex_feats: Vec::new(),
             unit_gaz: Vec::new(),
@@ -247,10 +269,10 @@ fn is_opening(w: &WordInfo) -> bool {
     w.flags & (HAS_ALPHA | super::word::HAS_DIGIT) == 0
 }
 
-fn local_features(sent: &SentView, i: usize, out: &mut Vec<u64>) {
-    let info = &sent.info;
-    let w = &info[i];
-    let cap = cap_state(sent, i);
+/// The features of a word on its own, wherever it stands: the first
+/// features of every token, so that their summed weights can be computed
+/// once per distinct word of a document and continued from.
+pub fn word_features(w: &WordInfo, out: &mut Vec<u64>) {
     out.push(mix(T_BIAS, 0));
     out.push(mix(T_WORD, w.word));
     out.push(mix(T_LOWER, w.lower));
@@ -267,6 +289,13 @@ fn local_features(sent: &SentView, i: usize, out: &mut Vec<u64>) {
     for k in 0..3 {
         out.push(mix(T_CLUSTER + k as u64, w.clusters[k] as u64));
     }
+}
+
+/// The local features that depend on the neighbours or the position.
+fn context_local_features(sent: &SentView, i: usize, out: &mut Vec<u64>) {
+    let info = &sent.info;
+    let w = &info[i];
+    let cap = cap_state(sent, i);
     out.push(mix(T_CAPCTX, mix(w.short_shape, cap)));
     let at = |d: isize| -> Option<&WordInfo> {
         let j = i as isize + d;
@@ -347,6 +376,53 @@ fn pass2_features(p: &Pass1, sent: &SentView, s: usize, i: usize, cap: u64, out:
     }
     if let Some(bits) = p.span_last.get(w.lower) {
         out.push(mix(T_DOC_SPAN, bits as u64));
+    }
+}
+
+/// A document's distinct words: each token's word id, and where each word
+/// first occurs. Words are the same when their texts are (a hash finds the
+/// candidate, the texts are compared).
+struct Vocab {
+    /// Per sentence, the word id of each token.
+    ids: Vec<Vec<u32>>,
+    /// Per word id, its first (sentence, token).
+    first: Vec<(u32, u32)>,
+}
+
+impl Vocab {
+    fn new<S: AsRef<str>>(sentences: &[Vec<S>]) -> Vocab {
+        let tokens: usize = sentences.iter().map(Vec::len).sum();
+        let mut by_hash: U64Map<u32> = U64Map::with_capacity(tokens / 2 + 16);
+        let mut first: Vec<(u32, u32)> = Vec::new();
+        let ids = sentences
+            .iter()
+            .enumerate()
+            .map(|(s, words)| {
+                words
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| {
+                        let w = w.as_ref();
+                        let id = by_hash.entry(hash_str(w));
+                        // Ids are stored plus one: 0 is a new entry.
+                        if *id > 0 {
+                            let (fs, fi) = first[*id as usize - 1];
+                            if sentences[fs as usize][fi as usize].as_ref() == w {
+                                return *id - 1;
+                            }
+                            // Two words with one hash: the later one keeps
+                            // its own id, unlisted.
+                            first.push((s as u32, i as u32));
+                            return first.len() as u32 - 1;
+                        }
+                        first.push((s as u32, i as u32));
+                        *id = first.len() as u32;
+                        *id - 1
+                    })
+                    .collect()
+            })
+            .collect();
+        Vocab { ids, first }
     }
 }
 

@@ -166,16 +166,19 @@ impl Tagger {
         use rayon::prelude::*;
         let parallel = parallel && sentences.len() >= PARALLEL_MIN_SENTENCES;
         let mut view = DocView::new_with(sentences, &self.model.lex, None, parallel);
+        let words = self.word_scores(&view.words, parallel);
         let n = view.sents.len();
         let first: Vec<(Vec<u8>, Vec<f32>)> = if parallel {
             (0..n)
                 .into_par_iter()
-                .map_init(Run::default, |run, s| run.first_pass(&self.model, &view, s))
+                .map_init(Run::default, |run, s| {
+                    run.first_pass(&self.model, &view, &words, s)
+                })
                 .collect()
         } else {
             let mut run = Run::default();
             (0..n)
-                .map(|s| run.first_pass(&self.model, &view, s))
+                .map(|s| run.first_pass(&self.model, &view, &words, s))
                 .collect()
         };
         let (labels, emits): (Vec<_>, Vec<_>) = first.into_iter().unzip();
@@ -196,6 +199,25 @@ impl Tagger {
                 .enumerate()
                 .map(|(s, e)| run.second_pass(&self.model, view, s, e))
                 .collect()
+        }
+    }
+
+    /// The summed weights of each word's [`features::word_features`]: the
+    /// start of the emission scores of every token of that word.
+    fn word_scores(&self, words: &[word::WordInfo], parallel: bool) -> Vec<[f32; N_TAGS]> {
+        use rayon::prelude::*;
+        let score = |feats: &mut Vec<u64>, w: &word::WordInfo| {
+            feats.clear();
+            features::word_features(w, feats);
+            let mut row = [0.0; N_TAGS];
+            self.model.score(feats, &mut row);
+            row
+        };
+        if parallel {
+            words.par_iter().map_init(Vec::new, score).collect()
+        } else {
+            let mut feats = Vec::new();
+            words.iter().map(|w| score(&mut feats, w)).collect()
         }
     }
 
@@ -253,9 +275,26 @@ impl Run {
     }
 
     /// First-pass labels of sentence `s`, and its emission scores (which the
-    /// second pass extends).
-    fn first_pass(&mut self, model: &Model, view: &DocView, s: usize) -> (Vec<u8>, Vec<f32>) {
-        self.emissions(model, view, s);
+    /// second pass extends). `words` holds each distinct word's summed word
+    /// features (see [`Tagger::word_scores`]): a token's scores continue
+    /// from its word's with the rest of its features, in the same order as
+    /// [`Run::emissions`] adds them all, so the sums are the same.
+    fn first_pass(
+        &mut self,
+        model: &Model,
+        view: &DocView,
+        words: &[[f32; N_TAGS]],
+        s: usize,
+    ) -> (Vec<u8>, Vec<f32>) {
+        let sent = &view.sents[s];
+        self.emit.clear();
+        for (i, &id) in sent.ids.iter().enumerate() {
+            self.emit.extend_from_slice(&words[id as usize]);
+            self.feats.clear();
+            view.context_features(s, i, &mut self.feats);
+            let at = self.emit.len() - N_TAGS;
+            model.add_score(&self.feats, &mut self.emit[at..]);
+        }
         let mut labels = Vec::new();
         self.decoder.viterbi(&self.emit, &model.masked, &mut labels);
         (labels, std::mem::take(&mut self.emit))
