@@ -2,10 +2,11 @@
 //! ("of the", "the minister") is indexed as a term of its own, in a field
 //! beside the text (`title_grams`, `body_grams`).
 //!
-//! A phrase made of such pairs is then answered from those terms instead of
-//! by checking the positions of "the" in nearly every document, which is
-//! what made phrase queries on frequent words slow (the technique of Lucene's
-//! CommonGramsFilter). Pairs of two rarer words are not indexed: their
+//! A two-word phrase such as "of the" is then one term lookup instead of a
+//! check of the positions of "the" in nearly every document, which is what
+//! made phrase queries on frequent words slow (the technique of Lucene's
+//! CommonGramsFilter); a longer phrase checks positions only in documents
+//! holding all its grams. Pairs of two rarer words are not indexed: their
 //! position lists are short, and indexing every pair would double the index.
 
 use std::collections::HashSet;
@@ -138,38 +139,26 @@ pub fn grams_analyzer() -> TextAnalyzer {
 /// How a phrase of analyzed words can be answered from grams.
 #[derive(Debug, PartialEq)]
 pub enum PhrasePlan {
-    /// Every adjacent pair is a gram: the phrase matches exactly where these
-    /// grams occur at these relative positions.
-    Grams(Vec<(usize, String)>),
-    /// Some pairs are grams, others not: the documents must contain these
+    /// Two words that form a gram: the phrase matches exactly where the
+    /// gram occurs.
+    Gram(String),
+    /// Some adjacent pairs are grams: the documents must contain these
     /// grams (a cheap necessary condition), and the phrase is still checked.
-    Narrowed(Vec<(usize, String)>),
+    Narrowed(Vec<String>),
     /// No pair is a gram.
     Words,
 }
-
 /// Plans a phrase given as analyzed tokens (positions as the analyzer gave).
 pub fn plan(tokens: &[Token]) -> PhrasePlan {
-    if tokens.len() < 2 {
-        return PhrasePlan::Words;
-    }
-    let first_position = tokens[0].position;
-    let mut grams = Vec::new();
-    let mut every_pair = true;
-    for pair in tokens.windows(2) {
-        if is_gram_pair(&pair[0], &pair[1]) {
-            grams.push((
-                pair[0].position - first_position,
-                gram(&pair[0].text, &pair[1].text),
-            ));
-        } else {
-            every_pair = false;
-        }
-    }
-    match (grams.is_empty(), every_pair) {
-        (true, _) => PhrasePlan::Words,
-        (false, true) => PhrasePlan::Grams(grams),
-        (false, false) => PhrasePlan::Narrowed(grams),
+    let grams: Vec<String> = tokens
+        .windows(2)
+        .filter(|pair| is_gram_pair(&pair[0], &pair[1]))
+        .map(|pair| gram(&pair[0].text, &pair[1].text))
+        .collect();
+    match (tokens.len(), grams.len()) {
+        (_, 0) => PhrasePlan::Words,
+        (2, 1) => PhrasePlan::Gram(grams.into_iter().next().unwrap_or_default()),
+        _ => PhrasePlan::Narrowed(grams),
     }
 }
 
@@ -223,20 +212,24 @@ mod tests {
 
     #[test]
     fn plans_say_when_grams_answer_the_phrase_exactly() {
+        assert_eq!(plan(&words("of the")), PhrasePlan::Gram("of the".into()));
         assert_eq!(
             plan(&words("minister of the Interior")),
-            PhrasePlan::Grams(vec![
-                (0, "minister of".into()),
-                (1, "of the".into()),
-                (2, "the interior".into())
+            PhrasePlan::Narrowed(vec![
+                "minister of".into(),
+                "of the".into(),
+                "the interior".into()
             ])
         );
         assert_eq!(
             plan(&words("harbour strike of")),
-            PhrasePlan::Narrowed(vec![(1, "strike of".into())])
+            PhrasePlan::Narrowed(vec!["strike of".into()])
         );
         assert_eq!(plan(&words("harbour strike")), PhrasePlan::Words);
         assert_eq!(plan(&words("the")), PhrasePlan::Words);
+        // A dropped token between the words: no gram answers the pair.
+        let long = "x".repeat(80);
+        assert_eq!(plan(&words(&format!("the {long} of"))), PhrasePlan::Words);
     }
 
     #[test]

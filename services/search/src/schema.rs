@@ -97,10 +97,13 @@ impl Fields {
         let seq = b.add_u64_field("seq", INDEXED | FAST | STORED);
         let title = b.add_text_field("title", text.clone());
         let body = b.add_text_field("body", text.clone());
+        // Frequencies score a two-word phrase; longer phrases check their
+        // positions in the text field, so grams need none (a smaller index,
+        // cheaper to write and merge).
         let grams = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(GRAMS_TOKENIZER)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                .set_index_option(IndexRecordOption::WithFreqs),
         );
         let title_grams = b.add_text_field("title_grams", grams.clone());
         let body_grams = b.add_text_field("body_grams", grams);

@@ -46,12 +46,9 @@ fn on_field(
     );
     let gram_term = |text: &str| Term::from_field_text(grams_field, text);
     let run: Box<dyn Query> = match plan {
-        PhrasePlan::Grams(grams) if grams.len() == 1 => Box::new(TermQuery::new(
-            gram_term(&grams[0].1),
+        PhrasePlan::Gram(gram) => Box::new(TermQuery::new(
+            gram_term(gram),
             IndexRecordOption::WithFreqs,
-        )),
-        PhrasePlan::Grams(grams) => Box::new(PhraseQuery::new_with_offset(
-            grams.iter().map(|(at, g)| (*at, gram_term(g))).collect(),
         )),
         PhrasePlan::Narrowed(grams) => {
             // Every gram must occur somewhere: candidates are the documents
@@ -59,7 +56,7 @@ fn on_field(
             // its own, so ranking stays the phrase's.
             let required: Vec<(Occur, Box<dyn Query>)> = grams
                 .iter()
-                .map(|(_, g)| {
+                .map(|g| {
                     let q: Box<dyn Query> =
                         Box::new(TermQuery::new(gram_term(g), IndexRecordOption::Basic));
                     (Occur::Must, q)
