@@ -148,6 +148,7 @@ pub enum PhrasePlan {
     /// No pair is a gram.
     Words,
 }
+
 /// Plans a phrase given as analyzed tokens (positions as the analyzer gave).
 pub fn plan(tokens: &[Token]) -> PhrasePlan {
     let grams: Vec<String> = tokens
