@@ -100,6 +100,9 @@ impl Decoder {
     /// After `viterbi`, the margin of each chosen label: the score of the best
     /// sequence minus the best sequence with a different label at that token.
     ///
+    /// Margins serve the confidence of names, so tokens before the first
+    /// name label (all of a sentence with no name) get none computed: 0.
+    ///
     /// The backward scores are computed like `viterbi`'s forward ones: every
     /// move, vectorised across the previous labels (a forbidden move scores
     /// about `NEG` and every label has an allowed successor with a finite
@@ -107,7 +110,9 @@ impl Decoder {
     pub fn margins(&mut self, emit: &[f32], trans: &[f32], labels: &[u8], out: &mut Vec<f32>) {
         let n = labels.len();
         out.clear();
-        if n == 0 {
+        let first = labels.iter().position(|&l| l != 0).unwrap_or(n);
+        out.resize(first, 0.0);
+        if first == n {
             return;
         }
         let (_, follow) = transition_rows(trans);
@@ -123,7 +128,7 @@ impl Decoder {
         self.beta.resize(n * N_TAGS, NEG);
         let mut next: Row = std::array::from_fn(|c| if allowed_end(c as u8) { 0.0 } else { NEG });
         self.beta[(n - 1) * N_TAGS..].copy_from_slice(&next);
-        for i in (0..n - 1).rev() {
+        for i in (first..n - 1).rev() {
             let e = &emits[i + 1];
             let mut best: Row = [NEG * 2.0; N_TAGS];
             for (c, t) in into.iter().enumerate() {
@@ -138,7 +143,7 @@ impl Decoder {
             next = best;
             self.beta[i * N_TAGS..(i + 1) * N_TAGS].copy_from_slice(&next);
         }
-        for (i, &l) in labels.iter().enumerate() {
+        for (i, &l) in labels.iter().enumerate().skip(first) {
             let row = i * N_TAGS;
             let chosen = self.alpha[row + l as usize] + self.beta[row + l as usize];
             let mut other = NEG * 2.0;
@@ -187,5 +192,108 @@ mod tests {
         d.margins(&emit, &trans, &out, &mut m);
         assert_eq!(m.len(), 2);
         assert!(m.iter().all(|&x| x > 0.0));
+    }
+
+    /// The straightforward decoder the vectorised one replaced: only allowed
+    /// moves, back-pointers, margins at every token.
+    fn reference(emit: &[f32], trans: &[f32]) -> (Vec<u8>, Vec<f32>) {
+        let n = emit.len() / N_TAGS;
+        let allowed_from = |c: usize| -> Vec<usize> {
+            (0..N_TAGS)
+                .filter(|&p| allowed(Some(p as u8), c as u8))
+                .collect()
+        };
+        let mut alpha = vec![NEG; n * N_TAGS];
+        let mut back = vec![0u8; n * N_TAGS];
+        for c in 0..N_TAGS {
+            alpha[c] = trans[c] + emit[c];
+        }
+        for i in 1..n {
+            for c in 0..N_TAGS {
+                let (mut best, mut arg) = (NEG * 2.0, 0u8);
+                for p in allowed_from(c) {
+                    let s = alpha[(i - 1) * N_TAGS + p] + trans[(p + 1) * N_TAGS + c];
+                    if s > best {
+                        (best, arg) = (s, p as u8);
+                    }
+                }
+                alpha[i * N_TAGS + c] = best + emit[i * N_TAGS + c];
+                back[i * N_TAGS + c] = arg;
+            }
+        }
+        let (mut best, mut arg) = (NEG * 2.0, 0u8);
+        for c in 0..N_TAGS {
+            let v = alpha[(n - 1) * N_TAGS + c] + if allowed_end(c as u8) { 0.0 } else { NEG };
+            if v > best {
+                (best, arg) = (v, c as u8);
+            }
+        }
+        let mut labels = vec![0u8; n];
+        labels[n - 1] = arg;
+        for i in (1..n).rev() {
+            labels[i - 1] = back[i * N_TAGS + labels[i] as usize];
+        }
+        let mut beta = vec![NEG; n * N_TAGS];
+        for c in 0..N_TAGS {
+            beta[(n - 1) * N_TAGS + c] = if allowed_end(c as u8) { 0.0 } else { NEG };
+        }
+        for i in (0..n - 1).rev() {
+            for p in 0..N_TAGS {
+                let mut best = NEG * 2.0;
+                for c in (0..N_TAGS).filter(|&c| allowed(Some(p as u8), c as u8)) {
+                    let s = trans[(p + 1) * N_TAGS + c]
+                        + emit[(i + 1) * N_TAGS + c]
+                        + beta[(i + 1) * N_TAGS + c];
+                    best = if s > best { s } else { best };
+                }
+                beta[i * N_TAGS + p] = best;
+            }
+        }
+        let margins = (0..n)
+            .map(|i| {
+                let row = i * N_TAGS;
+                let l = labels[i] as usize;
+                let chosen = alpha[row + l] + beta[row + l];
+                let other = (0..N_TAGS)
+                    .filter(|&c| c != l)
+                    .map(|c| alpha[row + c] + beta[row + c])
+                    .fold(NEG * 2.0, f32::max);
+                (chosen - other).max(0.0)
+            })
+            .collect();
+        (labels, margins)
+    }
+
+    #[test]
+    fn same_labels_and_margins_as_the_reference() {
+        let mut rng = crate::tagger::hash::SplitMix(7);
+        let mut uniform = |scale: f32| (rng.next_u64() % 20_001) as f32 / 10_000.0 * scale - scale;
+        let mut d = Decoder::default();
+        for round in 0..300 {
+            let trans_raw: Vec<f32> = (0..(N_TAGS + 1) * N_TAGS).map(|_| uniform(3.0)).collect();
+            let trans = masked_transitions(&trans_raw);
+            let n = 1 + round % 40;
+            // Coarse values make ties between paths common.
+            let coarse = round % 3 == 0;
+            let emit: Vec<f32> = (0..n * N_TAGS)
+                .map(|_| {
+                    let x = uniform(8.0);
+                    if coarse { x.round() } else { x }
+                })
+                .collect();
+            let (want_labels, want_margins) = reference(&emit, &trans);
+            let (mut labels, mut margins) = (Vec::new(), Vec::new());
+            d.viterbi(&emit, &trans, &mut labels);
+            assert_eq!(labels, want_labels, "round {round}");
+            d.margins(&emit, &trans, &labels, &mut margins);
+            let first = labels.iter().position(|&l| l != 0).unwrap_or(n);
+            for i in first..n {
+                assert_eq!(
+                    margins[i].to_bits(),
+                    want_margins[i].to_bits(),
+                    "round {round}, token {i}"
+                );
+            }
+        }
     }
 }
