@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::hints::Hints;
 use super::numbers::parse_number;
 use super::{CivilDate, RuleSpan};
 use crate::EntityType;
@@ -65,7 +66,24 @@ static DECADE: LazyLock<Regex> = LazyLock::new(|| {
     super::rule_regex(r"\b(?:[Tt]he\s+)?(?:(?P<c>1[5-9]|20)(?P<d>[0-9])0s|['’](?P<d2>[0-9])0s)\b")
 });
 
-pub(super) fn find(text: &str, reference: Option<CivilDate>, out: &mut Vec<RuleSpan>) {
+/// Words that every match of a pattern contains (see `hints`), by pattern.
+/// BARE_MONTH: January, February, July, September, October, November,
+/// December (case-sensitive).
+const BARE_MONTH_HINTS: [&str; 4] = ["uary", "July", "ember", "October"];
+/// RELATIVE (case-insensitive): yesterday, today, tomorrow, or a unit.
+const RELATIVE_HINTS: [&str; 12] = [
+    "terday", "today", "tomorrow", "wee", "month", "year", "decade", "ummer", "winter", "pring",
+    "autumn", "fall",
+];
+/// AGO (case-insensitive): the direction word.
+const AGO_HINTS: [&str; 3] = ["ago", "earlier", "later"];
+
+pub(super) fn find(
+    text: &str,
+    hints: &Hints<'_>,
+    reference: Option<CivilDate>,
+    out: &mut Vec<RuleSpan>,
+) {
     let mut push = |start: usize, end: usize, value: Option<String>| {
         out.push(RuleSpan {
             start,
@@ -74,7 +92,9 @@ pub(super) fn find(text: &str, reference: Option<CivilDate>, out: &mut Vec<RuleS
             value,
         })
     };
-    for c in ISO.captures_iter(text) {
+    // A digit, then a hyphen: "2024-03-01".
+    let iso = hints.digit_hyphen().then(|| ISO.captures_iter(text));
+    for c in iso.into_iter().flatten() {
         let (Some(m), Some(y), Some(mo), Some(d)) =
             (c.get(0), c.name("y"), c.name("m"), c.name("d"))
         else {
@@ -103,7 +123,10 @@ pub(super) fn find(text: &str, reference: Option<CivilDate>, out: &mut Vec<RuleS
         };
         push(m.start(), m.end(), value);
     }
-    for m in BARE_MONTH.find_iter(text) {
+    let bare_months = hints
+        .any_exact(&BARE_MONTH_HINTS)
+        .then(|| BARE_MONTH.find_iter(text));
+    for m in bare_months.into_iter().flatten() {
         let month = month_number(m.as_str()).unwrap_or(1);
         let value = reference.map(|r| format!("{:04}-{month:02}", r.year()));
         push(m.start(), m.end(), value);
@@ -116,12 +139,18 @@ pub(super) fn find(text: &str, reference: Option<CivilDate>, out: &mut Vec<RuleS
         let value = reference.and_then(|r| weekday_date(r, wd.as_str(), rel.as_deref()));
         push(m.start(), m.end(), value.map(|d| d.to_string()));
     }
-    for c in RELATIVE.captures_iter(text) {
+    let relative = hints
+        .any_folded(&RELATIVE_HINTS)
+        .then(|| RELATIVE.captures_iter(text));
+    for c in relative.into_iter().flatten() {
         let Some(m) = c.get(0) else { continue };
         let value = reference.and_then(|r| relative_value(r, &c));
         push(m.start(), m.end(), value);
     }
-    for c in AGO.captures_iter(text) {
+    let ago = hints
+        .any_folded(&AGO_HINTS)
+        .then(|| AGO.captures_iter(text));
+    for c in ago.into_iter().flatten() {
         let (Some(m), Some(num), Some(unit), Some(dir)) =
             (c.get(0), c.name("num"), c.name("unit"), c.name("dir"))
         else {
@@ -141,7 +170,9 @@ pub(super) fn find(text: &str, reference: Option<CivilDate>, out: &mut Vec<RuleS
         }
         push(y.start(), y.end(), Some(y.as_str().to_string()));
     }
-    for c in DECADE.captures_iter(text) {
+    // "1990s", "'90s": always "0s".
+    let decades = hints.any_exact(&["0s"]).then(|| DECADE.captures_iter(text));
+    for c in decades.into_iter().flatten() {
         let Some(m) = c.get(0) else { continue };
         let value = match (c.name("c"), c.name("d"), c.name("d2")) {
             (Some(cent), Some(d), _) => Some(format!("{}{}X", cent.as_str(), d.as_str())),
@@ -368,5 +399,21 @@ mod tests {
     fn ambiguous_month_with_day_or_year() {
         one("Theresa May on May 3 said", "May 3", "2024-05-03");
         one("in June 2022", "June 2022", "2022-06");
+    }
+
+    proptest::proptest! {
+        /// A hint is necessary for a match: wherever a gated pattern
+        /// matches, its hint is present (so skipping never loses a span).
+        #[test]
+        fn hints_never_hide_a_match(
+            s in "((?i)(yesterday|today|tomorrow|last|this|next|past|week|weekend|month|year|decade|summer|winter|spring|autumn|fall|earlier|later|ago|days?|weeks?|months?|years?|a few|two|the)|January|February|July|September|October|November|December|May|[0-9]{1,4}|['’][0-9]0s|19[0-9]0s|[0-9]{4}-[0-9]{2}-[0-9]{2}|K|ſ|[ \\-.,]){0,12}"
+        ) {
+            let hints = Hints::new(&s);
+            proptest::prop_assert!(!ISO.is_match(&s) || hints.digit_hyphen());
+            proptest::prop_assert!(!BARE_MONTH.is_match(&s) || hints.any_exact(&BARE_MONTH_HINTS));
+            proptest::prop_assert!(!RELATIVE.is_match(&s) || hints.any_folded(&RELATIVE_HINTS));
+            proptest::prop_assert!(!AGO.is_match(&s) || hints.any_folded(&AGO_HINTS));
+            proptest::prop_assert!(!DECADE.is_match(&s) || hints.any_exact(&["0s"]));
+        }
     }
 }

@@ -17,6 +17,7 @@
 
 pub mod civil;
 mod date;
+mod hints;
 mod money;
 pub mod numbers;
 mod percent;
@@ -51,10 +52,11 @@ pub(crate) fn rule_regex(pattern: &str) -> regex::Regex {
 
 pub fn recognize(text: &str, reference: Option<CivilDate>) -> Vec<RuleSpan> {
     let mut spans = Vec::new();
+    let hints = hints::Hints::new(text);
     money::find(text, &mut spans);
-    percent::find(text, &mut spans);
+    percent::find(text, &hints, &mut spans);
     quantity::find(text, &mut spans);
-    date::find(text, reference, &mut spans);
+    date::find(text, &hints, reference, &mut spans);
     resolve_overlaps(spans)
 }
 

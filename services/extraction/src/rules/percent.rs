@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::RuleSpan;
+use super::hints::Hints;
 use super::numbers::{NUMBER, needs_scale, parse_number};
 use crate::EntityType;
 
@@ -15,7 +16,15 @@ static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
-pub(super) fn find(text: &str, out: &mut Vec<RuleSpan>) {
+/// Every match has "%", "％", "cent" (percent, per cent, percentage) or "pct".
+fn possible(hints: &Hints<'_>) -> bool {
+    hints.any_exact(&["%", "％"]) || hints.any_folded(&["cent", "pct"])
+}
+
+pub(super) fn find(text: &str, hints: &Hints<'_>, out: &mut Vec<RuleSpan>) {
+    if !possible(hints) {
+        return;
+    }
     for c in PERCENT.captures_iter(text) {
         let (Some(m), Some(num)) = (c.get(0), c.name("num")) else {
             continue;
@@ -69,5 +78,16 @@ mod tests {
         assert!(pct("a percent sign").is_empty());
         assert!(pct("100 people").is_empty());
         assert!(pct("often percent").is_empty());
+    }
+
+    proptest::proptest! {
+        /// Wherever the pattern matches, the hint is present.
+        #[test]
+        fn hint_never_hides_a_match(
+            s in "((?i)(ten|a|two|percent|per|cent|pct|percentage|points?)|[0-9]{1,3}(\\.[0-9])?|%|％|[ \\-]){0,8}"
+        ) {
+            let hints = super::Hints::new(&s);
+            proptest::prop_assert!(!super::PERCENT.is_match(&s) || super::possible(&hints));
+        }
     }
 }
