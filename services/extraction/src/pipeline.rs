@@ -143,6 +143,11 @@ impl Extractor {
         Ok(Extractor::new(tagger, registry, config.max_text_bytes))
     }
 
+    /// Whether long texts are analysed on several cores.
+    pub fn parallel(&self) -> bool {
+        self.parallel
+    }
+
     pub fn tagger(&self) -> &Tagger {
         &self.tagger
     }

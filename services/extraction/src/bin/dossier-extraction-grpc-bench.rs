@@ -43,7 +43,7 @@ struct Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let mut local = None;
+    let mut local: Option<LocalServer> = None;
     let url = match &args.url {
         Some(u) => u.clone(),
         None => {
@@ -98,7 +98,7 @@ async fn main() -> anyhow::Result<()> {
             out.push_str(&format!("{} {:?}\n", r.token_count, r.mentions));
         }
         std::fs::write(path, out)?;
-        return Ok(());
+        return stop(local).await;
     }
     let mut next = texts.iter().cycle().map(|text| pb::ExtractRequest {
         text: text.clone(),
@@ -153,6 +153,19 @@ async fn main() -> anyhow::Result<()> {
         n as f64 / secs
     );
 
+    stop(local).await
+}
+
+/// The in-process server, if one was started: its data directory, shutdown
+/// switch and task.
+type LocalServer = (
+    std::path::PathBuf,
+    Shutdown,
+    tokio::task::JoinHandle<anyhow::Result<()>>,
+);
+
+/// Stops the in-process server, if any, and removes its registry.
+async fn stop(local: Option<LocalServer>) -> anyhow::Result<()> {
     if let Some((dir, shutdown, task)) = local {
         shutdown.trigger();
         tokio::time::timeout(Duration::from_secs(30), task).await???;

@@ -63,7 +63,7 @@ pub struct BenchArgs {
     /// path (analysis on every core, then linking) per article.
     #[arg(long)]
     pub texts: Option<PathBuf>,
-    /// Passes over `--texts` for the latency figure (for profiling).
+    /// Passes over `--texts` for the latency figures (0: none).
     #[arg(long, default_value_t = 1)]
     pub latency_rounds: usize,
 }
@@ -121,16 +121,20 @@ pub fn run_bench(a: &BenchArgs) -> anyhow::Result<()> {
             .map(str::to_string)
             .collect();
         report("texts", &extractor, &texts);
+        extract_latency(&extractor, &texts, a.latency_rounds)?;
         let extractor = extractor.with_parallel(true);
-        extract_latency(&extractor, &texts, a.latency_rounds.max(1))?;
+        extract_latency(&extractor, &texts, a.latency_rounds)?;
     }
     Ok(())
 }
 
 /// What one Extract call without a document id costs in-process: analysis
-/// (on every core for long texts, as the service runs it) plus linking,
-/// each article once per round after a warm-up pass.
+/// (on one core, or on every core for long texts as the service runs it)
+/// plus linking, each article once per round after a warm-up pass.
 fn extract_latency(extractor: &Extractor, texts: &[String], rounds: usize) -> anyhow::Result<()> {
+    if rounds == 0 || texts.is_empty() {
+        return Ok(());
+    }
     let run = |text: &String| {
         extractor.extract(ExtractRequest {
             text: text.clone(),
@@ -151,7 +155,12 @@ fn extract_latency(extractor: &Extractor, texts: &[String], rounds: usize) -> an
     times.sort();
     let pct = |p: f64| times[((times.len() - 1) as f64 * p) as usize];
     println!(
-        "texts: Extractor::extract (parallel analysis + link), {} calls: p50 {:?}, p90 {:?}, p99 {:?}",
+        "texts: Extractor::extract (analysis on {} + link), {} calls: p50 {:?}, p90 {:?}, p99 {:?}",
+        if extractor.parallel() {
+            "every core"
+        } else {
+            "one core"
+        },
         times.len(),
         pct(0.5),
         pct(0.9),
