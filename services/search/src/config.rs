@@ -100,11 +100,13 @@ pub struct SearchArgs {
     )]
     pub commit_interval_ms: u64,
 
-    /// Commit the index after this many changes.
+    /// Commit the index after this many changes (while catching up; once
+    /// the feed runs dry, the commit interval decides). Fewer, larger
+    /// segments during a catch-up mean less merging.
     #[arg(
         long = "commit-docs",
         env = "DOSSIER_COMMIT_DOCS",
-        default_value_t = 1_000
+        default_value_t = 5_000
     )]
     pub commit_docs: usize,
 

@@ -68,7 +68,7 @@ impl Default for IndexerSettings {
     fn default() -> Self {
         Self {
             batch_docs: 128,
-            commit_docs: 1_000,
+            commit_docs: 5_000,
             commit_interval: Duration::from_secs(1),
             backoff_min: Duration::from_millis(100),
             backoff_max: Duration::from_secs(5),
