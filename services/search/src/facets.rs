@@ -19,7 +19,7 @@ use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
 use crate::dates::{Interval, bucket_start, rfc3339};
 use crate::schema::SEP;
 
-pub use dicts::{ColumnDict, DictWarmer, FacetDicts};
+pub use dicts::{ColumnDict, FacetDicts};
 
 /// Most buckets a term facet may return.
 pub const MAX_FACET_LIMIT: usize = 1_000;

@@ -16,14 +16,14 @@ use tantivy::directory::MmapDirectory;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
-    Warmer,
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, SearcherGeneration,
+    TantivyDocument, Term, Warmer,
 };
 
 use crate::error::{Error, Result};
-use crate::facets::{DictWarmer, FacetDicts};
+use crate::facets::FacetDicts;
 use crate::model::IndexDoc;
-use crate::query::aliases::{AliasNames, AliasWarmer};
+use crate::query::aliases::AliasNames;
 use crate::schema::{Fields, register_tokenizers};
 
 /// Memory the writer may buffer before it flushes a segment.
@@ -56,14 +56,33 @@ pub struct SearchIndex {
     /// Facet dictionaries per segment, resolved by the reader's warmer
     /// (which the reader holds weakly: it lives here).
     facet_dicts: Arc<FacetDicts>,
-    _warmer: Arc<DictWarmer>,
-    /// Alias names per segment, read by the reader's warmer as well.
+    /// Entity names per segment, filled by the reader's warmer too.
     alias_names: Arc<AliasNames>,
-    _alias_warmer: Arc<AliasWarmer>,
+    _warmer: Arc<SegmentCaches>,
     last_commit: Mutex<Option<SystemTime>>,
     /// The checkpoint of the commit the reader shows (updated after reload,
     /// so a reported sequence is always searchable).
     committed: Mutex<Checkpoint>,
+}
+
+/// The reader's warmer: fills the per-segment caches (facet dictionaries,
+/// entity names) for new segments at reload, off the query path, and drops
+/// those of segments no searcher uses any more.
+struct SegmentCaches {
+    facet_dicts: Arc<FacetDicts>,
+    alias_names: Arc<AliasNames>,
+}
+
+impl Warmer for SegmentCaches {
+    fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
+        self.facet_dicts.warm_all(searcher)?;
+        self.alias_names.warm_all(searcher)
+    }
+
+    fn garbage_collect(&self, live_generations: &[&SearcherGeneration]) {
+        self.facet_dicts.collect_garbage(live_generations);
+        self.alias_names.collect_garbage(live_generations);
+    }
 }
 
 /// Removes the index files in `dir` (an index about to be rebuilt): the
@@ -95,30 +114,22 @@ impl SearchIndex {
         })?;
         let fields = Fields::build();
         let directory = MmapDirectory::open(dir)?;
-        let index = match Index::exists(&directory).map_err(tantivy::TantivyError::from)? {
-            true => {
-                let index = Index::open(directory)?;
-                if index.schema() == fields.schema {
-                    index
-                } else {
-                    // The index is derived data: one written by another
-                    // version of the service is rebuilt from the feeds.
-                    tracing::warn!(
-                        dir = %dir.display(),
-                        "the index was written with another schema; rebuilding it \
-                         from storage's change feed"
-                    );
-                    drop(index);
-                    clear_dir(dir)?;
-                    Index::create(
-                        MmapDirectory::open(dir)?,
-                        fields.schema.clone(),
-                        tantivy::IndexSettings::default(),
-                    )?
-                }
+        if Index::exists(&directory).map_err(tantivy::TantivyError::from)? {
+            let index = Index::open(directory.clone())?;
+            if index.schema() == fields.schema {
+                return Self::with_index(index, fields);
             }
-            false => Index::create(directory, fields.schema.clone(), Default::default())?,
-        };
+            // The index is derived data: one written by another version of
+            // the service is rebuilt from the feeds.
+            tracing::warn!(
+                dir = %dir.display(),
+                "the index was written with another schema; rebuilding it \
+                 from storage's change feed"
+            );
+            drop(index);
+            clear_dir(dir)?;
+        }
+        let index = Index::create(directory, fields.schema.clone(), Default::default())?;
         Self::with_index(index, fields)
     }
 
@@ -135,15 +146,16 @@ impl SearchIndex {
         // returns, not after a file-watcher delay. New segments' facet
         // dictionaries are resolved during the reload, not by a query.
         let facet_dicts = Arc::new(FacetDicts::default());
-        let warmer = Arc::new(DictWarmer(Arc::clone(&facet_dicts)));
-        let weak: Weak<dyn Warmer> = Arc::downgrade(&warmer) as Weak<dyn Warmer>;
         let alias_names = Arc::new(AliasNames::new(&fields));
-        let alias_warmer = Arc::new(AliasWarmer(Arc::clone(&alias_names)));
-        let alias_weak: Weak<dyn Warmer> = Arc::downgrade(&alias_warmer) as Weak<dyn Warmer>;
+        let warmer = Arc::new(SegmentCaches {
+            facet_dicts: Arc::clone(&facet_dicts),
+            alias_names: Arc::clone(&alias_names),
+        });
+        let weak: Weak<dyn Warmer> = Arc::downgrade(&warmer) as Weak<dyn Warmer>;
         let reader: IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
-            .warmers(vec![weak, alias_weak])
+            .warmers(vec![weak])
             .try_into()?;
         let committed = index
             .load_metas()?
@@ -157,9 +169,8 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             reader,
             facet_dicts,
-            _warmer: warmer,
             alias_names,
-            _alias_warmer: alias_warmer,
+            _warmer: warmer,
             last_commit: Mutex::new(None),
             committed: Mutex::new(committed),
         })

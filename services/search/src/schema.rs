@@ -4,17 +4,17 @@
 //! Field names are part of the query language (`source:reuters`,
 //! `entity:ent_01..`, `person:gaddafi`), so renaming one is an API change.
 
-use crate::grams::{GRAMS_TOKENIZER, grams_analyzer};
 use dossier_proto::v1::EntityType;
 use tantivy::Index;
 use tantivy::schema::{
     DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, STORED, STRING,
     Schema, TextFieldIndexing, TextOptions,
 };
-
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
+
+use crate::grams::{GRAMS_TOKENIZER, grams_analyzer};
 
 /// Tokenizer of every free-text field: split on non-alphanumerics, lowercase,
 /// fold accents, so "Qaddafi's" and "qaddafi" meet and "Kadhafi" needs no é.

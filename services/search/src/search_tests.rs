@@ -789,8 +789,9 @@ mod gram_phrases {
         text.windows(phrase.len()).any(|w| w == phrase.as_slice())
     }
 
-    fn matching(index: &SearchIndex, query: &str) -> HashSet<String> {
-        let page = search(
+    /// Up to 100 hits of `query`, highlighted, without entity expansion.
+    fn highlighted(index: &SearchIndex, query: &str) -> SearchPage {
+        search(
             index,
             &SearchQuery {
                 text: query.into(),
@@ -802,7 +803,11 @@ mod gram_phrases {
                 ..Default::default()
             },
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    fn matching(index: &SearchIndex, query: &str) -> HashSet<String> {
+        let page = highlighted(index, query);
         assert_eq!(page.total_hits as usize, page.hits.len(), "{query}");
         page.hits.into_iter().map(|h| h.doc.id).collect()
     }
@@ -868,19 +873,7 @@ mod gram_phrases {
             "\"strike of the ferry\"",
             "\"the minister said\"",
         ] {
-            let page = search(
-                &index,
-                &SearchQuery {
-                    text: query.into(),
-                    ..Default::default()
-                },
-                &PageRequest {
-                    page_size: 10,
-                    highlight: true,
-                    ..Default::default()
-                },
-            )
-            .unwrap();
+            let page = highlighted(&index, query);
             assert_eq!(page.total_hits, 1, "{query}");
             let body = page.hits[0]
                 .snippets

@@ -40,7 +40,6 @@ impl QueryKind {
         QueryKind::DeepPage,
     ];
 
-    /// What the table calls it, with an example of its shape.
     /// The name `--kinds` takes.
     pub fn name(self) -> &'static str {
         match self {
@@ -55,6 +54,7 @@ impl QueryKind {
         }
     }
 
+    /// What the table calls it, with an example of its shape.
     pub fn describe(self) -> &'static str {
         match self {
             QueryKind::Term => "term (`minister`-like word, 1 of ~3,000 mid ranks)",

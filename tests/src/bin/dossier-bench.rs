@@ -267,7 +267,7 @@ async fn queries_only(
     Ok(())
 }
 
-/// Measures every query kind and adds a row for each.
+/// Measures the query kinds `--kinds` asks for (all by default), a row each.
 async fn query_rows(
     args: &Args,
     corpus: &Corpus,

@@ -17,7 +17,7 @@ use dossier_proto::v1::EntityType;
 use parking_lot::{RwLock, RwLockReadGuard};
 use tantivy::columnar::StrColumn;
 use tantivy::index::SegmentId;
-use tantivy::{Searcher, SearcherGeneration, SegmentReader, Warmer};
+use tantivy::{Searcher, SearcherGeneration, SegmentReader};
 
 use crate::schema::SEP;
 
@@ -62,7 +62,7 @@ impl FacetDicts {
 
     /// Drops the maps of segments no searcher uses any more, and resets
     /// columns whose interned values are mostly dead.
-    fn collect_garbage(&self, live: &[&SearcherGeneration]) {
+    pub(crate) fn collect_garbage(&self, live: &[&SearcherGeneration]) {
         let is_live = |id: &SegmentId| {
             live.iter()
                 .any(|generation| generation.segments().contains_key(id))
@@ -79,20 +79,6 @@ impl FacetDicts {
                 *dict = Arc::default();
             }
         }
-    }
-}
-
-/// The reader's warmer: resolves new segments' dictionaries at reload, off
-/// the query path.
-pub struct DictWarmer(pub Arc<FacetDicts>);
-
-impl Warmer for DictWarmer {
-    fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
-        self.0.warm_all(searcher)
-    }
-
-    fn garbage_collect(&self, live_generations: &[&SearcherGeneration]) {
-        self.0.collect_garbage(live_generations);
     }
 }
 

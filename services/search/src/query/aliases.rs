@@ -15,7 +15,7 @@ use std::sync::Arc;
 use parking_lot::RwLock;
 use tantivy::index::SegmentId;
 use tantivy::schema::Field;
-use tantivy::{Searcher, SearcherGeneration, SegmentReader, Warmer};
+use tantivy::{Searcher, SearcherGeneration, SegmentReader};
 
 use crate::schema::{Fields, SEP};
 
@@ -158,7 +158,7 @@ impl AliasNames {
     }
 
     /// Forgets segments no searcher uses any more.
-    fn collect_garbage(&self, live: &[&SearcherGeneration]) {
+    pub(crate) fn collect_garbage(&self, live: &[&SearcherGeneration]) {
         self.segments.write().retain(|id, _| {
             live.iter()
                 .any(|generation| generation.segments().contains_key(id))
@@ -180,18 +180,4 @@ fn for_each_term(
         }
     }
     Ok(())
-}
-
-/// The reader's warmer: reads new segments' names at reload, off the query
-/// path.
-pub struct AliasWarmer(pub Arc<AliasNames>);
-
-impl Warmer for AliasWarmer {
-    fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
-        self.0.warm_all(searcher)
-    }
-
-    fn garbage_collect(&self, live_generations: &[&SearcherGeneration]) {
-        self.0.collect_garbage(live_generations);
-    }
 }
