@@ -18,7 +18,7 @@ pub mod content_type;
 pub mod date;
 pub mod dom;
 pub mod error;
-pub mod extract;
+mod extract;
 pub mod lang;
 pub mod meta;
 pub mod plain;
@@ -27,6 +27,8 @@ mod text;
 pub use article::{Article, Flag};
 pub use content_type::ContentType;
 pub use error::{CleanError, Limits};
+#[doc(hidden)]
+pub use extract::explain;
 
 /// Version of the cleaning rules. Bump it whenever the output for some input
 /// changes, so stored documents cleaned by an older version can be re-derived.

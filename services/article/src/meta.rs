@@ -132,12 +132,12 @@ pub fn clean_author(raw: &str) -> Option<String> {
             s = rest.to_string();
         }
     }
-    if let Some(cut) = s.find(['|', '\n', '•']) {
+    if let Some(cut) = s.find(|c: char| matches!(c, '|' | '\n' | '•' | '·' | '@') || c.is_ascii_digit()) {
         s.truncate(cut);
     }
     let s = s.trim().trim_end_matches([',', ';', '-']).trim().to_string();
     let words = s.split_whitespace().count();
-    (words >= 1 && words <= 12 && s.chars().count() <= 100 && !s.contains("http")).then_some(s)
+    ((1..=8).contains(&words) && s.chars().count() <= 100 && !s.contains("http")).then_some(s)
 }
 
 fn json_ld(raw: &str, f: &mut Found) {

@@ -12,10 +12,10 @@ use dossier_article::{ContentType, Limits, clean};
 #[command(about = "Run the article cleaner over the article-extraction benchmark pages")]
 struct Args {
     /// Folder of `<id>.html.gz` pages (the benchmark's `html/`).
-    #[arg(long)]
+    #[arg(long, default_value = ".")]
     pages: PathBuf,
     /// The benchmark's `ground-truth.json` (gives the page ids).
-    #[arg(long)]
+    #[arg(long, default_value = "ground-truth.json")]
     ground_truth: PathBuf,
     /// Where to write the predictions JSON.
     #[arg(long)]
@@ -26,6 +26,9 @@ struct Args {
     /// Only parse the HTML (html5ever), no extraction: the parser's ceiling.
     #[arg(long)]
     parse_only: bool,
+    /// Print the extraction trace of one page (a `.html` or `.html.gz` file) and exit.
+    #[arg(long)]
+    explain: Option<PathBuf>,
     /// Also write title/author/date/url/language/source per page.
     #[arg(long)]
     with_metadata: bool,
@@ -33,6 +36,18 @@ struct Args {
 
 fn main() -> anyhow_like::Result<()> {
     let args = Args::parse();
+    if let Some(path) = &args.explain {
+        let mut bytes = std::fs::read(path)?;
+        if path.extension().is_some_and(|e| e == "gz") {
+            let mut plain = Vec::new();
+            flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut plain)?;
+            bytes = plain;
+        }
+        print!("{}", dossier_article::explain(&bytes));
+        let a = clean(&bytes, ContentType::Html, &Limits::default())?;
+        println!("---\ntitle={:?} author={:?} date={:?} lang={:?} source={:?} url={:?} flags={:?}\n---\n{}", a.title, a.author, a.published_at_rfc3339(), a.language, a.source, a.url, a.flags, a.text);
+        return Ok(());
+    }
     let truth: serde_json::Map<String, serde_json::Value> =
         serde_json::from_slice(&std::fs::read(&args.ground_truth)?)?;
     let mut ids: Vec<&String> = truth.keys().collect();

@@ -69,9 +69,8 @@ fn dense_lists(blocks: &[&Block]) -> HashSet<u32> {
 /// the start of a related list or a sign-off, not the article.
 fn trim_edges(kept: &mut Vec<Block>) {
     while let Some(last) = kept.last() {
-        let words = last.text.split_whitespace().count();
-        let sentence = last.text.ends_with(['.', '!', '?', '"', '”', '»', ')']);
-        if last.kind == Kind::Heading || (words <= 6 && !sentence) {
+        let sentence = last.text.ends_with(['.', '!', '?', '"', '”', '»', ')', '。', '！', '？', '」']);
+        if last.kind == Kind::Heading || (last.chars < 40 && !sentence) {
             kept.pop();
         } else {
             break;

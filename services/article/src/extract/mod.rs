@@ -70,7 +70,7 @@ fn extract_body(dom: &Dom, title: Option<&str>, author: Option<&str>, flags: &mu
         return String::new();
     }
     let raw = Stats::compute(dom, None);
-    let pruned = prune::prune(dom, &raw.para_chars);
+    let pruned = prune::prune(dom, &raw);
     let stats = Stats::compute(dom, Some(&pruned));
     let root = (0..dom.len()).find(|&i| dom.nodes[i].tag == Tag::Body).unwrap_or(0);
     let all = blocks::emit(dom, &pruned, root);
@@ -97,6 +97,39 @@ fn extract_body(dom: &Dom, title: Option<&str>, author: Option<&str>, flags: &mu
         precise
     };
     join(&chosen)
+}
+
+/// A human-readable trace of one extraction (containers and blocks), for
+/// tuning: `dossier-article-bench --explain FILE`.
+pub fn explain(input: &[u8]) -> String {
+    use std::fmt::Write;
+    let (text, _, _) = charset::decode_html(input);
+    let dom = Dom::parse(&text, Limits::default().max_depth);
+    let raw = Stats::compute(&dom, None);
+    let pruned = prune::prune(&dom, &raw);
+    let stats = Stats::compute(&dom, Some(&pruned));
+    let root = (0..dom.len()).find(|&i| dom.nodes[i].tag == Tag::Body).unwrap_or(0);
+    let all = blocks::emit(&dom, &pruned, root);
+    let mut out = String::new();
+    let describe = |i: usize| format!("#{i} <{} {}> chars={} para={}", dom.name(i), prune::class_and_id(&dom, i), stats.chars[i], stats.para_chars[i]);
+    for r in container::by_rules(&dom, &pruned, &stats) {
+        let _ = writeln!(out, "rule container {}", describe(r));
+    }
+    for p in [PRECISE_PENALTY, RECALL_PENALTY] {
+        if let Some(d) = container::by_density(&dom, &stats, &all, p) {
+            let _ = writeln!(out, "density {p}: {}", describe(d));
+        }
+    }
+    for i in 0..dom.len() {
+        if pruned[i] && raw.chars[i] > 100 {
+            let _ = writeln!(out, "pruned {} raw={}", describe(i), raw.chars[i]);
+        }
+    }
+    for b in &all {
+        let t: String = b.text.chars().take(90).collect();
+        let _ = writeln!(out, "  [{:?} e{} f{} c{} l{}] {t}", b.kind, b.elem, b.first, b.chars, b.link_chars);
+    }
+    out
 }
 
 fn chars(blocks: &[Block]) -> u32 {

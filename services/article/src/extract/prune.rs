@@ -7,25 +7,33 @@
 //! word, so `ad` matches `ad-slot` but not `header` or `shadow`. A guard
 //! keeps an element that holds most of the page's paragraph text whatever
 //! its class says (`<div class="page has-sidebar">` wrapping everything).
+use super::stats::Stats;
 use crate::dom::{Dom, Tag};
 
-/// Words in a class or id that mark boilerplate.
-const BOILERPLATE_WORDS: &[&str] = &[
+/// Words in a class or id that mark boilerplate wherever they appear.
+const STRONG_WORDS: &[&str] = &[
     "comment", "comments", "commentlist", "disqus", "share", "sharing", "shares", "sharebar",
     "social", "socials", "related", "recommended", "recommendations", "recirc",
     "recirculation", "newsletter", "newsletters", "subscribe", "subscription", "signup",
     "cookie", "cookies", "consent", "gdpr", "advert", "advertisement", "advertising", "ad",
     "ads", "adslot", "adunit", "dfp", "sponsor", "sponsored", "promo", "promotion", "promoted",
     "sidebar", "breadcrumb", "breadcrumbs", "nav", "navbar", "navigation", "menu", "footer",
-    "masthead", "toolbar", "popup", "modal", "overlay", "paywall", "outbrain", "taboola",
-    "widget", "widgets", "tags", "tagged", "taglist", "keywords", "byline", "bylines",
-    "caption", "captions", "credit", "credits", "figcaption", "print", "login", "skip",
-    "pagination", "pager", "rating", "trending", "popular", "mostread", "mostpopular",
-    "teaser", "teasers", "more", "readmore", "tools", "utility", "meta", "dateline",
-    "timestamp", "author", "authors", "bio", "contributor", "disclaimer", "copyright",
-    "sronly", "offscreen", "visuallyhidden", "screenreadertext", "invisible", "banner", "alert", "notification",
-    "donate", "donation", "app", "apps", "download", "feedback", "survey", "subnav",
-    "topics", "playlist", "video", "gallery", "slideshow", "carousel", "lightbox",
+    "masthead", "popup", "modal", "paywall", "outbrain", "taboola", "tags", "tagged",
+    "taglist", "byline", "bylines", "caption", "captions", "credit", "credits", "figcaption",
+    "pagination", "pager", "trending", "mostread", "mostpopular", "readmore", "sronly",
+    "offscreen", "visuallyhidden", "screenreadertext", "invisible", "subnav", "donate",
+    "disclaimer", "copyright", "dateline", "timestamp",
+];
+
+/// Words that often mark boilerplate but also appear on wrappers of the
+/// article (Blogger's `widget Blog`): they prune only small or link-heavy
+/// elements.
+const WEAK_WORDS: &[&str] = &[
+    "widget", "widgets", "toolbar", "overlay", "print", "login", "skip", "rating", "popular",
+    "teaser", "teasers", "more", "tools", "utility", "meta", "author", "authors", "bio",
+    "contributor", "banner", "alert", "notification", "donation", "app", "apps", "download",
+    "feedback", "survey", "topics", "playlist", "video", "gallery", "slideshow", "carousel",
+    "lightbox", "keywords",
 ];
 
 /// Words that mark the article itself: an element carrying one is never
@@ -42,8 +50,9 @@ const BOILERPLATE_ROLES: &[&str] = &[
 ];
 
 /// Marks pruned elements: `pruned[i]` means skip the subtree at `i`.
-pub fn prune(dom: &Dom, para_chars: &[u32]) -> Vec<bool> {
-    let total_para = para_chars.first().copied().unwrap_or(0).max(1);
+pub fn prune(dom: &Dom, raw: &Stats) -> Vec<bool> {
+    let prose = |i: usize| raw.chars[i].saturating_sub(raw.link_chars[i]);
+    let total = prose(0).max(1);
     let mut pruned = vec![false; dom.len()];
     let mut i = 0;
     while i < dom.len() {
@@ -52,7 +61,8 @@ pub fn prune(dom: &Dom, para_chars: &[u32]) -> Vec<bool> {
         let prune_it = match verdict {
             Verdict::Always => true,
             // The guard: a soft match never removes most of the page's prose.
-            Verdict::Soft => para_chars[i] * 2 < total_para || para_chars[i] < 200,
+            Verdict::Soft => prose(i) * 2 < total || prose(i) < 200,
+            Verdict::Weak => (prose(i) < 150 || raw.link_density(i) > 0.5) && prose(i) * 4 < total,
             Verdict::Keep => false,
         };
         if prune_it {
@@ -70,6 +80,8 @@ enum Verdict {
     Always,
     /// Boilerplate by its name or class; subject to the guard.
     Soft,
+    /// Possibly boilerplate: pruned only when small or mostly links.
+    Weak,
     Keep,
 }
 
@@ -80,6 +92,7 @@ fn judge(dom: &Dom, i: usize) -> Verdict {
         | Button | Select | Textarea | Input | Head | Title | Meta | Link | Video | Audio
         | Picture | Img | Figcaption | Dialog => return Verdict::Always,
         Nav | Aside | Footer | Header | Form | Menu | Figure | Address => return Verdict::Soft,
+        Html | Body | Main => return Verdict::Keep,
         _ => {}
     }
     if dom.attr(i, "hidden").is_some() || dom.attr(i, "aria-hidden") == Some("true") {
@@ -103,8 +116,11 @@ fn judge(dom: &Dom, i: usize) -> Verdict {
     if words(&names).any(|w| CONTENT_WORDS.contains(&w)) {
         return Verdict::Keep;
     }
-    if words(&names).any(|w| BOILERPLATE_WORDS.contains(&w)) {
+    if words(&names).any(|w| STRONG_WORDS.contains(&w)) {
         return Verdict::Soft;
+    }
+    if words(&names).any(|w| WEAK_WORDS.contains(&w)) {
+        return Verdict::Weak;
     }
     Verdict::Keep
 }

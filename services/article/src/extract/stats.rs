@@ -25,7 +25,8 @@ impl Stats {
         let mut i = 0;
         while i < n {
             let node = &dom.nodes[i];
-            if pruned.is_some_and(|p| p[i]) {
+            let never_text = matches!(node.tag, Tag::Head | Tag::Script | Tag::Style | Tag::Noscript | Tag::Template);
+            if never_text || pruned.is_some_and(|p| p[i]) {
                 i = node.end as usize;
                 continue;
             }
