@@ -11,7 +11,7 @@ use super::blocks::{Block, Kind};
 const FURNITURE: &[&str] = &[
     "read more", "read next", "read also", "read the full", "more:", "related:", "related ",
     "see also", "also read", "share", "tweet", "email", "print", "advertisement", "advertising",
-    "sponsored", "continue reading", "click here", "sign up", "subscribe", "follow us",
+    "sponsored", "advert", "continue reading", "click here", "sign up", "subscribe", "follow us",
     "follow ", "newsletter", "recommended", "most read", "most popular", "comments",
     "leave a comment", "join the conversation", "photo:", "photograph:", "image:", "picture:",
     "getty images", "copyright", "©", "all rights reserved", "tags:", "topics:", "filed under",
@@ -20,6 +20,12 @@ const FURNITURE: &[&str] = &[
     "mehr zum thema", "lesen sie auch", "teilen", "werbung", "foto:", "bild:",
 ];
 const FURNITURE_MAX_WORDS: usize = 12;
+
+/// Whole lines that are page furniture (compared after lowercasing).
+const FURNITURE_LINES: &[&str] = &[
+    "tags", "topics", "related", "comments", "share", "more", "menu", "search", "home",
+    "schlagworte", "themen", "kommentare", "mehr",
+];
 
 /// Keeps the blocks that are article text.
 pub fn classify(blocks: &[&Block], title: Option<&str>, author: Option<&str>) -> Vec<Block> {
@@ -54,15 +60,23 @@ pub fn classify(blocks: &[&Block], title: Option<&str>, author: Option<&str>) ->
 
 /// Lists whose items are mostly links: navigation and related stories.
 fn dense_lists(blocks: &[&Block]) -> HashSet<u32> {
-    let mut totals: std::collections::HashMap<u32, (u32, u32)> = std::collections::HashMap::new();
+    // list → (chars, link chars, items)
+    let mut totals: std::collections::HashMap<u32, (u32, u32, u32)> = std::collections::HashMap::new();
     for b in blocks.iter().filter(|b| b.kind == Kind::Item) {
         if let Some(l) = b.list {
             let t = totals.entry(l).or_default();
             t.0 += b.chars;
             t.1 += b.link_chars;
+            t.2 += 1;
         }
     }
-    totals.into_iter().filter(|(_, (c, l))| *l * 10 >= *c * 4).map(|(k, _)| k).collect()
+    // Link lists have short items; a list of long items with links in them
+    // (a news round-up) is prose.
+    totals
+        .into_iter()
+        .filter(|(_, (c, l, n))| *l * 10 >= *c * 4 && *c / (*n).max(1) < 120)
+        .map(|(k, _)| k)
+        .collect()
 }
 
 /// Headings and short lines at the very end with no prose after them are
@@ -84,7 +98,18 @@ fn is_furniture(text: &str) -> bool {
     }
     let lower = text.to_lowercase();
     let lower = lower.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '©');
-    FURNITURE.iter().any(|f| lower.starts_with(f))
+    let bare = lower.trim_end_matches(|c: char| !c.is_alphanumeric());
+    FURNITURE.iter().any(|f| lower.starts_with(f)) || FURNITURE_LINES.contains(&bare) || is_dateline(text)
+}
+
+/// A short line that is only a date ("August 23, 2018", "22/01/2018 às
+/// 0:13"): a year, few words, no sentence.
+fn is_dateline(text: &str) -> bool {
+    let words = text.split_whitespace().count();
+    let has_year = text
+        .split(|c: char| !c.is_ascii_digit())
+        .any(|d| d.len() == 4 && (d.starts_with("19") || d.starts_with("20")));
+    has_year && words <= 8 && text.chars().count() <= 60 && !text.ends_with(['.', '!', '?'])
 }
 
 fn is_byline(text: &str, author: &str) -> bool {
