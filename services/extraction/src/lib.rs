@@ -3,12 +3,9 @@
 //! The core (tokenizer, tagger, rules, linker, registry) knows nothing of gRPC;
 //! the `grpc` module adapts it to `dossier.v1.ExtractionService`.
 
-pub mod bin_cmds;
 pub mod config;
-pub mod conll;
 pub mod entity_type;
 pub mod error;
-pub mod eval;
 pub mod grpc;
 pub mod link;
 pub mod offsets;
@@ -17,7 +14,7 @@ pub mod registry;
 pub mod rules;
 pub mod tagger;
 pub mod tokenize;
-pub mod typing;
+pub mod tooling;
 
 pub use config::{ExtractionArgs, ExtractionConfig};
 pub use entity_type::EntityType;

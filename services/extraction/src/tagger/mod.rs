@@ -4,15 +4,15 @@
 //!
 //! `Tagger` is loaded once and shared: it is immutable, `Send` and `Sync`.
 
-mod decode;
-mod features;
+pub(crate) mod decode;
+pub(crate) mod features;
 mod gloss;
-mod hash;
+pub(crate) mod hash;
 pub mod labels;
 pub mod lexicon;
-mod map;
-mod model;
-pub mod train;
+pub(crate) mod map;
+pub(crate) mod model;
+mod typing;
 mod word;
 
 pub use model::{FORMAT_VERSION, Model, ModelError};
@@ -25,7 +25,6 @@ use labels::N_TAGS;
 
 use crate::EntityType;
 use crate::tokenize::{Token, sentences, tokenize};
-use crate::typing;
 
 /// The committed model, embedded in the binary so that a container needs no
 /// model file beside it.

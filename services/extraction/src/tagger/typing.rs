@@ -11,9 +11,9 @@
 //!   LAW, PRODUCT, else MISC.
 //! - A possessive `'s` and edge punctuation are never part of a span.
 
+use super::TokenSpan;
+use super::lexicon::{Lexicon, cat_bit};
 use crate::EntityType;
-use crate::tagger::TokenSpan;
-use crate::tagger::lexicon::{Lexicon, cat_bit};
 
 /// A typed span over token indices of one sentence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
