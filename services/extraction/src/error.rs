@@ -1,5 +1,5 @@
 //! The extraction service's one error type. The gRPC layer maps it to a
-//! status code in one exhaustive match (`grpc::status`), so a new variant
+//! status code in one exhaustive match (`grpc/status.rs`), so a new variant
 //! forces a decision about its code.
 
 use crate::registry::RegistryError;

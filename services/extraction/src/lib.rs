@@ -1,7 +1,8 @@
 //! Named-entity extraction and cross-document entity linking for Dossier.
 //!
 //! The core (tokenizer, tagger, rules, linker, registry) knows nothing of gRPC;
-//! the `grpc` module adapts it to `dossier.v1.ExtractionService`.
+//! the `grpc` module adapts it to `dossier.v1.ExtractionService` and
+//! `server` serves it.
 
 pub mod config;
 pub mod entity_type;
@@ -12,6 +13,7 @@ pub mod offsets;
 pub mod pipeline;
 pub mod registry;
 pub mod rules;
+pub mod server;
 pub mod tagger;
 pub mod tokenize;
 pub mod tooling;
@@ -19,6 +21,6 @@ pub mod tooling;
 pub use config::{ExtractionArgs, ExtractionConfig};
 pub use entity_type::EntityType;
 pub use error::ExtractionError;
-pub use grpc::serve;
+pub use server::serve;
 pub use pipeline::Extractor;
 pub use tagger::{ModelError, NameSpan, Tagger};

@@ -1,10 +1,19 @@
-//! The client's deadline (the `grpc-timeout` request header) for work that
-//! outlives the handler.
+//! The client's deadline (the `grpc-timeout` request header), enforced by
+//! the handlers themselves.
 //!
 //! tonic applies `grpc-timeout` to the future that produces the response
 //! *head* only: a response stream runs on past the deadline, and on after the
-//! client has gone, as long as something reads it. Handlers read the timeout
-//! with [`timeout`] and wrap their response stream in [`Deadlined`].
+//! client has gone, as long as something reads it; a unary call that runs
+//! past it is answered CANCELLED ("Timeout expired") while its work goes on.
+//! Handlers read their deadline with [`stream_deadline`] or
+//! [`unary_deadline`], stop their work when it passes ([`within`],
+//! [`passed`]), wrap response streams in [`Deadlined`], and answer
+//! DEADLINE_EXCEEDED ([`exceeded`]).
+//!
+//! The deadline counts from the request's arrival, stamped by [`stamp`] (an
+//! interceptor every server installs through `grpc::edge`, which runs before
+//! the body is read and decoded, as tonic's own timer does), so a large
+//! request's transfer time counts against it.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -12,8 +21,8 @@ use std::time::Duration;
 
 use tokio::time::{Instant, Sleep, sleep_until};
 use tokio_stream::Stream;
-use tonic::Status;
 use tonic::metadata::MetadataMap;
+use tonic::{Request, Status};
 
 /// The spec allows at most 8 digits, which also keeps the value from
 /// overflowing.
@@ -40,6 +49,81 @@ pub fn timeout(metadata: &MetadataMap) -> Option<Duration> {
         "n" => Duration::from_nanos(n),
         _ => return None,
     })
+}
+
+/// How much earlier than the transport's own timer a unary handler answers,
+/// so the client gets our DEADLINE_EXCEEDED rather than tonic's CANCELLED
+/// ("Timeout expired"): the two timers start microseconds apart and fire on
+/// millisecond ticks. At most a quarter of the timeout.
+const UNARY_LEAD: Duration = Duration::from_millis(10);
+
+/// When a request arrived, put in its extensions by [`stamp`].
+#[derive(Debug, Clone, Copy)]
+struct Arrived(Instant);
+
+/// The interceptor that stamps each request with its arrival time.
+pub fn stamp(mut request: Request<()>) -> Result<Request<()>, Status> {
+    request.extensions_mut().insert(Arrived(Instant::now()));
+    Ok(request)
+}
+
+/// The request's arrival, or now when it was not stamped.
+pub fn arrival<T>(request: &Request<T>) -> Instant {
+    request
+        .extensions()
+        .get::<Arrived>()
+        .map_or_else(Instant::now, |a| a.0)
+}
+
+/// The instant a stream handler must stop by.
+pub fn stream_deadline<T>(request: &Request<T>) -> Option<Instant> {
+    timeout(request.metadata()).map(|t| arrival(request) + t)
+}
+
+/// The instant a unary handler answers by: slightly before the transport's
+/// own timer (see [`UNARY_LEAD`]).
+pub fn unary_deadline<T>(request: &Request<T>) -> Option<Instant> {
+    timeout(request.metadata()).map(|t| arrival(request) + t - UNARY_LEAD.min(t / 4))
+}
+
+/// Whether `deadline` has passed.
+pub fn passed(deadline: Option<Instant>) -> bool {
+    deadline.is_some_and(|d| Instant::now() >= d)
+}
+
+/// The status of a call `rpc` whose deadline passed.
+pub fn exceeded(rpc: &str) -> Status {
+    exceeded_with(rpc, "allow more time")
+}
+
+/// As [`exceeded`], with what the client can do about it (a sentence
+/// without its capital, or empty).
+pub fn exceeded_with(rpc: &str, advice: &str) -> Status {
+    let mut message =
+        format!("the deadline (grpc-timeout) passed before {rpc} finished; the work was stopped");
+    let mut chars = advice.chars();
+    if let Some(first) = chars.next() {
+        message.push_str(". ");
+        message.extend(first.to_uppercase());
+        message.push_str(chars.as_str());
+    }
+    Status::deadline_exceeded(message)
+}
+
+/// Runs `work` until `deadline`, then gives up with
+/// [`exceeded_with`]`(rpc, advice)`.
+pub async fn within<T>(
+    rpc: &str,
+    advice: &str,
+    deadline: Option<Instant>,
+    work: impl Future<Output = Result<T, Status>>,
+) -> Result<T, Status> {
+    let Some(deadline) = deadline else {
+        return work.await;
+    };
+    tokio::time::timeout_at(deadline, work)
+        .await
+        .unwrap_or_else(|_| Err(exceeded_with(rpc, advice)))
 }
 
 /// A response stream that ends with `status` (DEADLINE_EXCEEDED) once its
@@ -126,6 +210,51 @@ mod tests {
             assert_eq!(parse(bad), None, "{bad:?}");
         }
         assert_eq!(timeout(&MetadataMap::new()), None);
+    }
+
+    #[test]
+    fn the_status_names_the_rpc_and_the_advice() {
+        let end = exceeded_with("Test", "send less");
+        assert_eq!(end.code(), tonic::Code::DeadlineExceeded);
+        assert_eq!(
+            end.message(),
+            "the deadline (grpc-timeout) passed before Test finished; the work was stopped. Send less"
+        );
+        assert!(exceeded("Test").message().ends_with("Allow more time"));
+    }
+
+    #[tokio::test]
+    async fn within_gives_up_at_the_deadline() {
+        let deadline = Some(Instant::now() + Duration::from_millis(10));
+        let slow = async {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            Ok(())
+        };
+        let err = within("Extract", "", deadline, slow).await.unwrap_err();
+        assert_eq!(err.code(), tonic::Code::DeadlineExceeded);
+        let quick = within("Extract", "", None, async { Ok(7) }).await;
+        assert_eq!(quick.unwrap(), 7);
+    }
+
+    #[test]
+    fn deadlines_count_from_the_stamped_arrival() {
+        let mut request = Request::new(());
+        request
+            .metadata_mut()
+            .insert("grpc-timeout", "1000m".parse().unwrap());
+        let request = stamp(request).unwrap();
+        let arrived = arrival(&request);
+        assert_eq!(
+            stream_deadline(&request),
+            Some(arrived + Duration::from_secs(1))
+        );
+        assert_eq!(
+            unary_deadline(&request),
+            Some(arrived + Duration::from_millis(990))
+        );
+        assert!(!passed(stream_deadline(&request)));
+        assert!(passed(Some(arrived)));
+        assert!(!passed(None));
     }
 
     #[tokio::test(start_paused = true)]

@@ -37,6 +37,15 @@ impl Shutdown {
         shutdown
     }
 
+    /// A signal that triggers with this one but can also trigger alone: a
+    /// service in a shared process (monolithic mode) stops its own streams
+    /// and tasks when its server fails, without stopping its neighbours.
+    pub fn child(&self) -> Self {
+        Self {
+            token: self.token.child_token(),
+        }
+    }
+
     /// Starts the shutdown.
     pub fn trigger(&self) {
         self.token.cancel();
@@ -105,5 +114,21 @@ impl Signals {
     #[cfg(not(unix))]
     async fn next(&mut self) {
         let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_child_follows_its_parent_but_not_the_other_way() {
+        let parent = Shutdown::new();
+        let child = parent.child();
+        child.trigger();
+        assert!(child.is_triggered() && !parent.is_triggered());
+        let other = parent.child();
+        parent.trigger();
+        assert!(other.is_triggered());
     }
 }

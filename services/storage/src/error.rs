@@ -1,8 +1,10 @@
 //! The one error type of the storage core. The gRPC layer maps it to a
-//! `tonic::Status` in exactly one place (`grpc::status`), so adding a variant
-//! forces a decision about its status code there.
+//! `tonic::Status` in exactly one place (`grpc/status.rs`), so adding a
+//! variant forces a decision about its status code there.
 
 use std::fmt;
+
+use dossier_kit::echo;
 
 /// Whether a field violation is malformed input or input over a size limit:
 /// the two get different status codes (INVALID_ARGUMENT, RESOURCE_EXHAUSTED).
@@ -59,7 +61,7 @@ pub enum Error {
     /// The same source already holds a document with identical content.
     #[error(
         "source {} already has a document with content_sha256 {content_sha256}: {existing_id}",
-        crate::validation::echo(.source_name)
+        echo(.source_name)
     )]
     Duplicate {
         existing_id: String,
@@ -71,7 +73,7 @@ pub enum Error {
     /// original result cannot be returned and a new document must not be made.
     #[error(
         "request_id {} created document {id}, which has since been deleted; use a new request_id to store it again",
-        crate::validation::echo(.request_id)
+        echo(.request_id)
     )]
     ReplayOfDeleted { request_id: String, id: String },
 

@@ -1,12 +1,19 @@
 //! The document operations behind the RPCs, free of transport concerns: the
-//! gRPC layer unwraps requests, calls these, and converts the results.
+//! gRPC layer validates and converts requests into the domain types taken
+//! here, calls these, and converts the results.
 
-use dossier_proto::v1 as pb;
+use std::future::Future;
+
+use dossier_kit::Shutdown;
+use tokio::sync::mpsc;
 use ulid::Ulid;
 
 use crate::config::Limits;
 use crate::error::{Error, Result, Violation};
-use crate::model::{CreateResult, NewDocument, StoredDocument, Timestamp, WriteOutcome};
+use crate::model::{
+    Change, CreateResult, DocumentFields, NewDocument, StorageStatus, StoredDocument, Timestamp,
+    WriteOutcome,
+};
 use crate::paging::{self, ListFilter};
 use crate::store::Store;
 use crate::validation;
@@ -27,6 +34,20 @@ pub struct ListedPage {
     pub with_body: bool,
 }
 
+/// One ListDocuments, its values converted but not yet checked against
+/// the limits.
+#[derive(Debug, Clone, Default)]
+pub struct ListRequest {
+    /// As the client sent it: 0 is the default, over the maximum is lowered.
+    pub page_size: i32,
+    pub page_token: String,
+    pub sources: Vec<String>,
+    pub published_after: Option<Timestamp>,
+    pub published_before: Option<Timestamp>,
+    /// FULL view (bodies) rather than BASIC.
+    pub with_body: bool,
+}
+
 /// The storage service's operations over one store.
 #[derive(Clone)]
 pub struct Documents {
@@ -44,19 +65,19 @@ impl Documents {
         }
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
+    /// The limits a client's document is validated against.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
-    /// Validates a client document and idempotency key and computes the
-    /// content hash, ready for the writer.
+    /// Validates the idempotency key of a validated document and computes
+    /// the content hash, ready for the writer.
     pub async fn prepare(
         &self,
-        document: Option<&pb::Document>,
+        fields: DocumentFields,
         request_id: &str,
     ) -> Result<(NewDocument, Option<String>)> {
         validation::validate_request_id(request_id, &self.limits)?;
-        let fields = validation::validate_document(document, &self.limits, Timestamp::now())?;
         let new = if fields.body.len() <= HASH_INLINE_MAX_BYTES {
             NewDocument::new(fields)
         } else {
@@ -68,12 +89,8 @@ impl Documents {
 
     /// CreateDocument: the stored document, the original one for a retried
     /// request_id, or `Duplicate` naming the document that has this content.
-    pub async fn create(
-        &self,
-        document: Option<&pb::Document>,
-        request_id: &str,
-    ) -> Result<StoredDocument> {
-        let (new, request_id) = self.prepare(document, request_id).await?;
+    pub async fn create(&self, fields: DocumentFields, request_id: &str) -> Result<StoredDocument> {
+        let (new, request_id) = self.prepare(fields, request_id).await?;
         let source_name = new.fields.source.clone();
         let content_sha256 = hex::encode(new.content_sha256);
         let replay_key = request_id.clone();
@@ -99,6 +116,32 @@ impl Documents {
         }
     }
 
+    /// Queues a prepared document for the writer (ImportDocuments keeps many
+    /// in flight); the returned future resolves once it is durable.
+    pub async fn enqueue(
+        &self,
+        new: NewDocument,
+        request_id: Option<String>,
+    ) -> Result<impl Future<Output = Result<CreateResult>> + Send + 'static> {
+        let receiver = self.store.enqueue_create(new, request_id).await?;
+        Ok(async move { receiver.await.map_err(|_| Error::ShuttingDown)? })
+    }
+
+    /// WatchChanges: every change after `after_sequence`, then new ones as
+    /// they commit (see `feed::watch`).
+    pub fn watch(
+        &self,
+        after_sequence: u64,
+        with_documents: bool,
+        shutdown: Shutdown,
+    ) -> mpsc::Receiver<Result<Change>> {
+        crate::feed::watch(self.store.clone(), after_sequence, with_documents, shutdown)
+    }
+
+    pub async fn status(&self) -> Result<StorageStatus> {
+        self.store.status().await
+    }
+
     pub async fn get(&self, id: &str) -> Result<StoredDocument> {
         let id = validation::parse_document_id("id", id)?;
         self.store.get(id).await
@@ -109,14 +152,14 @@ impl Documents {
         self.store.delete(id).await
     }
 
-    pub async fn list(&self, request: pb::ListDocumentsRequest) -> Result<ListedPage> {
-        let pb::ListDocumentsRequest {
+    pub async fn list(&self, request: ListRequest) -> Result<ListedPage> {
+        let ListRequest {
             page_size,
             page_token,
             sources,
             published_after,
             published_before,
-            view,
+            with_body,
         } = request;
         let limit = paging::page_size(page_size, self.max_page_size)?;
         if sources.len() > MAX_LIST_SOURCES {
@@ -132,19 +175,8 @@ impl Documents {
         validation::check_list_sources(&sources)?;
         let filter = ListFilter {
             sources,
-            published_after: list_bound("published_after", published_after)?,
-            published_before: list_bound("published_before", published_before)?,
-        };
-        let with_body = match pb::DocumentView::try_from(view) {
-            Ok(pb::DocumentView::Basic) => false,
-            Ok(pb::DocumentView::Full | pb::DocumentView::Unspecified) => true,
-            Err(_) => {
-                return Err(Violation::invalid(
-                    "view",
-                    format!("view {view} is not a DocumentView"),
-                )
-                .into());
-            }
+            published_after,
+            published_before,
         };
         let after = paging::decode_token(&page_token, &filter)?;
         let page = self.store.list(filter.clone(), after, limit).await?;
@@ -158,18 +190,4 @@ impl Documents {
             with_body,
         })
     }
-}
-
-fn list_bound(field: &str, t: Option<prost_types::Timestamp>) -> Result<Option<Timestamp>> {
-    let Some(t) = t else { return Ok(None) };
-    let out_of_range =
-        || Violation::invalid(field, format!("{field} is out of range (years 1678..2262)"));
-    if !(0..1_000_000_000).contains(&t.nanos) {
-        return Err(
-            Violation::invalid(field, format!("{field}.nanos must be in 0..999999999")).into(),
-        );
-    }
-    Timestamp::from_parts(t.seconds, t.nanos)
-        .map(Some)
-        .ok_or_else(|| out_of_range().into())
 }

@@ -3,6 +3,8 @@
 //! sets it, so the caller (or operator) knows exactly what to change.
 
 use dossier_proto::v1 as pb;
+/// Re-exported: the fuzz targets quote values as the messages do.
+pub use dossier_kit::status::{MAX_ECHO_CHARS, echo};
 
 use crate::config::Limits;
 use crate::error::Violation;
@@ -14,22 +16,6 @@ pub const MIN_PUBLISHED_SECONDS: i64 = -5_364_662_400;
 /// How far in the future `published_at` may lie, for clock skew and time
 /// zones of the publishing outlet.
 pub const MAX_FUTURE_SECONDS: i64 = 24 * 60 * 60;
-
-/// Most characters of a client's value quoted in an error message. A status
-/// message travels in an HTTP/2 header (twice, with its details): echoing a
-/// 10,000-character id whole overflows the peer's header limit, and the
-/// client sees INTERNAL instead of our message.
-pub const MAX_ECHO_CHARS: usize = 200;
-
-/// A client's value for an error message: quoted and escaped (control
-/// characters stay visible), cut to [`MAX_ECHO_CHARS`] characters with "…"
-/// and the value's full length when longer.
-pub fn echo(value: &str) -> String {
-    match value.char_indices().nth(MAX_ECHO_CHARS) {
-        None => format!("{value:?}"),
-        Some((cut, _)) => format!("{:?}… ({} bytes in all)", &value[..cut], value.len()),
-    }
-}
 
 /// Validates an incoming document (its output-only fields are ignored) and
 /// returns its stored fields.
@@ -416,16 +402,6 @@ mod tests {
         assert!(check(&d).is_ok());
         d.language = "en us".into();
         assert_eq!(check(&d).unwrap_err().field, "document.language");
-    }
-
-    #[test]
-    fn echoed_values_are_cut_to_200_chars_with_their_length() {
-        assert_eq!(echo("abc"), "\"abc\"");
-        assert_eq!(echo("a\u{0}b"), "\"a\\0b\"");
-        let long = "é".repeat(10_000);
-        let cut = echo(&long);
-        assert_eq!(cut, format!("{:?}… (20000 bytes in all)", "é".repeat(200)));
-        assert_eq!(echo(&"x".repeat(200)), format!("{:?}", "x".repeat(200)));
     }
 
     #[test]

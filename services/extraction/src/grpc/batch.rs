@@ -22,15 +22,15 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use dossier_kit::{Shutdown, run_blocking};
+use dossier_kit::deadline::{self, Deadlined};
+use dossier_kit::{MessageLimit, Shutdown, run_blocking};
 use dossier_proto::v1 as pb;
 use tokio::sync::{Semaphore, mpsc, oneshot};
 use tokio::time::Instant;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Status, Streaming};
 
-use super::deadline::Deadlined;
-use super::{convert, oversize};
+use super::{DEADLINE_ADVICE, convert};
 use crate::error::ExtractionError;
 use crate::pipeline::{Analysis, Extractor};
 
@@ -56,7 +56,7 @@ pub fn start(
     cpu: Arc<Semaphore>,
     shutdown: Shutdown,
     deadline: Option<Instant>,
-    max_text_bytes: usize,
+    limit: MessageLimit,
 ) -> Responses {
     let (pending_tx, pending_rx) = mpsc::channel(read_ahead.max(1));
     let (out_tx, out_rx) = mpsc::channel(OUTPUT_BUFFER);
@@ -69,7 +69,7 @@ pub fn start(
                 pending_tx,
                 cpu,
                 shutdown,
-                max_text_bytes
+                limit
             ),
             write(core, pending_rx, out_tx),
         );
@@ -78,7 +78,7 @@ pub fn start(
     Deadlined::new(
         ReceiverStream::new(out_rx),
         deadline,
-        super::deadline::exceeded("BatchExtract"),
+        deadline::exceeded_with("BatchExtract", DEADLINE_ADVICE),
     )
 }
 
@@ -112,7 +112,7 @@ async fn read(
     pending: mpsc::Sender<Pending>,
     cpu: Arc<Semaphore>,
     shutdown: Shutdown,
-    max_text_bytes: usize,
+    limit: MessageLimit,
 ) {
     loop {
         let message = tokio::select! {
@@ -126,7 +126,7 @@ async fn read(
             Ok(Some(r)) => r,
             Ok(None) => return,
             Err(status) => {
-                let status = oversize::from_transport(status, max_text_bytes);
+                let status = limit.from_transport(status);
                 let _ = pending.send(ready(Err(status))).await;
                 return;
             }

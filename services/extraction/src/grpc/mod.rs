@@ -5,77 +5,36 @@
 mod batch;
 mod convert;
 mod cpu;
-mod deadline;
 mod info;
-mod oversize;
 mod status;
 mod watch;
 
 use std::sync::Arc;
 
-use anyhow::Context;
 use cpu::run_on_cpu_pool;
-use dossier_kit::{ServerHost, Shutdown, run_blocking};
-use dossier_proto::service_names;
+use dossier_kit::deadline;
+use dossier_kit::{MessageLimit, Shutdown, run_blocking};
 use dossier_proto::v1 as pb;
-use dossier_proto::v1::extraction_service_server::{ExtractionService, ExtractionServiceServer};
-use tokio::net::TcpListener;
+use dossier_proto::v1::extraction_service_server::ExtractionService;
 use tokio::sync::Semaphore;
 use tokio_stream::wrappers::ReceiverStream;
-use tonic::codec::CompressionEncoding;
-use tonic::service::Routes;
-use tonic::service::interceptor::InterceptedService;
 use tonic::{Request, Response, Status, Streaming};
 
-use crate::config::ExtractionConfig;
 use crate::error::ExtractionError;
 use crate::pipeline::Extractor;
 
-/// Room for the other fields of an ExtractRequest beside a maximal text, so
-/// an oversized text gets our RESOURCE_EXHAUSTED naming the flag rather than
-/// the transport's generic message-size error.
-const MESSAGE_OVERHEAD: usize = 64 * 1024;
+/// What a client whose texts outlast its deadline can do.
+const DEADLINE_ADVICE: &str = "allow more time, or send smaller or fewer texts per call";
 
-/// Opens the registry and the model, serves `dossier.v1.ExtractionService`
-/// plus health and reflection on `listener` until `shutdown` triggers, then
-/// drains in-flight RPCs and returns (the registry commits every write, so
-/// there is nothing left to flush).
-pub async fn serve(
-    config: ExtractionConfig,
-    listener: TcpListener,
-    shutdown: Shutdown,
-) -> anyhow::Result<()> {
-    tracing::debug!(?config, "extraction config");
-    disable_nagle(&listener);
-    let max_text_bytes = config.max_text_bytes;
-    let max_message = max_text_bytes.saturating_add(MESSAGE_OVERHEAD);
-    let read_ahead = config.batch_read_ahead;
-    let core = run_blocking(move || Extractor::open(&config))
-        .await
-        .context("opening the extraction core")??;
-    let mut service = ExtractionGrpc::new(Arc::new(core), read_ahead, shutdown.clone());
-    service.max_text_bytes = max_text_bytes;
-    let server = ExtractionServiceServer::new(service)
-        .max_decoding_message_size(max_message.max(4 * 1024 * 1024))
-        .max_encoding_message_size(usize::MAX)
-        .accept_compressed(CompressionEncoding::Gzip)
-        .send_compressed(CompressionEncoding::Gzip);
-    // Stamps each call's arrival, from which its deadline counts.
-    let server = InterceptedService::new(server, deadline::stamp);
-    let server = oversize::Oversize::new(server, max_text_bytes);
-    ServerHost::new(&[service_names::EXTRACTION])
-        .serve(listener, Routes::new(server), shutdown)
-        .await?;
-    Ok(())
-}
-
-/// Sets TCP_NODELAY on the listening socket; Linux copies it to every
-/// accepted connection. Without it a small response frame written while
-/// the previous one is unacknowledged waits for the client's delayed ACK,
-/// which turns a 1 ms Extract into a 40 ms one.
-fn disable_nagle(listener: &TcpListener) {
-    if let Err(e) = socket2::SockRef::from(listener).set_tcp_nodelay(true) {
-        tracing::warn!(error = %e, "cannot set TCP_NODELAY; small responses may be delayed");
+/// What a request over the transport's decoding limit is told: only
+/// Extract's and BatchExtract's requests are mostly a text.
+pub fn message_limit(max_text_bytes: usize) -> MessageLimit {
+    MessageLimit {
+        rpcs: &["Extract", "BatchExtract"],
+        field: "text",
+        max_bytes: max_text_bytes,
+        flag: "--max-text-bytes",
+        advice: "split the document",
     }
 }
 
@@ -90,11 +49,16 @@ pub struct ExtractionGrpc {
     cpu: Arc<Semaphore>,
     shutdown: Shutdown,
     /// For the message of a request over the transport's size limit.
-    max_text_bytes: usize,
+    limit: MessageLimit,
 }
 
 impl ExtractionGrpc {
-    pub fn new(core: Arc<Extractor>, read_ahead: usize, shutdown: Shutdown) -> Self {
+    pub fn new(
+        core: Arc<Extractor>,
+        read_ahead: usize,
+        shutdown: Shutdown,
+        limit: MessageLimit,
+    ) -> Self {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         ExtractionGrpc {
             model_info: info::model_info(core.tagger().meta()),
@@ -102,7 +66,7 @@ impl ExtractionGrpc {
             read_ahead,
             cpu: Arc::new(Semaphore::new(cores)),
             shutdown,
-            max_text_bytes: crate::config::DEFAULT_MAX_TEXT_BYTES,
+            limit,
         }
     }
 
@@ -141,7 +105,7 @@ impl ExtractionService for ExtractionGrpc {
         let deadline = deadline::unary_deadline(&request);
         let req = convert::extract_request(request.into_inner())?;
         self.core.validate(&req)?;
-        let resp = deadline::within("Extract", deadline, async {
+        let resp = deadline::within("Extract", DEADLINE_ADVICE, deadline, async {
             if req.document_id.is_none() {
                 // Linking only reads memory then: one hand-off for both stages.
                 return self.on_cpu(move |core| core.extract(req)).await;
@@ -149,7 +113,7 @@ impl ExtractionService for ExtractionGrpc {
             let analysis = self.on_cpu(move |core| core.analyze(req)).await?;
             // Past the deadline nobody reads the answer: skip recording.
             if deadline::passed(deadline) {
-                return Err(deadline::exceeded("Extract"));
+                return Err(deadline::exceeded_with("Extract", DEADLINE_ADVICE));
             }
             self.blocking(move |core| core.link(analysis)).await
         })
@@ -171,7 +135,7 @@ impl ExtractionService for ExtractionGrpc {
             self.cpu.clone(),
             self.shutdown.clone(),
             deadline,
-            self.max_text_bytes,
+            self.limit,
         );
         Ok(Response::new(stream))
     }

@@ -1,78 +1,72 @@
-//! The one place where extraction errors become gRPC statuses. The matches
-//! are exhaustive without a catch-all arm, so a new error variant must be
-//! given a code here.
+//! The one place where extraction errors get their status codes: the
+//! matches are exhaustive without a catch-all arm, so a new error variant
+//! must be given a code here. Messages, details and logging follow
+//! `dossier_kit::status`.
 
+use dossier_kit::ServiceError;
 use tonic::{Code, Status};
-use tonic_types::{ErrorDetails, StatusExt};
 
 use crate::error::ExtractionError;
 use crate::registry::RegistryError;
 
-/// Longest status message sent, in bytes. Some messages quote the client's
-/// value (an entity id, an alias); the message travels in an HTTP/2 header,
-/// twice with its details, and a 10,000-character id echoed whole overflows
-/// the peer's header limit, so the client would see a bare INTERNAL.
-const MAX_STATUS_MESSAGE_BYTES: usize = 1024;
+impl ServiceError for ExtractionError {
+    fn code(&self) -> Code {
+        match self {
+            ExtractionError::InvalidArgument { .. } => Code::InvalidArgument,
+            ExtractionError::TextTooLarge { .. } => Code::ResourceExhausted,
+            ExtractionError::Registry(r) => r.code(),
+            ExtractionError::ShuttingDown => Code::Unavailable,
+            ExtractionError::Internal => Code::Internal,
+        }
+    }
 
-/// `message` cut to [`MAX_STATUS_MESSAGE_BYTES`] at a char boundary, with "…"
-/// and the full length when cut.
-fn bounded(mut message: String) -> String {
-    if message.len() <= MAX_STATUS_MESSAGE_BYTES {
-        return message;
+    fn field_violation(&self) -> Option<(&str, &str)> {
+        match self {
+            ExtractionError::InvalidArgument { field, reason } => Some((field, reason)),
+            ExtractionError::Registry(r) => r.field_violation(),
+            _ => None,
+        }
     }
-    let full = message.len();
-    let mut cut = MAX_STATUS_MESSAGE_BYTES;
-    while !message.is_char_boundary(cut) {
-        cut -= 1;
+
+    fn log_level(&self) -> Option<tracing::Level> {
+        match self {
+            // Logged with its details where the panic was caught.
+            ExtractionError::Internal => None,
+            ExtractionError::Registry(r) => r.log_level(),
+            _ => None,
+        }
     }
-    message.truncate(cut);
-    message.push_str(&format!("… ({full} bytes in all)"));
-    message
+}
+
+impl ServiceError for RegistryError {
+    fn code(&self) -> Code {
+        match self {
+            RegistryError::NotFound { .. } => Code::NotFound,
+            RegistryError::InvalidArgument { .. } => Code::InvalidArgument,
+            RegistryError::FailedPrecondition(_) => Code::FailedPrecondition,
+            RegistryError::Storage(_) => Code::Internal,
+            RegistryError::Corrupt(_) => Code::DataLoss,
+        }
+    }
+
+    fn field_violation(&self) -> Option<(&str, &str)> {
+        match self {
+            RegistryError::InvalidArgument { field, reason } => Some((field, reason)),
+            _ => None,
+        }
+    }
 }
 
 impl From<ExtractionError> for Status {
     fn from(e: ExtractionError) -> Status {
-        let message = bounded(e.to_string());
-        match e {
-            ExtractionError::InvalidArgument { field, reason } => {
-                bad_request(field, &reason, message)
-            }
-            ExtractionError::TextTooLarge { .. } => Status::resource_exhausted(message),
-            ExtractionError::Registry(r) => registry(r, message),
-            ExtractionError::ShuttingDown => Status::unavailable(message),
-            ExtractionError::Internal => Status::internal(message),
-        }
+        dossier_kit::status::to_status(&e)
     }
-}
-
-fn registry(e: RegistryError, message: String) -> Status {
-    match e {
-        RegistryError::NotFound { .. } => Status::not_found(message),
-        RegistryError::InvalidArgument { field, reason } => bad_request(field, &reason, message),
-        RegistryError::FailedPrecondition(_) => Status::failed_precondition(message),
-        RegistryError::Storage(_) => {
-            tracing::error!(error = %message, "registry storage failed");
-            Status::internal(message)
-        }
-        RegistryError::Corrupt(_) => {
-            tracing::error!(error = %message, "registry data corrupt");
-            Status::data_loss(message)
-        }
-    }
-}
-
-/// INVALID_ARGUMENT with a `BadRequest` detail naming the field, so clients
-/// can point at it without parsing the message.
-fn bad_request(field: &str, reason: &str, message: String) -> Status {
-    Status::with_error_details(
-        Code::InvalidArgument,
-        message,
-        ErrorDetails::with_bad_request_violation(field, bounded(reason.to_string())),
-    )
 }
 
 #[cfg(test)]
 mod tests {
+    use tonic_types::StatusExt;
+
     use super::*;
 
     #[test]
@@ -92,6 +86,13 @@ mod tests {
             RegistryError::FailedPrecondition("x".into()),
         ));
         assert_eq!(s.code(), Code::FailedPrecondition);
+        let s = Status::from(ExtractionError::Registry(RegistryError::invalid(
+            "entity_ids",
+            "at least two",
+        )));
+        let details = s.get_error_details();
+        let field = &details.bad_request().unwrap().field_violations[0].field;
+        assert_eq!(field, "entity_ids");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The registry's one error type, mapped to gRPC status codes in one place
-//! by the transport layer.
+//! by the transport layer (`grpc/status.rs`).
 
 /// Everything that can go wrong in the entity registry.
 #[derive(Debug, thiserror::Error)]
@@ -24,13 +24,7 @@ pub enum RegistryError {
 
 /// A client's value quoted in a message, cut to 200 characters so a huge
 /// one cannot crowd out the reason that follows it.
-pub(crate) fn echo(value: &str) -> String {
-    const MAX_CHARS: usize = 200;
-    match value.char_indices().nth(MAX_CHARS) {
-        None => format!("{value:?}"),
-        Some((cut, _)) => format!("{:?}… ({} bytes)", &value[..cut], value.len()),
-    }
-}
+pub(crate) use dossier_kit::echo;
 
 impl RegistryError {
     pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {

@@ -4,9 +4,11 @@
 //! order.
 
 mod auth;
+mod oversize;
 mod panic;
 
 pub use auth::AuthLayer;
+pub use oversize::{MessageLimit, Oversize};
 pub use panic::CatchPanicLayer;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,12 +16,14 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tonic::service::Routes;
+use tonic::service::interceptor::InterceptedService;
 use tonic::transport::Server;
 use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
 use tonic_health::pb::health_server::HealthServer;
 use tonic_health::server::{HealthReporter, HealthService};
 
+use crate::deadline;
 use crate::security::{self, Security};
 use crate::shutdown::Shutdown;
 
@@ -146,6 +150,23 @@ impl ServerHost {
             self.health.set_service_status(name, status).await;
         }
     }
+}
+
+/// The interceptor of [`edge`]: stamps each request's arrival.
+pub type Stamp = fn(tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status>;
+
+/// A generated service as every Dossier server hosts it.
+pub type Edge<S> = Oversize<InterceptedService<S, Stamp>>;
+
+/// Wraps a generated service (e.g. `DocumentServiceServer`) for hosting:
+/// each call is stamped with its arrival, from which its deadline counts
+/// ([`deadline::stamp`]), and a request over the transport's decoding limit
+/// is answered RESOURCE_EXHAUSTED naming `limit`'s flag ([`Oversize`]).
+pub fn edge<S>(service: S, limit: MessageLimit) -> Edge<S> {
+    Oversize::new(
+        InterceptedService::new(service, deadline::stamp as Stamp),
+        limit,
+    )
 }
 
 /// States what protects the listener (never the token itself), and warns

@@ -1,11 +1,77 @@
-//! Conversions from the core's types to `dossier.v1` messages. Structs are
-//! destructured, so a new field breaks the build instead of being dropped.
+//! Conversions between `dossier.v1` messages and the core's types. Structs
+//! are destructured, so a new field breaks the build instead of being
+//! dropped.
 
 use dossier_proto::v1 as pb;
 
+use crate::error::{Error, Violation};
 use crate::model::{
     Change, ChangeKind, CreateResult, StorageStatus, StoredDocument, Timestamp, WriteOutcome,
 };
+use crate::service::{ListRequest, ListedPage};
+
+/// A ListDocuments request in the core's terms; limits are checked by the
+/// core (`Documents::list`).
+pub fn list_request(request: pb::ListDocumentsRequest) -> Result<ListRequest, Error> {
+    let pb::ListDocumentsRequest {
+        page_size,
+        page_token,
+        sources,
+        published_after,
+        published_before,
+        view,
+    } = request;
+    let with_body = match pb::DocumentView::try_from(view) {
+        Ok(pb::DocumentView::Basic) => false,
+        Ok(pb::DocumentView::Full | pb::DocumentView::Unspecified) => true,
+        Err(_) => {
+            return Err(Violation::invalid(
+                "view",
+                format!("view {view} is not a DocumentView"),
+            )
+            .into());
+        }
+    };
+    Ok(ListRequest {
+        page_size,
+        page_token,
+        sources,
+        published_after: list_bound("published_after", published_after)?,
+        published_before: list_bound("published_before", published_before)?,
+        with_body,
+    })
+}
+
+fn list_bound(
+    field: &str,
+    t: Option<prost_types::Timestamp>,
+) -> Result<Option<Timestamp>, Violation> {
+    let Some(t) = t else { return Ok(None) };
+    if !(0..1_000_000_000).contains(&t.nanos) {
+        return Err(Violation::invalid(
+            field,
+            format!("{field}.nanos must be in 0..999999999"),
+        ));
+    }
+    Timestamp::from_parts(t.seconds, t.nanos)
+        .map(Some)
+        .ok_or_else(|| Violation::invalid(field, format!("{field} is out of range (years 1678..2262)")))
+}
+
+pub fn listed_page(page: ListedPage) -> pb::ListDocumentsResponse {
+    let ListedPage {
+        documents,
+        next_page_token,
+        with_body,
+    } = page;
+    pb::ListDocumentsResponse {
+        documents: documents
+            .into_iter()
+            .map(|d| document(d, with_body))
+            .collect(),
+        next_page_token,
+    }
+}
 
 pub fn timestamp(t: Timestamp) -> prost_types::Timestamp {
     prost_types::Timestamp {

@@ -11,7 +11,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use dossier_kit::Shutdown;
-use dossier_kit::deadline::Deadlined;
+use dossier_kit::deadline::{self, Deadlined};
 use dossier_proto::v1 as pb;
 use futures::StreamExt;
 use futures::stream::FuturesOrdered;
@@ -20,7 +20,8 @@ use tokio::time::{Instant, sleep_until};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Status, Streaming};
 
-use super::{convert, violation_code};
+use super::status::violation_code;
+use super::{convert, document_fields, message_limit};
 use crate::error::Error;
 use crate::service::Documents;
 
@@ -52,10 +53,10 @@ pub fn start(
 
 /// The status of an import cut short by the client's deadline.
 fn deadline_exceeded() -> Status {
-    Status::deadline_exceeded(
-        "the deadline (grpc-timeout) passed before ImportDocuments finished: no more \
-         documents were read. Acknowledged documents are durable; resend the others with \
-         the same request_ids (none is stored twice), or allow more time",
+    deadline::exceeded_with(
+        "ImportDocuments",
+        "no more documents were read; acknowledged documents are durable: resend the \
+         others with the same request_ids (none is stored twice), or allow more time",
     )
 }
 
@@ -110,7 +111,7 @@ async fn run(
                 Ok(None) => reading = false,
                 Err(status) => {
                     reading = false;
-                    ending = Some(status);
+                    ending = Some(message_limit(documents.limits()).from_transport(status));
                 }
             },
             else => break,
@@ -132,7 +133,11 @@ async fn submit(
         document,
         request_id,
     } = request;
-    let (new, key) = match documents.prepare(document.as_ref(), &request_id).await {
+    let prepared = match document_fields(document.as_ref(), documents.limits()) {
+        Ok(fields) => documents.prepare(fields, &request_id).await,
+        Err(err) => Err(err),
+    };
+    let (new, key) = match prepared {
         Ok(prepared) => prepared,
         Err(Error::Invalid(violation)) => {
             let rejected = pb::ImportDocumentsResponse {
@@ -146,11 +151,8 @@ async fn submit(
         }
         Err(other) => return Err(other.into()),
     };
-    let receiver = documents.store().enqueue_create(new, key).await?;
+    let durable = documents.enqueue(new, key).await?;
     Ok(Box::pin(async move {
-        let result = receiver
-            .await
-            .map_err(|_| Status::from(Error::ShuttingDown))?;
-        Ok(convert::import_result(request_id, result?))
+        Ok(convert::import_result(request_id, durable.await?))
     }))
 }
