@@ -28,6 +28,7 @@ struct Found {
     ld_author: Option<String>,
     meta_author: Option<String>,
     byline: Option<String>,
+    text_date: Option<i64>,
     ld_date: Option<i64>,
     meta_date: Option<i64>,
     time_date: Option<i64>,
@@ -64,9 +65,13 @@ pub fn read(dom: &Dom) -> Meta {
                     f.time_date = dom.attr(i, "datetime").and_then(date::parse);
                 }
             }
+            Tag::Text => {}
             _ => {
-                if f.byline.is_none() && dom.nodes[i].tag != crate::dom::Tag::Text {
+                if f.byline.is_none() {
                     f.byline = byline(dom, i);
+                }
+                if f.text_date.is_none() || f.byline.is_none() {
+                    meta_line(dom, i, &mut f);
                 }
                 if f.time_date.is_none() && dom.attr(i, "itemprop") == Some("datePublished") {
                     f.time_date = dom.attr(i, "content").or(dom.attr(i, "datetime")).and_then(date::parse);
@@ -115,12 +120,43 @@ fn byline(dom: &Dom, i: usize) -> Option<String> {
     let rel_author = dom.attr(i, "rel") == Some("author");
     let prop_author = dom.attr(i, "itemprop") == Some("author");
     let class = dom.attr(i, "class").unwrap_or("").to_ascii_lowercase();
-    let class_byline = class.contains("byline") || class.split_whitespace().any(|c| c == "author" || c.ends_with("author-name") || c == "author-name");
+    let class_byline = class.contains("byline") || class.split_whitespace().any(|c| matches!(c, "author" | "autor" | "author-name" | "byline__author"));
     if !(rel_author || prop_author || class_byline) {
         return None;
     }
     let text = dom.text_of(i);
     clean_author(&text)
+}
+
+/// A short line in an element whose class names page metadata ("info",
+/// "date", "datum", "meta"…): "Written by Carla Voss on 3 February 2020"
+/// gives an author and a date.
+fn meta_line(dom: &Dom, i: usize, f: &mut Found) {
+    const WORDS: &[&str] = &[
+        "info", "meta", "date", "datum", "dateline", "posted", "published", "pubdate", "time",
+        "timestamp", "autor", "author", "byline", "firma", "credits", "details",
+    ];
+    let class = dom.attr(i, "class").unwrap_or("").to_ascii_lowercase();
+    if !class.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| WORDS.contains(&w)) {
+        return;
+    }
+    let text = dom.text_of(i);
+    if text.is_empty() || text.split_whitespace().count() > 15 {
+        return;
+    }
+    if f.text_date.is_none() {
+        f.text_date = date::parse(&text);
+    }
+    if f.byline.is_none() {
+        for prefix in ["Written by ", "Posted by ", "By ", "by ", "Von ", "von ", "Por ", "Par "] {
+            if let Some(pos) = text.find(prefix) {
+                let rest = &text[pos + prefix.len()..];
+                let name = rest.split(" on ").next().unwrap_or(rest).split(" am ").next().unwrap_or(rest);
+                f.byline = clean_author(name);
+                break;
+            }
+        }
+    }
 }
 
 /// Strips "By", trailing roles and dates from a byline; rejects text that
@@ -207,6 +243,7 @@ impl Found {
             .ld_date
             .or(self.meta_date)
             .or(self.time_date)
+            .or(self.text_date)
             .or_else(|| url.as_deref().and_then(date::from_url));
         Meta {
             title: title.filter(|t| !t.is_empty()),

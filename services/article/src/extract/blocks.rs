@@ -66,6 +66,12 @@ pub fn emit(dom: &Dom, pruned: &[bool], root: usize) -> Vec<Block> {
         }
         match node.tag {
             Tag::Text => cur.push(dom.text(i), i, i < a_end),
+            Tag::Br if cur.chars == 0 => {
+                // A second <br> in a row: a paragraph break.
+                if let Some(last) = out.last_mut() {
+                    last.soft_break = false;
+                }
+            }
             Tag::Br => cur.flush(&stack, true, &mut out),
             Tag::Hr => cur.flush(&stack, false, &mut out),
             Tag::A => a_end = a_end.max(node.end as usize),

@@ -99,7 +99,13 @@ fn is_furniture(text: &str) -> bool {
     let lower = text.to_lowercase();
     let lower = lower.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '©');
     let bare = lower.trim_end_matches(|c: char| !c.is_alphanumeric());
-    FURNITURE.iter().any(|f| lower.starts_with(f)) || FURNITURE_LINES.contains(&bare) || is_dateline(text)
+    FURNITURE.iter().any(|f| lower.starts_with(f)) || FURNITURE_LINES.contains(&bare) || is_dateline(text) || is_bare_byline(text)
+}
+
+/// "By Jane Doe" / "Von Anna Schmidt" alone on a line.
+fn is_bare_byline(text: &str) -> bool {
+    let words = text.split_whitespace().count();
+    words <= 7 && ["By ", "BY ", "Von ", "Par ", "Por ", "Door "].iter().any(|p| text.starts_with(p))
 }
 
 /// A short line that is only a date ("August 23, 2018", "22/01/2018 às
@@ -109,7 +115,15 @@ fn is_dateline(text: &str) -> bool {
     let has_year = text
         .split(|c: char| !c.is_ascii_digit())
         .any(|d| d.len() == 4 && (d.starts_with("19") || d.starts_with("20")));
-    has_year && words <= 8 && text.chars().count() <= 60 && !text.ends_with(['.', '!', '?'])
+    let has_time = text.split_whitespace().any(|w| {
+        let mut parts = w.split(':');
+        matches!((parts.next(), parts.next()), (Some(h), Some(m)) if !h.is_empty() && h.len() <= 2 && h.bytes().all(|b| b.is_ascii_digit()) && m.len() >= 2 && m.bytes().take(2).all(|b| b.is_ascii_digit()))
+    });
+    has_year
+        && words <= 8
+        && text.chars().count() <= 60
+        && !text.ends_with(['.', '!', '?'])
+        && (has_time || crate::date::parse(text).is_some())
 }
 
 fn is_byline(text: &str, author: &str) -> bool {
