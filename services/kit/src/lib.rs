@@ -5,6 +5,7 @@
 //! requests), and running CPU-bound work off the async runtime.
 
 pub mod blocking;
+pub mod civil;
 pub mod client;
 pub mod deadline;
 pub mod grpc;
