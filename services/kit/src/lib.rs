@@ -14,6 +14,8 @@ pub mod security;
 pub mod shutdown;
 pub mod status;
 pub mod telemetry;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use blocking::run_blocking;
 pub use grpc::{MessageLimit, ServeError, ServerHost, edge};

@@ -1,0 +1,187 @@
+//! Bad-input rows of the search service (SearchService).
+
+use dossier_proto::v1 as pb;
+use tonic::Code;
+
+use crate::harness::{
+    Clients, NOT_UTF8, OVER_STORAGE_AND_SEARCH_MESSAGE, Rows, Service, TEN_K, field, raw, streamed,
+    unary,
+};
+use crate::seed::{RANDOM_BASE64, Seeded, timestamp, truncated};
+
+const Q: Service = Service::Search;
+const SEARCH: &str = "/dossier.v1.SearchService/Search";
+
+pub fn rows(rows: &mut Rows, c: &Clients, seeded: &Seeded) {
+    shared(rows, c);
+    search(rows, c, seeded);
+    more_like_this(rows, c, seeded);
+    cooccurrences(rows, c, seeded);
+    let search = &c.search;
+    #[rustfmt::skip]
+    let calls = [
+        ("GetIndexStatus: empty request", Code::Ok, "", unary!(search, get_index_status, pb::GetIndexStatusRequest {})),
+    ];
+    rows.add_calls(Q, calls);
+    // RebuildIndex takes no fields; calling it would only slow the suite.
+}
+
+/// A search for "harbour" with `f` applied.
+fn query(f: &dyn Fn(&mut pb::SearchRequest)) -> pb::SearchRequest {
+    let mut request = pb::SearchRequest {
+        query: "harbour".into(),
+        ..Default::default()
+    };
+    f(&mut request);
+    request
+}
+
+fn filter(f: &dyn Fn(&mut pb::SearchFilter)) -> Option<pb::SearchFilter> {
+    let mut filter = pb::SearchFilter::default();
+    f(&mut filter);
+    Some(filter)
+}
+
+/// One facet on the source with `f` applied.
+fn facet(f: &dyn Fn(&mut pb::FacetRequest)) -> Vec<pb::FacetRequest> {
+    let mut facet = pb::FacetRequest {
+        field: pb::FacetField::Source as i32,
+        ..Default::default()
+    };
+    f(&mut facet);
+    vec![facet]
+}
+
+fn nested(levels: usize) -> String {
+    format!("{}harbour{}", "(".repeat(levels), ")".repeat(levels))
+}
+
+/// Search and ExportSearch share the query, filter and sort.
+fn shared(rows: &mut Rows, c: &Clients) {
+    #[rustfmt::skip]
+    let cases = [
+        ("10,000-character query", query(&|r| r.query = "harbour ".repeat(TEN_K / 8)), Code::InvalidArgument, "--max-query-bytes"),
+        ("1,000 nested parentheses", query(&|r| r.query = nested(1000)), Code::InvalidArgument, "nest"),
+        ("unbalanced parenthesis", query(&|r| r.query = "title:(harbour".into()), Code::InvalidArgument, "invalid query"),
+        ("unknown field", query(&|r| r.query = "nosuchfield:harbour".into()), Code::InvalidArgument, "invalid query"),
+        ("NUL and control characters in query", query(&|r| r.query = "harbour\0 pilots\u{7}\u{1b}".into()), Code::Ok, ""),
+        ("10,000-character word under the limit", query(&|r| r.query = "x".repeat(4000)), Code::Ok, ""),
+        ("unknown sort 999", query(&|r| r.sort = 999), Code::InvalidArgument, "sort"),
+        ("filter: unknown entity type 999", query(&|r| r.filter = filter(&|f| f.entity_types = vec![999])), Code::InvalidArgument, "entity_types"),
+        ("filter: published_after negative nanos", query(&|r| r.filter = filter(&|f| f.published_after = timestamp(0, -1))), Code::InvalidArgument, "nanos"),
+        ("filter: published_before nanos over a second", query(&|r| r.filter = filter(&|f| f.published_before = timestamp(0, 1_000_000_000))), Code::InvalidArgument, "nanos"),
+        ("filter: published_after i64::MIN seconds", query(&|r| r.filter = filter(&|f| f.published_after = timestamp(i64::MIN, 0))), Code::InvalidArgument, "out of range"),
+        ("filter: published_after later than published_before", query(&|r| r.filter = filter(&|f| { f.published_after = timestamp(1_700_000_100, 0); f.published_before = timestamp(1_700_000_000, 0); })), Code::InvalidArgument, "later than filter.published_before"),
+        ("filter: 10,000-character values match nothing", query(&|r| r.filter = filter(&|f| { f.sources = vec!["x".repeat(TEN_K)]; f.entity_ids = vec!["x".repeat(TEN_K)]; f.labels = vec!["x".repeat(TEN_K)]; })), Code::Ok, ""),
+    ];
+    let search = &c.search;
+    for (name, request, code, says) in cases {
+        let export = pb::ExportSearchRequest {
+            query: request.query.clone(),
+            filter: request.filter.clone(),
+            sort: request.sort,
+            disable_entity_expansion: false,
+            include_body: false,
+        };
+        let call = unary!(search, search, request);
+        rows.add(format!("Search: {name}"), Q, code, says, call);
+        let call = streamed!(search, export_search, export);
+        rows.add(format!("ExportSearch: {name}"), Q, code, says, call);
+    }
+    #[rustfmt::skip]
+    let calls = [
+        ("ExportSearch: message over the decoding limit", Code::OutOfRange, "the limit is", streamed!(search, export_search, pb::ExportSearchRequest { query: "x".repeat(OVER_STORAGE_AND_SEARCH_MESSAGE), ..Default::default() })),
+    ];
+    rows.add_calls(Q, calls);
+}
+
+fn search(rows: &mut Rows, c: &Clients, seeded: &Seeded) {
+    let search_token = seeded.search_token.clone();
+    let long = "x".repeat(TEN_K);
+    #[rustfmt::skip]
+    let cases = [
+        ("message over the decoding limit", query(&|r| r.query = "x".repeat(OVER_STORAGE_AND_SEARCH_MESSAGE)), Code::OutOfRange, "the limit is"),
+        ("negative page_size", query(&|r| r.page_size = -1), Code::InvalidArgument, "page_size"),
+        ("i32::MAX page_size is lowered to the maximum", query(&|r| r.page_size = i32::MAX), Code::Ok, ""),
+        ("random base64 page_token", query(&|r| r.page_token = RANDOM_BASE64.into()), Code::InvalidArgument, "page_token"),
+        ("truncated page_token", query(&|r| r.page_token = truncated(&search_token)), Code::InvalidArgument, "page_token"),
+        ("page_token of another query", query(&|r| { r.query = "ropewalk".into(); r.page_token = search_token.clone(); }), Code::InvalidArgument, "page_token"),
+        ("page_token of ListDocuments", query(&|r| r.page_token = seeded.list_token.clone()), Code::InvalidArgument, "page_token"),
+        ("10,000-character page_token", query(&|r| r.page_token = long.clone()), Code::InvalidArgument, "page_token"),
+        ("facet: unknown field 999", query(&|r| r.facets = facet(&|f| f.field = 999)), Code::InvalidArgument, "facets.field"),
+        ("facet: UNSPECIFIED field", query(&|r| r.facets = facet(&|f| f.field = 0)), Code::InvalidArgument, "facets.field"),
+        ("facet: negative limit", query(&|r| r.facets = facet(&|f| f.limit = -1)), Code::InvalidArgument, "facets.limit"),
+        ("facet: limit over 1,000", query(&|r| r.facets = facet(&|f| f.limit = i32::MAX)), Code::InvalidArgument, "facets.limit"),
+        ("facet: unknown entity_type 999", query(&|r| r.facets = facet(&|f| { f.field = pb::FacetField::Entity as i32; f.entity_type = 999; })), Code::InvalidArgument, "entity_type"),
+        ("facet: unknown interval 999", query(&|r| r.facets = facet(&|f| { f.field = pb::FacetField::PublishedAt as i32; f.interval = 999; })), Code::InvalidArgument, "interval"),
+        ("10,000 facets", query(&|r| r.facets = facet(&|_| {}).repeat(TEN_K)), Code::InvalidArgument, "facets"),
+    ];
+    let search = &c.search;
+    for (name, request, code, says) in cases {
+        let call = unary!(search, search, request);
+        rows.add(format!("Search: {name}"), Q, code, says, call);
+    }
+    #[rustfmt::skip]
+    let calls = [
+        ("Search: invalid UTF-8 in query", Code::Internal, "UTF-8", raw(&c.search_channel, SEARCH, field(1, NOT_UTF8))),
+    ];
+    rows.add_calls(Q, calls);
+}
+
+fn more_like_this(rows: &mut Rows, c: &Clients, seeded: &Seeded) {
+    let mlt = |document_id: &str, f: &dyn Fn(&mut pb::MoreLikeThisRequest)| {
+        let mut request = pb::MoreLikeThisRequest {
+            document_id: document_id.to_string(),
+            ..Default::default()
+        };
+        f(&mut request);
+        request
+    };
+    let live = seeded.live_note.as_str();
+    let long = "x".repeat(TEN_K);
+    #[rustfmt::skip]
+    let cases = [
+        ("empty document_id", mlt("", &|_| {}), Code::InvalidArgument, "document_id"),
+        ("unknown document", mlt("01ARZ3NDEKTSV4RRFFQ69G5FAV", &|_| {}), Code::NotFound, "not found"),
+        ("10,000-character document_id", mlt(&long, &|_| {}), Code::InvalidArgument, "ids are at most"),
+        ("negative page_size", mlt(live, &|r| r.page_size = -1), Code::InvalidArgument, "page_size"),
+        ("i32::MAX page_size is lowered to the maximum", mlt(live, &|r| r.page_size = i32::MAX), Code::Ok, ""),
+        ("filter: unknown entity type 999", mlt(live, &|r| r.filter = filter(&|f| f.entity_types = vec![999])), Code::InvalidArgument, "entity_types"),
+        ("filter: published_after negative nanos", mlt(live, &|r| r.filter = filter(&|f| f.published_after = timestamp(0, -1))), Code::InvalidArgument, "nanos"),
+        ("a document whose words are mostly in deleted documents", mlt(live, &|_| {}), Code::Ok, ""),
+    ];
+    let search = &c.search;
+    for (name, request, code, says) in cases {
+        let call = unary!(search, more_like_this, request);
+        rows.add(format!("MoreLikeThis: {name}"), Q, code, says, call);
+    }
+}
+
+fn cooccurrences(rows: &mut Rows, c: &Clients, seeded: &Seeded) {
+    let cooc = |entity_id: &str, f: &dyn Fn(&mut pb::GetCooccurrencesRequest)| {
+        let mut request = pb::GetCooccurrencesRequest {
+            entity_id: entity_id.to_string(),
+            ..Default::default()
+        };
+        f(&mut request);
+        request
+    };
+    let entity = seeded.entity_a.as_str();
+    let long = "x".repeat(TEN_K);
+    #[rustfmt::skip]
+    let cases = [
+        ("empty entity_id", cooc("", &|_| {}), Code::InvalidArgument, "entity_id"),
+        ("unknown entity", cooc("ent_999999999", &|_| {}), Code::NotFound, "not found"),
+        ("10,000-character entity_id", cooc(&long, &|_| {}), Code::InvalidArgument, "ids are at most"),
+        ("negative limit", cooc(entity, &|r| r.limit = -1), Code::InvalidArgument, "limit"),
+        ("i32::MAX limit is lowered to the maximum", cooc(entity, &|r| r.limit = i32::MAX), Code::Ok, ""),
+        ("unknown entity type 999", cooc(entity, &|r| r.entity_types = vec![999]), Code::InvalidArgument, "entity_types"),
+        ("published_after negative nanos", cooc(entity, &|r| r.published_after = timestamp(0, -1)), Code::InvalidArgument, "nanos"),
+        ("published_after later than published_before", cooc(entity, &|r| { r.published_after = timestamp(1_700_000_100, 0); r.published_before = timestamp(1_700_000_000, 0); }), Code::InvalidArgument, "later than published_before"),
+    ];
+    let search = &c.search;
+    for (name, request, code, says) in cases {
+        let call = unary!(search, get_cooccurrences, request);
+        rows.add(format!("GetCooccurrences: {name}"), Q, code, says, call);
+    }
+}
