@@ -1,6 +1,8 @@
 //! `dossier-extraction`: with no subcommand it serves
-//! `dossier.v1.ExtractionService`; `train`, `eval` and `bench` work on the
-//! model. This file only parses flags and dispatches.
+//! `dossier.v1.ExtractionService`; `train` and `eval` work on the model
+//! (`dossier_extraction::tooling`; the throughput bench is
+//! `dossier-extraction-bench` in the bench crate). This file only parses
+//! flags and dispatches.
 
 // mimalloc: the services allocate many small strings and buffers on one
 // thread and free them on another, where glibc's malloc spent a sixth of
@@ -11,7 +13,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use dossier_extraction::{ExtractionArgs, bin_cmds};
+use dossier_extraction::{ExtractionArgs, tooling};
 use dossier_kit::Shutdown;
 use dossier_kit::security::{self, ServerSecurityArgs};
 
@@ -43,19 +45,16 @@ struct ServeArgs {
 #[derive(Subcommand)]
 enum Command {
     /// Train the name tagger on CoNLL-2003 data.
-    Train(bin_cmds::TrainArgs),
+    Train(tooling::TrainArgs),
     /// Score a model on CoNLL data (conlleval semantics) and report tokens/s.
-    Eval(bin_cmds::EvalArgs),
-    /// Measure single-thread throughput of the whole extraction pipeline.
-    Bench(bin_cmds::BenchArgs),
+    Eval(tooling::EvalArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Some(Command::Train(a)) => bin_cmds::run_train(a),
-        Some(Command::Eval(a)) => bin_cmds::run_eval(a),
-        Some(Command::Bench(a)) => bin_cmds::run_bench(a),
+        Some(Command::Train(a)) => tooling::run_train(a),
+        Some(Command::Eval(a)) => tooling::run_eval(a),
         None => serve(cli.serve),
     };
     match result {

@@ -2,7 +2,7 @@
 //! (building 100k entities takes a while in debug); run in release with
 //! `cargo test --release -p dossier-extraction --test linking_bench -- --ignored --nocapture`.
 
-use dossier_extraction::link::measure::bench_linking;
+use dossier_extraction::tooling::linking::bench_linking;
 
 #[test]
 #[ignore = "benchmark: run in release with --ignored"]

@@ -4,7 +4,7 @@
 //! regression fails here; `cargo test --test linking_eval -- --nocapture`
 //! prints the numbers the README quotes.
 
-use dossier_extraction::link::measure::measure_linking;
+use dossier_extraction::tooling::linking::measure_linking;
 
 #[test]
 fn linking_set_precision_and_recall() {
@@ -21,7 +21,7 @@ fn linking_set_precision_and_recall() {
 fn linking_set_error_analysis() {
     use std::collections::BTreeMap;
     let json = include_str!("../testdata/linking/articles.json");
-    let rows = dossier_extraction::link::measure::link_gold_set(json).unwrap();
+    let rows = dossier_extraction::tooling::linking::link_gold_set(json).unwrap();
     let mut by_gold: BTreeMap<&str, BTreeMap<&str, Vec<&str>>> = BTreeMap::new();
     let mut by_pred: BTreeMap<&str, BTreeMap<&str, Vec<&str>>> = BTreeMap::new();
     for r in &rows {

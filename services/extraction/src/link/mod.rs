@@ -8,7 +8,6 @@ pub mod chinese;
 pub mod document;
 pub mod fold;
 pub mod index;
-pub mod measure;
 pub mod name;
 pub mod score;
 pub mod variant;

@@ -1,11 +1,13 @@
 //! A minimal proleptic-Gregorian calendar date, enough to resolve relative
 //! dates ("last week", "two months ago") against an article's publication day.
 //!
-//! Kept in-crate rather than pulling chrono: the arithmetic we need is a dozen
-//! lines (Howard Hinnant's days-from-civil algorithms) and the type doubles as
-//! the reference-date input of [`crate::rules::recognize`].
+//! The day-count arithmetic is the workspace's one copy in
+//! [`dossier_kit::civil`]; this type adds validation (years 1..=9999) and
+//! doubles as the reference-date input of [`crate::rules::recognize`].
 
 use std::fmt;
+
+use dossier_kit::civil;
 
 /// A calendar day. Construct with [`CivilDate::new`], which validates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -45,29 +47,13 @@ impl CivilDate {
 
     /// Days since 1970-01-01.
     pub fn to_days(self) -> i64 {
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let m = i64::from(self.month);
-        let mp = (m + 9) % 12;
-        let doy = (153 * mp + 2) / 5 + i64::from(self.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+        civil::days_from_civil(i64::from(self.year), self.month, self.day)
     }
 
     /// The date `days` after 1970-01-01, if within years 1..=9999.
     pub fn from_days(days: i64) -> Option<CivilDate> {
-        let z = days.checked_add(719_468)?;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        let year = i32::try_from(year).ok()?;
-        CivilDate::new(year, month, day)
+        let (year, month, day) = civil::civil_from_days(days);
+        CivilDate::new(i32::try_from(year).ok()?, month, day)
     }
 
     /// This date shifted by a number of days.
@@ -77,8 +63,7 @@ impl CivilDate {
 
     /// Monday = 0 … Sunday = 6.
     pub fn weekday(self) -> u32 {
-        // 1970-01-01 was a Thursday (3).
-        (self.to_days() + 3).rem_euclid(7) as u32
+        civil::weekday(self.to_days())
     }
 
     /// ISO 8601 week date: (week-numbering year, week 1..=53).
@@ -116,19 +101,9 @@ impl fmt::Display for CivilDate {
     }
 }
 
-fn is_leap(year: i32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
 /// Days in a month (0 for an invalid month).
 pub fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(year) => 29,
-        2 => 28,
-        _ => 0,
-    }
+    civil::days_in_month(i64::from(year), month)
 }
 
 #[cfg(test)]
@@ -176,6 +151,27 @@ mod tests {
         let d = CivilDate::new(2024, 1, 15).unwrap();
         assert_eq!(d.add_months(-1), (2023, 12));
         assert_eq!(d.add_months(13), (2025, 2));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_valid_date_round_trips_through_days(days in -719_162i64..2_932_897) {
+            // 0001-01-01 ..= 9999-12-31
+            let date = CivilDate::from_days(days).unwrap();
+            proptest::prop_assert_eq!(date.to_days(), days);
+            proptest::prop_assert_eq!(
+                CivilDate::new(date.year(), date.month(), date.day()),
+                Some(date)
+            );
+        }
+
+        #[test]
+        fn days_outside_years_1_to_9999_have_no_date(days in proptest::prop_oneof![
+            i64::MIN..-719_162i64,
+            2_932_897i64..i64::MAX
+        ]) {
+            proptest::prop_assert_eq!(CivilDate::from_days(days), None);
+        }
     }
 
     #[test]

@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use serde::Deserialize;
 
-use super::{DocumentMeta, NameMention};
 use crate::EntityType;
+use crate::link::{DocumentMeta, NameMention};
 use crate::registry::Registry;
 use crate::rules::CivilDate;
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use crate::conll::{self, Document, Span};
+use super::conll::{self, Document, Span};
 use crate::tagger::Tagger;
 use crate::tagger::labels::{self, TYPES};
 

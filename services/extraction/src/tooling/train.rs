@@ -18,15 +18,15 @@ use std::time::Instant;
 
 use sha2::{Digest, Sha256};
 
-use super::features::DocView;
-use super::hash::SplitMix;
-use super::labels::{self, N_TAGS, TYPES};
-use super::lexicon::{Lexicon, lower_hash, phrase_key};
-use super::map::U64Map;
-use super::model::{FORMAT_VERSION, Model};
-use super::{Run, Tagger};
-use crate::conll::{self, Document};
-use crate::eval;
+use super::conll::{self, Document};
+use super::eval;
+use crate::tagger::features::DocView;
+use crate::tagger::hash::SplitMix;
+use crate::tagger::labels::{self, N_TAGS, TYPES};
+use crate::tagger::lexicon::{Lexicon, lower_hash, phrase_key};
+use crate::tagger::map::U64Map;
+use crate::tagger::model::{FORMAT_VERSION, Model};
+use crate::tagger::{Run, Tagger};
 
 static GAZETTEER: &str = include_str!("../../lexicons/gazetteer.tsv");
 static CLUSTERS: &str = include_str!("../../lexicons/clusters.tsv");
@@ -143,7 +143,7 @@ pub fn train(opts: &TrainOptions, log: &mut dyn FnMut(&str)) -> Result<Model, Tr
         let fold_model = Model {
             rows: rows.clone(),
             weights: w,
-            masked: super::decode::masked_transitions(&t),
+            masked: crate::tagger::decode::masked_transitions(&t),
             trans: t,
             ..Model::default()
         };
@@ -167,7 +167,7 @@ pub fn train(opts: &TrainOptions, log: &mut dyn FnMut(&str)) -> Result<Model, Tr
     let (w, t) = perceptron(&all, rows.len(), opts.epochs, opts.seed, log);
     model.rows = rows;
     model.weights = w;
-    model.masked = super::decode::masked_transitions(&t);
+    model.masked = crate::tagger::decode::masked_transitions(&t);
     model.trans = t;
     prune(&mut model);
     log(&format!(
@@ -355,7 +355,7 @@ fn perceptron(
     let mut c = 1f64;
     let mut order: Vec<usize> = (0..examples.len()).collect();
     let mut rng = SplitMix(seed);
-    let mut decoder = super::decode::Decoder::default();
+    let mut decoder = crate::tagger::decode::Decoder::default();
     let mut emit = Vec::new();
     let mut pred = Vec::new();
     for epoch in 0..epochs {
@@ -376,7 +376,7 @@ fn perceptron(
                     }
                 }
             }
-            let masked = super::decode::masked_transitions(&tw);
+            let masked = crate::tagger::decode::masked_transitions(&tw);
             decoder.viterbi(&emit, &masked, &mut pred);
             total += n;
             if pred != ex.gold {
