@@ -44,7 +44,11 @@ pub async fn serve(
         .accept_compressed(CompressionEncoding::Gzip)
         .send_compressed(CompressionEncoding::Gzip);
     ServerHost::new(&[service_names::EXTRACTION])
-        .serve(listener, Routes::new(dossier_kit::edge(server, limit)), shutdown)
+        .serve(
+            listener,
+            Routes::new(dossier_kit::edge(server, limit)),
+            shutdown,
+        )
         .await?;
     Ok(())
 }

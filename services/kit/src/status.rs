@@ -9,7 +9,8 @@
 //! `impl From<Error> for Status { fn from(e) { dossier_kit::status::to_status(&e) } }`.
 
 use tonic::{Code, Status};
-use tonic_types::{ErrorDetails, StatusExt};
+/// For reading the details back (clients, tests) without another dependency.
+pub use tonic_types::{ErrorDetails, StatusExt};
 
 /// Most characters of a client's value quoted in an error message. A status
 /// message travels in an HTTP/2 header (twice, with its details): echoing a

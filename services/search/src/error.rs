@@ -1,6 +1,9 @@
 //! The one error type of the search service. Core modules return it; the
 //! gRPC layer maps it to a status code in one exhaustive `match`
-//! (`grpc::status`), so a new variant forces a decision there.
+//! (`grpc/status.rs`), so a new variant forces a decision there.
+
+/// Client values in messages are quoted and cut alike in every service.
+pub use dossier_kit::status::{MAX_ECHO_CHARS, echo};
 
 /// Everything that can go wrong in search.
 #[derive(Debug, thiserror::Error)]
@@ -17,9 +20,12 @@ pub enum Error {
     /// A page token that this server did not issue for this request.
     #[error("invalid page_token: {0}")]
     InvalidPageToken(String),
-    /// A request over a configured limit.
-    #[error("{0}")]
-    LimitExceeded(String),
+    /// A request field over a configured limit.
+    #[error("{message}")]
+    LimitExceeded {
+        field: &'static str,
+        message: String,
+    },
     /// The document or entity asked for is not in the index.
     #[error("{0} not found")]
     NotFound(String),
@@ -32,6 +38,11 @@ pub enum Error {
     /// tantivy failed (I/O, corrupt index...).
     #[error("index error: {0}")]
     Index(#[from] tantivy::TantivyError),
+    /// The server is shutting down and stopped the work (an export).
+    #[error(
+        "the search service is shutting down; retry (an export from the start) against a running server"
+    )]
+    ShuttingDown,
     /// A worker task died or the server is shutting down.
     #[error(transparent)]
     Blocking(#[from] dossier_kit::blocking::BlockingError),
@@ -55,34 +66,4 @@ impl From<tantivy::directory::error::OpenDirectoryError> for Error {
     }
 }
 
-/// Most characters of a client's value repeated in an error message. Status
-/// messages travel in an HTTP/2 header: a 10,000-character id echoed whole
-/// could overflow the client's header limit and turn a clear
-/// INVALID_ARGUMENT into a transport error.
-pub const MAX_ECHO_CHARS: usize = 200;
-
-/// `value` quoted for an error message, cut to [`MAX_ECHO_CHARS`] with an
-/// ellipsis and its full length when longer.
-pub fn echo(value: &str) -> String {
-    match value.char_indices().nth(MAX_ECHO_CHARS) {
-        None => format!("{value:?}"),
-        Some((cut, _)) => format!("{:?}… ({} bytes in all)", &value[..cut], value.len()),
-    }
-}
-
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn echoed_values_are_cut() {
-        assert_eq!(echo("doc\n1"), "\"doc\\n1\"");
-        let long = "é".repeat(10_000);
-        let cut = echo(&long);
-        assert!(cut.starts_with(&format!("\"{}", "é".repeat(MAX_ECHO_CHARS))));
-        assert!(cut.ends_with("\"… (20000 bytes in all)"), "{cut}");
-        assert_eq!(echo(&"x".repeat(MAX_ECHO_CHARS)).len(), MAX_ECHO_CHARS + 2);
-    }
-}

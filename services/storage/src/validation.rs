@@ -2,9 +2,9 @@
 //! Every message names the field and, for sizes, the limit and the flag that
 //! sets it, so the caller (or operator) knows exactly what to change.
 
-use dossier_proto::v1 as pb;
 /// Re-exported: the fuzz targets quote values as the messages do.
 pub use dossier_kit::status::{MAX_ECHO_CHARS, echo};
+use dossier_proto::v1 as pb;
 
 use crate::config::Limits;
 use crate::error::Violation;

@@ -63,14 +63,7 @@ pub fn start(
     let watch = out_tx.clone();
     let stages = async move {
         tokio::join!(
-            read(
-                core.clone(),
-                inbound,
-                pending_tx,
-                cpu,
-                shutdown,
-                limit
-            ),
+            read(core.clone(), inbound, pending_tx, cpu, shutdown, limit),
             write(core, pending_rx, out_tx),
         );
     };

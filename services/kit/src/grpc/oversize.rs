@@ -37,8 +37,7 @@ impl MessageLimit {
     /// The status for an over-limit request, naming the field and flag:
     /// `status` itself when it is any other status.
     pub fn from_transport(&self, status: Status) -> Status {
-        if status.code() != Code::OutOfRange || !status.message().starts_with(TRANSPORT_TOO_LARGE)
-        {
+        if status.code() != Code::OutOfRange || !status.message().starts_with(TRANSPORT_TOO_LARGE) {
             return status;
         }
         let number_after = |marker: &str| {
@@ -125,7 +124,10 @@ where
     }
 
     fn call(&mut self, request: http::Request<ReqBody>) -> Self::Future {
-        let limit = self.limit.covers(request.uri().path()).then_some(self.limit);
+        let limit = self
+            .limit
+            .covers(request.uri().path())
+            .then_some(self.limit);
         let answer = self.inner.call(request);
         Box::pin(async move {
             let mut response = answer.await?;

@@ -12,7 +12,9 @@ use crate::error::{Error, Result};
 use crate::facets::{Bucket, FacetSpec, MAX_FACET_LIMIT};
 use crate::indexer::status::IndexReport;
 use crate::query::{Expansion, Filter};
+use crate::related::Cooccurrences;
 use crate::search::{Hit, MatchedVariant, SearchPage, Snippet};
+use crate::service::Similar;
 
 /// Buckets a term facet returns when the request says 0.
 const DEFAULT_FACET_LIMIT: usize = 10;
@@ -336,6 +338,48 @@ pub fn search_response(page: SearchPage) -> pb::SearchResponse {
             .collect(),
         expansions: expansions(exp),
         indexed_sequence,
+    }
+}
+
+pub fn similar(similar: Similar) -> pb::SearchResponse {
+    let Similar {
+        hits,
+        total_hits,
+        indexed_sequence,
+    } = similar;
+    pb::SearchResponse {
+        hits: hits.into_iter().map(hit).collect(),
+        total_hits,
+        indexed_sequence,
+        ..Default::default()
+    }
+}
+
+pub fn cooccurrences(result: Cooccurrences) -> pb::GetCooccurrencesResponse {
+    let Cooccurrences {
+        entity,
+        document_count,
+        others,
+    } = result;
+    pb::GetCooccurrencesResponse {
+        entity: Some(entity_summary(entity)),
+        document_count,
+        cooccurrences: others
+            .into_iter()
+            .map(|b| pb::Cooccurrence {
+                document_count: b.count,
+                entity: Some(entity_summary(b)),
+            })
+            .collect(),
+    }
+}
+
+/// An entity's bucket (its id, display name and type) as a summary.
+fn entity_summary(b: Bucket) -> pb::EntitySummary {
+    pb::EntitySummary {
+        id: b.value,
+        canonical_name: b.display_name,
+        r#type: b.entity_type,
     }
 }
 

@@ -25,11 +25,9 @@ pub fn list_request(request: pb::ListDocumentsRequest) -> Result<ListRequest, Er
         Ok(pb::DocumentView::Basic) => false,
         Ok(pb::DocumentView::Full | pb::DocumentView::Unspecified) => true,
         Err(_) => {
-            return Err(Violation::invalid(
-                "view",
-                format!("view {view} is not a DocumentView"),
-            )
-            .into());
+            return Err(
+                Violation::invalid("view", format!("view {view} is not a DocumentView")).into(),
+            );
         }
     };
     Ok(ListRequest {
@@ -55,7 +53,9 @@ fn list_bound(
     }
     Timestamp::from_parts(t.seconds, t.nanos)
         .map(Some)
-        .ok_or_else(|| Violation::invalid(field, format!("{field} is out of range (years 1678..2262)")))
+        .ok_or_else(|| {
+            Violation::invalid(field, format!("{field} is out of range (years 1678..2262)"))
+        })
 }
 
 pub fn listed_page(page: ListedPage) -> pb::ListDocumentsResponse {

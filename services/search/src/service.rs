@@ -1,0 +1,171 @@
+//! The search operations behind the RPCs, free of transport concerns: the
+//! request limits (query length, page sizes, co-occurrence counts) are
+//! checked and clamped here, and index work runs on the blocking pool. The
+//! gRPC layer converts requests into the domain types taken here, calls
+//! these, and converts the results.
+
+use std::sync::Arc;
+
+use dossier_kit::{Shutdown, run_blocking};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use crate::error::{Error, Result};
+use crate::export::Export;
+use crate::index::SearchIndex;
+use crate::indexer::Control;
+use crate::indexer::status::{IndexReport, StatusCell};
+use crate::query::Filter;
+use crate::related::{Cooccurrences, cooccurrences, more_like_this};
+use crate::search::{Hit, PageRequest, SearchPage, SearchQuery, page_size, search};
+
+/// Hits per page when the request says 0.
+const DEFAULT_PAGE_SIZE: usize = 10;
+/// MoreLikeThis page limit.
+const MAX_MLT_PAGE_SIZE: usize = 100;
+/// Co-occurrence limits (default, maximum).
+const COOCCURRENCE_LIMITS: (usize, usize) = (20, 1_000);
+
+/// Request limits, from the config.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_query_bytes: usize,
+    pub max_page_size: usize,
+}
+
+/// Documents similar to one, and how far the index had read.
+#[derive(Debug, Clone)]
+pub struct Similar {
+    pub hits: Vec<Hit>,
+    pub total_hits: u64,
+    pub indexed_sequence: u64,
+}
+
+/// The search service's operations over one index.
+pub struct SearchCore {
+    index: Arc<SearchIndex>,
+    status: Arc<StatusCell>,
+    control: Arc<Control>,
+    limits: Limits,
+    shutdown: Shutdown,
+}
+
+impl SearchCore {
+    pub fn new(
+        index: Arc<SearchIndex>,
+        status: Arc<StatusCell>,
+        control: Arc<Control>,
+        limits: Limits,
+        shutdown: Shutdown,
+    ) -> Self {
+        Self {
+            index,
+            status,
+            control,
+            limits,
+            shutdown,
+        }
+    }
+
+    /// Checks a query's text against --max-query-bytes.
+    pub fn check_query(&self, text: &str) -> Result<()> {
+        if text.len() > self.limits.max_query_bytes {
+            return Err(Error::LimitExceeded {
+                field: "query",
+                message: format!(
+                    "query is {} bytes, over the limit of {} (--max-query-bytes)",
+                    text.len(),
+                    self.limits.max_query_bytes
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// A Search page size: 0 is the default, above --max-page-size the
+    /// maximum.
+    pub fn page_size(&self, requested: i32) -> Result<usize> {
+        page_size(requested, DEFAULT_PAGE_SIZE, self.limits.max_page_size)
+    }
+
+    /// One page of `query`.
+    pub async fn search(&self, query: SearchQuery, page: PageRequest) -> Result<SearchPage> {
+        self.blocking(move |index| search(index, &query, &page))
+            .await
+    }
+
+    /// Starts an export of every hit of `query` (see [`Export`]).
+    pub fn export(
+        &self,
+        query: SearchQuery,
+        include_body: bool,
+        deadline: Option<Instant>,
+    ) -> mpsc::Receiver<Result<Hit>> {
+        Export {
+            index: Arc::clone(&self.index),
+            query,
+            include_body,
+            deadline,
+            shutdown: self.shutdown.clone(),
+        }
+        .start()
+    }
+
+    /// MoreLikeThis; `requested` is the page size the client asked for.
+    pub async fn more_like_this(
+        &self,
+        document_id: String,
+        requested: i32,
+        filter: Filter,
+    ) -> Result<Similar> {
+        let limit = page_size(requested, DEFAULT_PAGE_SIZE, MAX_MLT_PAGE_SIZE)?;
+        let (hits, total_hits) = self
+            .blocking(move |index| more_like_this(index, &document_id, limit, &filter))
+            .await?;
+        Ok(Similar {
+            hits,
+            total_hits,
+            indexed_sequence: self.index.checkpoint()?.sequence,
+        })
+    }
+
+    /// GetCooccurrences; `requested` is the limit the client asked for (0:
+    /// the default, above the maximum: the maximum).
+    pub async fn cooccurrences(
+        &self,
+        entity_id: String,
+        requested: i32,
+        entity_types: Vec<i32>,
+        published: (Option<i64>, Option<i64>),
+    ) -> Result<Cooccurrences> {
+        let (default, max) = COOCCURRENCE_LIMITS;
+        let limit = match requested {
+            n if n < 0 => return Err(Error::invalid("limit", "must not be negative")),
+            0 => default,
+            n => (n as usize).min(max),
+        };
+        self.blocking(move |index| {
+            cooccurrences(index, &entity_id, &entity_types, limit, published)
+        })
+        .await
+    }
+
+    pub fn status(&self) -> Result<IndexReport> {
+        self.status.report(&self.index)
+    }
+
+    /// Asks the indexer to rebuild the index from storage's feed.
+    pub fn rebuild(&self) -> Result<IndexReport> {
+        tracing::info!("rebuild requested");
+        self.control.request_rebuild();
+        self.status()
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&SearchIndex) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let index = Arc::clone(&self.index);
+        run_blocking(move || work(&index)).await?
+    }
+}
