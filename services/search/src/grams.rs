@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
-use crate::schema::text_analyzer;
+use crate::analyzer::text_analyzer;
 
 /// Tokenizer of the gram fields. The name is part of the index schema, so
 /// a new version (another word list) makes the service rebuild the index.

@@ -5,6 +5,7 @@
 //! `indexer`...) know nothing of gRPC; `grpc` maps requests to them and
 //! `Error` to statuses; `server` serves it.
 
+pub mod analyzer;
 pub mod collect;
 pub mod config;
 pub mod dates;

@@ -8,7 +8,7 @@ use tantivy::schema::IndexRecordOption;
 
 use crate::collect::{CursorCollector, Sort};
 use crate::error::{Error, Result, echo};
-use crate::facets::{Bucket, Counts, FacetCollector, FacetSpec, entity_buckets, top};
+use crate::facets::{Bucket, FacetCounter, FacetSpec, top};
 use crate::index::SearchIndex;
 use crate::model::IndexDoc;
 use crate::query::{Filter, filter_query};
@@ -130,20 +130,21 @@ pub fn cooccurrences(
     };
     let query = filter_query(fields, Box::new(tantivy::query::AllQuery), &filter);
     let document_count = searcher.search(&*query, &Count)? as u64;
-    let mut counts = searcher.search(
-        &*query,
-        &FacetCollector {
-            specs: vec![FacetSpec::Entity {
-                limit: usize::MAX,
-                entity_type: 0,
-            }],
-        },
-    )?;
-    let map = match counts.pop() {
-        Some(Counts::Terms(map)) => map,
-        _ => Default::default(),
-    };
-    let all = entity_buckets(map, &[], &[]);
+    // Every entity of those documents, each with its most counted name,
+    // counted the way a search's entity facet is.
+    let counter = FacetCounter::new(
+        vec![FacetSpec::Entity {
+            limit: usize::MAX,
+            entity_type: 0,
+        }],
+        index.facet_dicts(),
+    );
+    let tallies = searcher.search(&*query, &counter)?;
+    let all = counter
+        .buckets(tallies)
+        .pop()
+        .map(|(_, buckets)| buckets)
+        .unwrap_or_default();
     let Some(entity) = all.iter().find(|b| b.value == entity_id).cloned() else {
         return Err(Error::NotFound(format!(
             "entity {} in any indexed document{}",

@@ -10,15 +10,9 @@ use tantivy::schema::{
     DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, STORED, STRING,
     Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
-};
 
+use crate::analyzer::{TEXT_TOKENIZER, text_analyzer};
 use crate::grams::{GRAMS_TOKENIZER, grams_analyzer};
-
-/// Tokenizer of every free-text field: split on non-alphanumerics, lowercase,
-/// fold accents, so "Qaddafi's" and "qaddafi" meet and "Kadhafi" needs no é.
-pub const TEXT_TOKENIZER: &str = "news";
 
 /// Separator inside composite keyword terms ("alias\u{1f}entity id"). A unit
 /// separator never appears in names or ids.
@@ -182,15 +176,6 @@ impl Fields {
 /// `person`, `org`, ... : the query-language name of a type's name field.
 pub fn type_field_name(entity_type: EntityType) -> String {
     entity_type.as_str_name().to_ascii_lowercase()
-}
-
-/// The analyzer behind TEXT_TOKENIZER.
-pub fn text_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(64))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
 }
 
 /// Registers our tokenizers on an index (they are not persisted with it).

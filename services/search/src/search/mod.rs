@@ -238,5 +238,4 @@ pub fn page_size(requested: i32, default: usize, max: usize) -> Result<usize> {
 }
 
 #[cfg(test)]
-#[path = "search_tests.rs"]
 mod tests;

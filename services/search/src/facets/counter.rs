@@ -1,0 +1,308 @@
+//! The query path's facet collector: counts term facets per segment by
+//! column ordinal, merges segments by interned value slot (see `dicts`),
+//! and reads strings only for the buckets it returns.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::StrColumn;
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use super::dicts::{ColumnDict, FacetDicts};
+use super::histogram::{DayCounter, date_buckets};
+use super::spec::{Bucket, FacetSpec, bucket};
+
+/// Facet counts of a query, by ordinal per segment and by interned value
+/// across segments; strings are read only for the buckets returned.
+pub struct FacetCounter {
+    specs: Vec<FacetSpec>,
+    /// Per spec, the column state the whole query uses (None for dates).
+    dicts: Vec<Option<Arc<ColumnDict>>>,
+}
+
+/// One facet's counts merged over segments.
+#[derive(Debug)]
+pub enum Tally {
+    Empty,
+    /// Documents per value slot of the column (merged).
+    Slots(Vec<u64>),
+    /// Documents per value slot, for the slots one segment counted.
+    Sparse(Vec<(u32, u64)>),
+    /// Documents per bucket start.
+    Dates(HashMap<i64, u64>),
+}
+
+impl FacetCounter {
+    pub fn new(specs: Vec<FacetSpec>, dicts: &FacetDicts) -> Self {
+        let dicts = specs
+            .iter()
+            .map(|spec| match spec {
+                FacetSpec::PublishedAt { .. } => None,
+                _ => Some(dicts.column(spec.column())),
+            })
+            .collect();
+        Self { specs, dicts }
+    }
+
+    /// The buckets a client sees, per spec, in request order.
+    pub fn buckets(&self, tallies: Vec<Tally>) -> Vec<(FacetSpec, Vec<Bucket>)> {
+        self.specs
+            .iter()
+            .zip(&self.dicts)
+            .zip(tallies)
+            .map(|((spec, dict), tally)| {
+                let buckets = match (spec, dict, tally) {
+                    (FacetSpec::PublishedAt { .. }, _, Tally::Dates(map)) => date_buckets(map),
+                    (FacetSpec::Entity { limit, entity_type }, Some(dict), Tally::Slots(c)) => {
+                        top_entities(dict, &c, *entity_type, *limit)
+                    }
+                    (_, Some(dict), Tally::Slots(c)) => top_values(dict, &c, spec.limit()),
+                    _ => Vec::new(),
+                };
+                (*spec, buckets)
+            })
+            .collect()
+    }
+}
+
+/// The `limit` most frequent non-empty values, ties broken by value.
+fn top_values(dict: &ColumnDict, counts: &[u64], limit: usize) -> Vec<Bucket> {
+    let view = dict.view();
+    let mut found: Vec<(u64, &str)> = counts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c > 0)
+        .filter_map(|(slot, c)| Some((*c, view.value(slot as u32)?)))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    let order = |a: &(u64, &str), b: &(u64, &str)| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1));
+    keep_first(&mut found, limit, order);
+    found
+        .into_iter()
+        .map(|(c, v)| bucket(v.into(), c))
+        .collect()
+}
+
+/// The `limit` most mentioned entities of `entity_type` (0 = all), each
+/// named by its most counted facet value, ties broken by id.
+fn top_entities(dict: &ColumnDict, counts: &[u64], entity_type: i32, limit: usize) -> Vec<Bucket> {
+    let view = dict.view();
+    // Per entity slot: documents, best value's count, best value slot. A
+    // dense array (tens of thousands of entities at most) is cheaper than
+    // hashing the thousands of values a large result set touches.
+    let mut by_entity: Vec<(u64, u64, u32)> = vec![(0, 0, 0); view.entity_count()];
+    let mut touched: Vec<u32> = Vec::new();
+    for (slot, count) in counts.iter().enumerate() {
+        if *count == 0 {
+            continue;
+        }
+        let slot = slot as u32;
+        let Some((entity, kind)) = view.entity_key(slot) else {
+            continue;
+        };
+        if entity_type != 0 && kind != entity_type {
+            continue;
+        }
+        let Some(e) = by_entity.get_mut(entity as usize) else {
+            continue;
+        };
+        if e.0 == 0 {
+            touched.push(entity);
+        }
+        e.0 += count;
+        if *count > e.1 {
+            e.1 = *count;
+            e.2 = slot;
+        }
+    }
+    // Order by count, ties by id, reading only interned ids; parse the
+    // values of the entities returned only.
+    let mut found: Vec<(u64, &str, u32)> = touched
+        .into_iter()
+        .filter_map(|entity| {
+            let (count, _, slot) = by_entity[entity as usize];
+            Some((count, view.id(entity)?, slot))
+        })
+        .collect();
+    keep_first(&mut found, limit, |a, b| {
+        b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1))
+    });
+    found
+        .into_iter()
+        .filter_map(|(count, _, slot)| {
+            let e = view.entity(slot)?;
+            Some(Bucket {
+                value: e.id.to_string(),
+                count,
+                display_name: e.name.to_string(),
+                entity_type: e.entity_type,
+            })
+        })
+        .collect()
+}
+
+/// Sorts the `limit` first items of `items` by `order` and drops the rest,
+/// without sorting all of them.
+fn keep_first<T>(items: &mut Vec<T>, limit: usize, order: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    if limit == 0 {
+        items.clear();
+        return;
+    }
+    if items.len() > limit {
+        items.select_nth_unstable_by(limit - 1, &order);
+        items.truncate(limit);
+    }
+    items.sort_unstable_by(order);
+}
+
+impl Collector for FacetCounter {
+    type Fruit = Vec<Tally>;
+    type Child = CounterSegment;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<CounterSegment> {
+        let mut counters = Vec::with_capacity(self.specs.len());
+        for (spec, dict) in self.specs.iter().zip(&self.dicts) {
+            counters.push(match (spec, dict) {
+                (FacetSpec::PublishedAt { interval }, _) => {
+                    let column = reader.fast_fields().date(spec.column())?;
+                    SegmentCounter::Dates(DayCounter::new(column, *interval))
+                }
+                (_, Some(dict)) => match dict.segment(reader, spec.column())? {
+                    Some((column, slots)) => SegmentCounter::Terms {
+                        counts: count_buffers::take(column.num_terms()),
+                        column,
+                        slots,
+                    },
+                    None => SegmentCounter::None,
+                },
+                (_, None) => SegmentCounter::None,
+            });
+        }
+        Ok(CounterSegment { counters })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<Tally>>) -> tantivy::Result<Vec<Tally>> {
+        let mut merged: Vec<Tally> = self.specs.iter().map(|_| Tally::Empty).collect();
+        for fruit in fruits {
+            for (into, from) in merged.iter_mut().zip(fruit) {
+                if matches!(into, Tally::Empty) && matches!(from, Tally::Sparse(_)) {
+                    *into = Tally::Slots(Vec::new());
+                }
+                match (into, from) {
+                    (_, Tally::Empty) => {}
+                    (into @ Tally::Empty, from) => *into = from,
+                    (Tally::Slots(a), Tally::Sparse(b)) => {
+                        for (slot, count) in b {
+                            let slot = slot as usize;
+                            if slot >= a.len() {
+                                a.resize(slot + 1, 0);
+                            }
+                            a[slot] += count;
+                        }
+                    }
+                    (Tally::Dates(a), Tally::Dates(b)) => {
+                        for (k, v) in b {
+                            *a.entry(k).or_default() += v;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(merged)
+    }
+}
+
+/// Count arrays reused across queries. A segment's entity column has tens of
+/// thousands of terms; a fresh zeroed array per segment and query made the
+/// allocator map and fault in new pages on every faceted query.
+mod count_buffers {
+    use parking_lot::Mutex;
+
+    /// Buffers kept for reuse (a few per concurrent faceted query), and the
+    /// largest kept (16 MiB), so idle memory stays bounded.
+    const KEPT: usize = 32;
+    const MAX_KEPT_LEN: usize = 1 << 22;
+
+    static FREE: Mutex<Vec<Vec<u32>>> = Mutex::new(Vec::new());
+
+    /// A zeroed array of `len` counts.
+    pub fn take(len: usize) -> Vec<u32> {
+        let mut buffer = FREE.lock().pop().unwrap_or_default();
+        buffer.clear();
+        buffer.resize(len, 0);
+        buffer
+    }
+
+    pub fn give_back(buffer: Vec<u32>) {
+        let mut free = FREE.lock();
+        if free.len() < KEPT && buffer.capacity() <= MAX_KEPT_LEN {
+            free.push(buffer);
+        }
+    }
+}
+
+enum SegmentCounter {
+    None,
+    Terms {
+        column: StrColumn,
+        slots: Arc<[u32]>,
+        counts: Vec<u32>,
+    },
+    Dates(DayCounter),
+}
+
+pub struct CounterSegment {
+    counters: Vec<SegmentCounter>,
+}
+
+impl SegmentCollector for CounterSegment {
+    type Fruit = Vec<Tally>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        for counter in &mut self.counters {
+            match counter {
+                SegmentCounter::None => {}
+                SegmentCounter::Terms { column, counts, .. } => {
+                    for ord in column.term_ords(doc) {
+                        if let Some(c) = counts.get_mut(ord as usize) {
+                            *c += 1;
+                        }
+                    }
+                }
+                SegmentCounter::Dates(days) => days.collect(doc),
+            }
+        }
+    }
+
+    fn harvest(self) -> Vec<Tally> {
+        self.counters
+            .into_iter()
+            .map(|counter| match counter {
+                SegmentCounter::None => Tally::Empty,
+                SegmentCounter::Terms { slots, counts, .. } => {
+                    let tally = Tally::Sparse(
+                        counts
+                            .iter()
+                            .zip(slots.iter())
+                            .filter(|(count, _)| **count > 0)
+                            .map(|(count, slot)| (*slot, u64::from(*count)))
+                            .collect(),
+                    );
+                    count_buffers::give_back(counts);
+                    tally
+                }
+                SegmentCounter::Dates(days) => Tally::Dates(days.harvest()),
+            })
+            .collect()
+    }
+}
