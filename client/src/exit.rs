@@ -19,8 +19,15 @@ pub const PARTIAL: i32 = 5;
 pub const INPUT: i32 = 6;
 
 /// Prints an error the way a user wants to read it (the server's message, no
-/// backtrace) and returns the exit code for it.
+/// backtrace) and returns the exit code for it. A closed stdout pipe is no
+/// error: it ends quietly with [`OK`].
 pub fn report(err: &anyhow::Error) -> i32 {
+    if let Some(err) = err.downcast_ref::<crate::output::WriteError>()
+        && err.is_closed_pipe()
+    {
+        // `dossier ls | head`: the reader has what it wanted.
+        return OK;
+    }
     if let Some(status) = err.downcast_ref::<tonic::Status>() {
         let code = status.code();
         eprintln!("error: {} ({})", status.message(), code_name(code));

@@ -3,6 +3,12 @@
 //! Formats: `.json` (one document or an array), `.jsonl` (one per line),
 //! `.md` and `.txt` (title on the first line, body after it). Everything is
 //! read lazily so a folder of a million files streams in constant memory.
+//!
+//! HTML is not understood yet: an `.html` or `.htm` file named on the command
+//! line is refused (storing its markup as text, the first line as a title,
+//! would only make a bad document), and files of any unsupported format in a
+//! folder or glob are returned by name so the summary can say what was left
+//! out.
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -19,6 +25,20 @@ pub enum InputError {
     Unreadable { path: String, reason: String },
     #[error("{pattern:?} matches no file")]
     NothingMatched { pattern: String },
+    #[error(
+        "{path}: HTML is not supported yet; give the article as .txt, .md or JSON ({{\"title\", \"body\"}})"
+    )]
+    Html { path: String },
+}
+
+/// What the command-line paths name.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    /// The files to read, in order; `None` is stdin.
+    pub files: Vec<Option<PathBuf>>,
+    /// Files found in a folder or by a glob that are in no supported format
+    /// (HTML among them, for now): skipped, and named in the summary.
+    pub unsupported: Vec<PathBuf>,
 }
 
 /// Defaults applied to documents that do not set the field themselves.
@@ -42,9 +62,11 @@ pub struct Article {
 
 /// Expands command-line paths into the files to read, in a stable order:
 /// folders recursively (supported extensions only, sorted), globs, plain files.
-/// "-" stands for stdin and is returned as `None`.
-pub fn expand(paths: &[String]) -> Result<Vec<Option<PathBuf>>, InputError> {
-    let mut files = Vec::new();
+/// "-" stands for stdin and is returned as `None`. An HTML file named on its
+/// own is refused.
+pub fn expand(paths: &[String]) -> Result<Expanded, InputError> {
+    let mut expanded = Expanded::default();
+    let Expanded { files, unsupported } = &mut expanded;
     for raw in paths {
         if raw == "-" {
             files.push(None);
@@ -53,43 +75,57 @@ pub fn expand(paths: &[String]) -> Result<Vec<Option<PathBuf>>, InputError> {
         let path = Path::new(raw);
         if path.is_dir() {
             let mut found = Vec::new();
-            walk(path, &mut found)?;
+            let first_unsupported = unsupported.len();
+            walk(path, &mut found, unsupported)?;
             found.sort();
+            unsupported[first_unsupported..].sort();
             files.extend(found.into_iter().map(Some));
         } else if path.exists() {
+            if is_html(path) {
+                return Err(InputError::Html { path: raw.clone() });
+            }
             files.push(Some(path.to_path_buf()));
         } else {
             let matches = glob::glob(raw).map_err(|err| InputError::Unreadable {
                 path: raw.clone(),
                 reason: format!("neither a file nor a valid glob pattern: {err}"),
             })?;
-            let mut found: Vec<PathBuf> = matches
+            let (mut found, mut others): (Vec<PathBuf>, Vec<PathBuf>) = matches
                 .filter_map(Result::ok)
-                .filter(|p| is_supported(p))
-                .collect();
-            if found.is_empty() {
+                .filter(|p| p.is_file())
+                .partition(|p| is_supported(p));
+            if found.is_empty() && others.is_empty() {
                 return Err(InputError::NothingMatched {
                     pattern: raw.clone(),
                 });
             }
             found.sort();
+            others.sort();
             files.extend(found.into_iter().map(Some));
+            unsupported.extend(others);
         }
     }
-    Ok(files)
+    Ok(expanded)
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), InputError> {
+fn walk(dir: &Path, found: &mut Vec<PathBuf>, others: &mut Vec<PathBuf>) -> Result<(), InputError> {
     let entries = std::fs::read_dir(dir).map_err(|err| unreadable(dir, err))?;
     for entry in entries {
         let path = entry.map_err(|err| unreadable(dir, err))?.path();
         if path.is_dir() {
-            walk(&path, found)?;
+            walk(&path, found, others)?;
         } else if is_supported(&path) {
             found.push(path);
+        } else {
+            others.push(path);
         }
     }
     Ok(())
+}
+
+/// `.html` or `.htm`, which a later version will read as articles.
+pub fn is_html(path: &Path) -> bool {
+    matches!(extension(path).as_str(), "html" | "htm")
 }
 
 fn is_supported(path: &Path) -> bool {
@@ -345,8 +381,9 @@ mod tests {
         .unwrap();
         std::fs::write(dir.path().join("ignored.csv"), "x").unwrap();
 
-        let files = expand(&[dir.path().display().to_string()]).unwrap();
-        assert_eq!(files.len(), 3, "{files:?}");
+        let expanded = expand(&[dir.path().display().to_string()]).unwrap();
+        assert_eq!(expanded.files.len(), 3, "{expanded:?}");
+        assert_eq!(expanded.unsupported, [dir.path().join("ignored.csv")]);
         let defaults = Defaults {
             source: Some("desk".into()),
             ..Defaults::default()
@@ -384,6 +421,34 @@ mod tests {
         };
         assert_eq!(content_request_id(&doc("a")), content_request_id(&doc("a")));
         assert_ne!(content_request_id(&doc("a")), content_request_id(&doc("b")));
+    }
+
+    #[test]
+    fn html_is_refused_by_name_and_named_when_found_in_a_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = dir.path().join("Port.HTM");
+        std::fs::write(&page, "<html><title>Port strike</title></html>").unwrap();
+        std::fs::write(dir.path().join("b.html"), "<p>x</p>").unwrap();
+        std::fs::write(dir.path().join("a.txt"), "Port strike\nDockers out.").unwrap();
+
+        let err = expand(&[page.display().to_string()]).unwrap_err();
+        assert!(matches!(err, InputError::Html { .. }), "{err}");
+        assert!(
+            err.to_string().contains("HTML is not supported yet"),
+            "{err}"
+        );
+
+        let expanded = expand(&[dir.path().display().to_string()]).unwrap();
+        assert_eq!(expanded.files, [Some(dir.path().join("a.txt"))]);
+        assert_eq!(
+            expanded.unsupported,
+            [page.clone(), dir.path().join("b.html")]
+        );
+
+        let glob = format!("{}/*", dir.path().display());
+        let expanded = expand(&[glob]).unwrap();
+        assert_eq!(expanded.files.len(), 1);
+        assert_eq!(expanded.unsupported.len(), 2);
     }
 
     #[test]

@@ -1,9 +1,50 @@
 //! Printing results: human-readable text, or the proto3 JSON mapping (the
 //! same JSON grpcurl and other gRPC clients use, with proto field names).
+//!
+//! Everything goes to stdout through [`outln!`] rather than `println!`, which
+//! panics when the reader has gone (`dossier ls | head`). The error travels
+//! up to `main`, where a closed pipe ends the program quietly with status 0,
+//! as ripgrep and ls do (see [`crate::exit::report`]).
 
+use std::io::{ErrorKind, Write};
 use std::sync::LazyLock;
 
 use prost_reflect::{DescriptorPool, DynamicMessage, SerializeOptions};
+
+/// Stdout could not be written to.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write to stdout: {0}")]
+pub struct WriteError(#[from] pub std::io::Error);
+
+impl WriteError {
+    /// The reader of a pipe has gone (`| head` has all it wants): nothing
+    /// went wrong, and there is no one left to tell.
+    pub fn is_closed_pipe(&self) -> bool {
+        self.0.kind() == ErrorKind::BrokenPipe
+    }
+}
+
+/// What printing returns.
+pub type Printed = Result<(), WriteError>;
+
+/// Writes `args` and a newline to stdout; see [`outln!`].
+pub fn write_line(args: std::fmt::Arguments<'_>) -> Printed {
+    let mut out = std::io::stdout().lock();
+    out.write_fmt(args)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// `println!` that returns the write error instead of panicking.
+macro_rules! outln {
+    () => {
+        $crate::output::write_line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::output::write_line(format_args!($($arg)*))
+    };
+}
+pub(crate) use outln;
 
 /// How a command prints its results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,16 +106,16 @@ pub fn to_json<M: ProtoName>(message: &M) -> serde_json::Value {
 }
 
 /// Prints one message as pretty JSON.
-pub fn print_json<M: ProtoName>(message: &M) {
-    println!(
+pub fn print_json<M: ProtoName>(message: &M) -> Printed {
+    outln!(
         "{}",
         serde_json::to_string_pretty(&to_json(message)).unwrap_or_default()
-    );
+    )
 }
 
 /// Prints one message as a single JSON line.
-pub fn print_json_line<M: ProtoName>(message: &M) {
-    println!("{}", to_json(message));
+pub fn print_json_line<M: ProtoName>(message: &M) -> Printed {
+    outln!("{}", to_json(message))
 }
 
 /// RFC 3339 text of a timestamp, or "-" when unset.

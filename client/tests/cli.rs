@@ -1,6 +1,7 @@
 //! The `dossier` binary against a real storage service on loopback: ingest is
-//! resumable (a rerun creates nothing twice), ls/get/rm work, and failures map
-//! to the documented exit codes with the server's message.
+//! resumable (a rerun creates nothing twice), ls/get/rm work, failures map
+//! to the documented exit codes with the server's message, and HTML, not
+//! understood yet, is refused or named rather than stored as text.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -114,4 +115,74 @@ async fn failures_have_documented_exit_codes_and_plain_messages() {
     let message = String::from_utf8_lossy(&down.stderr);
     assert!(message.contains("storage"), "{message}");
     assert!(!message.contains("panicked") && !message.contains("RUST_BACKTRACE"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn html_is_refused_by_name_and_named_when_a_folder_holds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = start_storage(&dir.path().join("storage")).await;
+    let url = storage.url();
+    let page = "<!doctype html>\n<html><head><title>Port strike</title></head>\n<body><p>Dockers walked out in Gdynia.</p></body></html>\n";
+
+    // One HTML file named on its own: refused, with the reason, and nothing
+    // is stored (today it would be markup with "<!doctype html>" as title).
+    for name in ["strike.html", "strike.HTM"] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, page).unwrap();
+        let refused = run(&url, &["ingest", file.to_str().unwrap()]).await;
+        assert_eq!(refused.status.code(), Some(6), "unreadable input exits 6");
+        let message = String::from_utf8_lossy(&refused.stderr);
+        assert!(
+            message.contains(name) && message.contains("HTML is not supported yet"),
+            "{message}"
+        );
+    }
+    let listed = run(&url, &["ls", "--jsonl"]).await;
+    assert!(listed.status.success());
+    assert!(listed.stdout.is_empty(), "nothing was stored");
+
+    // A folder: the article is loaded, the rest counted and named.
+    let folder = dir.path().join("desk");
+    std::fs::create_dir_all(folder.join("web")).unwrap();
+    std::fs::write(
+        folder.join("strike.md"),
+        "# Port strike ends\n\nDockers returned on Monday.\n",
+    )
+    .unwrap();
+    std::fs::write(folder.join("web/strike.html"), page).unwrap();
+    std::fs::write(folder.join("web/ferry.htm"), page).unwrap();
+    std::fs::write(folder.join("tariffs.csv"), "port,tariff\n").unwrap();
+    let folder = folder.to_str().unwrap();
+
+    let summary = json(&run(&url, &["ingest", folder, "--json"]).await);
+    assert_eq!(summary["created"], 1, "{summary}");
+    assert_eq!(summary["unsupported"], 3, "{summary}");
+    let problems = summary["problems"].as_array().unwrap();
+    for (name, reason) in [
+        ("web/strike.html", "HTML is not supported yet"),
+        ("web/ferry.htm", "HTML is not supported yet"),
+        ("tariffs.csv", "not .json, .jsonl, .ndjson, .md or .txt"),
+    ] {
+        assert!(
+            problems.iter().any(|p| {
+                p["origin"].as_str().unwrap().ends_with(name)
+                    && p["reason"].as_str().unwrap().contains(reason)
+            }),
+            "{name} is named: {summary}"
+        );
+    }
+
+    // The text summary says the same.
+    let text = run(&url, &["ingest", folder, "--no-progress"]).await;
+    assert_eq!(text.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(stdout.contains("3 unsupported"), "{stdout}");
+    assert!(
+        stdout.contains("strike.html: skipped: HTML is not supported yet")
+            && stdout.contains("ferry.htm")
+            && stdout.contains("tariffs.csv"),
+        "{stdout}"
+    );
+
+    storage.stop().await.unwrap();
 }

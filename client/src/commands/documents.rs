@@ -10,7 +10,7 @@ use dossier_proto::v1::{
 
 use crate::cli::ListArgs;
 use crate::exit;
-use crate::output::{self, Format};
+use crate::output::{self, Format, Printed, outln};
 
 pub async fn get(
     mut client: DocumentServiceClient<ClientChannel>,
@@ -22,9 +22,9 @@ pub async fn get(
         .await?
         .into_inner();
     if format.is_json() {
-        output::print_json(&document);
+        output::print_json(&document)?;
     } else {
-        print_document(&document);
+        print_document(&document)?;
     }
     Ok(exit::OK)
 }
@@ -50,14 +50,17 @@ pub async fn list(
     loop {
         let page = client.list_documents(request.clone()).await?.into_inner();
         match format {
-            Format::JsonLines => page.documents.iter().for_each(output::print_json_line),
+            Format::JsonLines => page
+                .documents
+                .iter()
+                .try_for_each(output::print_json_line)?,
             Format::Json => all.extend(page.documents.iter().map(output::to_json)),
-            Format::Text => page.documents.iter().for_each(print_row),
+            Format::Text => page.documents.iter().try_for_each(print_row)?,
         }
         if !args.all || page.next_page_token.is_empty() {
             if format == Format::Json {
                 let body = serde_json::json!({ "documents": all, "next_page_token": page.next_page_token });
-                println!("{}", serde_json::to_string_pretty(&body)?);
+                outln!("{}", serde_json::to_string_pretty(&body)?)?;
             } else if format == Format::Text && !page.next_page_token.is_empty() {
                 eprintln!("more: --page-token {}", page.next_page_token);
             }
@@ -76,9 +79,9 @@ pub async fn remove(
         .delete_document(DeleteDocumentRequest { id: id.clone() })
         .await?;
     if format.is_json() {
-        println!("{}", serde_json::json!({ "deleted": id }));
+        outln!("{}", serde_json::json!({ "deleted": id }))?;
     } else {
-        println!("deleted {id}");
+        outln!("deleted {id}")?;
     }
     Ok(exit::OK)
 }
@@ -95,35 +98,35 @@ fn parse_time(flag: &str, value: Option<&str>) -> anyhow::Result<Option<prost_ty
         .transpose()
 }
 
-fn print_row(document: &Document) {
-    println!(
+fn print_row(document: &Document) -> Printed {
+    outln!(
         "{:<26}  {:>6}  {:<20}  {:<20}  {}",
         document.id,
         document.sequence,
         output::truncate(&document.source, 20),
         output::timestamp(document.published_at.as_ref()),
         output::truncate(&document.title, 60)
-    );
+    )
 }
 
-fn print_document(document: &Document) {
-    println!("id:           {}", document.id);
-    println!("title:        {}", document.title);
-    println!("source:       {}", document.source);
-    println!("author:       {}", document.author);
-    println!("url:          {}", document.url);
-    println!(
+fn print_document(document: &Document) -> Printed {
+    outln!("id:           {}", document.id)?;
+    outln!("title:        {}", document.title)?;
+    outln!("source:       {}", document.source)?;
+    outln!("author:       {}", document.author)?;
+    outln!("url:          {}", document.url)?;
+    outln!(
         "published_at: {}",
         output::timestamp(document.published_at.as_ref())
-    );
-    println!("language:     {}", document.language);
-    println!("labels:       {}", document.labels.join(", "));
-    println!("sequence:     {}", document.sequence);
-    println!(
+    )?;
+    outln!("language:     {}", document.language)?;
+    outln!("labels:       {}", document.labels.join(", "))?;
+    outln!("sequence:     {}", document.sequence)?;
+    outln!(
         "created:      {}",
         output::timestamp(document.create_time.as_ref())
-    );
-    println!("sha256:       {}", document.content_sha256);
-    println!();
-    println!("{}", document.body);
+    )?;
+    outln!("sha256:       {}", document.content_sha256)?;
+    outln!()?;
+    outln!("{}", document.body)
 }

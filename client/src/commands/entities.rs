@@ -10,7 +10,7 @@ use dossier_proto::v1::{
 use super::extract::parse_type;
 use crate::cli::EntitiesCommand;
 use crate::exit;
-use crate::output::{self, Format};
+use crate::output::{self, Format, Printed, outln};
 
 pub async fn run(
     mut client: ExtractionServiceClient<ClientChannel>,
@@ -37,10 +37,10 @@ pub async fn run(
             };
             let page = client.list_entities(request).await?.into_inner();
             match format {
-                Format::Json => output::print_json(&page),
-                Format::JsonLines => page.entities.iter().for_each(output::print_json_line),
+                Format::Json => output::print_json(&page)?,
+                Format::JsonLines => page.entities.iter().try_for_each(output::print_json_line)?,
                 Format::Text => {
-                    page.entities.iter().for_each(print_row);
+                    page.entities.iter().try_for_each(print_row)?;
                     if !page.next_page_token.is_empty() {
                         eprintln!("more: --page-token {}", page.next_page_token);
                     }
@@ -53,9 +53,9 @@ pub async fn run(
                 .await?
                 .into_inner();
             if format.is_json() {
-                output::print_json(&entity);
+                output::print_json(&entity)?;
             } else {
-                print_entity(&entity);
+                print_entity(&entity)?;
             }
         }
         EntitiesCommand::Merge { ids, note } => {
@@ -64,7 +64,7 @@ pub async fn run(
                 note,
                 ..MergeEntitiesRequest::default()
             };
-            print_curation(&client.merge_entities(request).await?.into_inner(), format);
+            print_curation(&client.merge_entities(request).await?.into_inner(), format)?;
         }
         EntitiesCommand::Split { id, aliases } => {
             let request = SplitEntityRequest {
@@ -72,21 +72,21 @@ pub async fn run(
                 aliases,
                 ..SplitEntityRequest::default()
             };
-            print_curation(&client.split_entity(request).await?.into_inner(), format);
+            print_curation(&client.split_entity(request).await?.into_inner(), format)?;
         }
         EntitiesCommand::Distinct { ids } => {
             let request = MarkDistinctRequest {
                 entity_ids: ids,
                 ..MarkDistinctRequest::default()
             };
-            print_curation(&client.mark_distinct(request).await?.into_inner(), format);
+            print_curation(&client.mark_distinct(request).await?.into_inner(), format)?;
         }
         EntitiesCommand::Undo { curation_id } => {
             let response = client
                 .undo_curation(UndoCurationRequest { curation_id })
                 .await?
                 .into_inner();
-            print_curation(&response, format);
+            print_curation(&response, format)?;
         }
     }
     Ok(exit::OK)
@@ -98,57 +98,58 @@ fn type_name(value: i32) -> &'static str {
         .unwrap_or("?")
 }
 
-fn print_row(entity: &Entity) {
-    println!(
+fn print_row(entity: &Entity) -> Printed {
+    outln!(
         "{:<30} {:<8} {:>6} mentions {:>5} docs  {}",
         entity.id,
         type_name(entity.r#type),
         entity.mention_count,
         entity.document_count,
         entity.canonical_name
-    );
+    )
 }
 
-fn print_entity(entity: &Entity) {
-    println!(
+fn print_entity(entity: &Entity) -> Printed {
+    outln!(
         "{} ({}) {}",
         entity.canonical_name,
         type_name(entity.r#type),
         entity.id
-    );
-    println!(
+    )?;
+    outln!(
         "{} mentions in {} documents, first seen {}, last seen {}",
         entity.mention_count,
         entity.document_count,
         output::timestamp(entity.first_seen.as_ref()),
         output::timestamp(entity.last_seen.as_ref())
-    );
-    println!("aliases:");
+    )?;
+    outln!("aliases:")?;
     for alias in &entity.aliases {
-        println!(
+        outln!(
             "  {:<30} {:>5} mentions {:>4} docs  {}",
             alias.name,
             alias.mention_count,
             alias.document_count,
             alias.document_ids.join(" ")
-        );
+        )?;
     }
     if !entity.merged_ids.is_empty() {
-        println!("merged from: {}", entity.merged_ids.join(" "));
+        outln!("merged from: {}", entity.merged_ids.join(" "))?;
     }
     if !entity.distinct_ids.is_empty() {
-        println!("distinct from: {}", entity.distinct_ids.join(" "));
+        outln!("distinct from: {}", entity.distinct_ids.join(" "))?;
     }
+    Ok(())
 }
 
-fn print_curation(response: &CurationResponse, format: Format) {
+fn print_curation(response: &CurationResponse, format: Format) -> Printed {
     if format.is_json() {
-        output::print_json(response);
-        return;
+        return output::print_json(response);
     }
-    println!(
+    outln!(
         "curation {} (undo with: dossier entities undo {})",
-        response.curation_id, response.curation_id
-    );
-    response.entities.iter().for_each(print_row);
+        response.curation_id,
+        response.curation_id
+    )?;
+    response.entities.iter().try_for_each(print_row)
 }

@@ -9,7 +9,7 @@ use dossier_proto::v1::{EntityType, ExtractRequest, OffsetEncoding};
 use crate::cli::ExtractArgs;
 use crate::exit;
 use crate::input::InputError;
-use crate::output::{self, Format};
+use crate::output::{self, Format, outln};
 
 pub async fn run(
     mut client: ExtractionServiceClient<ClientChannel>,
@@ -41,7 +41,7 @@ pub async fn run(
     };
     let response = client.extract(request).await?.into_inner();
     if format.is_json() {
-        output::print_json(&response);
+        output::print_json(&response)?;
         return Ok(exit::OK);
     }
     let colour = std::io::stdout().is_terminal();
@@ -71,12 +71,12 @@ pub async fn run(
         at = end;
     }
     marked.push_str(&text[at..]);
-    println!("{marked}");
+    outln!("{marked}")?;
     for entity in &response.entities {
         let label = EntityType::try_from(entity.r#type)
             .map(|t| t.as_str_name())
             .unwrap_or("?");
-        println!("  {:<8} {:<30} {}", label, entity.canonical_name, entity.id);
+        outln!("  {:<8} {:<30} {}", label, entity.canonical_name, entity.id)?;
     }
     Ok(exit::OK)
 }

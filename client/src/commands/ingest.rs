@@ -5,6 +5,7 @@
 //! the reader and memory stays constant however large the input.
 
 use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -19,10 +20,13 @@ use tokio_stream::wrappers::ReceiverStream;
 use crate::cli::IngestArgs;
 use crate::exit;
 use crate::input::{self, Defaults, InputError};
-use crate::output::{self, Format};
+use crate::output::{self, Format, outln};
 
 /// Requests read ahead of the server's acknowledgements.
 const READ_AHEAD: usize = 512;
+
+/// Unsupported files the text summary names; JSON names them all.
+const NAMED_IN_TEXT: usize = 10;
 
 #[derive(Debug, Default, Serialize)]
 struct Summary {
@@ -31,6 +35,8 @@ struct Summary {
     duplicate: u64,
     rejected: u64,
     unreadable: u64,
+    /// Files in a folder or glob in no supported format, skipped.
+    unsupported: u64,
     seconds: f64,
     problems: Vec<Problem>,
 }
@@ -46,7 +52,7 @@ pub async fn run(
     args: IngestArgs,
     format: Format,
 ) -> anyhow::Result<i32> {
-    let files = input::expand(&args.paths)?;
+    let input::Expanded { files, unsupported } = input::expand(&args.paths)?;
     let countable = files.iter().all(|f| {
         f.as_ref()
             .and_then(|p| p.extension())
@@ -121,7 +127,7 @@ pub async fn run(
         if format == Format::JsonLines {
             let mut line = output::to_json(&response);
             line["origin"] = origin.clone().into();
-            println!("{line}");
+            outln!("{line}")?;
         }
         let mut summary = summary.lock().unwrap();
         match ImportOutcome::try_from(response.outcome) {
@@ -149,7 +155,14 @@ pub async fn run(
         .map(|m| m.into_inner().unwrap())
         .unwrap_or_default();
     summary.seconds = started.elapsed().as_secs_f64();
-    print_summary(&summary, format)?;
+    summary.unsupported = unsupported.len() as u64;
+    summary
+        .problems
+        .extend(unsupported.iter().map(|path| Problem {
+            origin: path.display().to_string(),
+            reason: unsupported_reason(path).to_string(),
+        }));
+    print_summary(&summary, &unsupported, format)?;
     Ok(if summary.rejected + summary.unreadable > 0 {
         exit::PARTIAL
     } else {
@@ -157,26 +170,48 @@ pub async fn run(
     })
 }
 
-fn print_summary(summary: &Summary, format: Format) -> anyhow::Result<()> {
+fn print_summary(summary: &Summary, unsupported: &[PathBuf], format: Format) -> anyhow::Result<()> {
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(summary)?),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(summary)?)?,
         Format::JsonLines => {}
         Format::Text => {
             let total =
                 summary.created + summary.already_imported + summary.duplicate + summary.rejected;
             let rate = total as f64 / summary.seconds.max(1e-3);
-            println!(
-                "{} created, {} already imported, {} duplicate, {} rejected, {} unreadable in {:.1}s ({rate:.0} docs/s)",
+            outln!(
+                "{} created, {} already imported, {} duplicate, {} rejected, {} unreadable, {} unsupported in {:.1}s ({rate:.0} docs/s)",
                 summary.created,
                 summary.already_imported,
                 summary.duplicate,
                 summary.rejected,
                 summary.unreadable,
+                summary.unsupported,
                 summary.seconds
-            );
+            )?;
+            print_unsupported(unsupported)?;
         }
     }
     Ok(())
+}
+
+/// Names the skipped files (the first [`NAMED_IN_TEXT`] of them).
+fn print_unsupported(unsupported: &[PathBuf]) -> output::Printed {
+    for path in unsupported.iter().take(NAMED_IN_TEXT) {
+        outln!("  {}: {}", path.display(), unsupported_reason(path))?;
+    }
+    let more = unsupported.len().saturating_sub(NAMED_IN_TEXT);
+    if more > 0 {
+        outln!("  … and {more} more unsupported files (--json names them all)")?;
+    }
+    Ok(())
+}
+
+fn unsupported_reason(path: &Path) -> &'static str {
+    if input::is_html(path) {
+        "skipped: HTML is not supported yet"
+    } else {
+        "skipped: not .json, .jsonl, .ndjson, .md or .txt"
+    }
 }
 
 fn progress_bar(total: Option<u64>, format: Format, disabled: bool) -> ProgressBar {

@@ -9,11 +9,14 @@ mod search;
 mod status;
 mod watch;
 
+use std::io::Write;
+
 use clap::CommandFactory;
 
 use crate::cli::{Cli, Command};
 use crate::connect::connect;
 use crate::exit;
+use crate::output::{WriteError, outln};
 use dossier_proto::v1::document_service_client::DocumentServiceClient;
 use dossier_proto::v1::extraction_service_client::ExtractionServiceClient;
 use dossier_proto::v1::search_service_client::SearchServiceClient;
@@ -69,7 +72,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Status => status::run(&cli.global, sec, format).await,
         Command::Health { address, service } => {
             let health = status::health_of(connect("server", &address, sec).await?, &service).await;
-            println!("{health}");
+            outln!("{health}")?;
             Ok(if health == "SERVING" {
                 exit::OK
             } else {
@@ -77,12 +80,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             })
         }
         Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "dossier",
-                &mut std::io::stdout(),
-            );
+            // clap_complete panics on a failed write; write the script
+            // ourselves so a closed pipe ends quietly.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "dossier", &mut script);
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(&script)
+                .and_then(|()| stdout.flush())
+                .map_err(WriteError::from)?;
             Ok(exit::OK)
         }
     }

@@ -13,7 +13,7 @@ use dossier_proto::v1::{
 use super::extract::parse_type;
 use crate::cli::SearchArgs;
 use crate::exit;
-use crate::output::{self, Format};
+use crate::output::{self, Format, Printed, outln};
 
 pub async fn run(
     mut client: SearchServiceClient<ClientChannel>,
@@ -47,9 +47,9 @@ pub async fn run(
     };
     let response = client.search(request).await?.into_inner();
     match format {
-        Format::Json => output::print_json(&response),
-        Format::JsonLines => response.hits.iter().for_each(output::print_json_line),
-        Format::Text => print_response(&response, std::io::stdout().is_terminal()),
+        Format::Json => output::print_json(&response)?,
+        Format::JsonLines => response.hits.iter().try_for_each(output::print_json_line)?,
+        Format::Text => print_response(&response, std::io::stdout().is_terminal())?,
     }
     Ok(exit::OK)
 }
@@ -99,53 +99,56 @@ fn parse_time(flag: &str, value: Option<&str>) -> anyhow::Result<Option<prost_ty
         .transpose()
 }
 
-fn print_response(response: &SearchResponse, colour: bool) {
-    println!("{} hits", response.total_hits);
+fn print_response(response: &SearchResponse, colour: bool) -> Printed {
+    outln!("{} hits", response.total_hits)?;
     for hit in &response.hits {
-        println!();
-        println!(
+        outln!()?;
+        outln!(
             "{}  {:.2}  {}  {}",
             hit.document_id,
             hit.score,
             hit.source,
             output::timestamp(hit.published_at.as_ref())
-        );
-        println!(
+        )?;
+        outln!(
             "  {}",
             if colour {
                 format!("\x1b[1m{}\x1b[0m", hit.title)
             } else {
                 hit.title.clone()
             }
-        );
+        )?;
         for snippet in hit.snippets.iter().filter(|s| s.field == "body") {
-            println!("  {}", mark(snippet, colour));
+            outln!("  {}", mark(snippet, colour))?;
         }
         for variant in &hit.matched_variants {
-            println!(
+            outln!(
                 "  matched {:?} as {} ({})",
-                variant.variant, variant.canonical_name, variant.entity_id
-            );
+                variant.variant,
+                variant.canonical_name,
+                variant.entity_id
+            )?;
         }
     }
     for facet in &response.facets {
         let name = FacetField::try_from(facet.field)
             .map(|f| f.as_str_name())
             .unwrap_or("?");
-        println!();
-        println!("{}", name.trim_start_matches("FACET_FIELD_").to_lowercase());
+        outln!()?;
+        outln!("{}", name.trim_start_matches("FACET_FIELD_").to_lowercase())?;
         for bucket in &facet.buckets {
             let label = if bucket.display_name.is_empty() {
                 &bucket.value
             } else {
                 &bucket.display_name
             };
-            println!("  {:>6}  {}", bucket.count, label);
+            outln!("  {:>6}  {}", bucket.count, label)?;
         }
     }
     if !response.next_page_token.is_empty() {
         eprintln!("more: --page-token {}", response.next_page_token);
     }
+    Ok(())
 }
 
 /// The snippet with its highlighted spans in bold (TTY) or between `*`.

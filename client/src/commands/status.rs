@@ -12,7 +12,7 @@ use dossier_kit::security::ClientSecurity;
 use crate::cli::GlobalArgs;
 use crate::connect::connect;
 use crate::exit;
-use crate::output::Format;
+use crate::output::{Format, outln};
 
 const SERVICES: [(&str, &str); 3] = [
     ("storage", "dossier.v1.DocumentService"),
@@ -50,7 +50,7 @@ pub async fn run(
         report.insert(name.to_string(), entry);
     }
     if format.is_json() {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?)?;
     } else {
         for (name, entry) in &report {
             let extra: Vec<String> = entry
@@ -68,12 +68,12 @@ pub async fn run(
                     )
                 })
                 .collect();
-            println!(
+            outln!(
                 "{name:<11} {:<12} {:<24} {}",
                 entry["health"].as_str().unwrap_or("?"),
                 entry["address"].as_str().unwrap_or(""),
                 extra.join(" ")
-            );
+            )?;
         }
     }
     Ok(if all_up { exit::OK } else { exit::UNAVAILABLE })

@@ -5,7 +5,7 @@ use dossier_proto::v1::document_service_client::DocumentServiceClient;
 use dossier_proto::v1::{ChangeKind, WatchChangesRequest};
 
 use crate::exit;
-use crate::output::{self, Format};
+use crate::output::{self, Format, outln};
 
 pub async fn run(
     mut client: DocumentServiceClient<ClientChannel>,
@@ -25,20 +25,20 @@ pub async fn run(
         };
         seen += 1;
         if format.is_json() {
-            output::print_json_line(&change);
+            output::print_json_line(&change)?;
         } else {
             let kind = match ChangeKind::try_from(change.kind) {
                 Ok(ChangeKind::Created) => "created",
                 Ok(ChangeKind::Deleted) => "deleted",
                 _ => "unknown",
             };
-            println!(
+            outln!(
                 "{:>8}  {:<8} {}  {}",
                 change.sequence,
                 kind,
                 change.document_id,
                 output::timestamp(change.commit_time.as_ref())
-            );
+            )?;
         }
     }
     Ok(exit::OK)
