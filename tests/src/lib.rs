@@ -2,7 +2,6 @@
 //! (each with its own shutdown, so a test can stop and restart one), hands
 //! out gRPC clients, and loads the project's fixture articles.
 
-pub mod bench;
 pub mod fixtures;
 pub mod services;
 pub mod tools;

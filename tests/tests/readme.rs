@@ -12,7 +12,7 @@ const HELP_PAGES: &[(&str, &[&str])] = &[
     ("dossier-extraction", &[]),
     ("dossier-extraction", &["train"]),
     ("dossier-extraction", &["eval"]),
-    ("dossier-extraction", &["bench"]),
+    ("dossier-extraction-bench", &[]),
     ("dossier-search", &[]),
     ("dossier", &[]),
 ];

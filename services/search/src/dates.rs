@@ -1,5 +1,8 @@
 //! Calendar arithmetic for the published_at histogram: bucket starts for
 //! days, ISO weeks (Monday) and months, in UTC, and their RFC 3339 form.
+//! The calendar itself is [`dossier_kit::civil`].
+
+use dossier_kit::civil::{civil_from_days, days_from_civil};
 
 const DAY: i64 = 86_400;
 
@@ -39,31 +42,6 @@ pub fn rfc3339(secs: i64) -> String {
     )
 }
 
-/// Howard Hinnant's days-since-epoch → (year, month, day).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
-/// (year, month, day) → days since 1970-01-01.
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +72,20 @@ mod tests {
             rfc3339(bucket_start(0, Interval::Week)),
             "1969-12-29T00:00:00Z"
         );
+    }
+
+    proptest::proptest! {
+        /// A bucket starts at or before its time, at midnight, and holds it.
+        #[test]
+        fn buckets_hold_their_time(secs in -100_000_000_000i64..100_000_000_000) {
+            for interval in [Interval::Day, Interval::Week, Interval::Month] {
+                let start = bucket_start(secs, interval);
+                proptest::prop_assert!(start <= secs && start.rem_euclid(DAY) == 0);
+                proptest::prop_assert_eq!(bucket_start(start, interval), start);
+                let (y, m, d) = civil_from_days(start / DAY);
+                proptest::prop_assert_eq!(days_from_civil(y, m, d), start / DAY);
+                proptest::prop_assert!(rfc3339(start).ends_with("T00:00:00Z"));
+            }
+        }
     }
 }

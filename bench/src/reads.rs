@@ -10,7 +10,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use tonic::transport::Channel;
 
-use super::stats::Latency;
+use crate::stats::Latency;
 
 /// `calls` GetDocument calls of random stored ids, spread over `clients`
 /// concurrent clients. Returns the latencies and the wall time.

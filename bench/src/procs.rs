@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
-use super::machine::kib_field;
+use crate::machine::kib_field;
 
 /// How long a binary may take to load (extraction loads its model) and bind.
 const START_TIMEOUT: Duration = Duration::from_secs(120);

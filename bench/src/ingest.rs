@@ -11,8 +11,8 @@ use dossier_proto::v1::document_service_client::DocumentServiceClient;
 use futures::StreamExt;
 use tonic::transport::Channel;
 
-use super::corpus::Corpus;
-use super::stats::Latency;
+use crate::corpus::Corpus;
+use crate::stats::Latency;
 
 /// What an import run measured.
 pub struct ImportResult {

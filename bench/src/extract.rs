@@ -11,8 +11,8 @@ use dossier_proto::v1 as pb;
 use dossier_proto::v1::extraction_service_client::ExtractionServiceClient;
 use tonic::transport::Channel;
 
-use super::corpus::Corpus;
-use super::stats::Latency;
+use crate::corpus::Corpus;
+use crate::stats::Latency;
 
 /// Single-thread throughput of the whole extraction pipeline.
 pub struct Throughput {

@@ -12,8 +12,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use tonic::transport::Channel;
 
-use super::corpus::{Corpus, DAYS, OUTLETS, T0};
-use super::stats::Latency;
+use crate::corpus::{Corpus, DAYS, OUTLETS, T0};
+use crate::stats::Latency;
 
 /// The kinds of query measured, in table order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -10,19 +10,20 @@
 //! With `--database-url postgres://…` the same corpus and load also run
 //! against the PostgreSQL backend, and a table compares the two.
 //!
-//! `cargo run --release -p dossier-storage --bin dossier-storage-bench -- --docs 50000`
+//! `cargo run --release -p dossier-bench --bin dossier-storage-bench -- --docs 50000`
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::Context;
 use clap::Parser;
+use dossier_bench::corpus::StorageCorpus;
+use dossier_bench::stats::Latency;
 use dossier_kit::Shutdown;
 use dossier_proto::v1 as pb;
 use dossier_proto::v1::document_service_client::DocumentServiceClient;
 use dossier_storage::{DatabaseUrl, StorageConfig};
 use futures::StreamExt;
-use hdrhistogram::Histogram;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use tonic::transport::Channel;
@@ -54,10 +55,11 @@ struct Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+
     dossier_kit::telemetry::init_tracing();
 
     eprintln!("generating {} articles (seed {})", args.docs, args.seed);
-    let corpus = corpus::Corpus::new(args.seed);
+    let corpus = StorageCorpus::new(args.seed);
     let streams = args.streams.max(1);
     let mut shards: Vec<Vec<pb::ImportDocumentsRequest>> = vec![Vec::new(); streams];
     let mut rng = ChaCha8Rng::seed_from_u64(args.seed);
@@ -133,11 +135,11 @@ async fn run(
         .into_iter()
         .map(|shard| tokio::spawn(import_stream(channel.clone(), shard)))
         .collect();
-    let mut acks = histogram();
+    let mut acks = Latency::new();
     let mut ids = Vec::with_capacity(args.docs);
     for task in tasks {
         let (latencies, shard_ids) = task.await??;
-        acks.add(latencies)?;
+        acks.merge(&latencies);
         ids.extend(shard_ids);
     }
     let elapsed = started.elapsed().as_secs_f64();
@@ -146,8 +148,8 @@ async fn run(
     println!(
         "{backend} import: {} docs in {elapsed:.2}s over {streams} streams = {docs_per_s:.0} docs/s, {mb_per_s:.1} MB/s; ack latency p50 {:.2} ms, p99 {:.2} ms",
         ids.len(),
-        ms(acks.value_at_quantile(0.5)),
-        ms(acks.value_at_quantile(0.99)),
+        acks.ms(0.5),
+        acks.ms(0.99),
     );
 
     let ids = Arc::new(ids);
@@ -163,19 +165,19 @@ async fn run(
             ))
         })
         .collect();
-    let mut reads = histogram();
+    let mut reads = Latency::new();
     for reader in readers {
-        reads.add(reader.await??)?;
+        reads.merge(&reader.await??);
     }
     let elapsed = started.elapsed().as_secs_f64();
     println!(
         "{backend} get: {} calls from {} clients = {:.0} calls/s; latency p50 {:.3} ms, p99 {:.3} ms, p99.9 {:.3} ms",
-        reads.len(),
+        reads.count(),
         args.readers,
-        reads.len() as f64 / elapsed,
-        ms(reads.value_at_quantile(0.5)),
-        ms(reads.value_at_quantile(0.99)),
-        ms(reads.value_at_quantile(0.999)),
+        reads.count() as f64 / elapsed,
+        reads.ms(0.5),
+        reads.ms(0.99),
+        reads.ms(0.999),
     );
 
     shutdown.trigger();
@@ -184,10 +186,10 @@ async fn run(
         backend,
         docs_per_s,
         mb_per_s,
-        ack_p50: ms(acks.value_at_quantile(0.5)),
-        ack_p99: ms(acks.value_at_quantile(0.99)),
-        get_p50: ms(reads.value_at_quantile(0.5)),
-        get_p99: ms(reads.value_at_quantile(0.99)),
+        ack_p50: acks.ms(0.5),
+        ack_p99: acks.ms(0.99),
+        get_p50: reads.ms(0.5),
+        get_p99: reads.ms(0.99),
     })
 }
 
@@ -258,24 +260,11 @@ async fn connect(url: &str) -> anyhow::Result<Channel> {
         .context("connect to the in-process server")
 }
 
-fn histogram() -> Histogram<u64> {
-    // Microseconds, 1 µs .. 100 s, 3 significant digits.
-    Histogram::new_with_bounds(1, 100_000_000, 3).unwrap_or_else(|_| Histogram::new(3).unwrap())
-}
-
-fn ms(micros: u64) -> f64 {
-    micros as f64 / 1000.0
-}
-
-fn micros(d: Duration) -> u64 {
-    u64::try_from(d.as_micros()).unwrap_or(u64::MAX).max(1)
-}
-
 /// One import stream: returns ack latencies (send → durable ack) and ids.
 async fn import_stream(
     channel: Channel,
     requests: Vec<pb::ImportDocumentsRequest>,
-) -> anyhow::Result<(Histogram<u64>, Vec<String>)> {
+) -> anyhow::Result<(Latency, Vec<String>)> {
     let sent_at = Arc::new(Mutex::new(Vec::with_capacity(requests.len())));
     let recorder = sent_at.clone();
     let outgoing = futures::stream::iter(requests).map(move |request| {
@@ -286,13 +275,13 @@ async fn import_stream(
     });
     let mut client = DocumentServiceClient::new(channel);
     let mut responses = client.import_documents(outgoing).await?.into_inner();
-    let mut latencies = histogram();
+    let mut latencies = Latency::new();
     let mut ids = Vec::new();
     while let Some(response) = responses.message().await? {
         let now = Instant::now();
         let sent = sent_at.lock().ok().and_then(|t| t.get(ids.len()).copied());
         if let Some(sent) = sent {
-            latencies.record(micros(now - sent))?;
+            latencies.record(now - sent);
         }
         anyhow::ensure!(
             response.outcome() == pb::ImportOutcome::Created,
@@ -309,144 +298,15 @@ async fn read_load(
     ids: Arc<Vec<String>>,
     count: usize,
     seed: u64,
-) -> anyhow::Result<Histogram<u64>> {
+) -> anyhow::Result<Latency> {
     let mut client = DocumentServiceClient::new(channel);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut latencies = histogram();
+    let mut latencies = Latency::new();
     for _ in 0..count {
         let id = ids[rng.random_range(0..ids.len())].clone();
         let started = Instant::now();
         client.get_document(pb::GetDocumentRequest { id }).await?;
-        latencies.record(micros(started.elapsed()))?;
+        latencies.record(started.elapsed());
     }
     Ok(latencies)
-}
-
-mod corpus {
-    //! A synthetic news corpus that looks like news to a storage engine:
-    //! Zipf-distributed words from a vocabulary of tens of thousands, names
-    //! with spelling variants, several outlets, dates over months.
-
-    use dossier_proto::v1 as pb;
-    use rand::Rng;
-    use rand_chacha::ChaCha8Rng;
-
-    const VOCABULARY: usize = 40_000;
-    const ZIPF_EXPONENT: f64 = 1.05;
-    const OUTLETS: &[&str] = &[
-        "harbour-gazette",
-        "northern-courier",
-        "capital-ledger",
-        "river-times",
-        "evening-dispatch",
-        "coastal-herald",
-        "metro-observer",
-        "valley-post",
-    ];
-    /// One person as different outlets spell them.
-    const NAMES: &[&[&str]] = &[
-        &["Muammar Gaddafi", "Moammar Qaddafi", "Mouammar Kadhafi"],
-        &["Yulia Tymoshenko", "Yulia Timoshenko"],
-        &["Alexei Navalny", "Aleksei Navalnyi", "Alexey Navalny"],
-        &["Yuri Gagarin", "Yury Gagarin", "Iouri Gagarine"],
-        &["Angela Merkel", "Merkel", "Chancellor Merkel"],
-    ];
-    const SYLLABLES: &[&str] = &[
-        "ka", "lo", "mi", "ne", "ra", "to", "su", "ve", "di", "an", "or", "el", "in", "us", "port",
-        "min", "ster", "gov", "ern", "trade", "mar", "ket", "coun", "cil", "vote", "tax", "bank",
-    ];
-    const COMMON: &[&str] = &[
-        "the",
-        "of",
-        "and",
-        "to",
-        "in",
-        "a",
-        "said",
-        "on",
-        "for",
-        "was",
-        "minister",
-        "government",
-        "president",
-        "council",
-        "market",
-        "police",
-        "budget",
-        "election",
-    ];
-
-    pub struct Corpus {
-        words: Vec<String>,
-        /// Cumulative Zipf weights, for sampling by binary search.
-        cumulative: Vec<f64>,
-    }
-
-    impl Corpus {
-        pub fn new(seed: u64) -> Self {
-            use rand::SeedableRng;
-            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
-            let mut words: Vec<String> = COMMON.iter().map(|w| w.to_string()).collect();
-            while words.len() < VOCABULARY {
-                let parts = rng.random_range(2..=4);
-                let word: String = (0..parts)
-                    .map(|_| SYLLABLES[rng.random_range(0..SYLLABLES.len())])
-                    .collect();
-                words.push(word);
-            }
-            let mut total = 0.0;
-            let cumulative = (1..=words.len())
-                .map(|rank| {
-                    total += 1.0 / (rank as f64).powf(ZIPF_EXPONENT);
-                    total
-                })
-                .collect();
-            Self { words, cumulative }
-        }
-
-        fn word(&self, rng: &mut ChaCha8Rng) -> &str {
-            let total = self.cumulative.last().copied().unwrap_or(1.0);
-            let target = rng.random::<f64>() * total;
-            let index = self.cumulative.partition_point(|&c| c < target);
-            &self.words[index.min(self.words.len() - 1)]
-        }
-
-        pub fn article(&self, rng: &mut ChaCha8Rng, n: usize) -> pb::Document {
-            let outlet = OUTLETS[rng.random_range(0..OUTLETS.len())];
-            let person = NAMES[rng.random_range(0..NAMES.len())];
-            let mut body = String::with_capacity(4300);
-            let mut sentence = 0;
-            while body.len() < 4000 {
-                if sentence % 4 == 0 {
-                    body.push_str(person[rng.random_range(0..person.len())]);
-                    body.push_str(" said ");
-                }
-                for _ in 0..rng.random_range(8..20) {
-                    body.push_str(self.word(rng));
-                    body.push(' ');
-                }
-                body.pop();
-                body.push_str(". ");
-                sentence += 1;
-            }
-            let title: Vec<&str> = (0..rng.random_range(5..10))
-                .map(|_| self.word(rng))
-                .collect();
-            let published = 1_700_000_000 + rng.random_range(0..180 * 86_400);
-            pb::Document {
-                title: format!("{} ({n})", title.join(" ")),
-                body,
-                source: outlet.to_string(),
-                url: format!("https://{outlet}.example/articles/{n}"),
-                author: "Staff reporter".into(),
-                published_at: Some(prost_types::Timestamp {
-                    seconds: published,
-                    nanos: 0,
-                }),
-                language: "en".into(),
-                labels: vec!["news".into()],
-                ..Default::default()
-            }
-        }
-    }
 }

@@ -17,10 +17,10 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use tonic::transport::Channel;
 
-use super::corpus::Corpus;
-use super::ingest::import_request;
-use super::queries::{QueryContext, QueryKind};
-use super::stats::Latency;
+use crate::corpus::Corpus;
+use crate::ingest::import_request;
+use crate::queries::{QueryContext, QueryKind};
+use crate::stats::Latency;
 
 /// The calls a load client makes, in report order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

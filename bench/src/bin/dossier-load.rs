@@ -4,7 +4,7 @@
 //! each service's peak RSS.
 //!
 //! ```text
-//! cargo build --release -p dossier-tests --bins -p dossier-storage -p dossier-extraction -p dossier-search
+//! cargo build --release -p dossier-bench --bins -p dossier-storage -p dossier-extraction -p dossier-search
 //! target/release/dossier-load --clients 64 --seconds 30
 //! target/release/dossier-load --storage http://127.0.0.1:50051 \
 //!     --extraction http://127.0.0.1:50052 --search http://127.0.0.1:50053
@@ -22,14 +22,14 @@ use std::time::Duration;
 
 use anyhow::bail;
 use clap::Parser;
-use dossier_tests::bench::corpus::Corpus;
-use dossier_tests::bench::load::{self, LoadConfig, Rpc, Targets};
-use dossier_tests::bench::machine::Machine;
-use dossier_tests::bench::procs::Cluster;
-use dossier_tests::bench::queries::top_people;
-use dossier_tests::bench::report::Report;
-use dossier_tests::bench::stats::{mib, thousands};
-use dossier_tests::bench::{indexing, ingest, net};
+use dossier_bench::corpus::Corpus;
+use dossier_bench::load::{self, LoadConfig, Rpc, Targets};
+use dossier_bench::machine::Machine;
+use dossier_bench::procs::Cluster;
+use dossier_bench::queries::top_people;
+use dossier_bench::report::Report;
+use dossier_bench::stats::{mib, thousands};
+use dossier_bench::{indexing, ingest, net};
 
 #[derive(Debug, Parser)]
 #[command(about = "Mixed concurrent load on the Dossier services, bounded in time and calls")]

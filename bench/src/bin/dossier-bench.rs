@@ -3,7 +3,7 @@
 //! separate processes on loopback; prints one markdown table.
 //!
 //! ```text
-//! cargo build --release -p dossier-tests --bins -p dossier-storage -p dossier-extraction -p dossier-search
+//! cargo build --release -p dossier-bench --bins -p dossier-storage -p dossier-extraction -p dossier-search
 //! target/release/dossier-bench --docs 100000
 //! ```
 //!
@@ -18,13 +18,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use dossier_tests::bench::corpus::{Corpus, STORY_SIZE, VOCABULARY};
-use dossier_tests::bench::machine::Machine;
-use dossier_tests::bench::procs::Cluster;
-use dossier_tests::bench::queries::{QueryContext, QueryKind, measure, top_people};
-use dossier_tests::bench::report::Report;
-use dossier_tests::bench::stats::{mib, thousands};
-use dossier_tests::bench::{extract, indexing, ingest, net, reads};
+use dossier_bench::corpus::{Corpus, STORY_SIZE, VOCABULARY};
+use dossier_bench::machine::Machine;
+use dossier_bench::procs::Cluster;
+use dossier_bench::queries::{QueryContext, QueryKind, measure, top_people};
+use dossier_bench::report::Report;
+use dossier_bench::stats::{mib, thousands};
+use dossier_bench::{extract, indexing, ingest, net, reads};
 
 #[derive(Debug, Parser)]
 #[command(about = "Runs every Dossier benchmark and prints one markdown table")]
@@ -94,6 +94,7 @@ fn kept_marker(docs: u64, seed: u64) -> String {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+
     let machine = Machine::detect();
     let corpus = Arc::new(Corpus::new(args.seed));
     let mut report = Report::new(format!(
@@ -312,7 +313,7 @@ fn corpus_note(args: &Args) -> String {
          processes on 127.0.0.1; all calls over gRPC unless noted.",
         thousands(args.docs as f64),
         args.seed,
-        dossier_tests::bench::corpus::OUTLETS.len(),
+        dossier_bench::corpus::OUTLETS.len(),
         thousands(VOCABULARY as f64),
     )
 }

@@ -1,5 +1,6 @@
-//! A deterministic synthetic news corpus that looks like news to every part
-//! of Dossier (see DESIGN.md, "Benchmarks").
+//! The news corpus of `dossier-bench` and `dossier-load`: deterministic,
+//! synthetic, and looking like news to every part of Dossier (see
+//! tests/BENCHMARKS.md).
 //!
 //! - **Vocabulary**: tens of thousands of words drawn with a Zipf law, so a
 //!   common term (`minister`) appears in a fraction of the documents and a
@@ -18,9 +19,12 @@
 //! Article `n` is a pure function of `(seed, n)`: generation can be split
 //! over tasks in any order and still give the same corpus.
 
+use dossier_kit::civil::civil_from_days;
 use dossier_proto::v1 as pb;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+
+use super::words::{Zipf, capitalize, syllable_word};
 
 /// Size of the vocabulary (distinct body words).
 pub const VOCABULARY: usize = 40_000;
@@ -218,32 +222,6 @@ const SYLLABLES: &[&str] = &[
     "ka", "lo", "mi", "ran", "te", "vos", "bel", "dra", "fin", "gu", "hal", "jor", "ke", "lun",
     "mar", "nez", "or", "pra", "qui", "ros", "sta", "tor", "ul", "vek", "ind", "ost", "em", "par",
 ];
-
-/// A Zipf(s) sampler over ranks `0..n` by binary search of the cumulative weights.
-pub struct Zipf {
-    cdf: Vec<f64>,
-}
-
-impl Zipf {
-    pub fn new(n: usize, exponent: f64) -> Self {
-        let mut total = 0.0;
-        let mut cdf: Vec<f64> = (1..=n.max(1))
-            .map(|rank| {
-                total += 1.0 / (rank as f64).powf(exponent);
-                total
-            })
-            .collect();
-        for c in &mut cdf {
-            *c /= total;
-        }
-        Self { cdf }
-    }
-
-    pub fn sample(&self, rng: &mut impl Rng) -> usize {
-        let u: f64 = rng.random();
-        self.cdf.partition_point(|c| *c < u).min(self.cdf.len() - 1)
-    }
-}
 
 /// One person and how each style spells them.
 #[derive(Clone, Debug)]
@@ -473,26 +451,12 @@ fn vocabulary(size: usize) -> Vec<String> {
             Some(w) => words.push(w.to_string()),
             None => {
                 // Skip the shortest syllable combinations so words look like words.
-                words.push(syllable_word(next + 800));
+                words.push(syllable_word(next + 800, SYLLABLES));
                 next += 1;
             }
         }
     }
     words
-}
-
-/// The `n`-th word of the syllable alphabet (bijective base-28 numbering, so
-/// every `n` gives a distinct word).
-fn syllable_word(mut n: usize) -> String {
-    let mut w = String::new();
-    loop {
-        w.push_str(SYLLABLES[n % SYLLABLES.len()]);
-        n /= SYLLABLES.len();
-        if n == 0 {
-            return w;
-        }
-        n -= 1;
-    }
 }
 
 /// An invented person with a Slavic-looking surname, spelled in each style.
@@ -549,16 +513,8 @@ fn transliterate(english: &str, style: Style) -> String {
 
 /// "14 March 2025" for a day of the corpus.
 fn date_text(day: i64) -> String {
-    let (y, m, d) = crate::bench::machine::civil_from_days((T0 / 86_400) + day.max(0));
+    let (y, m, d) = civil_from_days((T0 / 86_400) + day.max(0));
     format!("{d} {} {y}", MONTHS[(m - 1) as usize])
-}
-
-fn capitalize(w: &str) -> String {
-    let mut chars = w.chars();
-    chars
-        .next()
-        .map(|f| f.to_uppercase().collect::<String>() + chars.as_str())
-        .unwrap_or_default()
 }
 
 /// SplitMix64 of `seed` and `n`: independent streams per article and story.

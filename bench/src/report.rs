@@ -1,7 +1,7 @@
 //! The one markdown table a benchmark run prints, with the date, machine and
 //! command above it so the figures can be reproduced and compared.
 
-use super::machine::{Machine, command_line, load_average, now_utc};
+use crate::machine::{Machine, command_line, load_average, now_utc};
 
 /// One row: what was measured, the figure, and how (notes).
 pub struct Row {

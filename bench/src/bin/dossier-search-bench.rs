@@ -2,14 +2,12 @@
 //! latency (p50/p99) for term, phrase, filtered, faceted and entity queries,
 //! over a deterministic synthetic news corpus.
 //!
-//! The corpus looks like news to the engine: a Zipf vocabulary of tens of
-//! thousands of words, several outlets, dates over six months, and people
-//! whose names each outlet spells its own way (as with Gaddafi / Qaddafi /
-//! Kadhafi). Extraction is simulated: documents carry their entities, so the
+//! The corpus ([`dossier_bench::corpus::index_docs`]) looks like news to the
+//! engine; extraction is simulated (documents carry their entities), so the
 //! figures are those of search alone.
 //!
 //! ```text
-//! cargo run --release -p dossier-search --bin dossier-search-bench -- --docs 100000
+//! cargo run --release -p dossier-bench --bin dossier-search-bench -- --docs 100000
 //! # build the index once, then measure queries against it again and again
 //! dossier-search-bench --docs 100000 --dir /tmp/bench-100k --reuse --kinds faceted,phrase
 //! ```
@@ -18,35 +16,17 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Parser;
+use dossier_bench::corpus::index_docs::{DAYS, IndexCorpus, OUTLETS, T0};
+use dossier_bench::stats::Latency;
 use dossier_proto::v1::EntityType;
 use dossier_search::collect::Sort;
 use dossier_search::dates::Interval;
 use dossier_search::facets::FacetSpec;
 use dossier_search::index::{Checkpoint, IndexOp, SearchIndex};
-use dossier_search::model::{DocEntity, IndexDoc};
 use dossier_search::query::Filter;
 use dossier_search::search::{PageRequest, SearchQuery, search};
-use hdrhistogram::Histogram;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-
-const OUTLETS: [&str; 8] = [
-    "harbour-gazette",
-    "northern-wire",
-    "daily-ledger",
-    "evening-courier",
-    "river-times",
-    "capital-herald",
-    "coastal-post",
-    "metro-observer",
-];
-const SYLLABLES: [&str; 24] = [
-    "ka", "lo", "mi", "ran", "te", "vos", "bel", "dra", "fin", "gu", "hal", "jor", "ke", "lun",
-    "mar", "nez", "or", "pra", "qui", "ros", "sta", "tor", "ul", "vek",
-];
-/// Start of the corpus: 2024-01-01T00:00:00Z.
-const T0: i64 = 1_704_067_200;
-const DAYS: i64 = 180;
 
 #[derive(Debug, Parser)]
 struct Args {
@@ -77,172 +57,11 @@ struct Args {
     kinds: Vec<String>,
 }
 
-/// A Zipf(1.07) sampler over ranks 0..n.
-struct Zipf {
-    cdf: Vec<f64>,
-}
-
-impl Zipf {
-    fn new(n: usize, s: f64) -> Self {
-        let mut acc = 0.0;
-        let mut cdf: Vec<f64> = (1..=n)
-            .map(|k| {
-                acc += 1.0 / (k as f64).powf(s);
-                acc
-            })
-            .collect();
-        for c in &mut cdf {
-            *c /= acc;
-        }
-        Self { cdf }
-    }
-
-    fn sample(&self, rng: &mut ChaCha8Rng) -> usize {
-        let u: f64 = rng.random();
-        self.cdf.partition_point(|c| *c < u).min(self.cdf.len() - 1)
-    }
-}
-
-/// A person and the spellings outlets use.
-struct Person {
-    id: String,
-    variants: Vec<String>,
-}
-
-struct Corpus {
-    words: Vec<String>,
-    zipf: Zipf,
-    people: Vec<Person>,
-    people_zipf: Zipf,
-    /// The long tail extraction finds besides the prominent people: minor
-    /// people, organisations, places, groups (a facet dictionary of tens of
-    /// thousands of entities, as over real news).
-    others: Zipf,
-}
-
-/// Size of the long tail of other entities, and how many each article names.
-const OTHER_ENTITIES: usize = 40_000;
-const OTHERS_PER_DOC: std::ops::Range<usize> = 4..12;
-const OTHER_TYPES: [EntityType; 5] = [
-    EntityType::Person,
-    EntityType::Org,
-    EntityType::Gpe,
-    EntityType::Norp,
-    EntityType::Misc,
-];
-
-fn word(mut n: usize) -> String {
-    let mut w = String::new();
-    loop {
-        w.push_str(SYLLABLES[n % SYLLABLES.len()]);
-        n /= SYLLABLES.len();
-        if n == 0 {
-            return w;
-        }
-        n -= 1;
-    }
-}
-
-impl Corpus {
-    fn new(args: &Args, rng: &mut ChaCha8Rng) -> Self {
-        // Skip the shortest combinations so words look like words.
-        let words = (0..args.vocabulary).map(|i| word(i + 600)).collect();
-        let people = (0..500)
-            .map(|i| {
-                let base = format!(
-                    "{}{}",
-                    capitalize(&word(rng.random_range(2_000..200_000))),
-                    "ov"
-                );
-                // Transliteration-style variants: k/q/kh, y/i, -ov/-off.
-                let variants = vec![
-                    base.clone(),
-                    base.replacen('k', "q", 1).replacen('y', "i", 1) + "",
-                    base.replace("ov", "off"),
-                ];
-                Person {
-                    id: format!("ent_p{i:04}"),
-                    variants,
-                }
-            })
-            .collect();
-        Self {
-            words,
-            zipf: Zipf::new(args.vocabulary, 1.07),
-            people,
-            people_zipf: Zipf::new(500, 1.0),
-            others: Zipf::new(OTHER_ENTITIES, 0.9),
-        }
-    }
-
-    fn document(&self, seq: u64, args: &Args, rng: &mut ChaCha8Rng) -> IndexDoc {
-        let outlet = rng.random_range(0..OUTLETS.len());
-        let mut body: Vec<&str> = (0..args.words)
-            .map(|_| self.words[self.zipf.sample(rng)].as_str())
-            .collect();
-        let mut entities = Vec::new();
-        for _ in 0..rng.random_range(0..4) {
-            let p = &self.people[self.people_zipf.sample(rng)];
-            if entities.iter().any(|e: &DocEntity| e.id == p.id) {
-                continue;
-            }
-            // Each outlet has its house spelling.
-            let variant = &p.variants[outlet % p.variants.len()];
-            for _ in 0..3 {
-                let at = rng.random_range(0..body.len());
-                body[at] = variant;
-            }
-            entities.push(DocEntity {
-                id: p.id.clone(),
-                name: p.variants[0].clone(),
-                entity_type: EntityType::Person as i32,
-                variants: vec![variant.clone()],
-            });
-        }
-        for _ in 0..rng.random_range(OTHERS_PER_DOC) {
-            let n = self.others.sample(rng);
-            let id = format!("ent_o{n:05}");
-            if entities.iter().any(|e: &DocEntity| e.id == id) {
-                continue;
-            }
-            let name = capitalize(&word(n + 5_000));
-            entities.push(DocEntity {
-                id,
-                name: name.clone(),
-                entity_type: OTHER_TYPES[n % OTHER_TYPES.len()] as i32,
-                variants: vec![name],
-            });
-        }
-        let title: Vec<&str> = (0..8)
-            .map(|_| self.words[self.zipf.sample(rng)].as_str())
-            .collect();
-        IndexDoc {
-            id: format!("doc{seq:09}"),
-            sequence: seq,
-            title: title.join(" "),
-            body: body.join(" "),
-            source: OUTLETS[outlet].into(),
-            url: format!("https://{}.example/{seq}", OUTLETS[outlet]),
-            published_at: Some(T0 + rng.random_range(0..DAYS * 86_400)),
-            language: "en".into(),
-            labels: vec![["politics", "economy", "world", "local"][rng.random_range(0..4)].into()],
-            entities,
-            ..IndexDoc::default()
-        }
-    }
-}
-
-fn capitalize(w: &str) -> String {
-    let mut c = w.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
-}
-
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+
     let mut rng = ChaCha8Rng::seed_from_u64(args.seed);
-    let corpus = Corpus::new(&args, &mut rng);
+    let corpus = IndexCorpus::new(args.vocabulary, args.words, &mut rng);
     let dir = args.dir.clone().unwrap_or_else(|| {
         std::env::temp_dir().join(format!("dossier-search-bench-{}", std::process::id()))
     });
@@ -278,10 +97,10 @@ fn indexed_docs(dir: &std::path::Path) -> anyhow::Result<u64> {
 
 /// Indexes `--docs` documents, committing every 10,000 as the indexer would
 /// under a steady feed, and prints the throughput.
-fn build(index: &SearchIndex, corpus: &Corpus, args: &Args) -> anyhow::Result<()> {
+fn build(index: &SearchIndex, corpus: &IndexCorpus, args: &Args) -> anyhow::Result<()> {
     let mut rng = ChaCha8Rng::seed_from_u64(args.seed);
     // The corpus draws its people first: replay that so documents match.
-    let _ = Corpus::new(args, &mut rng);
+    let _ = IndexCorpus::new(args.vocabulary, args.words, &mut rng);
 
     let mut generated = 0.0;
     let mut bytes = 0usize;
@@ -292,7 +111,7 @@ fn build(index: &SearchIndex, corpus: &Corpus, args: &Args) -> anyhow::Result<()
         let batch: Vec<IndexOp> = (0..1_000.min(args.docs - seq as usize))
             .map(|_| {
                 seq += 1;
-                let d = corpus.document(seq, args, &mut rng);
+                let d = corpus.document(seq, &mut rng);
                 bytes += d.body.len() + d.title.len();
                 IndexOp::Upsert(Box::new(d))
             })
@@ -341,7 +160,7 @@ const KINDS: [&str; 9] = [
 /// Query latency per kind, in process (no gRPC), warm. Each kind draws its
 /// queries from its own seeded generator, so a kind measures the same
 /// queries whichever other kinds run.
-fn measure(index: &SearchIndex, corpus: &Corpus, args: &Args) -> anyhow::Result<()> {
+fn measure(index: &SearchIndex, corpus: &IndexCorpus, args: &Args) -> anyhow::Result<()> {
     for kind in &args.kinds {
         if !KINDS.contains(&kind.as_str()) {
             anyhow::bail!("unknown query kind {kind:?}; kinds: {}", KINDS.join(","));
@@ -363,7 +182,7 @@ fn measure(index: &SearchIndex, corpus: &Corpus, args: &Args) -> anyhow::Result<
         let make = |r: &mut ChaCha8Rng| -> (SearchQuery, PageRequest) {
             match *name {
                 "phrase" => {
-                    let d = corpus.document(1, args, r);
+                    let d = corpus.document(1, r);
                     let words: Vec<&str> = d.body.split(' ').collect();
                     let at = r.random_range(0..words.len() - 1);
                     (
@@ -428,7 +247,7 @@ fn measure(index: &SearchIndex, corpus: &Corpus, args: &Args) -> anyhow::Result<
                 _ => (query(&mid_word(r)), page(10)),
             }
         };
-        let mut hist = Histogram::<u64>::new(3)?;
+        let mut hist = Latency::new();
         let (mut hits, mut queries) = (0u64, 0u64);
         for i in 0..args.queries + 50 {
             let (q, mut p) = make(&mut rng);
@@ -437,9 +256,9 @@ fn measure(index: &SearchIndex, corpus: &Corpus, args: &Args) -> anyhow::Result<
                 for n in 1..=25 {
                     let t = Instant::now();
                     let result = search(index, &q, &p)?;
-                    let micros = t.elapsed().as_micros() as u64;
+                    let elapsed = t.elapsed();
                     if measured && n >= 11 {
-                        hist.record(micros.max(1))?;
+                        hist.record(elapsed);
                     }
                     if measured && n == 1 {
                         hits += result.total_hits;
@@ -454,17 +273,17 @@ fn measure(index: &SearchIndex, corpus: &Corpus, args: &Args) -> anyhow::Result<
             }
             let t = Instant::now();
             let result = search(index, &q, &p)?;
-            let micros = t.elapsed().as_micros() as u64;
+            let elapsed = t.elapsed();
             if measured {
-                hist.record(micros.max(1))?;
+                hist.record(elapsed);
                 hits += result.total_hits;
                 queries += 1;
             }
         }
         println!(
             "  {name:<9} p50 {:>6.2} ms  p99 {:>6.2} ms  (mean hits {:.0})",
-            hist.value_at_quantile(0.5) as f64 / 1000.0,
-            hist.value_at_quantile(0.99) as f64 / 1000.0,
+            hist.ms(0.5),
+            hist.ms(0.99),
             hits as f64 / queries.max(1) as f64
         );
     }
