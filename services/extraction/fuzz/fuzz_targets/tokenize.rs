@@ -1,8 +1,9 @@
 //! Any UTF-8 text: the tokenizer's tokens are non-empty, in order, never
 //! overlapping, start and end on char boundaries, contain no whitespace, and
 //! together cover every non-whitespace char of the text (the module's
-//! contract in `src/tokenize.rs`). The sentence splitter's ranges index the
-//! token list in order, cover it exactly, and respect the sentence length cap.
+//! contract in `src/tokenize/mod.rs`). The sentence splitter's ranges index
+//! the token list in order, cover it exactly, and respect the sentence length
+//! cap.
 
 #![no_main]
 
