@@ -547,84 +547,36 @@ async fn hostile_texts_and_fields_get_clear_statuses() {
 /// Raw protobuf bytes over gRPC, to send what the generated client cannot:
 /// a text that is not UTF-8.
 mod raw {
-    use prost::bytes::{Buf, BufMut};
+    use dossier_kit::testing;
     use tonic::Status;
-    use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
-
-    #[derive(Default)]
-    pub struct RawCodec;
-
-    impl Codec for RawCodec {
-        type Encode = Vec<u8>;
-        type Decode = Vec<u8>;
-        type Encoder = RawCodec;
-        type Decoder = RawCodec;
-        fn encoder(&mut self) -> Self::Encoder {
-            RawCodec
-        }
-        fn decoder(&mut self) -> Self::Decoder {
-            RawCodec
-        }
-    }
-
-    impl Encoder for RawCodec {
-        type Item = Vec<u8>;
-        type Error = Status;
-        fn encode(&mut self, item: Vec<u8>, dst: &mut EncodeBuf<'_>) -> Result<(), Status> {
-            dst.put_slice(&item);
-            Ok(())
-        }
-    }
-
-    impl Decoder for RawCodec {
-        type Item = Vec<u8>;
-        type Error = Status;
-        fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<Vec<u8>>, Status> {
-            Ok(Some(src.copy_to_bytes(src.remaining()).to_vec()))
-        }
-    }
+    use tonic::transport::Channel;
 
     /// An ExtractRequest whose `text` (field 1) holds `bytes` as they are.
     pub fn extract_request(bytes: &[u8]) -> Vec<u8> {
-        let mut out = vec![(1 << 3) | 2];
-        prost::encoding::encode_varint(bytes.len() as u64, &mut out);
-        out.extend_from_slice(bytes);
-        out
+        testing::field(1, bytes)
     }
 
-    async fn grpc(url: &str) -> tonic::client::Grpc<tonic::transport::Channel> {
-        let channel = tonic::transport::Endpoint::from_shared(url.to_string())
+    async fn channel(url: &str) -> Channel {
+        tonic::transport::Endpoint::from_shared(url.to_string())
             .unwrap()
             .connect()
             .await
-            .unwrap();
-        let mut grpc = tonic::client::Grpc::new(channel);
-        grpc.ready().await.unwrap();
-        grpc
+            .unwrap()
     }
 
-    fn path(method: &str) -> tonic::codegen::http::uri::PathAndQuery {
-        let path = format!("/dossier.v1.ExtractionService/{method}");
-        tonic::codegen::http::uri::PathAndQuery::try_from(path).unwrap()
+    fn path(method: &str) -> String {
+        format!("/dossier.v1.ExtractionService/{method}")
     }
 
     pub async fn extract(url: &str, body: Vec<u8>) -> Result<Vec<u8>, Status> {
-        grpc(url)
-            .await
-            .unary(tonic::Request::new(body), path("Extract"), RawCodec)
-            .await
-            .map(|r| r.into_inner())
+        testing::unary(channel(url).await, &path("Extract"), body).await
     }
 
     /// BatchExtract of `bodies`: the answers, then the final status.
     pub async fn batch_extract(url: &str, bodies: Vec<Vec<u8>>) -> (usize, Option<Status>) {
-        let call = tonic::Request::new(tokio_stream::iter(bodies));
-        let mut stream = grpc(url)
+        let mut stream = testing::streaming(channel(url).await, &path("BatchExtract"), bodies)
             .await
-            .streaming(call, path("BatchExtract"), RawCodec)
-            .await
-            .unwrap()
-            .into_inner();
+            .unwrap();
         let mut answered = 0;
         loop {
             match stream.message().await {

@@ -7,7 +7,7 @@
 //! The kill points come from a seed printed at the start; set
 //! `DOSSIER_CRASH_SEED` to replay a failing run.
 
-mod common;
+mod support;
 
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader};
@@ -16,11 +16,11 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc as std_mpsc;
 use std::time::{Duration, Instant};
 
-use common::{Client, import_request};
 use dossier_proto::v1 as pb;
 use dossier_proto::v1::document_service_client::DocumentServiceClient;
 use rand::SeedableRng;
 use sha2::Digest;
+use support::{Client, import_request};
 use tokio_stream::wrappers::ReceiverStream;
 
 const DOCS: usize = 10_000;
@@ -348,7 +348,7 @@ async fn acknowledged_imports_survive_five_kill_9s_and_retries_do_not_duplicate(
     let requests: Vec<_> = (0..DOCS)
         .map(|n| import_request(document(n), &request_id(n)))
         .collect();
-    let resent = common::import(&mut client, requests).await;
+    let resent = support::import(&mut client, requests).await;
     assert_eq!(resent.len(), DOCS);
     for (n, response) in resent.iter().enumerate() {
         assert_eq!(response.request_id, request_id(n));

@@ -8,14 +8,14 @@
 //! holds its file open for writing (EBUSY), so the read-only case covers a
 //! store started on a read-only directory.
 
-mod common;
+mod support;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Server, TestStore, article, create};
 use dossier_proto::v1 as pb;
+use support::{Server, TestStore, article, create};
 use tonic::Code;
 
 /// A tmpfs mounted for one test, unmounted when dropped.
@@ -88,7 +88,7 @@ fn store_in(path: &Path) -> TestStore {
     store
 }
 
-async fn get(client: &mut common::Client, id: &str) -> Result<pb::Document, tonic::Status> {
+async fn get(client: &mut support::Client, id: &str) -> Result<pb::Document, tonic::Status> {
     client
         .get_document(pb::GetDocumentRequest { id: id.into() })
         .await

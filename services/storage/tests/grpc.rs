@@ -1,12 +1,12 @@
 //! The storage service through a real tonic client, served in-process on
 //! port 0 with a temporary data directory.
 
-mod common;
+mod support;
 
 use std::collections::HashSet;
 
-use common::{Client, Server, TestStore, article, create, import, import_request};
 use dossier_proto::v1 as pb;
+use support::{Client, Server, TestStore, article, create, import, import_request};
 use tonic::Code;
 
 async fn list(
@@ -672,55 +672,8 @@ async fn hostile_values_get_short_clear_statuses(store: TestStore) {
 /// Raw protobuf bytes over gRPC, to send what the generated client cannot:
 /// a string field that is not UTF-8.
 mod raw {
-    use prost::bytes::{Buf, BufMut};
+    pub use dossier_kit::testing::field;
     use tonic::Status;
-    use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
-
-    #[derive(Default)]
-    pub struct RawCodec;
-
-    impl Codec for RawCodec {
-        type Encode = Vec<u8>;
-        type Decode = Vec<u8>;
-        type Encoder = RawCodec;
-        type Decoder = RawCodec;
-        fn encoder(&mut self) -> Self::Encoder {
-            RawCodec
-        }
-        fn decoder(&mut self) -> Self::Decoder {
-            RawCodec
-        }
-    }
-
-    impl Encoder for RawCodec {
-        type Item = Vec<u8>;
-        type Error = Status;
-        fn encode(&mut self, item: Vec<u8>, dst: &mut EncodeBuf<'_>) -> Result<(), Status> {
-            dst.put_slice(&item);
-            Ok(())
-        }
-    }
-
-    impl Decoder for RawCodec {
-        type Item = Vec<u8>;
-        type Error = Status;
-        fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<Vec<u8>>, Status> {
-            Ok(Some(src.copy_to_bytes(src.remaining()).to_vec()))
-        }
-    }
-
-    /// A length-delimited field (strings, bytes, messages).
-    pub fn field(number: u8, value: &[u8]) -> Vec<u8> {
-        let mut out = vec![(number << 3) | 2];
-        let mut len = value.len();
-        while len >= 0x80 {
-            out.push((len as u8) | 0x80);
-            len >>= 7;
-        }
-        out.push(len as u8);
-        out.extend_from_slice(value);
-        out
-    }
 
     /// Calls `method` of DocumentService with `body` as the request.
     pub async fn call(url: &str, method: &str, body: Vec<u8>) -> Result<Vec<u8>, Status> {
@@ -729,13 +682,8 @@ mod raw {
             .connect()
             .await
             .unwrap();
-        let mut grpc = tonic::client::Grpc::new(channel);
-        grpc.ready().await.unwrap();
         let path = format!("/dossier.v1.DocumentService/{method}");
-        let path = tonic::codegen::http::uri::PathAndQuery::try_from(path).unwrap();
-        grpc.unary(tonic::Request::new(body), path, RawCodec)
-            .await
-            .map(|r| r.into_inner())
+        dossier_kit::testing::unary(channel, &path, body).await
     }
 }
 

@@ -2,12 +2,12 @@
 //! restarts on the same directory, health, and graceful shutdown of watches
 //! and in-flight imports.
 
-mod common;
+mod support;
 
 use std::time::Duration;
 
-use common::{Server, TestStore, article, create, import, import_request};
 use dossier_proto::v1 as pb;
+use support::{Server, TestStore, article, create, import, import_request};
 use tonic::Code;
 
 const DEADLINE: Duration = Duration::from_secs(10);

@@ -3,12 +3,12 @@
 //! (no restart) once it returns. The outage is a TCP proxy in front of the
 //! test database that the test cuts and restores.
 
-mod common;
+mod support;
 
-use common::proxy::{Proxy, host_port, via};
-use common::{Server, TestStore, article, create};
 use dossier_proto::v1 as pb;
 use dossier_storage::DatabaseUrl;
+use support::proxy::{Proxy, host_port, via};
+use support::{Server, TestStore, article, create};
 use tonic::Code;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,13 +6,13 @@
 //! Without `DOSSIER_TEST_DATABASE_URL` these print `SKIPPED` and pass, unless
 //! `DOSSIER_REQUIRE_TOOLS=1` (CI), where they fail.
 
-mod common;
+mod support;
 
 use std::collections::HashSet;
 use std::time::Duration;
 
-use common::{Client, Server, TestStore, article, create, import, import_request};
 use dossier_proto::v1 as pb;
+use support::{Client, Server, TestStore, article, create, import, import_request};
 
 /// Documents each replica imports, on several concurrent streams.
 const PER_REPLICA: usize = 300;

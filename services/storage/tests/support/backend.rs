@@ -143,7 +143,7 @@ macro_rules! backend_tests {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    super::$name($crate::common::TestStore::embedded()).await;
+                    super::$name($crate::support::TestStore::embedded()).await;
                 }
             )*
         }
@@ -151,7 +151,7 @@ macro_rules! backend_tests {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    if let Some(store) = $crate::common::TestStore::postgres().await {
+                    if let Some(store) = $crate::support::TestStore::postgres().await {
                         super::$name(store).await;
                     }
                 }
