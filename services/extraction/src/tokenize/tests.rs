@@ -10,8 +10,8 @@ fn basic_news_sentence() {
     assert_eq!(
         toks("Mr. Smith's firm, Acme Corp., paid $3,000.50 (U.S.) on Jan. 5."),
         vec![
-            "Mr.", "Smith", "'s", "firm", ",", "Acme", "Corp.", ",", "paid", "$", "3,000.50",
-            "(", "U.S.", ")", "on", "Jan.", "5", "."
+            "Mr.", "Smith", "'s", "firm", ",", "Acme", "Corp.", ",", "paid", "$", "3,000.50", "(",
+            "U.S.", ")", "on", "Jan.", "5", "."
         ]
     );
 }
@@ -21,8 +21,8 @@ fn quotes_dashes_possessives() {
     assert_eq!(
         toks("“We won’t go,” said Putin’s aide—again – 'no'."),
         vec![
-            "“", "We", "wo", "n’t", "go", ",", "”", "said", "Putin", "’s", "aide", "—",
-            "again", "–", "'", "no", "'", "."
+            "“", "We", "wo", "n’t", "go", ",", "”", "said", "Putin", "’s", "aide", "—", "again",
+            "–", "'", "no", "'", "."
         ]
     );
     assert_eq!(toks("don't O'Neill"), vec!["do", "n't", "O'Neill"]);
