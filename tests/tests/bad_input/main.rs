@@ -14,13 +14,12 @@
 //! take the server down. All mismatches are collected and reported together
 //! (`harness`).
 //!
-//! Codes that are the transport's rather than ours: a message over the
-//! storage or search server's decoding limit is refused by tonic with
-//! OUT_OF_RANGE ("the limit is: N bytes") before it reaches a handler
-//! (extraction rewrites it to RESOURCE_EXHAUSTED naming --max-text-bytes),
-//! and a message protobuf cannot decode (invalid UTF-8 in a string field)
-//! gets INTERNAL, as gRPC's status code table prescribes for "error parsing
-//! request proto".
+//! A message over a server's decoding limit is refused by tonic before it
+//! reaches a handler; every server rewrites tonic's OUT_OF_RANGE to
+//! RESOURCE_EXHAUSTED naming the field and its flag (`dossier_kit::edge`).
+//! A code that is the transport's rather than ours: a message protobuf
+//! cannot decode (invalid UTF-8 in a string field) gets INTERNAL, as gRPC's
+//! status code table prescribes for "error parsing request proto".
 //!
 //! `DOSSIER_BAD_INPUT_ALL=1` also runs the rows of [`AWAITING_FIX`], to see
 //! which fixes have landed.

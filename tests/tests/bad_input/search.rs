@@ -90,7 +90,7 @@ fn shared(rows: &mut Rows, c: &Clients) {
     }
     #[rustfmt::skip]
     let calls = [
-        ("ExportSearch: message over the decoding limit", Code::OutOfRange, "the limit is", streamed!(search, export_search, pb::ExportSearchRequest { query: "x".repeat(OVER_STORAGE_AND_SEARCH_MESSAGE), ..Default::default() })),
+        ("ExportSearch: message over the decoding limit", Code::ResourceExhausted, "the limit is", streamed!(search, export_search, pb::ExportSearchRequest { query: "x".repeat(OVER_STORAGE_AND_SEARCH_MESSAGE), ..Default::default() })),
     ];
     rows.add_calls(Q, calls);
 }
@@ -100,7 +100,7 @@ fn search(rows: &mut Rows, c: &Clients, seeded: &Seeded) {
     let long = "x".repeat(TEN_K);
     #[rustfmt::skip]
     let cases = [
-        ("message over the decoding limit", query(&|r| r.query = "x".repeat(OVER_STORAGE_AND_SEARCH_MESSAGE)), Code::OutOfRange, "the limit is"),
+        ("message over the decoding limit", query(&|r| r.query = "x".repeat(OVER_STORAGE_AND_SEARCH_MESSAGE)), Code::ResourceExhausted, "the limit is"),
         ("negative page_size", query(&|r| r.page_size = -1), Code::InvalidArgument, "page_size"),
         ("i32::MAX page_size is lowered to the maximum", query(&|r| r.page_size = i32::MAX), Code::Ok, ""),
         ("random base64 page_token", query(&|r| r.page_token = RANDOM_BASE64.into()), Code::InvalidArgument, "page_token"),

@@ -66,7 +66,7 @@ fn create_document(rows: &mut Rows, c: &Clients) {
         ("published_at i64::MIN seconds", with(&|d| d.published_at = timestamp(i64::MIN, 0)), "", Code::InvalidArgument, "1800-01-01"),
         ("10,000-character request_id", Some(valid(1)), long.as_str(), Code::ResourceExhausted, "--max-request-id-bytes"),
         ("NUL in request_id", Some(valid(2)), "retry\0key", Code::InvalidArgument, "control character"),
-        ("message over the decoding limit", with(&|d| d.body = "x".repeat(OVER_STORAGE_AND_SEARCH_MESSAGE)), "", Code::OutOfRange, "the limit is"),
+        ("message over the decoding limit", with(&|d| d.body = "x".repeat(OVER_STORAGE_AND_SEARCH_MESSAGE)), "", Code::ResourceExhausted, "the limit is"),
         ("control characters in title and body are stored", Some(article("Tabs\tin a headline", "A body with a bell \u{7} and an escape \u{1b}[0m.", "probe")), "", Code::Ok, ""),
         ("NUL in body", Some(article("A headline", "A body with a NUL \0 in it.", "probe")), "", Code::InvalidArgument, "document.body contains NUL"),
     ];
@@ -175,7 +175,7 @@ fn import_documents(rows: &mut Rows, c: &Clients) {
         ("NUL in source", one(with(&|d| d.source = "a\0b".into()), "import-nul"), Code::InvalidArgument, "control character"),
         ("10,000-character request_id", one(Some(valid(3)), &"x".repeat(TEN_K)), Code::ResourceExhausted, "--max-request-id-bytes"),
         ("a bad document after a good one", good_then_bad, Code::InvalidArgument, "nanos"),
-        ("message over the decoding limit", one(with(&|d| d.body = "x".repeat(OVER_STORAGE_AND_SEARCH_MESSAGE)), "import-huge"), Code::OutOfRange, "the limit is"),
+        ("message over the decoding limit", one(with(&|d| d.body = "x".repeat(OVER_STORAGE_AND_SEARCH_MESSAGE)), "import-huge"), Code::ResourceExhausted, "the limit is"),
         ("empty stream", Vec::new(), Code::Ok, ""),
     ];
     for (name, requests, code, says) in cases {
