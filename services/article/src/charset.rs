@@ -49,7 +49,10 @@ pub fn decode_html(bytes: &[u8]) -> (Cow<'_, str>, &'static Encoding, Source) {
 /// Decodes plain text: BOM, else UTF-8 when valid, else detection.
 pub fn decode_text(bytes: &[u8]) -> (Cow<'_, str>, Source) {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
-        return (enc.decode_without_bom_handling(&bytes[bom_len..]).0, Source::Bom);
+        return (
+            enc.decode_without_bom_handling(&bytes[bom_len..]).0,
+            Source::Bom,
+        );
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         return (Cow::Borrowed(text), Source::Utf8);
@@ -72,9 +75,16 @@ fn prescan(head: &[u8]) -> Option<&'static Encoding> {
     let mut from = 0;
     while let Some(pos) = find(&lower[from..], b"<meta") {
         let start = from + pos;
-        let end = lower[start..].iter().position(|&b| b == b'>').map_or(lower.len(), |e| start + e);
+        let end = lower[start..]
+            .iter()
+            .position(|&b| b == b'>')
+            .map_or(lower.len(), |e| start + e);
         if let Some(enc) = charset_in(&lower[start..end]) {
-            return Some(if enc.name().starts_with("UTF-16") { UTF_8 } else { enc });
+            return Some(if enc.name().starts_with("UTF-16") {
+                UTF_8
+            } else {
+                enc
+            });
         }
         from = end.max(start + 5);
     }

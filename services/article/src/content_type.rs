@@ -47,7 +47,14 @@ impl ContentType {
             .position(|b| !b.is_ascii_whitespace())
             .map_or(&[][..], |p| &head[p..]);
         let lower: Vec<u8> = start.iter().take(512).map(u8::to_ascii_lowercase).collect();
-        const OPENERS: [&[u8]; 6] = [b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<!--"];
+        const OPENERS: [&[u8]; 6] = [
+            b"<!doctype html",
+            b"<html",
+            b"<head",
+            b"<body",
+            b"<meta",
+            b"<!--",
+        ];
         if OPENERS.iter().any(|o| lower.starts_with(o)) {
             return ContentType::Html;
         }
@@ -80,17 +87,35 @@ mod tests {
 
     #[test]
     fn sniffs_by_extension_then_content() {
-        assert_eq!(ContentType::sniff(b"plain", Some("a.HTM")), ContentType::Html);
-        assert_eq!(ContentType::sniff(b"<html>", Some("a.txt")), ContentType::PlainText);
-        assert_eq!(ContentType::sniff(b"\xEF\xBB\xBF  <!DOCTYPE html><p>x", None), ContentType::Html);
-        assert_eq!(ContentType::sniff(b"<div class=a>text</div>", None), ContentType::Html);
-        assert_eq!(ContentType::sniff(b"A story. 3 < 4 and more.", None), ContentType::PlainText);
+        assert_eq!(
+            ContentType::sniff(b"plain", Some("a.HTM")),
+            ContentType::Html
+        );
+        assert_eq!(
+            ContentType::sniff(b"<html>", Some("a.txt")),
+            ContentType::PlainText
+        );
+        assert_eq!(
+            ContentType::sniff(b"\xEF\xBB\xBF  <!DOCTYPE html><p>x", None),
+            ContentType::Html
+        );
+        assert_eq!(
+            ContentType::sniff(b"<div class=a>text</div>", None),
+            ContentType::Html
+        );
+        assert_eq!(
+            ContentType::sniff(b"A story. 3 < 4 and more.", None),
+            ContentType::PlainText
+        );
         assert_eq!(ContentType::sniff(b"", None), ContentType::PlainText);
     }
 
     #[test]
     fn parses_mime() {
-        assert_eq!(ContentType::from_mime("text/html; charset=utf-8"), Some(ContentType::Html));
+        assert_eq!(
+            ContentType::from_mime("text/html; charset=utf-8"),
+            Some(ContentType::Html)
+        );
         assert_eq!(ContentType::from_mime(""), Some(ContentType::PlainText));
         assert_eq!(ContentType::from_mime("image/png"), None);
         assert_eq!(ContentType::Html.as_mime(), "text/html");

@@ -17,8 +17,13 @@ pub fn from_url(url: &str) -> Option<i64> {
     let path = url.split_once("://").map_or(url, |(_, rest)| rest);
     let parts: Vec<&str> = path.split(['/', '-', '_', '.']).collect();
     for w in parts.windows(3) {
-        if let (Ok(y), Ok(m), Ok(d)) = (w[0].parse::<i64>(), w[1].parse::<i64>(), w[2].parse::<i64>())
-            && w[0].len() == 4 && w[1].len() <= 2 && w[2].len() <= 2
+        if let (Ok(y), Ok(m), Ok(d)) = (
+            w[0].parse::<i64>(),
+            w[1].parse::<i64>(),
+            w[2].parse::<i64>(),
+        ) && w[0].len() == 4
+            && w[1].len() <= 2
+            && w[2].len() <= 2
             && let Some(t) = civil(y, m, d)
         {
             return Some(t);
@@ -32,14 +37,21 @@ pub fn to_rfc3339(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem / 60 % 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    )
 }
 
 fn parse_iso(s: &str) -> Option<i64> {
     let b = s.as_bytes();
     let num = |from: usize, len: usize| -> Option<i64> {
         let part = s.get(from..from + len)?;
-        part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
     };
     let (y, m, d) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
     if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
@@ -69,7 +81,11 @@ fn parse_iso(s: &str) -> Option<i64> {
         Some(b'+' | b'-') => {
             let sign = if b[i] == b'+' { 1 } else { -1 };
             let oh = num(i + 1, 2)?;
-            let om = if b.get(i + 3) == Some(&b':') { num(i + 4, 2) } else { num(i + 3, 2) };
+            let om = if b.get(i + 3) == Some(&b':') {
+                num(i + 4, 2)
+            } else {
+                num(i + 3, 2)
+            };
             sign * (oh * 3600 + om.unwrap_or(0) * 60)
         }
         _ => 0,
@@ -78,10 +94,30 @@ fn parse_iso(s: &str) -> Option<i64> {
 }
 
 const MONTHS: [(&str, i64); 24] = [
-    ("jan", 1), ("feb", 2), ("mar", 3), ("apr", 4), ("may", 5), ("jun", 6), ("jul", 7),
-    ("aug", 8), ("sep", 9), ("oct", 10), ("nov", 11), ("dec", 12),
-    ("januar", 1), ("februar", 2), ("märz", 3), ("maerz", 3), ("mai", 5), ("juni", 6),
-    ("juli", 7), ("okt", 10), ("dez", 12), ("sept", 9), ("jän", 1), ("janv", 1),
+    ("jan", 1),
+    ("feb", 2),
+    ("mar", 3),
+    ("apr", 4),
+    ("may", 5),
+    ("jun", 6),
+    ("jul", 7),
+    ("aug", 8),
+    ("sep", 9),
+    ("oct", 10),
+    ("nov", 11),
+    ("dec", 12),
+    ("januar", 1),
+    ("februar", 2),
+    ("märz", 3),
+    ("maerz", 3),
+    ("mai", 5),
+    ("juni", 6),
+    ("juli", 7),
+    ("okt", 10),
+    ("dez", 12),
+    ("sept", 9),
+    ("jän", 1),
+    ("janv", 1),
 ];
 
 fn month(word: &str) -> Option<i64> {
@@ -116,9 +152,15 @@ fn parse_written(s: &str) -> Option<i64> {
             (x.len() == 4).then(|| x.parse().ok())?
         };
         // "November 19, 2019" / "Nov 19 2019"
-        let after = (words.get(i + 1).and_then(|x| day_of(x)), words.get(i + 2).and_then(|x| year_of(x)));
+        let after = (
+            words.get(i + 1).and_then(|x| day_of(x)),
+            words.get(i + 2).and_then(|x| year_of(x)),
+        );
         // "19 November 2019" / "19. November 2019"
-        let before = (i.checked_sub(1).and_then(|j| day_of(words[j])), words.get(i + 1).and_then(|x| year_of(x)));
+        let before = (
+            i.checked_sub(1).and_then(|j| day_of(words[j])),
+            words.get(i + 1).and_then(|x| year_of(x)),
+        );
         let (d, y, next) = match (after, before) {
             ((Some(d), Some(y)), _) => (d, y, i + 3),
             (_, (Some(d), Some(y))) => (d, y, i + 2),
@@ -134,14 +176,24 @@ fn parse_written(s: &str) -> Option<i64> {
 /// `+0100`; 0 when none.
 fn time_after(words: &[&str]) -> i64 {
     let mut i = 0;
-    if words.first().is_some_and(|w| w.eq_ignore_ascii_case("at") || *w == "um" || *w == "-" || *w == "|") {
+    if words
+        .first()
+        .is_some_and(|w| w.eq_ignore_ascii_case("at") || *w == "um" || *w == "-" || *w == "|")
+    {
         i = 1;
     }
     let Some(w) = words.get(i) else { return 0 };
     let mut parts = w.split(':');
-    let (Some(h), Some(m)) = (parts.next(), parts.next()) else { return 0 };
-    let (Ok(mut h), Ok(m)) = (h.parse::<i64>(), m.get(..2).unwrap_or(m).parse::<i64>()) else { return 0 };
-    let s = parts.next().and_then(|s| s.get(..2)?.parse::<i64>().ok()).unwrap_or(0);
+    let (Some(h), Some(m)) = (parts.next(), parts.next()) else {
+        return 0;
+    };
+    let (Ok(mut h), Ok(m)) = (h.parse::<i64>(), m.get(..2).unwrap_or(m).parse::<i64>()) else {
+        return 0;
+    };
+    let s = parts
+        .next()
+        .and_then(|s| s.get(..2)?.parse::<i64>().ok())
+        .unwrap_or(0);
     let tail = |k: usize| words.get(i + k).map(|x| x.to_ascii_lowercase());
     let mut k = 1;
     let pm = tail(k).is_some_and(|t| t.starts_with("pm") || t.starts_with("p.m"));
@@ -164,14 +216,29 @@ fn time_after(words: &[&str]) -> i64 {
 fn zone_offset(z: &str) -> i64 {
     match z {
         "gmt" | "utc" | "z" => 0,
-        "est" => -5 * 3600, "edt" => -4 * 3600, "cst" => -6 * 3600, "cdt" => -5 * 3600,
-        "pst" => -8 * 3600, "pdt" => -7 * 3600, "cet" => 3600, "cest" => 2 * 3600,
-        "bst" => 3600, "mez" => 3600, "mesz" => 2 * 3600,
+        "est" => -5 * 3600,
+        "edt" => -4 * 3600,
+        "cst" => -6 * 3600,
+        "cdt" => -5 * 3600,
+        "pst" => -8 * 3600,
+        "pdt" => -7 * 3600,
+        "cet" => 3600,
+        "cest" => 2 * 3600,
+        "bst" => 3600,
+        "mez" => 3600,
+        "mesz" => 2 * 3600,
         _ => {
             let b = z.as_bytes();
-            let sign = match b.first() { Some(b'+') => 1, Some(b'-') => -1, _ => return 0 };
+            let sign = match b.first() {
+                Some(b'+') => 1,
+                Some(b'-') => -1,
+                _ => return 0,
+            };
             let digits: String = z[1..].chars().filter(char::is_ascii_digit).collect();
-            match (digits.get(..2).and_then(|h| h.parse::<i64>().ok()), digits.get(2..4).and_then(|m| m.parse::<i64>().ok())) {
+            match (
+                digits.get(..2).and_then(|h| h.parse::<i64>().ok()),
+                digits.get(2..4).and_then(|m| m.parse::<i64>().ok()),
+            ) {
                 (Some(h), m) if h <= 14 => sign * (h * 3600 + m.unwrap_or(0) * 60),
                 _ => 0,
             }
@@ -216,7 +283,15 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+    (
+        if m <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        m,
+        d,
+    )
 }
 
 #[cfg(test)]
@@ -239,7 +314,10 @@ mod tests {
     #[test]
     fn written_forms() {
         assert_eq!(iso("Tue, 19 Nov 2019 08:00:00 GMT"), "2019-11-19T08:00:00Z");
-        assert_eq!(iso("Published November 19, 2019 at 3:30 pm EST"), "2019-11-19T20:30:00Z");
+        assert_eq!(
+            iso("Published November 19, 2019 at 3:30 pm EST"),
+            "2019-11-19T20:30:00Z"
+        );
         assert_eq!(iso("19. März 2024, 14:05 Uhr"), "2024-03-19T14:05:00Z");
         assert_eq!(iso("Updated: 3rd March 2021"), "2021-03-03T00:00:00Z");
         assert_eq!(iso("no date here"), "");
@@ -247,8 +325,18 @@ mod tests {
 
     #[test]
     fn url_dates() {
-        assert_eq!(from_url("https://x.com/2019/11/19/story").map(to_rfc3339).unwrap(), "2019-11-19T00:00:00Z");
-        assert_eq!(from_url("https://x.com/news/2021-03-04-title.html").map(to_rfc3339).unwrap(), "2021-03-04T00:00:00Z");
+        assert_eq!(
+            from_url("https://x.com/2019/11/19/story")
+                .map(to_rfc3339)
+                .unwrap(),
+            "2019-11-19T00:00:00Z"
+        );
+        assert_eq!(
+            from_url("https://x.com/news/2021-03-04-title.html")
+                .map(to_rfc3339)
+                .unwrap(),
+            "2021-03-04T00:00:00Z"
+        );
         assert_eq!(from_url("https://x.com/a/1234/56/78"), None);
     }
 

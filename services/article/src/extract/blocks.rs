@@ -77,7 +77,11 @@ pub fn emit(dom: &Dom, pruned: &[bool], root: usize) -> Vec<Block> {
             Tag::A => a_end = a_end.max(node.end as usize),
             tag if tag.is_block() => {
                 cur.flush(&stack, false, &mut out);
-                stack.push(Open { end: node.end as usize, slot: i, tag });
+                stack.push(Open {
+                    end: node.end as usize,
+                    slot: i,
+                    tag,
+                });
             }
             _ => {}
         }
@@ -135,7 +139,11 @@ impl Pending {
         } else {
             Kind::Loose
         };
-        let list = stack.iter().rev().find(|o| matches!(o.tag, Tag::Ul | Tag::Ol)).map(|o| o.slot as u32);
+        let list = stack
+            .iter()
+            .rev()
+            .find(|o| matches!(o.tag, Tag::Ul | Tag::Ol))
+            .map(|o| o.slot as u32);
         out.push(Block {
             text: text.to_string(),
             kind,
@@ -155,13 +163,23 @@ mod tests {
 
     #[test]
     fn paragraphs_items_and_loose_text() {
-        let dom = Dom::parse("<div>intro<p>One <a href=x>link</a>.</p><ul><li>a</li><li>b</li></ul>tail<br>more</div>", 100);
+        let dom = Dom::parse(
+            "<div>intro<p>One <a href=x>link</a>.</p><ul><li>a</li><li>b</li></ul>tail<br>more</div>",
+            100,
+        );
         let pruned = vec![false; dom.len()];
         let blocks = emit(&dom, &pruned, 0);
         let texts: Vec<(&str, Kind)> = blocks.iter().map(|b| (b.text.as_str(), b.kind)).collect();
         assert_eq!(
             texts,
-            vec![("intro", Kind::Loose), ("One link.", Kind::Para), ("a", Kind::Item), ("b", Kind::Item), ("tail", Kind::Loose), ("more", Kind::Loose)]
+            vec![
+                ("intro", Kind::Loose),
+                ("One link.", Kind::Para),
+                ("a", Kind::Item),
+                ("b", Kind::Item),
+                ("tail", Kind::Loose),
+                ("more", Kind::Loose)
+            ]
         );
         assert_eq!(blocks[1].link_chars, 4);
         assert!(blocks[4].soft_break);

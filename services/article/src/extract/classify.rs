@@ -9,22 +9,84 @@ use super::blocks::{Block, Kind};
 /// Short lines that are page furniture, matched case-insensitively against
 /// the start of a block of at most [`FURNITURE_MAX_WORDS`] words.
 const FURNITURE: &[&str] = &[
-    "read more", "read next", "read also", "read the full", "more:", "related:", "related ",
-    "see also", "also read", "share", "tweet", "email", "print", "advertisement", "advertising",
-    "sponsored", "advert", "continue reading", "click here", "sign up", "subscribe", "follow us",
-    "follow ", "newsletter", "recommended", "most read", "most popular", "comments",
-    "leave a comment", "join the conversation", "photo:", "photograph:", "image:", "picture:",
-    "getty images", "copyright", "©", "all rights reserved", "tags:", "topics:", "filed under",
-    "posted in", "updated:", "published:", "last updated", "this article", "we use cookies",
-    "skip to", "back to top", "listen to", "watch:", "video:", "anzeige", "weiterlesen",
-    "mehr zum thema", "lesen sie auch", "teilen", "werbung", "foto:", "bild:",
+    "read more",
+    "read next",
+    "read also",
+    "read the full",
+    "more:",
+    "related:",
+    "related ",
+    "see also",
+    "also read",
+    "share",
+    "tweet",
+    "email",
+    "print",
+    "advertisement",
+    "advertising",
+    "sponsored",
+    "advert",
+    "continue reading",
+    "click here",
+    "sign up",
+    "subscribe",
+    "follow us",
+    "follow ",
+    "newsletter",
+    "recommended",
+    "most read",
+    "most popular",
+    "comments",
+    "leave a comment",
+    "join the conversation",
+    "photo:",
+    "photograph:",
+    "image:",
+    "picture:",
+    "getty images",
+    "copyright",
+    "©",
+    "all rights reserved",
+    "tags:",
+    "topics:",
+    "filed under",
+    "posted in",
+    "updated:",
+    "published:",
+    "last updated",
+    "this article",
+    "we use cookies",
+    "skip to",
+    "back to top",
+    "listen to",
+    "watch:",
+    "video:",
+    "anzeige",
+    "weiterlesen",
+    "mehr zum thema",
+    "lesen sie auch",
+    "teilen",
+    "werbung",
+    "foto:",
+    "bild:",
 ];
 const FURNITURE_MAX_WORDS: usize = 12;
 
 /// Whole lines that are page furniture (compared after lowercasing).
 const FURNITURE_LINES: &[&str] = &[
-    "tags", "topics", "related", "comments", "share", "more", "menu", "search", "home",
-    "schlagworte", "themen", "kommentare", "mehr",
+    "tags",
+    "topics",
+    "related",
+    "comments",
+    "share",
+    "more",
+    "menu",
+    "search",
+    "home",
+    "schlagworte",
+    "themen",
+    "kommentare",
+    "mehr",
 ];
 
 /// Keeps the blocks that are article text.
@@ -45,7 +107,8 @@ pub fn classify(blocks: &[&Block], title: Option<&str>, author: Option<&str>) ->
             continue;
         }
         let k = key(&b.text);
-        if title_key.as_deref() == Some(k.as_str()) || author.is_some_and(|a| is_byline(&b.text, a)) {
+        if title_key.as_deref() == Some(k.as_str()) || author.is_some_and(|a| is_byline(&b.text, a))
+        {
             continue;
         }
         // Repeated captions and duplicated teasers: keep the first only.
@@ -61,7 +124,8 @@ pub fn classify(blocks: &[&Block], title: Option<&str>, author: Option<&str>) ->
 /// Lists whose items are mostly links: navigation and related stories.
 fn dense_lists(blocks: &[&Block]) -> HashSet<u32> {
     // list → (chars, link chars, items)
-    let mut totals: std::collections::HashMap<u32, (u32, u32, u32)> = std::collections::HashMap::new();
+    let mut totals: std::collections::HashMap<u32, (u32, u32, u32)> =
+        std::collections::HashMap::new();
     for b in blocks.iter().filter(|b| b.kind == Kind::Item) {
         if let Some(l) = b.list {
             let t = totals.entry(l).or_default();
@@ -83,7 +147,9 @@ fn dense_lists(blocks: &[&Block]) -> HashSet<u32> {
 /// the start of a related list or a sign-off, not the article.
 fn trim_edges(kept: &mut Vec<Block>) {
     while let Some(last) = kept.last() {
-        let sentence = last.text.ends_with(['.', '!', '?', '"', '”', '»', ')', '。', '！', '？', '」']);
+        let sentence = last
+            .text
+            .ends_with(['.', '!', '?', '"', '”', '»', ')', '。', '！', '？', '」']);
         if last.kind == Kind::Heading || (last.chars < 40 && !sentence) {
             kept.pop();
         } else {
@@ -99,13 +165,19 @@ fn is_furniture(text: &str) -> bool {
     let lower = text.to_lowercase();
     let lower = lower.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '©');
     let bare = lower.trim_end_matches(|c: char| !c.is_alphanumeric());
-    FURNITURE.iter().any(|f| lower.starts_with(f)) || FURNITURE_LINES.contains(&bare) || is_dateline(text) || is_bare_byline(text)
+    FURNITURE.iter().any(|f| lower.starts_with(f))
+        || FURNITURE_LINES.contains(&bare)
+        || is_dateline(text)
+        || is_bare_byline(text)
 }
 
 /// "By Jane Doe" / "Von Anna Schmidt" alone on a line.
 fn is_bare_byline(text: &str) -> bool {
     let words = text.split_whitespace().count();
-    words <= 7 && ["By ", "BY ", "Von ", "Par ", "Por ", "Door "].iter().any(|p| text.starts_with(p))
+    words <= 7
+        && ["By ", "BY ", "Von ", "Par ", "Por ", "Door "]
+            .iter()
+            .any(|p| text.starts_with(p))
 }
 
 /// A short line that is only a date ("August 23, 2018", "22/01/2018 às
@@ -127,10 +199,14 @@ fn is_dateline(text: &str) -> bool {
 }
 
 fn is_byline(text: &str, author: &str) -> bool {
-    text.split_whitespace().count() <= author.split_whitespace().count() + 6 && key(text).contains(&key(author))
+    text.split_whitespace().count() <= author.split_whitespace().count() + 6
+        && key(text).contains(&key(author))
 }
 
 /// Comparison key: lowercase letters and digits only.
 fn key(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }

@@ -10,10 +10,28 @@ use crate::dom::{Dom, Tag};
 /// common CMS templates: WordPress `entry-content`, news CMSs'
 /// `article-body` / `story-body`, and similar.
 const BODY_WORDS: &[&str] = &[
-    "articlebody", "articlebodytext", "storybody", "entrycontent", "postcontent", "articletext",
-    "bodytext", "storytext", "articlecontent", "postbody", "contentbody", "bodycopy",
-    "articlecopy", "storycontent", "postentry", "blogpostbody", "zntext", "entrytext",
-    "articlebodycontent", "storybodytext", "paywalledcontent", "articleinner",
+    "articlebody",
+    "articlebodytext",
+    "storybody",
+    "entrycontent",
+    "postcontent",
+    "articletext",
+    "bodytext",
+    "storytext",
+    "articlecontent",
+    "postbody",
+    "contentbody",
+    "bodycopy",
+    "articlecopy",
+    "storycontent",
+    "postentry",
+    "blogpostbody",
+    "zntext",
+    "entrytext",
+    "articlebodycontent",
+    "storybodytext",
+    "paywalledcontent",
+    "articleinner",
 ];
 
 /// A container is only believed if it holds this much text.
@@ -24,7 +42,10 @@ const MIN_CONTAINER_CHARS: u32 = 200;
 pub fn by_rules(dom: &Dom, pruned: &[bool], stats: &Stats) -> Vec<usize> {
     type Rule = fn(&Dom, usize) -> bool;
     let rules: [Rule; 4] = [
-        |d, i| d.attr(i, "itemprop").is_some_and(|v| v.split_whitespace().any(|w| w == "articleBody")),
+        |d, i| {
+            d.attr(i, "itemprop")
+                .is_some_and(|v| v.split_whitespace().any(|w| w == "articleBody"))
+        },
         |d, i| {
             let names = class_and_id(d, i);
             !names.is_empty() && words(&names).any(|w| BODY_WORDS.contains(&w))
@@ -40,7 +61,10 @@ pub fn by_rules(dom: &Dom, pruned: &[bool], stats: &Stats) -> Vec<usize> {
                 i = dom.nodes[i].end as usize;
                 continue;
             }
-            if dom.nodes[i].tag != Tag::Text && rule(dom, i) && stats.chars[i] >= MIN_CONTAINER_CHARS {
+            if dom.nodes[i].tag != Tag::Text
+                && rule(dom, i)
+                && stats.chars[i] >= MIN_CONTAINER_CHARS
+            {
                 found.push(i);
                 i = dom.nodes[i].end as usize;
             } else {
@@ -54,7 +78,10 @@ pub fn by_rules(dom: &Dom, pruned: &[bool], stats: &Stats) -> Vec<usize> {
         // <article> and <main>: one container (listing pages have many
         // articles); body classes: all sizeable parts.
         if r >= 2 {
-            let top = found.iter().copied().max_by_key(|&f| (stats.para_chars[f], std::cmp::Reverse(f)));
+            let top = found
+                .iter()
+                .copied()
+                .max_by_key(|&f| (stats.para_chars[f], std::cmp::Reverse(f)));
             return top.into_iter().collect();
         }
         found.retain(|&f| stats.chars[f] * 5 >= best);
@@ -83,12 +110,12 @@ pub fn by_density(dom: &Dom, stats: &Stats, blocks: &[Block], penalty: f32) -> O
         }
     }
     let mut best: Option<(f32, usize)> = None;
-    for i in 0..n {
-        if good[i] == 0 || dom.nodes[i].tag == Tag::Text {
+    for (i, &g) in good.iter().enumerate() {
+        if g == 0 || dom.nodes[i].tag == Tag::Text {
             continue;
         }
-        let other = stats.chars[i].saturating_sub(good[i]) as f32;
-        let score = good[i] as f32 - penalty * other;
+        let other = stats.chars[i].saturating_sub(g) as f32;
+        let score = g as f32 - penalty * other;
         if best.is_none_or(|(s, _)| score > s) {
             best = Some((score, i));
         }
@@ -98,7 +125,9 @@ pub fn by_density(dom: &Dom, stats: &Stats, blocks: &[Block], penalty: f32) -> O
 
 /// A block that looks like article prose.
 pub fn is_good(b: &Block) -> bool {
-    matches!(b.kind, Kind::Para | Kind::Loose | Kind::Quote | Kind::Pre | Kind::Cell)
-        && b.chars >= 60
+    matches!(
+        b.kind,
+        Kind::Para | Kind::Loose | Kind::Quote | Kind::Pre | Kind::Cell
+    ) && b.chars >= 60
         && b.link_density() < 0.3
 }

@@ -9,6 +9,7 @@
 mod blocks;
 mod classify;
 mod container;
+mod nesting;
 mod prune;
 mod stats;
 
@@ -34,12 +35,18 @@ pub(crate) fn clean_html(input: &[u8], limits: &Limits) -> Article {
         flags.push(Flag::CharsetDetected);
     }
     let text = cap_tags(&text, limits.max_nodes, &mut flags);
-    let dom = Dom::parse(text, limits.max_depth);
-    if dom.too_deep {
+    let flattened = nesting::limit_nesting(text, limits.max_depth);
+    let dom = Dom::parse(flattened.as_deref().unwrap_or(text), limits.max_depth);
+    if dom.too_deep || flattened.is_some() {
         flags.push(Flag::TooDeep);
     }
     let meta = crate::meta::read(&dom);
-    let body = extract_body(&dom, meta.title.as_deref(), meta.author.as_deref(), &mut flags);
+    let body = extract_body(
+        &dom,
+        meta.title.as_deref(),
+        meta.author.as_deref(),
+        &mut flags,
+    );
     Article {
         title: meta.title,
         author: meta.author,
@@ -56,7 +63,12 @@ pub(crate) fn clean_html(input: &[u8], limits: &Limits) -> Article {
 /// Cuts the markup before the tag that would exceed `max_nodes` tags
 /// (counting `<`, an upper bound), at a character boundary.
 fn cap_tags<'a>(text: &'a str, max_nodes: usize, flags: &mut Vec<Flag>) -> &'a str {
-    match text.bytes().enumerate().filter(|&(_, b)| b == b'<').nth(max_nodes) {
+    match text
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'<')
+        .nth(max_nodes)
+    {
         Some((cut, _)) => {
             flags.push(Flag::Truncated);
             &text[..cut]
@@ -65,20 +77,31 @@ fn cap_tags<'a>(text: &'a str, max_nodes: usize, flags: &mut Vec<Flag>) -> &'a s
     }
 }
 
-fn extract_body(dom: &Dom, title: Option<&str>, author: Option<&str>, flags: &mut Vec<Flag>) -> String {
+fn extract_body(
+    dom: &Dom,
+    title: Option<&str>,
+    author: Option<&str>,
+    flags: &mut Vec<Flag>,
+) -> String {
     if dom.is_empty() {
         return String::new();
     }
     let raw = Stats::compute(dom, None);
     let pruned = prune::prune(dom, &raw);
     let stats = Stats::compute(dom, Some(&pruned));
-    let root = (0..dom.len()).find(|&i| dom.nodes[i].tag == Tag::Body).unwrap_or(0);
+    let root = (0..dom.len())
+        .find(|&i| dom.nodes[i].tag == Tag::Body)
+        .unwrap_or(0);
     let all = blocks::emit(dom, &pruned, root);
 
     let select = |containers: &[usize]| -> Vec<Block> {
         let chosen: Vec<&Block> = all
             .iter()
-            .filter(|b| containers.iter().any(|&c| (c..dom.nodes[c].end as usize).contains(&(b.first as usize))))
+            .filter(|b| {
+                containers
+                    .iter()
+                    .any(|&c| (c..dom.nodes[c].end as usize).contains(&(b.first as usize)))
+            })
             .collect();
         classify::classify(&chosen, title, author)
     };
@@ -87,7 +110,8 @@ fn extract_body(dom: &Dom, title: Option<&str>, author: Option<&str>, flags: &mu
     let mut rules = container::by_rules(dom, &pruned, &stats);
     if rules.is_empty() {
         flags.push(Flag::ScoredContainer);
-        rules.extend(container::by_density(dom, &stats, &all, PRECISE_PENALTY));
+        // A page without one prose-like block (a short note): all of the body.
+        rules.push(container::by_density(dom, &stats, &all, PRECISE_PENALTY).unwrap_or(root));
     }
     let precise = select(&rules);
     let chosen = if (chars(&precise) as f32) < MIN_PRECISE_SHARE * chars(&recall) as f32 {
@@ -108,10 +132,20 @@ pub fn explain(input: &[u8]) -> String {
     let raw = Stats::compute(&dom, None);
     let pruned = prune::prune(&dom, &raw);
     let stats = Stats::compute(&dom, Some(&pruned));
-    let root = (0..dom.len()).find(|&i| dom.nodes[i].tag == Tag::Body).unwrap_or(0);
+    let root = (0..dom.len())
+        .find(|&i| dom.nodes[i].tag == Tag::Body)
+        .unwrap_or(0);
     let all = blocks::emit(&dom, &pruned, root);
     let mut out = String::new();
-    let describe = |i: usize| format!("#{i} <{} {}> chars={} para={}", dom.name(i), prune::class_and_id(&dom, i), stats.chars[i], stats.para_chars[i]);
+    let describe = |i: usize| {
+        format!(
+            "#{i} <{} {}> chars={} para={}",
+            dom.name(i),
+            prune::class_and_id(&dom, i),
+            stats.chars[i],
+            stats.para_chars[i]
+        )
+    };
     for r in container::by_rules(&dom, &pruned, &stats) {
         let _ = writeln!(out, "rule container {}", describe(r));
     }
@@ -120,14 +154,18 @@ pub fn explain(input: &[u8]) -> String {
             let _ = writeln!(out, "density {p}: {}", describe(d));
         }
     }
-    for i in 0..dom.len() {
-        if pruned[i] && raw.chars[i] > 100 {
+    for (i, &p) in pruned.iter().enumerate() {
+        if p && raw.chars[i] > 100 {
             let _ = writeln!(out, "pruned {} raw={}", describe(i), raw.chars[i]);
         }
     }
     for b in &all {
         let t: String = b.text.chars().take(90).collect();
-        let _ = writeln!(out, "  [{:?} e{} f{} c{} l{}] {t}", b.kind, b.elem, b.first, b.chars, b.link_chars);
+        let _ = writeln!(
+            out,
+            "  [{:?} e{} f{} c{} l{}] {t}",
+            b.kind, b.elem, b.first, b.chars, b.link_chars
+        );
     }
     out
 }
@@ -145,7 +183,11 @@ fn join(blocks: &[Block]) -> String {
         if let Some(p) = prev {
             let same_list = p.kind == Kind::Item && b.kind == Kind::Item && p.list == b.list;
             let same_quote = p.kind == Kind::Quote && b.kind == Kind::Quote && p.elem == b.elem;
-            out.push_str(if p.soft_break || same_list || same_quote { "\n" } else { "\n\n" });
+            out.push_str(if p.soft_break || same_list || same_quote {
+                "\n"
+            } else {
+                "\n\n"
+            });
         }
         out.push_str(&b.text);
         prev = Some(b);

@@ -12,41 +12,160 @@ use crate::dom::{Dom, Tag};
 
 /// Words in a class or id that mark boilerplate wherever they appear.
 const STRONG_WORDS: &[&str] = &[
-    "comment", "comments", "commentlist", "disqus", "share", "sharing", "shares", "sharebar",
-    "social", "socials", "related", "recommended", "recommendations", "recirc",
-    "recirculation", "newsletter", "newsletters", "subscribe", "subscription", "signup",
-    "cookie", "cookies", "consent", "gdpr", "advert", "advertisement", "advertising", "ad",
-    "ads", "adslot", "adunit", "dfp", "sponsor", "sponsored", "promo", "promotion", "promoted",
-    "sidebar", "breadcrumb", "breadcrumbs", "nav", "navbar", "navigation", "menu", "footer",
-    "masthead", "popup", "modal", "paywall", "outbrain", "taboola", "tags", "tagged",
-    "taglist", "byline", "bylines", "caption", "captions", "credit", "credits", "figcaption",
-    "pagination", "pager", "trending", "mostread", "mostpopular", "readmore", "sronly",
-    "offscreen", "visuallyhidden", "screenreadertext", "invisible", "subnav", "donate",
-    "disclaimer", "copyright", "dateline", "timestamp",
+    "comment",
+    "comments",
+    "commentlist",
+    "disqus",
+    "share",
+    "sharing",
+    "shares",
+    "sharebar",
+    "social",
+    "socials",
+    "related",
+    "recommended",
+    "recommendations",
+    "recirc",
+    "recirculation",
+    "newsletter",
+    "newsletters",
+    "subscribe",
+    "subscription",
+    "signup",
+    "cookie",
+    "cookies",
+    "consent",
+    "gdpr",
+    "advert",
+    "advertisement",
+    "advertising",
+    "ad",
+    "ads",
+    "adslot",
+    "adunit",
+    "dfp",
+    "sponsor",
+    "sponsored",
+    "promo",
+    "promotion",
+    "promoted",
+    "sidebar",
+    "breadcrumb",
+    "breadcrumbs",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "footer",
+    "masthead",
+    "popup",
+    "modal",
+    "paywall",
+    "outbrain",
+    "taboola",
+    "tags",
+    "tagged",
+    "taglist",
+    "byline",
+    "bylines",
+    "caption",
+    "captions",
+    "credit",
+    "credits",
+    "figcaption",
+    "pagination",
+    "pager",
+    "trending",
+    "mostread",
+    "mostpopular",
+    "readmore",
+    "sronly",
+    "offscreen",
+    "visuallyhidden",
+    "screenreadertext",
+    "invisible",
+    "subnav",
+    "donate",
+    "disclaimer",
+    "copyright",
+    "dateline",
+    "timestamp",
 ];
 
 /// Words that often mark boilerplate but also appear on wrappers of the
 /// article (Blogger's `widget Blog`): they prune only small or link-heavy
 /// elements.
 const WEAK_WORDS: &[&str] = &[
-    "widget", "widgets", "toolbar", "overlay", "print", "login", "skip", "rating", "popular",
-    "teaser", "teasers", "more", "tools", "utility", "meta", "author", "authors", "bio",
-    "contributor", "banner", "alert", "notification", "donation", "app", "apps", "download",
-    "feedback", "survey", "topics", "playlist", "video", "gallery", "slideshow", "carousel",
-    "lightbox", "keywords",
+    "widget",
+    "widgets",
+    "toolbar",
+    "overlay",
+    "print",
+    "login",
+    "skip",
+    "rating",
+    "popular",
+    "teaser",
+    "teasers",
+    "more",
+    "tools",
+    "utility",
+    "meta",
+    "author",
+    "authors",
+    "bio",
+    "contributor",
+    "banner",
+    "alert",
+    "notification",
+    "donation",
+    "app",
+    "apps",
+    "download",
+    "feedback",
+    "survey",
+    "topics",
+    "playlist",
+    "video",
+    "gallery",
+    "slideshow",
+    "carousel",
+    "lightbox",
+    "keywords",
 ];
 
 /// Words that mark the article itself: an element carrying one is never
 /// pruned by its class (`article-body has-share` stays).
 const CONTENT_WORDS: &[&str] = &[
-    "articlebody", "storybody", "entrycontent", "postcontent", "articletext", "bodytext",
-    "storytext", "articlecontent", "postbody", "richtext", "contentbody", "bodycopy",
+    "articlebody",
+    "storybody",
+    "entrycontent",
+    "postcontent",
+    "articletext",
+    "bodytext",
+    "storytext",
+    "articlecontent",
+    "postbody",
+    "richtext",
+    "contentbody",
+    "bodycopy",
 ];
 
 /// ARIA roles that are never article text.
 const BOILERPLATE_ROLES: &[&str] = &[
-    "navigation", "banner", "contentinfo", "complementary", "menu", "menubar", "dialog",
-    "alertdialog", "search", "toolbar", "tablist", "alert", "form",
+    "navigation",
+    "banner",
+    "contentinfo",
+    "complementary",
+    "menu",
+    "menubar",
+    "dialog",
+    "alertdialog",
+    "search",
+    "toolbar",
+    "tablist",
+    "alert",
+    "form",
 ];
 
 /// Marks pruned elements: `pruned[i]` means skip the subtree at `i`.
@@ -57,7 +176,11 @@ pub fn prune(dom: &Dom, raw: &Stats) -> Vec<bool> {
     let mut i = 0;
     while i < dom.len() {
         let tag = dom.nodes[i].tag;
-        let verdict = if tag == Tag::Text { Verdict::Keep } else { judge(dom, i) };
+        let verdict = if tag == Tag::Text {
+            Verdict::Keep
+        } else {
+            judge(dom, i)
+        };
         let prune_it = match verdict {
             Verdict::Always => true,
             // The guard: a soft match never removes most of the page's prose.
@@ -145,5 +268,7 @@ pub fn class_and_id(dom: &Dom, i: usize) -> String {
 
 /// Words of class/id text, split at anything that is not a letter or digit.
 pub fn words(names: &str) -> impl Iterator<Item = &str> {
-    names.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty())
+    names
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
 }

@@ -25,7 +25,10 @@ impl Stats {
         let mut i = 0;
         while i < n {
             let node = &dom.nodes[i];
-            let never_text = matches!(node.tag, Tag::Head | Tag::Script | Tag::Style | Tag::Noscript | Tag::Template);
+            let never_text = matches!(
+                node.tag,
+                Tag::Head | Tag::Script | Tag::Style | Tag::Noscript | Tag::Template
+            );
             if never_text || pruned.is_some_and(|p| p[i]) {
                 i = node.end as usize;
                 continue;
@@ -55,7 +58,11 @@ impl Stats {
                 para_chars[parent] += para_chars[j];
             }
         }
-        Stats { chars, link_chars, para_chars }
+        Stats {
+            chars,
+            link_chars,
+            para_chars,
+        }
     }
 
     /// Share of an element's text that is link text.
