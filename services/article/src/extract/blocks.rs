@@ -75,6 +75,8 @@ pub fn emit(dom: &Dom, pruned: &[bool], root: usize) -> Vec<Block> {
             Tag::Br => cur.flush(&stack, true, &mut out),
             Tag::Hr => cur.flush(&stack, false, &mut out),
             Tag::A => a_end = a_end.max(node.end as usize),
+            // Cells stay on their row's line, a space apart.
+            Tag::Td | Tag::Th => cur.text.push(' '),
             tag if tag.is_block() => {
                 cur.flush(&stack, false, &mut out);
                 stack.push(Open {
@@ -134,7 +136,7 @@ impl Pending {
             Kind::Item
         } else if innermost == Tag::P {
             Kind::Para
-        } else if matches!(innermost, Tag::Td | Tag::Th) {
+        } else if innermost == Tag::Tr {
             Kind::Cell
         } else {
             Kind::Loose

@@ -99,8 +99,13 @@ pub fn classify(blocks: &[&Block], title: Option<&str>, author: Option<&str>) ->
         if b.chars == 0 || is_furniture(&b.text) {
             continue;
         }
+        // Quotes (embedded posts) carry links and handles but are content.
         let density = b.link_density();
-        if density > 0.5 || (density > 0.25 && b.chars < 80) {
+        let max_density = if b.kind == Kind::Quote { 0.9 } else { 0.5 };
+        if density > max_density
+            || (density > 0.25 && b.chars < 80 && b.kind != Kind::Quote)
+            || is_bare_url(&b.text)
+        {
             continue;
         }
         if b.kind == Kind::Item && b.list.is_some_and(|l| list_dense.contains(&l)) {
@@ -143,6 +148,32 @@ fn dense_lists(blocks: &[&Block]) -> HashSet<u32> {
         .collect()
 }
 
+fn is_bare_url(text: &str) -> bool {
+    !text.contains(' ')
+        && (text.starts_with("http://") || text.starts_with("https://") || text.starts_with("www."))
+}
+
+/// Sign-off phrases of a last paragraph that is about the outlet, not the
+/// story ("Follow us on Twitter", "Sign up for our newsletter").
+const SIGN_OFF: &[&str] = &[
+    "follow us",
+    "follow @",
+    "follow her",
+    "follow him",
+    "sign up",
+    "subscribe",
+    "newsletter",
+    "may be reached at",
+    "can be reached at",
+    "have a tip",
+    "listen to",
+    "download our app",
+    "contact us",
+    "email us",
+    "send us",
+    "was contributed by",
+];
+
 /// Headings and short lines at the very end with no prose after them are
 /// the start of a related list or a sign-off, not the article.
 fn trim_edges(kept: &mut Vec<Block>) {
@@ -150,7 +181,10 @@ fn trim_edges(kept: &mut Vec<Block>) {
         let sentence = last
             .text
             .ends_with(['.', '!', '?', '"', '”', '»', ')', '。', '！', '？', '」']);
-        if last.kind == Kind::Heading || (last.chars < 40 && !sentence) {
+        let lower = last.text.to_lowercase();
+        let sign_off = last.text.split_whitespace().count() <= 40
+            && SIGN_OFF.iter().any(|p| lower.contains(p));
+        if last.kind == Kind::Heading || (last.chars < 40 && !sentence) || sign_off {
             kept.pop();
         } else {
             break;
