@@ -16,6 +16,10 @@ pub struct Meta {
     pub url: Option<String>,
     pub language: Option<String>,
     pub source: Option<String>,
+    /// Every headline the page states (og:title, JSON-LD, `<h1>`s, the
+    /// `<title>` without its suffix): a body block equal to one of them is
+    /// the headline repeated, not article text.
+    pub headlines: Vec<String>,
 }
 
 /// Raw candidates gathered in one pass, resolved by [`Meta::resolve`].
@@ -37,6 +41,7 @@ struct Found {
     lang: Option<String>,
     site_name: Option<String>,
     ld_publisher: Option<String>,
+    h1s: Vec<String>,
 }
 
 /// Reads the metadata of a parsed page.
@@ -56,7 +61,13 @@ pub fn read(dom: &Dom) -> Meta {
                 }
             }
             Tag::Title => set(&mut f.title_tag, nonempty(dom.text_of(i))),
-            Tag::H1 => set(&mut f.h1, nonempty(dom.text_of(i))),
+            Tag::H1 => {
+                let h = dom.text_of(i);
+                if f.h1s.len() < 8 && !h.is_empty() {
+                    f.h1s.push(h.clone());
+                }
+                set(&mut f.h1, nonempty(h));
+            }
             Tag::Script => {
                 let kind = dom.attr(i, "type").unwrap_or("");
                 if kind.eq_ignore_ascii_case("application/ld+json") {
@@ -319,6 +330,13 @@ impl Found {
         let url = self.canonical.or(self.og_url);
         let host = url.as_deref().and_then(host_of);
         let source = self.site_name.or(self.ld_publisher).or(host.clone());
+        let mut headlines: Vec<String> = [&self.og_title, &self.ld_headline, &self.title_tag]
+            .into_iter()
+            .flatten()
+            .map(|t| strip_site_suffix(t, source.as_deref()))
+            .chain(self.h1s)
+            .collect();
+        headlines.dedup();
         let title = self
             .og_title
             .or(self.ld_headline)
@@ -338,6 +356,7 @@ impl Found {
             url,
             language: self.lang,
             source,
+            headlines,
         }
     }
 }

@@ -90,10 +90,10 @@ const FURNITURE_LINES: &[&str] = &[
 ];
 
 /// Keeps the blocks that are article text.
-pub fn classify(blocks: &[&Block], title: Option<&str>, author: Option<&str>) -> Vec<Block> {
+pub fn classify(blocks: &[&Block], headlines: &[String], author: Option<&str>) -> Vec<Block> {
     let mut kept: Vec<Block> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
-    let title_key = title.map(key);
+    let headline_keys: HashSet<String> = headlines.iter().map(|h| key(h)).collect();
     let list_dense = dense_lists(blocks);
     for b in blocks {
         if b.chars == 0 || is_furniture(&b.text) {
@@ -112,8 +112,7 @@ pub fn classify(blocks: &[&Block], title: Option<&str>, author: Option<&str>) ->
             continue;
         }
         let k = key(&b.text);
-        if title_key.as_deref() == Some(k.as_str()) || author.is_some_and(|a| is_byline(&b.text, a))
-        {
+        if headline_keys.contains(&k) || author.is_some_and(|a| is_byline(&b.text, a)) {
             continue;
         }
         // Repeated captions and duplicated teasers: keep the first only.

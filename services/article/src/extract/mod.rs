@@ -41,12 +41,7 @@ pub(crate) fn clean_html(input: &[u8], limits: &Limits) -> Article {
         flags.push(Flag::TooDeep);
     }
     let meta = crate::meta::read(&dom);
-    let body = extract_body(
-        &dom,
-        meta.title.as_deref(),
-        meta.author.as_deref(),
-        &mut flags,
-    );
+    let body = extract_body(&dom, &meta.headlines, meta.author.as_deref(), &mut flags);
     Article {
         title: meta.title,
         author: meta.author,
@@ -79,7 +74,7 @@ fn cap_tags<'a>(text: &'a str, max_nodes: usize, flags: &mut Vec<Flag>) -> &'a s
 
 fn extract_body(
     dom: &Dom,
-    title: Option<&str>,
+    headlines: &[String],
     author: Option<&str>,
     flags: &mut Vec<Flag>,
 ) -> String {
@@ -103,7 +98,7 @@ fn extract_body(
                     .any(|&c| (c..dom.nodes[c].end as usize).contains(&(b.first as usize)))
             })
             .collect();
-        classify::classify(&chosen, title, author)
+        classify::classify(&chosen, headlines, author)
     };
     let recall_root = container::by_density(dom, &stats, &all, RECALL_PENALTY);
     let recall = recall_root.map(|r| select(&[r])).unwrap_or_default();
