@@ -255,7 +255,15 @@ pub fn class_and_id(dom: &Dom, i: usize) -> String {
     for name in ["class", "id"] {
         if let Some(v) = dom.attr(i, name) {
             for value in v.split_ascii_whitespace().take(32) {
-                s.push_str(&value.to_ascii_lowercase());
+                // camelCase boundaries split words too: newsCaption → news-caption.
+                let mut prev_lower = false;
+                for c in value.chars() {
+                    if c.is_ascii_uppercase() && prev_lower {
+                        s.push('-');
+                    }
+                    prev_lower = c.is_ascii_lowercase();
+                    s.push(c.to_ascii_lowercase());
+                }
                 s.push(' ');
                 let joined: String = value.chars().filter(char::is_ascii_alphanumeric).collect();
                 s.push_str(&joined.to_ascii_lowercase());
