@@ -137,6 +137,12 @@ const WEAK_WORDS: &[&str] = &[
 /// Words that mark the article itself: an element carrying one is never
 /// pruned by its class (`article-body has-share` stays).
 const CONTENT_WORDS: &[&str] = &[
+    // Embedded posts quoted by the article (tweets, Instagram) are its text.
+    "embed",
+    "embedded",
+    "tweet",
+    "twittertweet",
+    "instagrammedia",
     "articlebody",
     "storybody",
     "entrycontent",
