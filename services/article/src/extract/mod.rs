@@ -58,13 +58,8 @@ pub(crate) fn clean_html(input: &[u8], limits: &Limits) -> Article {
 /// Cuts the markup before the tag that would exceed `max_nodes` tags
 /// (counting `<`, an upper bound), at a character boundary.
 fn cap_tags<'a>(text: &'a str, max_nodes: usize, flags: &mut Vec<Flag>) -> &'a str {
-    match text
-        .bytes()
-        .enumerate()
-        .filter(|&(_, b)| b == b'<')
-        .nth(max_nodes)
-    {
-        Some((cut, _)) => {
+    match memchr::memchr_iter(b'<', text.as_bytes()).nth(max_nodes) {
+        Some(cut) => {
             flags.push(Flag::Truncated);
             &text[..cut]
         }

@@ -36,10 +36,10 @@ const RAW_TEXT: &[&str] = &[
 /// when nothing had to be dropped.
 pub fn limit_nesting(text: &str, max_depth: usize) -> Option<String> {
     let b = text.as_bytes();
-    let mut open: Vec<String> = Vec::new();
+    let mut open: Vec<&str> = Vec::new();
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
-    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
+    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
         let start = i + off;
         let mut j = start + 1;
         if b[j..].starts_with(b"!--") {
@@ -58,24 +58,21 @@ pub fn limit_nesting(text: &str, max_depth: usize) -> Option<String> {
             i = start + 1;
             continue;
         }
-        let name = text[name_start..j].to_ascii_lowercase();
-        let end = b[j..]
-            .iter()
-            .position(|&c| c == b'>')
-            .map_or(b.len(), |e| j + e + 1);
+        let name = &text[name_start..j];
+        let end = memchr::memchr(b'>', &b[j..]).map_or(b.len(), |e| j + e + 1);
         i = end;
-        if NOT_COUNTED.contains(&name.as_str()) {
+        let is = |list: &[&str]| list.iter().any(|n| n.eq_ignore_ascii_case(name));
+        if is(NOT_COUNTED) {
             continue;
         }
         if closing {
-            if let Some(k) = open.iter().rposition(|n| *n == name) {
+            if let Some(k) = open.iter().rposition(|n| n.eq_ignore_ascii_case(name)) {
                 open.truncate(k);
             }
             continue;
         }
-        if RAW_TEXT.contains(&name.as_str()) {
-            let close = format!("</{name}");
-            i = find_ci(b, close.as_bytes(), end).unwrap_or(b.len());
+        if is(RAW_TEXT) {
+            i = find_end_tag(b, name.as_bytes(), end);
             continue;
         }
         let self_closing = end >= 2 && b[end - 2] == b'/';
@@ -102,17 +99,22 @@ pub fn limit_nesting(text: &str, max_depth: usize) -> Option<String> {
 }
 
 fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
+    memchr::memmem::find(hay.get(from..)?, needle).map(|p| p + from)
 }
 
-fn find_ci(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
-        .map(|p| p + from)
+/// Position of `</name` (any case) at or after `from`, else the end.
+fn find_end_tag(hay: &[u8], name: &[u8], from: usize) -> usize {
+    let mut at = from;
+    while let Some(p) = find(hay, b"</", at) {
+        if hay
+            .get(p + 2..p + 2 + name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        {
+            return p;
+        }
+        at = p + 2;
+    }
+    hay.len()
 }
 
 #[cfg(test)]
