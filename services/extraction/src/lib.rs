@@ -21,6 +21,6 @@ pub mod tooling;
 pub use config::{ExtractionArgs, ExtractionConfig};
 pub use entity_type::EntityType;
 pub use error::ExtractionError;
-pub use server::serve;
 pub use pipeline::Extractor;
+pub use server::serve;
 pub use tagger::{ModelError, NameSpan, Tagger};
