@@ -101,7 +101,13 @@ pub fn classify(blocks: &[&Block], headlines: &[String], author: Option<&str>) -
         }
         // Quotes (embedded posts) carry links and handles but are content.
         let density = b.link_density();
-        let max_density = if b.kind == Kind::Quote { 0.9 } else { 0.5 };
+        // Long blocks with many links are summaries written around links
+        // (a news round-up); link lists have short items.
+        let max_density = match b.kind {
+            Kind::Quote => 0.9,
+            _ if b.chars >= 150 => 0.65,
+            _ => 0.5,
+        };
         if density > max_density
             || (density > 0.25 && b.chars < 80 && b.kind != Kind::Quote)
             || is_bare_url(&b.text)

@@ -96,6 +96,12 @@ const STRONG_WORDS: &[&str] = &[
 /// article (Blogger's `widget Blog`): they prune only small or link-heavy
 /// elements.
 const WEAK_WORDS: &[&str] = &[
+    "next",
+    "prev",
+    "previous",
+    "excerpt",
+    "postnav",
+    "pagenav",
     "widget",
     "widgets",
     "toolbar",
