@@ -28,5 +28,8 @@ pub fn collapse(s: &str) -> String {
 /// Number of characters that are letters or digits: the measure of "how much
 /// text" used throughout (markup-free, language-neutral).
 pub fn word_chars(s: &str) -> usize {
+    if s.is_ascii() {
+        return s.bytes().filter(u8::is_ascii_alphanumeric).count();
+    }
     s.chars().filter(|c| c.is_alphanumeric()).count()
 }

@@ -76,7 +76,7 @@ pub fn emit(dom: &Dom, pruned: &[bool], root: usize) -> Vec<Block> {
             Tag::Hr => cur.flush(&stack, false, &mut out),
             Tag::A => a_end = a_end.max(node.end as usize),
             // Cells stay on their row's line, a space apart.
-            Tag::Td | Tag::Th => cur.text.push(' '),
+            Tag::Td | Tag::Th => push_collapsed(&mut cur.text, " "),
             tag if tag.is_block() => {
                 cur.flush(&stack, false, &mut out);
                 stack.push(Open {

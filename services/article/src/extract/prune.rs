@@ -96,6 +96,8 @@ const STRONG_WORDS: &[&str] = &[
 /// article (Blogger's `widget Blog`): they prune only small or link-heavy
 /// elements.
 const WEAK_WORDS: &[&str] = &[
+    "header",
+    "topbar",
     "next",
     "prev",
     "previous",
