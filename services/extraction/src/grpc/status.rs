@@ -104,7 +104,11 @@ mod tests {
         }));
         assert_eq!(s.code(), Code::NotFound);
         assert!(s.message().len() < 1100, "{}", s.message().len());
-        assert!(s.message().ends_with("bytes in all)"), "{}", s.message());
+        assert!(
+            s.message().ends_with("… (20000 bytes in all) not found"),
+            "{}",
+            s.message()
+        );
         let s = Status::from(ExtractionError::invalid("id", id));
         assert!(s.message().len() < 1100 && s.details().len() < 2400);
     }

@@ -5,7 +5,7 @@
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
     /// No entity, document or curation with this id.
-    #[error("{kind} {id:?} not found")]
+    #[error("{kind} {} not found", echo(.id))]
     NotFound { kind: &'static str, id: String },
     /// A request field is malformed; `field` names it.
     #[error("invalid {field}: {reason}")]
@@ -34,16 +34,11 @@ impl RegistryError {
         }
     }
 
+    /// Display quotes the id through `echo`, so a huge one is cut there.
     pub(crate) fn not_found(kind: &'static str, id: impl Into<String>) -> Self {
-        let id: String = id.into();
         RegistryError::NotFound {
             kind,
-            // Display quotes the id: keep it short (see `echo`).
-            id: if id.chars().nth(200).is_some() {
-                id.chars().take(200).collect::<String>() + "…"
-            } else {
-                id
-            },
+            id: id.into(),
         }
     }
 }
