@@ -44,6 +44,10 @@ struct Found {
     h1s: Vec<String>,
 }
 
+/// Bylines and date lines are small elements; larger ones are not read
+/// (which also keeps the pass linear on nested `class="meta"` markup).
+const SMALL_SUBTREE: usize = 64;
+
 /// Reads the metadata of a parsed page.
 pub fn read(dom: &Dom) -> Meta {
     let mut f = Found::default();
@@ -159,6 +163,9 @@ fn byline(dom: &Dom, i: usize) -> Option<String> {
     if !(rel_author || prop_author || class_byline) {
         return None;
     }
+    if dom.nodes[i].end as usize - i > SMALL_SUBTREE {
+        return None;
+    }
     let text = dom.text_of(i);
     clean_author(&text)
 }
@@ -190,6 +197,9 @@ fn meta_line(dom: &Dom, i: usize, f: &mut Found) {
         .split(|c: char| !c.is_ascii_alphanumeric())
         .any(|w| WORDS.contains(&w))
     {
+        return;
+    }
+    if dom.nodes[i].end as usize - i > SMALL_SUBTREE {
         return;
     }
     let text = dom.text_of(i);
@@ -365,7 +375,19 @@ impl Found {
 /// separator when it names the site, or is short (≤ 4 words) while the
 /// rest is longer.
 pub fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
-    let title = collapse(title);
+    let mut title = collapse(title);
+    // At most three suffixes ("Story | Section | Outlet"); a loop, not
+    // recursion, so a hostile title of endless separators costs nothing.
+    for _ in 0..3 {
+        match strip_one_suffix(&title, site) {
+            Some(head) => title = head.to_string(),
+            None => break,
+        }
+    }
+    title
+}
+
+fn strip_one_suffix<'a>(title: &'a str, site: Option<&str>) -> Option<&'a str> {
     for sep in [" | ", " - ", " – ", " — ", " :: ", " · ", " « ", " » "] {
         let Some((head, tail)) = title.rsplit_once(sep) else {
             continue;
@@ -373,17 +395,18 @@ pub fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
         let tail_l = tail.to_lowercase();
         let names_site = site.is_some_and(|s| {
             let s = s.to_lowercase();
-            s.contains(&tail_l)
-                || tail_l.contains(&s)
-                || tail_l.replace(' ', "").contains(&s.replace(' ', ""))
+            !s.is_empty()
+                && (s.contains(&tail_l)
+                    || tail_l.contains(&s)
+                    || tail_l.replace(' ', "").contains(&s.replace(' ', "")))
         });
         let short = tail.split_whitespace().count() <= 4
             && head.split_whitespace().count() > tail.split_whitespace().count();
         if names_site || short {
-            return strip_site_suffix(head, site);
+            return Some(head);
         }
     }
-    title
+    None
 }
 
 fn host_of(url: &str) -> Option<String> {

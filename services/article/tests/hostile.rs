@@ -44,6 +44,12 @@ fn huge_attribute_and_broken_tags() {
 }
 
 #[test]
+fn endless_title_separators() {
+    let page = format!("<title>{}</title><p>Body.</p>", "a | ".repeat(300_000));
+    timed(Duration::from_secs(20), || clean_html(page.as_bytes()));
+}
+
+#[test]
 fn node_limit_truncates() {
     let limits = Limits {
         max_nodes: 1_000,

@@ -34,6 +34,9 @@ const BODY_WORDS: &[&str] = &[
     "articleinner",
 ];
 
+/// At most this many rule containers are kept (document order).
+const MAX_CONTAINERS: usize = 32;
+
 /// A container is only believed if it holds this much text.
 const MIN_CONTAINER_CHARS: u32 = 200;
 
@@ -85,6 +88,8 @@ pub fn by_rules(dom: &Dom, pruned: &[bool], stats: &Stats) -> Vec<usize> {
             return top.into_iter().collect();
         }
         found.retain(|&f| stats.chars[f] * 5 >= best);
+        // Bounded: selection checks each block against each container.
+        found.truncate(MAX_CONTAINERS);
         return found;
     }
     Vec::new()
