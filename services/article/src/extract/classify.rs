@@ -96,7 +96,9 @@ pub fn classify(blocks: &[&Block], headlines: &[String], author: Option<&str>) -
     let headline_keys: HashSet<String> = headlines.iter().map(|h| key(h)).collect();
     let list_dense = dense_lists(blocks);
     for b in blocks {
-        if b.chars == 0 || is_furniture(&b.text) {
+        // The "— Name (@handle) date" line of an embedded post is no dateline.
+        let dateline = b.kind != Kind::Quote && is_dateline(&b.text);
+        if b.chars == 0 || dateline || is_furniture(&b.text) {
             continue;
         }
         // Quotes (embedded posts) carry links and handles but are content.
@@ -206,7 +208,6 @@ fn is_furniture(text: &str) -> bool {
     let bare = lower.trim_end_matches(|c: char| !c.is_alphanumeric());
     FURNITURE.iter().any(|f| lower.starts_with(f))
         || FURNITURE_LINES.contains(&bare)
-        || is_dateline(text)
         || is_bare_byline(text)
 }
 
