@@ -111,7 +111,7 @@ pub fn classify(blocks: &[&Block], headlines: &[String], author: Option<&str>) -
             _ => 0.5,
         };
         if density > max_density
-            || (density > 0.25 && b.chars < 80 && b.kind != Kind::Quote)
+            || (density > 0.4 && b.chars < 80 && b.kind != Kind::Quote)
             || is_bare_url(&b.text)
         {
             continue;
