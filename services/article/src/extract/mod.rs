@@ -24,6 +24,9 @@ use stats::Stats;
 const PRECISE_PENALTY: f32 = 1.0;
 /// Non-prose penalty of the recall-oriented density container.
 const RECALL_PENALTY: f32 = 0.3;
+/// A density container inside the rule container replaces it when it keeps
+/// this share of the rule container's text.
+const TIGHT_SHARE: f32 = 0.9;
 /// The precise result must hold at least this share of the recall result's
 /// text, or the recall result is taken.
 const MIN_PRECISE_SHARE: f32 = 0.6;
@@ -103,7 +106,20 @@ fn extract_body(
         // A page without one prose-like block (a short note): all of the body.
         rules.push(container::by_density(dom, &stats, &all, PRECISE_PENALTY).unwrap_or(root));
     }
-    let precise = select(&rules);
+    let mut precise = select(&rules);
+    // A broad rule container (an <article> with teasers inside): a tighter
+    // density container within it that keeps nearly all of its text wins.
+    if let ([r], Some(d)) = (
+        &rules[..],
+        container::by_density(dom, &stats, &all, PRECISE_PENALTY),
+    ) && d > *r
+        && d < dom.nodes[*r].end as usize
+    {
+        let tight = select(&[d]);
+        if chars(&tight) as f32 >= TIGHT_SHARE * chars(&precise) as f32 {
+            precise = tight;
+        }
+    }
     let chosen = if (chars(&precise) as f32) < MIN_PRECISE_SHARE * chars(&recall) as f32 {
         flags.push(Flag::RecallFallback);
         recall
