@@ -8,6 +8,7 @@ pub mod config;
 pub mod entity_type;
 pub mod error;
 pub mod grpc;
+pub mod language;
 pub mod link;
 pub mod offsets;
 pub mod pipeline;

@@ -14,6 +14,7 @@ use anyhow::Context;
 use crate::EntityType;
 use crate::config::ExtractionConfig;
 use crate::error::{ExtractionError, Result};
+use crate::language;
 use crate::link::{DocumentMeta, NameMention};
 use crate::offsets::{OffsetUnit, convert};
 use crate::registry::{EntitySummary, MAX_DOCUMENT_ID_BYTES, Registry};
@@ -37,6 +38,10 @@ pub struct ExtractRequest {
     /// Only mentions of these types are returned (all are linked). Empty: all.
     pub types: Vec<EntityType>,
     pub request_id: String,
+    /// The text's BCP 47 language tag; None is unknown, read as English.
+    /// Texts in a language without a model get no mentions
+    /// ([`crate::language`]).
+    pub language: Option<String>,
 }
 
 /// One span naming an entity or stating a value, offsets in the request's unit.
@@ -190,7 +195,9 @@ impl Extractor {
 
     fn analyze_with(&self, request: ExtractRequest, parallel: bool) -> Result<Analysis> {
         self.validate(&request)?;
-        if request.text.is_empty() {
+        // The language gate: the English tagger and rules never read a text
+        // in another language (a few byte comparisons per request).
+        if request.text.is_empty() || !language::is_tagged(request.language.as_deref()) {
             return Ok(Analysis {
                 request,
                 spans: Vec::new(),
@@ -409,6 +416,38 @@ mod tests {
         let empty = ex.extract(ExtractRequest::default()).unwrap();
         assert!(empty.mentions.is_empty());
         assert_eq!(empty.token_count, 0);
+    }
+
+    #[test]
+    fn untagged_languages_get_no_mentions() {
+        let text = "Am Dienstag begann der Staatsbesuch von Angela Merkel in Paris; \
+                    er kostete $5 million.";
+        let ask = |language: Option<&str>| {
+            TRAINED
+                .extract(ExtractRequest {
+                    text: text.into(),
+                    language: language.map(str::to_string),
+                    ..Default::default()
+                })
+                .unwrap()
+        };
+        for language in ["de", "de-DE", "fr"] {
+            let r = ask(Some(language));
+            assert!(r.mentions.is_empty(), "{language}: {:?}", r.mentions);
+            assert_eq!(r.token_count, 0);
+        }
+        // English, spelled any way, and unknown still read the text.
+        for language in [None, Some("en"), Some("en-GB")] {
+            let r = ask(language);
+            assert!(r.token_count > 0, "{language:?}");
+            assert!(
+                r.mentions
+                    .iter()
+                    .any(|m| m.entity_type == EntityType::Money),
+                "{language:?}: {:?}",
+                r.mentions
+            );
+        }
     }
 
     /// The committed model, loaded once for the property test.

@@ -297,6 +297,62 @@ async fn model_info_describes_the_committed_model() {
         assert!(info.dev_f1_by_type.contains_key(t), "{t} missing: {info:?}");
     }
     assert_eq!(info.types.len(), 14);
+    assert_eq!(info.tagged_languages, ["en"]);
+    s.stop().await;
+}
+
+/// The language gate: German text is not read by the English tagger, so
+/// its capitalised nouns never become PERSON entities in the registry;
+/// English (however the tag is spelled) and unknown are read as before.
+#[tokio::test]
+async fn only_tagged_languages_are_read() {
+    require_model();
+    let mut s = Server::start().await;
+    let german = "Am Dienstag beginnt der Staatsbesuch in der Hauptstadt. \
+                  Die Bundesregierung erwartet Gespräche über Handel und Sicherheit.";
+    for language in ["de", "de-CH"] {
+        let r = extract(
+            &mut s.client,
+            pb::ExtractRequest {
+                language: language.into(),
+                ..in_doc(german, &format!("de-{language}"))
+            },
+        )
+        .await;
+        assert!(r.mentions.is_empty(), "{language}: {:?}", found(&r));
+        assert_eq!(r.token_count, 0);
+    }
+    let listed = s
+        .client
+        .list_entities(pb::ListEntitiesRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(listed.entities.is_empty(), "{:?}", listed.entities);
+    for language in ["", "en", "en-GB", "und"] {
+        let r = extract(
+            &mut s.client,
+            pb::ExtractRequest {
+                language: language.into(),
+                ..request(NEWS)
+            },
+        )
+        .await;
+        assert!(
+            found(&r).contains(&("Ann Kowalski".into(), pb::EntityType::Person)),
+            "{language:?}: {:?}",
+            found(&r)
+        );
+    }
+    let too_long = s
+        .client
+        .extract(pb::ExtractRequest {
+            language: "x".repeat(600),
+            ..request(NEWS)
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(too_long.code(), tonic::Code::InvalidArgument);
     s.stop().await;
 }
 

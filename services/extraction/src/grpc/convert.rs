@@ -26,6 +26,7 @@ pub fn extract_request(req: pb::ExtractRequest) -> Result<ExtractRequest> {
         source,
         types,
         request_id,
+        language,
     } = req;
     let offsets = match pb::OffsetEncoding::try_from(offset_encoding) {
         Ok(pb::OffsetEncoding::Unspecified | pb::OffsetEncoding::Utf8) => OffsetUnit::Utf8,
@@ -44,6 +45,7 @@ pub fn extract_request(req: pb::ExtractRequest) -> Result<ExtractRequest> {
         .collect::<Result<Vec<_>>>()?;
     check_len("source", &source)?;
     check_len("request_id", &request_id)?;
+    check_len("language", &language)?;
     let published_at = published_at.map(published_seconds).transpose()?;
     Ok(ExtractRequest {
         text,
@@ -53,6 +55,7 @@ pub fn extract_request(req: pb::ExtractRequest) -> Result<ExtractRequest> {
         source: non_empty(source),
         types,
         request_id,
+        language: non_empty(language),
     })
 }
 

@@ -6,6 +6,7 @@ use dossier_proto::v1 as pb;
 
 use super::convert::entity_type_out;
 use crate::EntityType;
+use crate::language::TAGGED_LANGUAGES;
 
 /// Prefix of the per-type dev scores in the model metadata (`dev_f1_PER`).
 const DEV_F1_PREFIX: &str = "dev_f1_";
@@ -28,6 +29,7 @@ pub fn model_info(meta: &BTreeMap<String, String>) -> pb::ModelInfo {
             .into_iter()
             .map(|t| entity_type_out(t) as i32)
             .collect(),
+        tagged_languages: TAGGED_LANGUAGES.iter().map(|l| l.to_string()).collect(),
     }
 }
 
@@ -53,5 +55,6 @@ mod tests {
         assert_eq!(info.dev_f1_by_type.len(), 1);
         assert_eq!(info.dev_f1_by_type["PER"], 95.39);
         assert_eq!(info.types.len(), 14);
+        assert_eq!(info.tagged_languages, ["en"]);
     }
 }

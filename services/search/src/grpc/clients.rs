@@ -108,6 +108,8 @@ fn extract_request(doc: Document) -> ExtractRequest {
         source: doc.source,
         types: Vec::new(),
         request_id: doc.id,
+        // Extraction's language gate: only tagged languages are read.
+        language: doc.language,
     }
 }
 
