@@ -7,21 +7,21 @@
 //! cleaner can re-derive old documents' text.
 //!
 //! Pipeline for HTML: [`charset`] decodes the bytes, html5ever parses them,
-//! [`dom`] indexes the tree into a flat pre-order arena (subtrees are index
-//! ranges, so no pass recurses), [`meta`] reads the metadata, [`extract`]
+//! `dom` indexes the tree into a flat pre-order arena (subtrees are index
+//! ranges, so no pass recurses), `meta` reads the metadata, `extract`
 //! prunes boilerplate, picks the main content and classifies its blocks.
-//! Plain text goes through [`plain`] instead.
+//! Plain text goes through `plain` instead.
 
-pub mod article;
+mod article;
 pub mod charset;
-pub mod content_type;
+mod content_type;
 pub mod date;
-pub mod dom;
-pub mod error;
+mod dom;
+mod error;
 mod extract;
 pub mod lang;
-pub mod meta;
-pub mod plain;
+mod meta;
+mod plain;
 mod text;
 
 pub use article::{Article, Flag};
