@@ -115,6 +115,26 @@ proptest! {
     }
 
     #[test]
+    fn dates_never_panic(s in "\\PC{0,80}", url in "[a-z:/0-9.-]{0,60}") {
+        let _ = dossier_article::date::parse(&s);
+        let _ = dossier_article::date::from_url(&url);
+        if let Some(t) = dossier_article::date::parse(&s) {
+            prop_assert!(dossier_article::date::to_rfc3339(t).ends_with('Z'));
+        }
+    }
+
+    #[test]
+    fn date_fragments_never_panic(parts in proptest::collection::vec(prop_oneof![
+        Just("19"), Just("November"), Just("2019"), Just(","), Just(" "), Just(":"), Just("08:00"),
+        Just("pm"), Just("+0100"), Just("GMT"), Just("-"), Just("T"), Just("Z"), Just("."), Just("März"),
+        Just("99"), Just("-05:"), Just("2019-11-19"), Just("at"), Just("ü"),
+    ], 0..16)) {
+        let s: String = parts.concat();
+        let _ = dossier_article::date::parse(&s);
+        let _ = dossier_article::date::from_url(&s);
+    }
+
+    #[test]
     fn tag_soup_never_panics(parts in proptest::collection::vec(prop_oneof![
         Just("<div>"), Just("</div>"), Just("<p>"), Just("</p>"), Just("<a href='x'>"), Just("</a>"),
         Just("<ul><li>"), Just("<br>"), Just("<script>"), Just("</script>"), Just("<!--"), Just("-->"),
