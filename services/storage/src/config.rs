@@ -4,11 +4,18 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// Default largest "text/html" body (8 MiB).
+pub const DEFAULT_MAX_HTML_BYTES: usize = 8 * 1024 * 1024;
+
 /// Size and count limits on documents. Each has a flag, and every violation
 /// message names the flag so an operator knows which knob to turn.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
+    /// Largest plain-text body.
     pub max_body_bytes: usize,
+    /// Largest "text/html" body: saved pages carry markup, scripts and
+    /// styles around a much smaller article (real pages reach 1.5 MB).
+    pub max_html_bytes: usize,
     pub max_title_bytes: usize,
     pub max_labels: usize,
     pub max_label_bytes: usize,
@@ -23,6 +30,7 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_body_bytes: 1024 * 1024,
+            max_html_bytes: DEFAULT_MAX_HTML_BYTES,
             max_title_bytes: 1024,
             max_labels: 32,
             max_label_bytes: 128,
@@ -134,9 +142,16 @@ pub struct StorageArgs {
     #[arg(long, env = "DOSSIER_DATABASE_URL", hide_env_values = true, value_parser = parse_database_url)]
     pub database_url: Option<DatabaseUrl>,
 
-    /// Largest accepted document body, in bytes.
+    /// Largest accepted plain-text document body, in bytes.
     #[arg(long, env = "DOSSIER_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
+
+    /// Largest accepted body of content type text/html (a saved web page), in
+    /// bytes. Pages carry markup, scripts and styles around the article, so
+    /// this is larger than --max-body-bytes; the gRPC message limit follows
+    /// the larger of the two.
+    #[arg(long, env = "DOSSIER_MAX_HTML_BYTES", default_value_t = DEFAULT_MAX_HTML_BYTES)]
+    pub max_html_bytes: usize,
 
     /// Largest accepted document title, in bytes.
     #[arg(long, env = "DOSSIER_MAX_TITLE_BYTES", default_value_t = 1024)]
@@ -191,6 +206,7 @@ impl StorageArgs {
             data_dir,
             database_url,
             max_body_bytes,
+            max_html_bytes,
             max_title_bytes,
             max_labels,
             max_label_bytes,
@@ -208,6 +224,7 @@ impl StorageArgs {
             database_url,
             limits: Limits {
                 max_body_bytes,
+                max_html_bytes,
                 max_title_bytes,
                 max_labels,
                 max_label_bytes,

@@ -47,8 +47,13 @@ impl Timestamp {
     }
 }
 
-/// The caller-supplied fields of a document, already validated.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// What a document's body is: plain text or a web page.
+pub use dossier_article::ContentType;
+
+/// The caller-supplied fields of a document, already validated. Once stored,
+/// the metadata fields also hold what was derived from the page where the
+/// request left them empty (see [`ArticleText::derived`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentFields {
     pub title: String,
     pub body: String,
@@ -58,6 +63,50 @@ pub struct DocumentFields {
     pub published_at: Option<Timestamp>,
     pub language: String,
     pub labels: Vec<String>,
+    pub content_type: ContentType,
+}
+
+/// Which metadata fields were taken from the page rather than the request,
+/// as a bit set: a newer cleaner may replace these, never the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Derived(pub u8);
+
+impl Derived {
+    pub const TITLE: u8 = 1;
+    pub const AUTHOR: u8 = 2;
+    pub const PUBLISHED_AT: u8 = 4;
+    pub const URL: u8 = 8;
+    pub const LANGUAGE: u8 = 16;
+    pub const SOURCE: u8 = 32;
+
+    pub fn has(self, bit: u8) -> bool {
+        self.0 & bit != 0
+    }
+}
+
+/// The clean article text derived from a body, and how it was derived.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ArticleText {
+    /// What extraction and search read; empty when no article was found.
+    pub text: String,
+    /// The cleaner's version; 0 for a document stored before text was
+    /// derived (its `text` is then the body, as it was read before).
+    pub text_version: u32,
+    pub text_empty: bool,
+    pub derived: Derived,
+}
+
+impl ArticleText {
+    /// What a document stored before text was derived reads as, until it is
+    /// derived again: its body, as every reader took it then.
+    pub fn legacy(body: &str) -> Self {
+        Self {
+            text: body.to_string(),
+            text_version: 0,
+            text_empty: false,
+            derived: Derived::default(),
+        }
+    }
 }
 
 impl DocumentFields {
@@ -72,20 +121,28 @@ impl DocumentFields {
     }
 }
 
-/// A validated document on its way to the writer, with its content hash
-/// computed off the writer thread so the single writer only does store work.
+/// A validated document on its way to the writer, with its content hash and
+/// article text computed off the writer thread so the single writer only
+/// does store work.
 #[derive(Debug, Clone)]
 pub struct NewDocument {
     pub fields: DocumentFields,
     pub content_sha256: [u8; 32],
+    pub article: ArticleText,
 }
 
 impl NewDocument {
-    pub fn new(fields: DocumentFields) -> Self {
+    /// Hashes the fields as the client sent them (so dedup does not depend
+    /// on the cleaner), then derives the article text and fills the
+    /// metadata the request left empty. CPU work: callers run it off the
+    /// async runtime for anything but small plain text.
+    pub fn new(mut fields: DocumentFields, limits: &crate::config::Limits, now: Timestamp) -> Self {
         let content_sha256 = fields.content_sha256();
+        let article = crate::derive::derive(&mut fields, Derived::default(), limits, now, true);
         Self {
             fields,
             content_sha256,
+            article,
         }
     }
 }
@@ -98,6 +155,7 @@ pub struct StoredDocument {
     pub create_time: Timestamp,
     pub content_sha256: [u8; 32],
     pub fields: DocumentFields,
+    pub article: ArticleText,
 }
 
 impl StoredDocument {
@@ -129,6 +187,9 @@ pub struct CreateResult {
 pub enum ChangeKind {
     Created,
     Deleted,
+    /// The text (and derived metadata) was derived again by a newer
+    /// cleaner. Appended last: the embedded log stores the variant index.
+    TextUpdated,
 }
 
 /// One entry of the change log, with the document for a creation that has
@@ -147,6 +208,8 @@ pub struct Change {
 pub struct StorageStatus {
     pub last_sequence: u64,
     pub document_count: u64,
+    /// Documents whose text a newer cleaner has yet to derive again.
+    pub documents_awaiting_text: u64,
 }
 
 #[cfg(test)]
@@ -176,6 +239,7 @@ mod tests {
             published_at: None,
             language: String::new(),
             labels: vec![],
+            content_type: ContentType::PlainText,
         };
         let expected: [u8; 32] = Sha256::digest(b"a\nb").into();
         assert_eq!(fields.content_sha256(), expected);

@@ -43,8 +43,13 @@ pub async fn serve(
     let local = shutdown.child();
 
     let documents = Documents::new(store.clone(), config.limits.clone(), config.max_page_size);
-    let max_message =
-        config.limits.max_body_bytes + config.limits.max_title_bytes + MESSAGE_OVERHEAD_BYTES;
+    documents.start_rederive(local.clone());
+    let max_message = config
+        .limits
+        .max_body_bytes
+        .max(config.limits.max_html_bytes)
+        + config.limits.max_title_bytes
+        + MESSAGE_OVERHEAD_BYTES;
     let limit = message_limit(&config.limits);
     let api = DocumentServiceServer::new(StorageGrpc::new(
         documents,

@@ -18,9 +18,10 @@ use crate::paging::{self, ListFilter};
 use crate::store::Store;
 use crate::validation;
 
-/// Bodies larger than this are hashed on the blocking pool: hashing a 1 MiB
-/// body takes milliseconds, too long for a runtime thread.
-const HASH_INLINE_MAX_BYTES: usize = 64 * 1024;
+/// Plain bodies larger than this are hashed and cleaned on the blocking
+/// pool: hashing a 1 MiB body takes milliseconds, too long for a runtime
+/// thread. Pages are always cleaned there (parsing HTML is the costly part).
+const INLINE_MAX_BYTES: usize = 16 * 1024;
 
 /// Most sources one List may filter by.
 pub const MAX_LIST_SOURCES: usize = 100;
@@ -54,6 +55,7 @@ pub struct Documents {
     store: Store,
     limits: Limits,
     max_page_size: usize,
+    rederive: crate::rederive::Progress,
 }
 
 impl Documents {
@@ -62,7 +64,19 @@ impl Documents {
             store,
             limits,
             max_page_size,
+            rederive: crate::rederive::Progress::default(),
         }
+    }
+
+    /// Starts re-deriving the text of documents cleaned by an older cleaner
+    /// (see `rederive`); GetStorageStatus reports how many are left.
+    pub fn start_rederive(&self, shutdown: Shutdown) {
+        crate::rederive::spawn(
+            self.store.clone(),
+            self.limits.clone(),
+            self.rederive.clone(),
+            shutdown,
+        );
     }
 
     /// The limits a client's document is validated against.
@@ -70,18 +84,22 @@ impl Documents {
         &self.limits
     }
 
-    /// Validates the idempotency key of a validated document and computes
-    /// the content hash, ready for the writer.
+    /// Validates the idempotency key of a validated document, computes the
+    /// content hash and derives the article text, ready for the writer.
     pub async fn prepare(
         &self,
         fields: DocumentFields,
         request_id: &str,
     ) -> Result<(NewDocument, Option<String>)> {
         validation::validate_request_id(request_id, &self.limits)?;
-        let new = if fields.body.len() <= HASH_INLINE_MAX_BYTES {
-            NewDocument::new(fields)
+        let now = Timestamp::now();
+        let new = if fields.body.len() <= INLINE_MAX_BYTES
+            && fields.content_type == crate::model::ContentType::PlainText
+        {
+            NewDocument::new(fields, &self.limits, now)
         } else {
-            dossier_kit::run_blocking(move || NewDocument::new(fields)).await?
+            let limits = self.limits.clone();
+            dossier_kit::run_blocking(move || NewDocument::new(fields, &limits, now)).await?
         };
         let request_id = (!request_id.is_empty()).then(|| request_id.to_string());
         Ok((new, request_id))
@@ -139,7 +157,9 @@ impl Documents {
     }
 
     pub async fn status(&self) -> Result<StorageStatus> {
-        self.store.status().await
+        let mut status = self.store.status().await?;
+        status.documents_awaiting_text = self.rederive.pending();
+        Ok(status)
     }
 
     pub async fn get(&self, id: &str) -> Result<StoredDocument> {

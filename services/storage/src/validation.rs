@@ -8,7 +8,7 @@ use dossier_proto::v1 as pb;
 
 use crate::config::Limits;
 use crate::error::Violation;
-use crate::model::{DocumentFields, Timestamp};
+use crate::model::{ContentType, DocumentFields, Timestamp};
 
 /// 1800-01-01T00:00:00Z: older dates are almost certainly parse errors.
 pub const MIN_PUBLISHED_SECONDS: i64 = -5_364_662_400;
@@ -27,12 +27,12 @@ pub fn validate_document(
     let Some(doc) = document else {
         return Err(Violation::invalid("document", "document is required"));
     };
-    check_len(
-        "document.body",
-        &doc.body,
-        limits.max_body_bytes,
-        "--max-body-bytes",
-    )?;
+    let content_type = parse_content_type(&doc.content_type)?;
+    let (max_body, body_flag) = match content_type {
+        ContentType::Html => (limits.max_html_bytes, "--max-html-bytes"),
+        ContentType::PlainText => (limits.max_body_bytes, "--max-body-bytes"),
+    };
+    check_len("document.body", &doc.body, max_body, body_flag)?;
     if doc.body.trim().is_empty() {
         return Err(Violation::invalid(
             "document.body",
@@ -88,7 +88,31 @@ pub fn validate_document(
         published_at,
         language: doc.language.clone(),
         labels: doc.labels.clone(),
+        content_type,
     })
+}
+
+/// The accepted content types, for messages.
+pub const ACCEPTED_CONTENT_TYPES: &str = "\"text/plain\" (the default when empty) or \"text/html\", optionally with parameters such as \"; charset=utf-8\"";
+
+/// `document.content_type`: empty is plain text; `text/plain` and
+/// `text/html` (any case, with parameters) are accepted, anything else is
+/// refused by name. Parameters are dropped: the body is already UTF-8.
+pub fn parse_content_type(value: &str) -> Result<ContentType, Violation> {
+    const FIELD: &str = "document.content_type";
+    let base = value.split(';').next().unwrap_or("").trim();
+    match base.to_ascii_lowercase().as_str() {
+        "" if value.trim().is_empty() => Ok(ContentType::PlainText),
+        "text/plain" => Ok(ContentType::PlainText),
+        "text/html" => Ok(ContentType::Html),
+        _ => Err(Violation::invalid(
+            FIELD,
+            format!(
+                "{FIELD} {} is not supported; use {ACCEPTED_CONTENT_TYPES}",
+                echo(value)
+            ),
+        )),
+    }
 }
 
 /// Validates an optional idempotency key; empty means "none".
@@ -393,6 +417,31 @@ mod tests {
         );
         assert!(at(now.seconds() + 2 * MAX_FUTURE_SECONDS, 0).is_err());
         assert!(at(0, -1).unwrap_err().message.contains("nanos"));
+    }
+
+    #[test]
+    fn content_type_is_plain_or_html_and_sets_the_body_limit() {
+        let mut d = doc();
+        assert_eq!(check(&d).unwrap().content_type, ContentType::PlainText);
+        d.content_type = "Text/HTML; charset=windows-1252".into();
+        assert_eq!(check(&d).unwrap().content_type, ContentType::Html);
+        d.content_type = " text/plain ".into();
+        assert_eq!(check(&d).unwrap().content_type, ContentType::PlainText);
+        for bad in ["application/pdf", "html", "; charset=utf-8", "text/htmlx"] {
+            d.content_type = bad.into();
+            let err = check(&d).unwrap_err();
+            assert_eq!(err.field, "document.content_type", "{bad}");
+            assert_eq!(err.kind, ViolationKind::Invalid);
+            assert!(err.message.contains("\"text/html\""), "{err}");
+        }
+        // A page may be larger than a plain-text body.
+        d.content_type = "text/html".into();
+        d.body = "x".repeat(2_000_000);
+        assert!(check(&d).is_ok());
+        d.body = "x".repeat(9 * 1024 * 1024);
+        let err = check(&d).unwrap_err();
+        assert_eq!(err.kind, ViolationKind::TooLarge);
+        assert!(err.message.contains("--max-html-bytes"), "{err}");
     }
 
     #[test]

@@ -6,7 +6,8 @@ use dossier_proto::v1 as pb;
 
 use crate::error::{Error, Violation};
 use crate::model::{
-    Change, ChangeKind, CreateResult, StorageStatus, StoredDocument, Timestamp, WriteOutcome,
+    ArticleText, Change, ChangeKind, CreateResult, StorageStatus, StoredDocument, Timestamp,
+    WriteOutcome,
 };
 use crate::service::{ListRequest, ListedPage};
 
@@ -80,7 +81,8 @@ pub fn timestamp(t: Timestamp) -> prost_types::Timestamp {
     }
 }
 
-/// The wire document; `with_body` false gives the BASIC view.
+/// The wire document; `with_body` false gives the BASIC view (no body, no
+/// text).
 pub fn document(doc: StoredDocument, with_body: bool) -> pb::Document {
     let content_sha256 = doc.content_sha256_hex();
     let StoredDocument {
@@ -89,7 +91,14 @@ pub fn document(doc: StoredDocument, with_body: bool) -> pb::Document {
         create_time,
         content_sha256: _,
         fields,
+        article,
     } = doc;
+    let ArticleText {
+        text,
+        text_version,
+        text_empty,
+        derived: _,
+    } = article;
     let crate::model::DocumentFields {
         title,
         body,
@@ -99,6 +108,7 @@ pub fn document(doc: StoredDocument, with_body: bool) -> pb::Document {
         published_at,
         language,
         labels,
+        content_type,
     } = fields;
     pb::Document {
         id: id.to_string(),
@@ -113,6 +123,10 @@ pub fn document(doc: StoredDocument, with_body: bool) -> pb::Document {
         content_sha256,
         create_time: Some(timestamp(create_time)),
         sequence,
+        content_type: content_type.as_mime().to_string(),
+        text: if with_body { text } else { String::new() },
+        text_version,
+        text_empty,
     }
 }
 
@@ -127,6 +141,7 @@ pub fn change(change: Change) -> pb::Change {
     let kind = match kind {
         ChangeKind::Created => pb::ChangeKind::Created,
         ChangeKind::Deleted => pb::ChangeKind::Deleted,
+        ChangeKind::TextUpdated => pb::ChangeKind::TextUpdated,
     };
     pb::Change {
         sequence,
@@ -164,9 +179,11 @@ pub fn status(status: StorageStatus) -> pb::StorageStatus {
     let StorageStatus {
         last_sequence,
         document_count,
+        documents_awaiting_text,
     } = status;
     pb::StorageStatus {
         last_sequence,
         document_count,
+        documents_awaiting_text,
     }
 }

@@ -24,13 +24,19 @@ use crate::validation;
 type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
 
 /// What a request over the transport's decoding limit is told: the body
-/// makes a document large.
+/// makes a document large, and the larger of the two body limits (plain
+/// text, HTML) sets the transport's.
 pub fn message_limit(limits: &Limits) -> MessageLimit {
+    let (max_bytes, flag) = if limits.max_html_bytes > limits.max_body_bytes {
+        (limits.max_html_bytes, "--max-html-bytes")
+    } else {
+        (limits.max_body_bytes, "--max-body-bytes")
+    };
     MessageLimit {
         rpcs: &["CreateDocument", "ImportDocuments"],
         field: "document.body",
-        max_bytes: limits.max_body_bytes,
-        flag: "--max-body-bytes",
+        max_bytes,
+        flag,
         advice: "",
     }
 }

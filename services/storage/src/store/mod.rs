@@ -28,6 +28,7 @@ use crate::model::{Change, CreateResult, NewDocument, StorageStatus, StoredDocum
 use crate::paging::ListFilter;
 
 pub use embedded::{DATABASE_FILE, EmbeddedStore};
+pub use ops::TextUpdate;
 pub use postgres::PgStore;
 
 /// Most rows one List call looks at, so a selective filter over a large store
@@ -154,6 +155,35 @@ impl Store {
             Self::Embedded(store) => store.status().await,
             Self::Postgres(store) => store.status().await,
         }
+    }
+
+    /// Documents after `after` whose text is older than `version` (at most
+    /// `limit`), and the id to resume after (`None` once the store is done).
+    pub async fn stale_after(
+        &self,
+        after: Option<Ulid>,
+        limit: usize,
+        version: u32,
+    ) -> Result<(Vec<StoredDocument>, Option<Ulid>)> {
+        match self {
+            Self::Embedded(store) => store.stale_after(after, limit, version).await,
+            Self::Postgres(store) => store.stale_after(after, limit, version).await,
+        }
+    }
+
+    /// How many documents have text older than `version`.
+    pub async fn count_stale(&self, version: u32) -> Result<u64> {
+        match self {
+            Self::Embedded(store) => store.count_stale(version).await,
+            Self::Postgres(store) => store.count_stale(version).await,
+        }
+    }
+
+    /// Writes a re-derived text through the writer (so its TEXT_UPDATED
+    /// change takes the next sequence like any write); `None` when the
+    /// document is gone or was re-derived meanwhile.
+    pub async fn update_text(&self, update: TextUpdate) -> Result<Option<u64>> {
+        self.queue().update_text(update).await
     }
 
     /// The sequence of the newest committed change, updated after every

@@ -10,7 +10,7 @@ use tokio::sync::{mpsc, oneshot};
 use ulid::Ulid;
 
 use crate::error::{Error, Result};
-use crate::model::{CreateResult, NewDocument, Timestamp};
+use crate::model::{ArticleText, CreateResult, DocumentFields, NewDocument, Timestamp};
 
 /// Writes waiting for the writer beyond this make senders wait: the bound that
 /// turns a burst of clients into back-pressure instead of memory growth.
@@ -30,6 +30,13 @@ pub(crate) enum WriteOp {
         id: Ulid,
         reply: oneshot::Sender<Result<u64>>,
     },
+    /// Re-derived text: replaces the article and the derived metadata and
+    /// logs a TEXT_UPDATED change; answers its sequence, or `None` when the
+    /// document is gone or no longer has the text it was re-derived from.
+    UpdateText {
+        update: TextUpdate,
+        reply: oneshot::Sender<Result<Option<u64>>>,
+    },
     /// Commit everything queued before this, then stop.
     Stop,
 }
@@ -43,8 +50,24 @@ pub(crate) fn refuse(op: WriteOp) {
         WriteOp::Delete { reply, .. } => {
             let _ = reply.send(Err(Error::ShuttingDown));
         }
+        WriteOp::UpdateText { reply, .. } => {
+            let _ = reply.send(Err(Error::ShuttingDown));
+        }
         WriteOp::Stop => {}
     }
+}
+
+/// A document's text derived again, for the writer.
+#[derive(Debug, Clone)]
+pub struct TextUpdate {
+    pub id: Ulid,
+    /// The text_version it was derived from; the update applies only if the
+    /// document still has it.
+    pub from_version: u32,
+    /// The metadata after derivation (title, author, published_at, url,
+    /// language are written; body, source and labels are not).
+    pub fields: DocumentFields,
+    pub article: ArticleText,
 }
 
 /// Cuts `batch` at a `Stop`, refusing what was queued after it; returns
@@ -115,6 +138,15 @@ impl WriteQueue {
         let (reply, receiver) = oneshot::channel();
         self.0
             .send(WriteOp::Delete { id, reply })
+            .await
+            .map_err(|_| Error::ShuttingDown)?;
+        receiver.await.map_err(|_| Error::ShuttingDown)?
+    }
+
+    pub(crate) async fn update_text(&self, update: TextUpdate) -> Result<Option<u64>> {
+        let (reply, receiver) = oneshot::channel();
+        self.0
+            .send(WriteOp::UpdateText { update, reply })
             .await
             .map_err(|_| Error::ShuttingDown)?;
         receiver.await.map_err(|_| Error::ShuttingDown)?

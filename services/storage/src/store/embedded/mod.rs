@@ -25,7 +25,10 @@ use crate::error::{Error, Result};
 use crate::model::{Change, ChangeKind, StorageStatus, StoredDocument};
 use crate::paging::ListFilter;
 use slot::DbSlot;
-use tables::{CHANGES, ChangeRow, DEDUP, DOCUMENTS, DocumentRow, REQUEST_EXPIRY, REQUESTS};
+use tables::{
+    ARTICLES, ArticleRow, CHANGES, ChangeRow, DEDUP, DOCUMENTS, DocumentRow, META, REQUEST_EXPIRY,
+    REQUESTS,
+};
 use writer::WriterState;
 
 /// The file inside the data directory.
@@ -114,6 +117,27 @@ impl EmbeddedStore {
         dossier_kit::run_blocking(move || slot.with(read_status)).await?
     }
 
+    /// Documents after `after` (in id order) whose text is older than
+    /// `version`: up to `limit` of them, looking at no more than
+    /// `MAX_LIST_SCAN` documents; with the id to resume after (`None` at the
+    /// end of the store).
+    pub async fn stale_after(
+        &self,
+        after: Option<Ulid>,
+        limit: usize,
+        version: u32,
+    ) -> Result<(Vec<StoredDocument>, Option<Ulid>)> {
+        let slot = self.slot.clone();
+        dossier_kit::run_blocking(move || slot.with(|db| read_stale(db, after, limit, version)))
+            .await?
+    }
+
+    /// How many documents have text older than `version`.
+    pub async fn count_stale(&self, version: u32) -> Result<u64> {
+        let slot = self.slot.clone();
+        dossier_kit::run_blocking(move || slot.with(|db| count_stale(db, version))).await?
+    }
+
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.committed.clone()
     }
@@ -140,7 +164,70 @@ fn read_status(db: &Database) -> Result<StorageStatus> {
     Ok(StorageStatus {
         last_sequence,
         document_count,
+        documents_awaiting_text: 0,
     })
+}
+
+/// Reads a document row with its article row.
+fn document_of(
+    articles: &impl ReadableTable<u128, &'static [u8]>,
+    id: Ulid,
+    row: &[u8],
+) -> Result<StoredDocument> {
+    let article = match articles.get(id.0)? {
+        Some(a) => Some(tables::decode::<ArticleRow>(a.value())?),
+        None => None,
+    };
+    Ok(tables::decode::<DocumentRow>(row)?.into_document(id, article))
+}
+
+fn read_stale(
+    db: &Database,
+    after: Option<Ulid>,
+    limit: usize,
+    version: u32,
+) -> Result<(Vec<StoredDocument>, Option<Ulid>)> {
+    let txn = db.begin_read()?;
+    let documents = txn.open_table(DOCUMENTS)?;
+    let articles = txn.open_table(ARTICLES)?;
+    let start = after.map_or(0, |id| id.0.saturating_add(1));
+    let mut found = Vec::new();
+    let mut last_seen = None;
+    let mut rows = documents.range(start..)?;
+    for (scanned, entry) in rows.by_ref().enumerate() {
+        let (key, value) = entry?;
+        let id = Ulid(key.value());
+        last_seen = Some(id);
+        let current = match articles.get(id.0)? {
+            Some(a) => tables::decode::<ArticleRow>(a.value())?.text_version >= version,
+            None => false,
+        };
+        if !current {
+            found.push(document_of(&articles, id, value.value())?);
+        }
+        if found.len() >= limit || scanned + 1 >= MAX_LIST_SCAN {
+            break;
+        }
+    }
+    let next = if rows.next().is_some() {
+        last_seen
+    } else {
+        None
+    };
+    Ok((found, next))
+}
+
+fn count_stale(db: &Database, version: u32) -> Result<u64> {
+    let txn = db.begin_read()?;
+    let documents = txn.open_table(DOCUMENTS)?.len()?;
+    let mut current = 0u64;
+    for entry in txn.open_table(ARTICLES)?.iter()? {
+        let (_, value) = entry?;
+        if tables::decode::<ArticleRow>(value.value())?.text_version >= version {
+            current += 1;
+        }
+    }
+    Ok(documents.saturating_sub(current))
 }
 
 fn open_database(path: &Path) -> Result<Database> {
@@ -157,6 +244,31 @@ fn open_database(path: &Path) -> Result<Database> {
     txn.open_table(DEDUP)?;
     txn.open_table(REQUESTS)?;
     txn.open_table(REQUEST_EXPIRY)?;
+    txn.open_table(ARTICLES)?;
+    {
+        // Format 1 had no meta table; opening it is its whole migration (see
+        // `tables`). A newer format is refused rather than misread.
+        let mut meta = txn.open_table(META)?;
+        let format = meta.get(tables::FORMAT_KEY)?.map(|v| v.value());
+        match format {
+            Some(f) if f > tables::FORMAT => {
+                return Err(Error::Storage(format!(
+                    "{} was written by a newer version (format {f}; this version reads up to {})",
+                    path.display(),
+                    tables::FORMAT
+                )));
+            }
+            Some(f) if f == tables::FORMAT => {}
+            _ => {
+                tracing::info!(
+                    from = format.unwrap_or(1),
+                    to = tables::FORMAT,
+                    "migrating the embedded store's format"
+                );
+                meta.insert(tables::FORMAT_KEY, tables::FORMAT)?;
+            }
+        }
+    }
     txn.commit()?;
     Ok(db)
 }
@@ -182,12 +294,11 @@ pub(super) fn read_heads(db: &Database) -> Result<(u64, Ulid)> {
 fn get_document(db: &Database, id: Ulid) -> Result<Option<StoredDocument>> {
     let txn = db.begin_read()?;
     let table = txn.open_table(DOCUMENTS)?;
+    let articles = txn.open_table(ARTICLES)?;
     let Some(row) = table.get(id.0)? else {
         return Ok(None);
     };
-    Ok(Some(
-        tables::decode::<DocumentRow>(row.value())?.into_document(id),
-    ))
+    Ok(Some(document_of(&articles, id, row.value())?))
 }
 
 fn list_documents(
@@ -198,6 +309,7 @@ fn list_documents(
 ) -> Result<Page> {
     let txn = db.begin_read()?;
     let table = txn.open_table(DOCUMENTS)?;
+    let articles = txn.open_table(ARTICLES)?;
     let start = after.map_or(0, |id| id.0.saturating_add(1));
     let mut page = Page::default();
     let mut bytes = 0;
@@ -207,10 +319,9 @@ fn list_documents(
         let (key, value) = entry?;
         let id = Ulid(key.value());
         last_seen = Some(id);
-        let row: DocumentRow = tables::decode(value.value())?;
-        let doc = row.into_document(id);
+        let doc = document_of(&articles, id, value.value())?;
         if filter.matches(&doc) {
-            bytes += doc.fields.body.len() + doc.fields.title.len() + 256;
+            bytes += doc.fields.body.len() + doc.article.text.len() + doc.fields.title.len() + 256;
             page.documents.push(doc);
         }
         let full = page.documents.len() >= limit || bytes >= MAX_PAGE_BYTES;
@@ -234,14 +345,16 @@ fn read_changes(
     let txn = db.begin_read()?;
     let changes = txn.open_table(CHANGES)?;
     let documents = txn.open_table(DOCUMENTS)?;
+    let articles = txn.open_table(ARTICLES)?;
     let mut out = Vec::new();
     for entry in changes.range(after.saturating_add(1)..)?.take(limit) {
         let (key, value) = entry?;
         let row: ChangeRow = tables::decode(value.value())?;
         let id = Ulid(row.document_id);
-        let document = if with_documents && row.kind == ChangeKind::Created {
+        let carries = matches!(row.kind, ChangeKind::Created | ChangeKind::TextUpdated);
+        let document = if with_documents && carries {
             match documents.get(id.0)? {
-                Some(doc) => Some(tables::decode::<DocumentRow>(doc.value())?.into_document(id)),
+                Some(doc) => Some(document_of(&articles, id, doc.value())?),
                 None => None,
             }
         } else {

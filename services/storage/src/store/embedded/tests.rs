@@ -22,16 +22,21 @@ fn open(options: &StoreOptions) -> Store {
 }
 
 fn doc(source: &str, body: &str) -> NewDocument {
-    NewDocument::new(DocumentFields {
-        title: "Title".into(),
-        body: body.into(),
-        source: source.into(),
-        url: String::new(),
-        author: String::new(),
-        published_at: None,
-        language: "en".into(),
-        labels: vec![],
-    })
+    NewDocument::new(
+        DocumentFields {
+            title: "Title".into(),
+            body: body.into(),
+            source: source.into(),
+            url: String::new(),
+            author: String::new(),
+            published_at: None,
+            language: "en".into(),
+            labels: vec![],
+            content_type: crate::model::ContentType::PlainText,
+        },
+        &crate::config::Limits::default(),
+        crate::model::Timestamp::now(),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

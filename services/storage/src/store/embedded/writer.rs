@@ -16,11 +16,12 @@ use ulid::Ulid;
 
 use super::slot::DbSlot;
 use super::tables::{
-    self, CHANGES, ChangeRow, DEDUP, DOCUMENTS, DocumentRow, REQUEST_EXPIRY, REQUESTS, RequestRow,
+    self, ARTICLES, ArticleRow, CHANGES, ChangeRow, DEDUP, DOCUMENTS, DocumentRow, REQUEST_EXPIRY,
+    REQUESTS, RequestRow,
 };
 use crate::error::{Error, Result};
 use crate::model::{ChangeKind, CreateResult, NewDocument, Timestamp, WriteOutcome};
-use crate::store::ops::{self, WriteOp};
+use crate::store::ops::{self, TextUpdate, WriteOp};
 
 /// Most expired request_ids removed per commit, so pruning never makes one
 /// commit noticeably slower.
@@ -47,6 +48,7 @@ pub(crate) struct WriterState {
 enum Applied {
     Create(oneshot::Sender<Result<CreateResult>>, Result<CreateResult>),
     Delete(oneshot::Sender<Result<u64>>, Result<u64>),
+    Update(oneshot::Sender<Result<Option<u64>>>, Result<Option<u64>>),
     Nothing,
 }
 
@@ -139,6 +141,7 @@ impl WriterState {
                 dedup: txn.open_table(DEDUP)?,
                 requests: txn.open_table(REQUESTS)?,
                 expiry: txn.open_table(REQUEST_EXPIRY)?,
+                articles: txn.open_table(ARTICLES)?,
             };
             let now = Timestamp::now();
             for op in batch.drain(..) {
@@ -156,6 +159,11 @@ impl WriterState {
                         let result = self.delete(&mut tables, id, now);
                         note_storage_error(&result, &mut failure);
                         applied.push(Applied::Delete(reply, result));
+                    }
+                    WriteOp::UpdateText { update, reply } => {
+                        let result = self.update_text(&mut tables, update, now);
+                        note_storage_error(&result, &mut failure);
+                        applied.push(Applied::Update(reply, result));
                     }
                     WriteOp::Stop => {}
                 }
@@ -193,6 +201,7 @@ impl WriterState {
         let NewDocument {
             fields,
             content_sha256,
+            article,
         } = document;
         let dedup_key = tables::dedup_key(&content_sha256, &fields.source);
         let existing = t.dedup.get(dedup_key.as_slice())?.map(|g| g.value());
@@ -206,13 +215,11 @@ impl WriterState {
             None => {
                 let id = self.next_id(now);
                 let sequence = self.last_sequence + 1;
-                let row = DocumentRow {
-                    sequence,
-                    create_time: now,
-                    content_sha256,
-                    fields,
-                };
+                let (row, content_type) = DocumentRow::new(sequence, now, content_sha256, fields);
                 t.documents.insert(id.0, tables::encode(&row)?.as_slice())?;
+                let article = ArticleRow::new(content_type, &article);
+                t.articles
+                    .insert(id.0, tables::encode(&article)?.as_slice())?;
                 t.dedup.insert(dedup_key.as_slice(), (id.0, sequence))?;
                 self.log(t, sequence, ChangeKind::Created, id, now)?;
                 CreateResult {
@@ -245,6 +252,7 @@ impl WriterState {
         };
         let row: DocumentRow = tables::decode(removed.value())?;
         drop(removed);
+        t.articles.remove(id.0)?;
         let dedup_key = tables::dedup_key(&row.content_sha256, &row.fields.source);
         let points_here = t
             .dedup
@@ -256,6 +264,46 @@ impl WriterState {
         let sequence = self.last_sequence + 1;
         self.log(t, sequence, ChangeKind::Deleted, id, now)?;
         Ok(sequence)
+    }
+
+    /// Writes a re-derived article over the document's, if it still has
+    /// the text it was derived from, and logs TEXT_UPDATED.
+    fn update_text(
+        &mut self,
+        t: &mut Tables<'_>,
+        update: TextUpdate,
+        now: Timestamp,
+    ) -> Result<Option<u64>> {
+        let TextUpdate {
+            id,
+            from_version,
+            fields,
+            article,
+        } = update;
+        let Some(current) = t.documents.get(id.0)? else {
+            return Ok(None);
+        };
+        let mut row: DocumentRow = tables::decode(current.value())?;
+        drop(current);
+        let version = match t.articles.get(id.0)? {
+            Some(a) => tables::decode::<ArticleRow>(a.value())?.text_version,
+            None => 0,
+        };
+        if version != from_version {
+            return Ok(None);
+        }
+        row.fields.title = fields.title;
+        row.fields.author = fields.author;
+        row.fields.published_at = fields.published_at;
+        row.fields.url = fields.url;
+        row.fields.language = fields.language;
+        t.documents.insert(id.0, tables::encode(&row)?.as_slice())?;
+        let article = ArticleRow::new(fields.content_type, &article);
+        t.articles
+            .insert(id.0, tables::encode(&article)?.as_slice())?;
+        let sequence = self.last_sequence + 1;
+        self.log(t, sequence, ChangeKind::TextUpdated, id, now)?;
+        Ok(Some(sequence))
     }
 
     fn log(
@@ -319,6 +367,7 @@ struct Tables<'txn> {
     dedup: Table<'txn, &'static [u8], (u128, u64)>,
     requests: Table<'txn, &'static str, &'static [u8]>,
     expiry: Table<'txn, &'static [u8], ()>,
+    articles: Table<'txn, u128, &'static [u8]>,
 }
 
 /// Remembers the first storage error of a batch: it aborts the whole
@@ -338,6 +387,7 @@ impl Applied {
         match op {
             WriteOp::Create { reply, .. } => Applied::Create(reply, Err(Error::ShuttingDown)),
             WriteOp::Delete { reply, .. } => Applied::Delete(reply, Err(Error::ShuttingDown)),
+            WriteOp::UpdateText { reply, .. } => Applied::Update(reply, Err(Error::ShuttingDown)),
             WriteOp::Stop => Applied::Nothing,
         }
     }
@@ -349,6 +399,9 @@ impl Applied {
                 let _ = reply.send(failed.map_or(result, Err));
             }
             Applied::Delete(reply, result) => {
+                let _ = reply.send(failed.map_or(result, Err));
+            }
+            Applied::Update(reply, result) => {
                 let _ = reply.send(failed.map_or(result, Err));
             }
             Applied::Nothing => {}

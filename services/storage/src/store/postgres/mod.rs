@@ -168,7 +168,8 @@ impl PgStore {
         let sql = format!(
             "SELECT {DOCUMENT_COLUMNS}, p.fetched FROM (
                  SELECT f.*, count(*) OVER () AS fetched,
-                        sum(octet_length(f.title) + octet_length(f.body) + 256)
+                        sum(octet_length(f.title) + octet_length(f.body)
+                            + coalesce(octet_length(f.text), 0) + 256)
                             OVER (ORDER BY f.id ROWS UNBOUNDED PRECEDING) AS running
                  FROM (SELECT * FROM documents
                        WHERE id > $1
@@ -178,7 +179,8 @@ impl PgStore {
                        ORDER BY id LIMIT $5) f
              ) p
              JOIN documents d ON d.id = p.id
-             WHERE p.running - (octet_length(p.title) + octet_length(p.body) + 256) < $6
+             WHERE p.running - (octet_length(p.title) + octet_length(p.body)
+                                + coalesce(octet_length(p.text), 0) + 256) < $6
              ORDER BY d.id"
         );
         let params: [&(dyn ToSql + Sync); 6] = [
@@ -190,7 +192,9 @@ impl PgStore {
             &budget,
         ];
         let found = self.read(&sql, &params).await?;
-        let fetched = found.first().map_or(0, |row| row.get::<_, i64>(12));
+        let fetched = found
+            .first()
+            .map_or(0, |row| row.get::<_, i64>(rows::DOCUMENT_COLUMN_COUNT));
         let mut page = Page::default();
         for row in found.iter().take(limit) {
             page.documents.push(rows::document(row, 0)?);
@@ -213,7 +217,7 @@ impl PgStore {
         let sql = format!(
             "SELECT c.sequence, c.kind, c.document_id, c.commit_time_ns, {DOCUMENT_COLUMNS}
              FROM changes c
-             LEFT JOIN documents d ON $3 AND c.kind = 0 AND d.id = c.document_id
+             LEFT JOIN documents d ON $3 AND c.kind IN (0, 2) AND d.id = c.document_id
              WHERE c.sequence > $1 ORDER BY c.sequence LIMIT $2"
         );
         let found = self.read(&sql, &[&after, &limit, &with_documents]).await?;
@@ -249,7 +253,49 @@ impl PgStore {
         Ok(StorageStatus {
             last_sequence: rows::seq_from(row.get(0)),
             document_count: u64::try_from(row.get::<_, i64>(1)).unwrap_or(0),
+            documents_awaiting_text: 0,
         })
+    }
+
+    /// As the embedded store's: documents after `after` with text older
+    /// than `version`, through the (text_version, id) index.
+    pub async fn stale_after(
+        &self,
+        after: Option<Ulid>,
+        limit: usize,
+        version: u32,
+    ) -> Result<(Vec<crate::model::StoredDocument>, Option<Ulid>)> {
+        let after = after.map_or_else(|| vec![0u8; 16], rows::id_bytes);
+        let fetch = i64::try_from(limit).unwrap_or(i64::MAX);
+        let version = i32::try_from(version).unwrap_or(i32::MAX);
+        let sql = format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents d
+             WHERE d.text_version < $1 AND d.id > $2 ORDER BY d.id LIMIT $3"
+        );
+        let found = self.read(&sql, &[&version, &after, &fetch]).await?;
+        let documents = found
+            .iter()
+            .map(|row| rows::document(row, 0))
+            .collect::<Result<Vec<_>>>()?;
+        let next = if documents.len() >= limit {
+            documents.last().map(|d| d.id)
+        } else {
+            None
+        };
+        Ok((documents, next))
+    }
+
+    pub async fn count_stale(&self, version: u32) -> Result<u64> {
+        let version = i32::try_from(version).unwrap_or(i32::MAX);
+        let found = self
+            .read(
+                "SELECT count(*) FROM documents WHERE text_version < $1",
+                &[&version],
+            )
+            .await?;
+        Ok(found
+            .first()
+            .map_or(0, |row| u64::try_from(row.get::<_, i64>(0)).unwrap_or(0)))
     }
 
     pub fn subscribe(&self) -> watch::Receiver<u64> {

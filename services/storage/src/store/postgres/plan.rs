@@ -11,7 +11,7 @@ use ulid::Ulid;
 
 use crate::error::{Error, Result};
 use crate::model::{ChangeKind, CreateResult, NewDocument, Timestamp, WriteOutcome};
-use crate::store::ops;
+use crate::store::ops::{self, TextUpdate};
 
 /// One write of the batch, without its reply channel (kept for retries).
 /// Creates dominate, so they are inline, as in the queue.
@@ -23,6 +23,9 @@ pub(super) enum Op {
     },
     Delete {
         id: Ulid,
+    },
+    UpdateText {
+        update: TextUpdate,
     },
 }
 
@@ -36,6 +39,9 @@ pub(super) struct Known {
     pub dedup: HashMap<ContentKey, (Ulid, u64)>,
     /// Documents named by the batch's deletes that exist, with their key.
     pub existing: HashMap<Ulid, ContentKey>,
+    /// Documents named by the batch's text updates that exist, with their
+    /// text_version.
+    pub versions: HashMap<Ulid, u32>,
 }
 
 /// The single head row: newest sequence, largest id, document count.
@@ -49,6 +55,7 @@ pub(super) struct Head {
 pub(super) enum OpResult {
     Create(Result<CreateResult>),
     Delete(Result<u64>),
+    Update(Result<Option<u64>>),
 }
 
 /// A new document row: the op it comes from and what the server assigned.
@@ -63,6 +70,8 @@ pub(super) struct Plan {
     pub results: Vec<OpResult>,
     pub inserts: Vec<Insert>,
     pub deletes: Vec<Ulid>,
+    /// Indexes of the text updates that apply.
+    pub updates: Vec<usize>,
     pub changes: Vec<(u64, ChangeKind, Ulid)>,
     /// request_id, outcome, document id, sequence.
     pub requests: Vec<(String, WriteOutcome, Ulid, u64)>,
@@ -75,6 +84,7 @@ pub(super) fn plan(ops: &[Op], mut known: Known, head: Head, now: Timestamp) -> 
         results: Vec::with_capacity(ops.len()),
         inserts: Vec::new(),
         deletes: Vec::new(),
+        updates: Vec::new(),
         changes: Vec::new(),
         requests: Vec::new(),
         head,
@@ -87,6 +97,9 @@ pub(super) fn plan(ops: &[Op], mut known: Known, head: Head, now: Timestamp) -> 
                 request_id,
             } => OpResult::Create(Ok(plan.create(index, document, request_id, &mut known))),
             Op::Delete { id } => OpResult::Delete(plan.delete(*id, &mut known)),
+            Op::UpdateText { update } => {
+                OpResult::Update(Ok(plan.update_text(index, update, &mut known)))
+            }
         };
         plan.results.push(result);
     }
@@ -165,6 +178,20 @@ impl Plan {
         Ok(sequence)
     }
 
+    /// A re-derived text applies if the document exists, was not deleted
+    /// earlier in this batch, and still has the version it was derived from.
+    fn update_text(&mut self, index: usize, update: &TextUpdate, known: &mut Known) -> Option<u64> {
+        let id = update.id;
+        if self.deletes.contains(&id) || known.versions.get(&id) != Some(&update.from_version) {
+            return None;
+        }
+        known.versions.insert(id, update.article.text_version);
+        self.updates.push(index);
+        let sequence = self.next_sequence();
+        self.changes.push((sequence, ChangeKind::TextUpdated, id));
+        Some(sequence)
+    }
+
     fn next_sequence(&mut self) -> u64 {
         self.head.last_sequence += 1;
         self.head.last_sequence
@@ -178,16 +205,21 @@ mod tests {
 
     fn create(source: &str, body: &str, rid: Option<&str>) -> Op {
         Op::Create {
-            document: NewDocument::new(DocumentFields {
-                title: "T".into(),
-                body: body.into(),
-                source: source.into(),
-                url: String::new(),
-                author: String::new(),
-                published_at: None,
-                language: "en".into(),
-                labels: vec![],
-            }),
+            document: NewDocument::new(
+                DocumentFields {
+                    title: "T".into(),
+                    body: body.into(),
+                    source: source.into(),
+                    url: String::new(),
+                    author: String::new(),
+                    published_at: None,
+                    language: "en".into(),
+                    labels: vec![],
+                    content_type: crate::model::ContentType::PlainText,
+                },
+                &crate::config::Limits::default(),
+                crate::model::Timestamp::now(),
+            ),
             request_id: rid.map(String::from),
         }
     }
@@ -240,16 +272,21 @@ mod tests {
         let id = Ulid::from_parts(1, 1);
         let key = (
             "s".to_string(),
-            crate::model::NewDocument::new(DocumentFields {
-                title: "T".into(),
-                body: "one".into(),
-                source: "s".into(),
-                url: String::new(),
-                author: String::new(),
-                published_at: None,
-                language: "en".into(),
-                labels: vec![],
-            })
+            crate::model::NewDocument::new(
+                DocumentFields {
+                    title: "T".into(),
+                    body: "one".into(),
+                    source: "s".into(),
+                    url: String::new(),
+                    author: String::new(),
+                    published_at: None,
+                    language: "en".into(),
+                    labels: vec![],
+                    content_type: crate::model::ContentType::PlainText,
+                },
+                &crate::config::Limits::default(),
+                crate::model::Timestamp::now(),
+            )
             .content_sha256,
         );
         let mut known = Known::default();

@@ -5,11 +5,18 @@ use tokio_postgres::Row;
 use ulid::Ulid;
 
 use crate::error::{Error, Result};
-use crate::model::{ChangeKind, DocumentFields, StoredDocument, Timestamp, WriteOutcome};
+use crate::model::{
+    ArticleText, ChangeKind, ContentType, Derived, DocumentFields, StoredDocument, Timestamp,
+    WriteOutcome,
+};
 
 /// The columns `document` reads, in order, for `SELECT {DOCUMENT_COLUMNS}`.
 pub(super) const DOCUMENT_COLUMNS: &str = "d.id, d.sequence, d.create_time_ns, d.content_sha256, \
-     d.source, d.title, d.body, d.url, d.author, d.published_at_ns, d.language, d.labels";
+     d.source, d.title, d.body, d.url, d.author, d.published_at_ns, d.language, d.labels, \
+     d.content_type, d.text, d.text_version, d.text_empty, d.derived";
+
+/// How many columns `DOCUMENT_COLUMNS` names.
+pub(super) const DOCUMENT_COLUMN_COUNT: usize = 17;
 
 pub(super) fn id_bytes(id: Ulid) -> Vec<u8> {
     id.0.to_be_bytes().to_vec()
@@ -35,6 +42,7 @@ pub(super) fn kind_code(kind: ChangeKind) -> i16 {
     match kind {
         ChangeKind::Created => 0,
         ChangeKind::Deleted => 1,
+        ChangeKind::TextUpdated => 2,
     }
 }
 
@@ -42,9 +50,17 @@ pub(super) fn kind_from(code: i16) -> Result<ChangeKind> {
     match code {
         0 => Ok(ChangeKind::Created),
         1 => Ok(ChangeKind::Deleted),
+        2 => Ok(ChangeKind::TextUpdated),
         other => Err(Error::Storage(format!(
             "unknown change kind {other} in the log"
         ))),
+    }
+}
+
+pub(super) fn content_type_code(content_type: ContentType) -> i16 {
+    match content_type {
+        ContentType::PlainText => 0,
+        ContentType::Html => 1,
     }
 }
 
@@ -78,6 +94,24 @@ pub(super) fn document(row: &Row, first: usize) -> Result<StoredDocument> {
         .map_err(|_| Error::Storage("a stored content_sha256 is not 32 bytes".into()))?;
     let get_bytes = |i: usize| -> Result<Vec<u8>> { row.try_get(c(i)).map_err(Error::storage) };
     let id: Vec<u8> = row.try_get(c(0)).map_err(Error::storage)?;
+    let body = text(get_bytes(6)?, "body")?;
+    let content_type = match row.try_get::<_, i16>(c(12)).map_err(Error::storage)? {
+        1 => ContentType::Html,
+        _ => ContentType::PlainText,
+    };
+    let stored_text: Option<Vec<u8>> = row.try_get(c(13)).map_err(Error::storage)?;
+    let article = match stored_text {
+        Some(bytes) => ArticleText {
+            text: text(bytes, "text")?,
+            text_version: u32::try_from(row.try_get::<_, i32>(c(14)).map_err(Error::storage)?)
+                .unwrap_or(0),
+            text_empty: row.try_get(c(15)).map_err(Error::storage)?,
+            derived: Derived(
+                u8::try_from(row.try_get::<_, i16>(c(16)).map_err(Error::storage)?).unwrap_or(0),
+            ),
+        },
+        None => ArticleText::legacy(&body),
+    };
     Ok(StoredDocument {
         id: id_from(&id)?,
         sequence: seq_from(row.try_get(c(1)).map_err(Error::storage)?),
@@ -86,7 +120,7 @@ pub(super) fn document(row: &Row, first: usize) -> Result<StoredDocument> {
         fields: DocumentFields {
             source: row.try_get(c(4)).map_err(Error::storage)?,
             title: text(get_bytes(5)?, "title")?,
-            body: text(get_bytes(6)?, "body")?,
+            body,
             url: text(get_bytes(7)?, "url")?,
             author: text(get_bytes(8)?, "author")?,
             published_at: row
@@ -95,7 +129,9 @@ pub(super) fn document(row: &Row, first: usize) -> Result<StoredDocument> {
                 .map(Timestamp),
             language: row.try_get(c(10)).map_err(Error::storage)?,
             labels: row.try_get(c(11)).map_err(Error::storage)?,
+            content_type,
         },
+        article,
     })
 }
 
@@ -114,7 +150,11 @@ mod tests {
 
     #[test]
     fn codes_round_trip() {
-        for kind in [ChangeKind::Created, ChangeKind::Deleted] {
+        for kind in [
+            ChangeKind::Created,
+            ChangeKind::Deleted,
+            ChangeKind::TextUpdated,
+        ] {
             assert_eq!(kind_from(kind_code(kind)).unwrap(), kind);
         }
         for outcome in [WriteOutcome::Created, WriteOutcome::Duplicate] {

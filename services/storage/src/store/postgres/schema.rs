@@ -10,7 +10,13 @@
 //! |----------------|----------------------------------------------------------|
 //! | dossier_head   | one row: newest sequence, largest id, document count; its row lock serialises writers so sequences follow commit order |
 //! | documents      | id (ULID, 16 bytes big-endian so byte order is id order), fields; unique (source, content_sha256) is the dedup rule |
-//! | changes        | the change log: sequence, kind (0 created, 1 deleted), document id |
+//! | changes        | the change log: sequence, kind (0 created, 1 deleted, 2 text updated), document id |
+//!
+//! Version 2 adds the derived article to `documents`: content_type (0 plain,
+//! 1 HTML), text (NULL for a document stored before version 2: it reads as
+//! body with text_version 0 until re-derived), text_version, text_empty and
+//! derived (the bit set of metadata fields taken from the page), plus an
+//! index on (text_version, id) for the background re-derivation.
 //! | requests       | remembered request_ids and their results, pruned after the retention |
 //!
 //! Free text (title, body, url, author) is `bytea` holding UTF-8: PostgreSQL
@@ -19,10 +25,11 @@
 use tokio_postgres::Client;
 
 /// (version, name, SQL), in version order.
-pub(super) const MIGRATIONS: &[(i32, &str, &str)] = &[(
-    1,
-    "documents, change log, request ids",
-    r"
+pub(super) const MIGRATIONS: &[(i32, &str, &str)] = &[
+    (
+        1,
+        "documents, change log, request ids",
+        r"
 CREATE TABLE dossier_head (
     singleton      boolean PRIMARY KEY DEFAULT true CHECK (singleton),
     last_sequence  bigint  NOT NULL,
@@ -64,7 +71,21 @@ CREATE TABLE requests (
 );
 CREATE INDEX requests_recorded ON requests (recorded_ms);
 ",
-)];
+    ),
+    (
+        2,
+        "derived article text",
+        r"
+ALTER TABLE documents
+    ADD COLUMN content_type smallint NOT NULL DEFAULT 0,
+    ADD COLUMN text         bytea,
+    ADD COLUMN text_version integer  NOT NULL DEFAULT 0,
+    ADD COLUMN text_empty   boolean  NOT NULL DEFAULT false,
+    ADD COLUMN derived      smallint NOT NULL DEFAULT 0;
+CREATE INDEX documents_text_version ON documents (text_version, id);
+",
+    ),
+];
 
 /// Any number: it only has to be the same for every replica.
 const MIGRATION_LOCK: i64 = 0x0064_6f73_7369_6572; // "dossier"

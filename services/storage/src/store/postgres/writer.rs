@@ -51,6 +51,7 @@ pub(super) struct PgWriter {
 enum Reply {
     Create(oneshot::Sender<Result<CreateResult>>),
     Delete(oneshot::Sender<Result<u64>>),
+    Update(oneshot::Sender<Result<Option<u64>>>),
 }
 
 /// Runs the writer until a `Stop` arrives or every sender is gone.
@@ -98,6 +99,10 @@ impl PgWriter {
                     ops.push(Op::Delete { id });
                     replies.push(Reply::Delete(reply));
                 }
+                WriteOp::UpdateText { update, reply } => {
+                    ops.push(Op::UpdateText { update });
+                    replies.push(Reply::Update(reply));
+                }
                 WriteOp::Stop => {}
             }
         }
@@ -119,6 +124,7 @@ impl PgWriter {
                     match reply {
                         Reply::Create(tx) => drop(tx.send(Err(err.clone()))),
                         Reply::Delete(tx) => drop(tx.send(Err(err.clone()))),
+                        Reply::Update(tx) => drop(tx.send(Err(err.clone()))),
                     }
                 }
             }
@@ -194,6 +200,7 @@ impl PgWriter {
                 .await?;
         }
         insert_documents(txn, ops, plan).await?;
+        update_texts(txn, ops, plan).await?;
         if !plan.changes.is_empty() {
             let sequences: Vec<i64> = plan.changes.iter().map(|c| rows::seq(c.0)).collect();
             let kinds: Vec<i16> = plan.changes.iter().map(|c| rows::kind_code(c.1)).collect();
@@ -285,6 +292,7 @@ async fn prefetch(txn: &Transaction<'_>, ops: &[Op], target: &str) -> Result<Kno
     let mut sources = Vec::new();
     let mut hashes = Vec::new();
     let mut deletes = Vec::new();
+    let mut updates = Vec::new();
     for op in ops {
         match op {
             Op::Create {
@@ -296,6 +304,7 @@ async fn prefetch(txn: &Transaction<'_>, ops: &[Op], target: &str) -> Result<Kno
                 hashes.push(document.content_sha256.as_slice());
             }
             Op::Delete { id } => deletes.push(rows::id_bytes(*id)),
+            Op::UpdateText { update } => updates.push(rows::id_bytes(update.id)),
         }
     }
     let mut known = Known::default();
@@ -352,7 +361,58 @@ async fn prefetch(txn: &Transaction<'_>, ops: &[Op], target: &str) -> Result<Kno
                 .insert(id, content_key(&row, 1).map_err(storage)?);
         }
     }
+    if !updates.is_empty() {
+        let found = txn
+            .query(
+                "SELECT id, text_version FROM documents WHERE id = ANY($1::bytea[])",
+                &[&updates],
+            )
+            .await
+            .map_err(pg)?;
+        for row in found {
+            let id: Vec<u8> = row.get(0);
+            let id = rows::id_from(&id).map_err(storage)?;
+            let version = u32::try_from(row.get::<_, i32>(1)).unwrap_or(0);
+            known.versions.insert(id, version);
+        }
+    }
     Ok(known)
+}
+
+/// Writes the batch's re-derived texts (few per batch: one statement each).
+async fn update_texts(
+    txn: &Transaction<'_>,
+    ops: &[Op],
+    plan: &Plan,
+) -> Result<(), tokio_postgres::Error> {
+    for &index in &plan.updates {
+        let Some(Op::UpdateText { update }) = ops.get(index) else {
+            continue;
+        };
+        let f = &update.fields;
+        let a = &update.article;
+        txn.execute(
+            "UPDATE documents SET title = $2, author = $3, published_at_ns = $4, url = $5,
+                    language = $6, content_type = $7, text = $8, text_version = $9,
+                    text_empty = $10, derived = $11
+             WHERE id = $1",
+            &[
+                &rows::id_bytes(update.id),
+                &f.title.as_bytes(),
+                &f.author.as_bytes(),
+                &f.published_at.map(|t| t.0),
+                &f.url.as_bytes(),
+                &f.language,
+                &rows::content_type_code(f.content_type),
+                &a.text.as_bytes(),
+                &i32::try_from(a.text_version).unwrap_or(i32::MAX),
+                &a.text_empty,
+                &i16::from(a.derived.0),
+            ],
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 fn content_key(row: &tokio_postgres::Row, first: usize) -> Result<plan::ContentKey> {
@@ -385,6 +445,11 @@ async fn insert_documents(
     let mut published = Vec::with_capacity(n);
     let mut languages = Vec::with_capacity(n);
     let mut labels = Vec::with_capacity(n);
+    let mut content_types = Vec::with_capacity(n);
+    let mut texts = Vec::with_capacity(n);
+    let mut text_versions = Vec::with_capacity(n);
+    let mut text_empties = Vec::with_capacity(n);
+    let mut deriveds = Vec::with_capacity(n);
     for insert in &plan.inserts {
         let Some(Op::Create { document, .. }) = ops.get(insert.op) else {
             continue;
@@ -403,15 +468,24 @@ async fn insert_documents(
         // Labels cannot contain control characters (validation), so the
         // unit separator joins them unambiguously.
         labels.push(fields.labels.join("\u{1f}"));
+        let article = &document.article;
+        content_types.push(rows::content_type_code(fields.content_type));
+        texts.push(article.text.as_bytes());
+        text_versions.push(i32::try_from(article.text_version).unwrap_or(i32::MAX));
+        text_empties.push(article.text_empty);
+        deriveds.push(i16::from(article.derived.0));
     }
     txn.execute(
         "INSERT INTO documents (id, sequence, create_time_ns, content_sha256, source, title,
-                               body, url, author, published_at_ns, language, labels)
+                               body, url, author, published_at_ns, language, labels,
+                               content_type, text, text_version, text_empty, derived)
          SELECT id, seq, $3, hash, source, title, body, url, author, published, language,
-                string_to_array(labels, E'\\x1f')
+                string_to_array(labels, E'\\x1f'), ctype, txt, tver, tempty, der
          FROM unnest($1::bytea[], $2::int8[], $4::bytea[], $5::text[], $6::bytea[], $7::bytea[],
-                     $8::bytea[], $9::bytea[], $10::int8[], $11::text[], $12::text[])
-           AS t(id, seq, hash, source, title, body, url, author, published, language, labels)",
+                     $8::bytea[], $9::bytea[], $10::int8[], $11::text[], $12::text[],
+                     $13::int2[], $14::bytea[], $15::int4[], $16::bool[], $17::int2[])
+           AS t(id, seq, hash, source, title, body, url, author, published, language, labels,
+                ctype, txt, tver, tempty, der)",
         &[
             &ids,
             &sequences,
@@ -425,6 +499,11 @@ async fn insert_documents(
             &published,
             &languages,
             &labels,
+            &content_types,
+            &texts,
+            &text_versions,
+            &text_empties,
+            &deriveds,
         ],
     )
     .await?;
@@ -435,8 +514,10 @@ fn answer(reply: Reply, result: OpResult) {
     match (reply, result) {
         (Reply::Create(tx), OpResult::Create(result)) => drop(tx.send(result)),
         (Reply::Delete(tx), OpResult::Delete(result)) => drop(tx.send(result)),
-        (Reply::Create(tx), OpResult::Delete(_)) => drop(tx.send(Err(mismatch()))),
-        (Reply::Delete(tx), OpResult::Create(_)) => drop(tx.send(Err(mismatch()))),
+        (Reply::Update(tx), OpResult::Update(result)) => drop(tx.send(result)),
+        (Reply::Create(tx), _) => drop(tx.send(Err(mismatch()))),
+        (Reply::Delete(tx), _) => drop(tx.send(Err(mismatch()))),
+        (Reply::Update(tx), _) => drop(tx.send(Err(mismatch()))),
     }
 }
 

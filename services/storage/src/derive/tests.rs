@@ -1,0 +1,142 @@
+use super::*;
+
+fn fields(body: &str, content_type: ContentType) -> DocumentFields {
+    DocumentFields {
+        title: String::new(),
+        body: body.into(),
+        source: String::new(),
+        url: String::new(),
+        author: String::new(),
+        published_at: None,
+        language: String::new(),
+        labels: vec![],
+        content_type,
+    }
+}
+
+const PAGE: &str = r#"<!doctype html><html lang="en"><head>
+<title>Harbour strike ends | Harbour Gazette</title>
+<meta property="og:site_name" content="Harbour Gazette">
+<link rel="canonical" href="https://gazette.example/2024/03/04/harbour-strike-ends">
+<meta property="article:published_time" content="2024-03-04T08:00:00Z">
+</head><body><nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article><h1>Harbour strike ends</h1><p class="byline">By Maria Keller</p>
+<p>Dock workers returned to the north pier on Monday after the union accepted a new offer from the port authority.</p>
+<p>The strike lasted nine days and stopped a third of the region's freight, according to figures from the authority.</p>
+</article><footer>© 2024 Harbour Gazette</footer></body></html>"#;
+
+fn derive_new(f: &mut DocumentFields) -> ArticleText {
+    derive(
+        f,
+        Derived::default(),
+        &Limits::default(),
+        Timestamp::now(),
+        true,
+    )
+}
+
+#[test]
+fn a_page_gives_text_and_metadata_where_the_request_left_them_empty() {
+    let mut f = fields(PAGE, ContentType::Html);
+    f.author = "Desk".into();
+    let article = derive_new(&mut f);
+    assert_eq!(article.text_version, CLEANER_VERSION);
+    assert!(!article.text_empty);
+    assert!(
+        article.text.starts_with("Dock workers returned"),
+        "{}",
+        article.text
+    );
+    assert!(!article.text.contains('<'));
+    assert_eq!(f.title, "Harbour strike ends");
+    assert_eq!(f.author, "Desk", "the request wins");
+    assert_eq!(f.language, "en");
+    assert_eq!(f.source, "Harbour Gazette");
+    assert_eq!(
+        f.url,
+        "https://gazette.example/2024/03/04/harbour-strike-ends"
+    );
+    assert_eq!(f.published_at.map(Timestamp::seconds), Some(1_709_539_200));
+    assert!(article.derived.has(Derived::TITLE));
+    assert!(!article.derived.has(Derived::AUTHOR));
+}
+
+#[test]
+fn plain_text_without_furniture_is_kept_byte_for_byte() {
+    let body = "The minister resigned on Friday.  \r\n\r\n\r\nShe gave   no reason.\n";
+    let mut f = fields(body, ContentType::PlainText);
+    f.title = "Minister resigns".into();
+    let article = derive_new(&mut f);
+    assert_eq!(article.text, body);
+    assert_eq!(f.title, "Minister resigns");
+}
+
+#[test]
+fn plain_text_loses_only_furniture_lines_and_keeps_its_own_spacing() {
+    let body = "Skip to content\nMenu\n\nDock  workers returned on Monday.\nShare\n\nA crane at the pier.\nA crane at the pier.\n\nAdvertisement\n\nThe port  reopened.\n";
+    let mut f = fields(body, ContentType::PlainText);
+    f.title = "Strike".into();
+    let article = derive_new(&mut f);
+    assert_eq!(
+        article.text,
+        "Dock  workers returned on Monday.\n\nA crane at the pier.\n\nThe port  reopened."
+    );
+}
+
+#[test]
+fn a_headline_line_is_kept_in_text_unless_it_is_the_title() {
+    let body = "Harbour strike ends after nine days\n\nDock workers returned on Monday.\n";
+    let mut f = fields(body, ContentType::PlainText);
+    f.title = "Something else".into();
+    assert_eq!(derive_new(&mut f).text, body);
+    let mut f = fields(body, ContentType::PlainText);
+    let article = derive_new(&mut f);
+    assert_eq!(f.title, "Harbour strike ends after nine days");
+    assert_eq!(article.text, "Dock workers returned on Monday.");
+    let mut f = fields(body, ContentType::PlainText);
+    f.title = "Harbour strike ends after nine days".into();
+    assert_eq!(derive_new(&mut f).text, "Dock workers returned on Monday.");
+}
+
+#[test]
+fn a_page_without_an_article_is_flagged_empty() {
+    let mut f = fields(
+        "<html><body><nav><a href=/a>Home</a></nav></body></html>",
+        ContentType::Html,
+    );
+    let article = derive_new(&mut f);
+    assert!(article.text_empty);
+    assert_eq!(article.text, "");
+}
+
+#[test]
+fn derived_values_are_cut_to_the_limits_at_a_character_boundary() {
+    let title = "é".repeat(700);
+    let page = format!(
+        "<html><head><title>{title}</title></head><body><p>Short text here.</p></body></html>"
+    );
+    let mut f = fields(&page, ContentType::Html);
+    derive_new(&mut f);
+    assert!(f.title.len() <= 1024, "{}", f.title.len());
+    assert!(f.title.len() >= 1022);
+    assert_eq!(truncate("aé", 2), "a");
+}
+
+#[test]
+fn a_newer_derivation_replaces_only_what_was_derived() {
+    let mut f = fields(PAGE, ContentType::Html);
+    f.author = "Desk".into();
+    let first = derive_new(&mut f);
+    f.title = "Stale derived title".into();
+    let again = derive(
+        &mut f,
+        first.derived,
+        &Limits::default(),
+        Timestamp::now(),
+        false,
+    );
+    assert_eq!(f.title, "Harbour strike ends");
+    assert_eq!(f.author, "Desk");
+    assert_eq!(f.source, "Harbour Gazette", "source stays as created");
+    assert!(again.derived.has(Derived::SOURCE));
+}
