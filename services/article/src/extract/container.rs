@@ -2,11 +2,12 @@
 //! text-density search over the whole tree (the general case and the
 //! recall-oriented fallback).
 use super::blocks::{Block, Kind};
-use super::prune::{class_and_id, words};
+use super::prune::class_and_id;
 use super::stats::Stats;
 use crate::dom::{Dom, Tag};
 
-/// Class/id words (letters only, lowercase) that name an article body in
+/// Class/id fragments (letters only, lowercase; matched inside a joined
+/// value, so BEM `c-article-body__text` counts) that name an article body in
 /// common CMS templates: WordPress `entry-content`, news CMSs'
 /// `article-body` / `story-body`, and similar.
 const BODY_WORDS: &[&str] = &[
@@ -51,7 +52,10 @@ pub fn by_rules(dom: &Dom, pruned: &[bool], stats: &Stats) -> Vec<usize> {
         },
         |d, i| {
             let names = class_and_id(d, i);
-            !names.is_empty() && words(&names).any(|w| BODY_WORDS.contains(&w))
+            !names.is_empty()
+                && names
+                    .split(' ')
+                    .any(|v| BODY_WORDS.iter().any(|b| v.contains(b)))
         },
         |d, i| d.nodes[i].tag == Tag::Article,
         |d, i| d.nodes[i].tag == Tag::Main || d.attr(i, "role") == Some("main"),
