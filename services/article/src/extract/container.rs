@@ -137,6 +137,6 @@ pub fn is_good(b: &Block) -> bool {
     matches!(
         b.kind,
         Kind::Para | Kind::Loose | Kind::Quote | Kind::Pre | Kind::Cell
-    ) && b.chars >= 60
+    ) && b.chars >= 100
         && b.link_density() < 0.3
 }
