@@ -11,7 +11,7 @@ use std::time::SystemTime;
 
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
@@ -290,6 +290,15 @@ impl SearchIndex {
     pub fn counts(&self) -> (u64, u64) {
         let searcher = self.searcher();
         (searcher.num_docs(), searcher.segment_readers().len() as u64)
+    }
+
+    /// Documents in the last commit whose article text is empty.
+    pub fn text_empty_count(&self) -> Result<u64> {
+        let query = TermQuery::new(
+            Term::from_field_bool(self.fields.text_empty, true),
+            IndexRecordOption::Basic,
+        );
+        Ok(self.searcher().search(&query, &Count)? as u64)
     }
 
     /// Waits for merges to finish; call once, at shutdown.

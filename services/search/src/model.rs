@@ -34,7 +34,13 @@ pub struct IndexDoc {
     pub id: String,
     pub sequence: u64,
     pub title: String,
+    /// The article text the index reads ([`article_text`]): the clean
+    /// `Document.text`, never the raw body (kept in the `body` field, whose
+    /// name is part of the query language).
     pub body: String,
+    /// The document's text is empty after cleaning (`Document.text_empty`):
+    /// indexed by title and metadata only, found with `text_empty:true`.
+    pub text_empty: bool,
     pub source: String,
     pub author: String,
     pub url: String,
@@ -57,7 +63,8 @@ impl IndexDoc {
                 sequence
             },
             title: doc.title.clone(),
-            body: doc.body.clone(),
+            body: article_text(doc).to_string(),
+            text_empty: is_text_empty(doc),
             source: doc.source.clone(),
             author: doc.author.clone(),
             url: doc.url.clone(),
@@ -68,12 +75,15 @@ impl IndexDoc {
         }
     }
 
-    /// The stored document again, for re-extraction after curation.
+    /// The stored document again, for re-extraction after curation: the
+    /// indexed article text comes back as `text` (the raw body is not kept
+    /// in the index, and extraction reads only the text).
     pub fn to_document(&self) -> Document {
         Document {
             id: self.id.clone(),
             title: self.title.clone(),
-            body: self.body.clone(),
+            text: self.body.clone(),
+            text_empty: self.text_empty,
             source: self.source.clone(),
             url: self.url.clone(),
             author: self.author.clone(),
@@ -95,6 +105,7 @@ impl IndexDoc {
         d.add_text(f.body, &self.body);
         d.add_text(f.title_grams, &self.title);
         d.add_text(f.body_grams, &self.body);
+        d.add_bool(f.text_empty, self.text_empty);
         d.add_text(f.source, &self.source);
         d.add_text(f.author, &self.author);
         d.add_text(f.url, &self.url);
@@ -148,6 +159,10 @@ impl IndexDoc {
             sequence: doc.get_first(f.seq).and_then(|v| v.as_u64()).unwrap_or(0),
             title: text(f.title),
             body: text(f.body),
+            text_empty: doc
+                .get_first(f.text_empty)
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false),
             source: text(f.source),
             author: text(f.author),
             url: text(f.url),
@@ -163,6 +178,25 @@ impl IndexDoc {
             entities,
         }
     }
+}
+
+/// The text of `doc` that extraction and the index read: the clean article
+/// text storage derived (`Document.text`), never the raw body, which may be
+/// a web page. A document from a storage that predates article text
+/// (`text_version` 0, `text` empty, `body` not) is read from its body, as
+/// before.
+pub fn article_text(doc: &Document) -> &str {
+    if doc.text_version == 0 && doc.text.is_empty() && !doc.text_empty {
+        &doc.body
+    } else {
+        &doc.text
+    }
+}
+
+/// Whether cleaning left `doc` without article text. Storage says so in
+/// `text_empty`; a derived text that is empty says so too.
+pub fn is_text_empty(doc: &Document) -> bool {
+    doc.text_empty || article_text(doc).trim().is_empty()
 }
 
 /// Groups an extraction's mentions by entity, keeping each spelling once.
@@ -239,6 +273,7 @@ mod tests {
             sequence: 7,
             title: "T".into(),
             body: "B".into(),
+            text_empty: true,
             published_at: Some(1_700_000_000),
             labels: vec!["a".into(), "b".into()],
             entities: vec![DocEntity {
@@ -250,6 +285,39 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(IndexDoc::from_tantivy(&doc.to_tantivy(&f), &f), doc);
+    }
+
+    #[test]
+    fn the_article_text_is_read_never_the_raw_body() {
+        let page = Document {
+            body: "<html><body><nav>Menu</nav><p>Ferry strike.</p></body></html>".into(),
+            content_type: "text/html".into(),
+            text: "Ferry strike.".into(),
+            text_version: 1,
+            ..Default::default()
+        };
+        assert_eq!(article_text(&page), "Ferry strike.");
+        assert!(!is_text_empty(&page));
+        let empty = Document {
+            text: String::new(),
+            text_version: 1,
+            text_empty: true,
+            ..page.clone()
+        };
+        assert_eq!(article_text(&empty), "");
+        assert!(is_text_empty(&empty));
+        let doc = IndexDoc::from_parts(&empty, 3, &ExtractResponse::default());
+        assert!(doc.text_empty && doc.body.is_empty());
+        // A document from a storage without article text: its body, as before.
+        let old = Document {
+            body: "Ferry strike in the harbour.".into(),
+            ..Default::default()
+        };
+        assert_eq!(article_text(&old), "Ferry strike in the harbour.");
+        assert!(!is_text_empty(&old));
+        // Re-extraction after curation reads the indexed text again.
+        let doc = IndexDoc::from_parts(&page, 3, &ExtractResponse::default());
+        assert_eq!(article_text(&doc.to_document()), "Ferry strike.");
     }
 
     fn mention(text: &str, entity_id: &str) -> Mention {

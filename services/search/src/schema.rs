@@ -48,6 +48,10 @@ pub struct Fields {
     /// only: they answer phrases of frequent words.
     pub title_grams: Field,
     pub body_grams: Field,
+    /// True when cleaning left the document without article text
+    /// (`Document.text_empty`): `text_empty:true` finds those documents,
+    /// and GetIndexStatus counts them.
+    pub text_empty: Field,
     pub source: Field,
     pub author: Field,
     pub url: Field,
@@ -101,6 +105,7 @@ impl Fields {
         );
         let title_grams = b.add_text_field("title_grams", grams.clone());
         let body_grams = b.add_text_field("body_grams", grams);
+        let text_empty = b.add_bool_field("text_empty", INDEXED | FAST | STORED);
         let source = b.add_text_field("source", keyword.clone());
         let author = b.add_text_field("author", text.clone());
         let url = b.add_text_field("url", STRING | STORED);
@@ -135,6 +140,7 @@ impl Fields {
             body,
             title_grams,
             body_grams,
+            text_empty,
             source,
             author,
             url,

@@ -115,6 +115,63 @@ impl FakeStorage {
         sequence
     }
 
+    /// Stores a page as storage does: `body` as sent, `text` the clean
+    /// article text storage derived from it (empty: `text_empty`).
+    pub fn create_page(
+        &self,
+        id: &str,
+        title: &str,
+        body: &str,
+        text: &str,
+        language: &str,
+    ) -> u64 {
+        let sequence = self.log.items.lock().len() as u64 + 1;
+        let document = Document {
+            id: id.into(),
+            title: title.into(),
+            body: body.into(),
+            content_type: "text/html".into(),
+            text: text.into(),
+            text_version: 1,
+            text_empty: text.is_empty(),
+            language: language.into(),
+            sequence,
+            ..Document::default()
+        };
+        self.log.push(Change {
+            sequence,
+            document_id: id.into(),
+            kind: ChangeKind::Created as i32,
+            document: Some(document),
+            commit_time: None,
+        });
+        sequence
+    }
+
+    /// Derives `id`'s text again, as a newer cleaner would, and publishes
+    /// the TEXT_UPDATED change carrying the whole document.
+    pub fn update_text(&self, id: &str, text: &str) -> u64 {
+        let items = self.log.items.lock();
+        let sequence = items.len() as u64 + 1;
+        let mut document = items
+            .iter()
+            .rev()
+            .find_map(|c| c.document.clone().filter(|d| d.id == id))
+            .unwrap_or_else(|| panic!("no document {id} to update"));
+        document.text = text.into();
+        document.text_version += 1;
+        document.text_empty = text.is_empty();
+        drop(items);
+        self.log.push(Change {
+            sequence,
+            document_id: id.into(),
+            kind: ChangeKind::TextUpdated as i32,
+            document: Some(document),
+            commit_time: None,
+        });
+        sequence
+    }
+
     pub fn delete(&self, id: &str) -> u64 {
         let sequence = self.log.items.lock().len() as u64 + 1;
         self.log.push(Change {
@@ -251,7 +308,7 @@ impl FakeExtractor {
     }
 
     fn run(&self, doc: &Document) -> ExtractResponse {
-        let text = format!("{}\n{}", doc.title, doc.body);
+        let text = format!("{}\n{}", doc.title, crate::model::article_text(doc));
         let aliases = self.aliases.lock();
         let merged = self.merged.lock();
         let mut response = ExtractResponse {

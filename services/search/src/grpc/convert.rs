@@ -395,6 +395,7 @@ pub fn index_status(report: IndexReport) -> pb::IndexStatus {
         last_error_time,
         entity_sequence,
         last_commit_time,
+        text_empty_count,
     } = report;
     pb::IndexStatus {
         indexed_sequence,
@@ -407,5 +408,6 @@ pub fn index_status(report: IndexReport) -> pb::IndexStatus {
         last_error_time: last_error_time.map(system_time),
         entity_sequence,
         last_commit_time: last_commit_time.map(system_time),
+        text_empty_count,
     }
 }

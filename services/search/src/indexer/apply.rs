@@ -46,6 +46,15 @@ pub struct Planned {
     pub refusals: Vec<Refusal>,
 }
 
+/// Whether a change carries a document to (re-)index with fresh
+/// extraction: a new document, or one whose article text storage derived
+/// again with a newer cleaner (TEXT_UPDATED). Both are upserts — delete by
+/// id, then add — so a replayed change is harmless, and both move the
+/// checkpoint like any other change.
+fn indexes(kind: Result<ChangeKind, prost::UnknownEnumValue>) -> bool {
+    matches!(kind, Ok(ChangeKind::Created | ChangeKind::TextUpdated))
+}
+
 /// Index writes for a batch of changes, in feed order.
 pub async fn ops_for_changes<X: Extractor>(
     extractor: &X,
@@ -55,10 +64,11 @@ pub async fn ops_for_changes<X: Extractor>(
     let mut deleted = Vec::new();
     for change in &changes {
         match (ChangeKind::try_from(change.kind), &change.document) {
-            (Ok(ChangeKind::Created), Some(doc)) => docs.push(doc.clone()),
+            (kind, Some(doc)) if indexes(kind) => docs.push(doc.clone()),
             (Ok(ChangeKind::Deleted), _) => deleted.push(change.document_id.clone()),
-            // Created but deleted since (a DELETED change follows), or a
-            // kind this version does not know: nothing to index.
+            // Created or updated but deleted since (a DELETED change
+            // follows), or a kind this version does not know: nothing to
+            // index.
             _ => {}
         }
     }
@@ -74,7 +84,7 @@ pub async fn ops_for_changes<X: Extractor>(
     let mut ops = Vec::with_capacity(changes.len());
     for change in changes {
         match (ChangeKind::try_from(change.kind), change.document) {
-            (Ok(ChangeKind::Created), Some(doc)) => {
+            (kind, Some(doc)) if indexes(kind) => {
                 let extraction = responses.next().unwrap_or_default();
                 ops.push(IndexOp::Upsert(Box::new(IndexDoc::from_parts(
                     &doc,

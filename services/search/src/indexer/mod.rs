@@ -515,3 +515,5 @@ async fn next_entity(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod text_tests;

@@ -92,6 +92,7 @@ impl StatusCell {
             last_error_time: live.last_error_time,
             entity_sequence: checkpoint.entity_sequence,
             last_commit_time: index.last_commit_time(),
+            text_empty_count: index.text_empty_count()?,
         })
     }
 }
@@ -109,4 +110,6 @@ pub struct IndexReport {
     pub last_error_time: Option<SystemTime>,
     pub entity_sequence: u64,
     pub last_commit_time: Option<SystemTime>,
+    /// Documents whose article text is empty (`text_empty:true`).
+    pub text_empty_count: u64,
 }

@@ -12,8 +12,8 @@ use crate::index::SearchIndex;
 use crate::search::{PageRequest, SearchQuery, search};
 use crate::testing::{FakeExtractor, FakeStorage};
 
-struct Running {
-    index: Arc<SearchIndex>,
+pub(super) struct Running {
+    pub(super) index: Arc<SearchIndex>,
     status: Arc<StatusCell>,
     control: Arc<Control>,
     shutdown: Shutdown,
@@ -21,18 +21,18 @@ struct Running {
 }
 
 impl Running {
-    async fn stop(self) -> Arc<SearchIndex> {
+    pub(super) async fn stop(self) -> Arc<SearchIndex> {
         self.shutdown.trigger();
         self.task.await.unwrap().unwrap();
         self.index
     }
 
-    fn report(&self) -> IndexReport {
+    pub(super) fn report(&self) -> IndexReport {
         self.status.report(&self.index).unwrap()
     }
 
     /// Waits until `done` holds for the status report (at most 10 s).
-    async fn wait_for(&self, what: &str, done: impl Fn(&IndexReport) -> bool) {
+    pub(super) async fn wait_for(&self, what: &str, done: impl Fn(&IndexReport) -> bool) {
         for _ in 0..1000 {
             if done(&self.report()) {
                 return;
@@ -42,7 +42,7 @@ impl Running {
         panic!("timed out waiting for {what}: {:?}", self.report());
     }
 
-    fn count(&self, query: &str) -> u64 {
+    pub(super) fn count(&self, query: &str) -> u64 {
         let q = SearchQuery {
             text: query.into(),
             expand_entities: true,
@@ -74,7 +74,11 @@ fn fast_settings() -> IndexerSettings {
     }
 }
 
-fn start(index: Arc<SearchIndex>, storage: &FakeStorage, extractor: &FakeExtractor) -> Running {
+pub(super) fn start(
+    index: Arc<SearchIndex>,
+    storage: &FakeStorage,
+    extractor: &FakeExtractor,
+) -> Running {
     start_with(index, storage, extractor, fast_settings())
 }
 
