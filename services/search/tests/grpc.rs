@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use dossier_kit::Shutdown;
 use dossier_proto::v1::search_service_client::SearchServiceClient;
-use dossier_proto::v1::{ExportSearchRequest, GetIndexStatusRequest, SearchRequest};
+use dossier_proto::v1::{ExportSearchRequest, GetIndexStatusRequest, QuerySyntax, SearchRequest};
 use dossier_search::{SearchConfig, serve};
 use tonic::Code;
 
@@ -53,6 +53,7 @@ async fn serves_queries_and_reports_upstream_outage() {
             .search(SearchRequest {
                 query: query.into(),
                 page_token: token.into(),
+                syntax: QuerySyntax::Strict as i32,
                 ..Default::default()
             })
             .await
@@ -349,6 +350,7 @@ async fn bad_values_name_their_field() {
             "query",
             SearchRequest {
                 query: format!("{}a", "(".repeat(1000)),
+                syntax: QuerySyntax::Strict as i32,
                 ..Default::default()
             },
         ),
@@ -356,6 +358,7 @@ async fn bad_values_name_their_field() {
             "query",
             SearchRequest {
                 query: format!("{}:x", "f".repeat(4000)),
+                syntax: QuerySyntax::Strict as i32,
                 ..Default::default()
             },
         ),

@@ -9,7 +9,7 @@ use arbitrary::Arbitrary;
 use dossier_search::collect::Sort;
 use dossier_search::dates::Interval;
 use dossier_search::facets::FacetSpec;
-use dossier_search::query::Filter;
+use dossier_search::query::{Filter, Syntax};
 use dossier_search::search::{PageRequest, SearchQuery, search};
 use dossier_search::Error;
 use libfuzzer_sys::fuzz_target;
@@ -58,6 +58,12 @@ fuzz_target!(|input: Input| {
             _ => Sort::PublishedAsc,
         },
         expand_entities: input.expand,
+        // The sort byte's spare bit picks the syntax: both are fuzzed.
+        syntax: if input.sort & 0x80 == 0 {
+            Syntax::Lenient
+        } else {
+            Syntax::Strict
+        },
     };
     let facets = input
         .facets

@@ -11,7 +11,7 @@ use crate::dates::Interval;
 use crate::error::{Error, Result};
 use crate::facets::{Bucket, FacetSpec, MAX_FACET_LIMIT};
 use crate::indexer::status::IndexReport;
-use crate::query::{Expansion, Filter};
+use crate::query::{Expansion, Filter, Interpretation, Note, NoteKind, Suggestion, Syntax};
 use crate::related::Cooccurrences;
 use crate::search::{Hit, MatchedVariant, SearchPage, Snippet};
 use crate::service::Similar;
@@ -120,6 +120,14 @@ fn unknown_enum(field: &'static str, value: i32, kind: &str) -> Error {
         field,
         format!("unknown value {value}; use one of the {kind} values of dossier/v1"),
     )
+}
+
+pub fn syntax(syntax: i32) -> Result<Syntax> {
+    match pb::QuerySyntax::try_from(syntax) {
+        Ok(pb::QuerySyntax::Unspecified | pb::QuerySyntax::Lenient) => Ok(Syntax::Lenient),
+        Ok(pb::QuerySyntax::Strict) => Ok(Syntax::Strict),
+        Err(_) => Err(unknown_enum("syntax", syntax, "QuerySyntax")),
+    }
 }
 
 pub fn sort(sort: i32) -> Result<Sort> {
@@ -320,6 +328,7 @@ pub fn search_response(page: SearchPage) -> pb::SearchResponse {
         facets,
         expansions: exp,
         indexed_sequence,
+        interpretation,
     } = page;
     pb::SearchResponse {
         hits: hits.into_iter().map(hit).collect(),
@@ -338,6 +347,66 @@ pub fn search_response(page: SearchPage) -> pb::SearchResponse {
             .collect(),
         expansions: expansions(exp),
         indexed_sequence,
+        interpreted_query: Some(interpreted(interpretation)),
+    }
+}
+
+fn interpreted(i: Interpretation) -> pb::InterpretedQuery {
+    let Interpretation {
+        query,
+        changed,
+        notes,
+        partial_match,
+        suggestions,
+    } = i;
+    pb::InterpretedQuery {
+        query,
+        changed,
+        notes: notes.into_iter().map(note).collect(),
+        partial_match,
+        suggestions: suggestions.into_iter().map(suggestion).collect(),
+    }
+}
+
+fn note(n: Note) -> pb::QueryNote {
+    let Note {
+        kind,
+        span: (start, end),
+        message,
+    } = n;
+    let kind = match kind {
+        NoteKind::Closed => pb::QueryNoteKind::Closed,
+        NoteKind::Unmatched => pb::QueryNoteKind::Unmatched,
+        NoteKind::DanglingOperator => pb::QueryNoteKind::DanglingOperator,
+        NoteKind::NotAField => pb::QueryNoteKind::NotAField,
+        NoteKind::Possessive => pb::QueryNoteKind::Possessive,
+        NoteKind::Compound => pb::QueryNoteKind::Compound,
+        NoteKind::NotSearchable => pb::QueryNoteKind::NotSearchable,
+        NoteKind::BadValue => pb::QueryNoteKind::BadValue,
+        NoteKind::Flattened => pb::QueryNoteKind::Flattened,
+    };
+    pb::QueryNote {
+        kind: kind as i32,
+        start: start as u32,
+        end: end as u32,
+        message,
+    }
+}
+
+fn suggestion(s: Suggestion) -> pb::QuerySuggestion {
+    let Suggestion {
+        term,
+        replacement,
+        query,
+        hits,
+        entity_id,
+    } = s;
+    pb::QuerySuggestion {
+        term,
+        replacement,
+        query,
+        hits,
+        entity_id,
     }
 }
 

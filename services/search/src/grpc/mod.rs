@@ -50,6 +50,7 @@ impl SearchGrpc {
         filter: Option<pb::SearchFilter>,
         sort: i32,
         disable_entity_expansion: bool,
+        syntax: i32,
     ) -> Result<SearchQuery, Status> {
         self.core.check_query(&text)?;
         Ok(SearchQuery {
@@ -57,6 +58,7 @@ impl SearchGrpc {
             filter: convert::filter(filter)?,
             sort: convert::sort(sort)?,
             expand_entities: !disable_entity_expansion,
+            syntax: convert::syntax(syntax)?,
         })
     }
 }
@@ -77,8 +79,9 @@ impl SearchService for SearchGrpc {
             disable_entity_expansion,
             highlight,
             include_body,
+            syntax,
         } = request.into_inner();
-        let query = self.query(query, filter, sort, disable_entity_expansion)?;
+        let query = self.query(query, filter, sort, disable_entity_expansion, syntax)?;
         let page = PageRequest {
             page_size: self.core.page_size(page_size)?,
             page_token,
@@ -103,8 +106,9 @@ impl SearchService for SearchGrpc {
             sort,
             disable_entity_expansion,
             include_body,
+            syntax,
         } = request.into_inner();
-        let query = self.query(query, filter, sort, disable_entity_expansion)?;
+        let query = self.query(query, filter, sort, disable_entity_expansion, syntax)?;
         let hits = self.core.export(query, include_body, deadline);
         let hits: BoxStream<pb::SearchHit> = Box::pin(
             ReceiverStream::new(hits).map(|hit| hit.map(convert::hit).map_err(Status::from)),

@@ -5,12 +5,20 @@
 //! through tantivy's `QueryParser`, while we take over three cases it does not
 //! cover — `term~N` fuzzy terms, entity expansion of bare terms and phrases,
 //! and friendlier errors that say where the query is wrong.
+//!
+//! Queries are read in one of two syntaxes ([`Syntax`]): strict, tantivy's
+//! grammar exactly; or lenient (the default), where [`lenient`] first
+//! repairs what a person typed into a well-formed query and every leaf the
+//! index cannot take is read as text, so nothing typed is refused.
 
 pub(crate) mod aliases;
 mod depth;
 mod exclusion;
 mod expand;
 mod filter;
+pub mod interpret;
+pub mod lenient;
+mod partial;
 mod phrase;
 
 use std::collections::VecDeque;
@@ -18,43 +26,124 @@ use std::collections::VecDeque;
 use tantivy::Searcher;
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, QueryParser, QueryParserError,
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur, Query, QueryParser,
+    QueryParserError,
 };
-use tantivy::query_grammar::{Delimiter, UserInputAst, UserInputLeaf, UserInputLiteral};
+use tantivy::query_grammar::{
+    Delimiter, UserInputAst, UserInputBound, UserInputLeaf, UserInputLiteral,
+};
 use tantivy::schema::{Field, FieldType};
 
 pub use expand::Expansion;
 pub use filter::{Filter, filter_query};
+pub use interpret::{Interpretation, Note, NoteKind, Suggestion, Syntax};
+pub use partial::filtered_or_partial;
 
 use crate::error::{Error, MAX_ECHO_CHARS, Result, echo};
 use crate::index::SearchIndex;
 use crate::schema::normalize_name;
 
 /// Largest edit distance `term~N` accepts; beyond 2 every short word matches.
-const MAX_FUZZY_DISTANCE: u32 = 2;
+pub(crate) const MAX_FUZZY_DISTANCE: u32 = 2;
 /// Most words of a name found among bare query words ("Mu'ammar Muhammad
 /// Abu Minyar al-Gaddafi" is six); bounds the dictionary probes per word.
 const MAX_NAME_WORDS: usize = 8;
 
-/// A parsed query and the entity spellings it was expanded with.
+/// A parsed query, the entity spellings it was expanded with, and how it
+/// was read.
 pub struct ParsedQuery {
     pub query: Box<dyn Query>,
     pub expansions: Vec<Expansion>,
+    pub interpretation: Interpretation,
+    /// For a lenient query of plain words only: the words, whose best
+    /// partial matches stand in when all of them together find nothing.
+    pub partial_words: Option<Vec<String>>,
 }
 
-/// Parses `text` for `searcher`'s index. `expand` turns on entity expansion.
+/// Parses `text` strictly for `searcher`'s index. `expand` turns on entity
+/// expansion.
 pub fn parse(
     index: &SearchIndex,
     searcher: &Searcher,
     text: &str,
     expand: bool,
 ) -> Result<ParsedQuery> {
+    parse_as(index, searcher, text, expand, Syntax::Strict)
+}
+
+/// Parses `text` in `syntax`.
+pub fn parse_as(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    text: &str,
+    expand: bool,
+    syntax: Syntax,
+) -> Result<ParsedQuery> {
     if text.trim().is_empty() {
         return Ok(ParsedQuery {
             query: Box::new(AllQuery),
             expansions: Vec::new(),
+            interpretation: Interpretation::new(text, String::new(), Vec::new()),
+            partial_words: None,
         });
     }
+    if syntax == Syntax::Strict {
+        let ast = strict_ast(text)?;
+        let mut converter = Converter::new(index, searcher, text, expand, false);
+        let query = converter.convert(ast)?;
+        return Ok(ParsedQuery {
+            query,
+            expansions: converter.expansions,
+            interpretation: Interpretation::new(text, text.trim().to_string(), Vec::new()),
+            partial_words: None,
+        });
+    }
+    let repaired = lenient::repair(text, &|name| field_named(index, name));
+    let fallback = lenient::as_plain_words(text, repaired.notes.clone());
+    for candidate in [repaired, fallback] {
+        if candidate.text.is_empty() {
+            return Ok(ParsedQuery {
+                query: Box::new(EmptyQuery),
+                expansions: Vec::new(),
+                interpretation: Interpretation::new(text, candidate.text, candidate.notes),
+                partial_words: None,
+            });
+        }
+        let Ok(ast) = strict_ast(&candidate.text) else {
+            continue;
+        };
+        let partial_words = partial::plain_words(&ast);
+        let mut converter = Converter::new(index, searcher, &candidate.text, expand, true);
+        let query = converter.convert(ast)?;
+        let mut notes = candidate.notes;
+        notes.append(&mut converter.notes);
+        return Ok(ParsedQuery {
+            query,
+            expansions: converter.expansions,
+            interpretation: Interpretation::new(text, candidate.text, notes),
+            partial_words,
+        });
+    }
+    Err(Error::Internal(format!(
+        "the lenient reading of {} did not parse",
+        echo(text)
+    )))
+}
+
+/// The schema's spelling of field `name` (any case), if it is an indexed
+/// field.
+fn field_named(index: &SearchIndex, name: &str) -> Option<String> {
+    let schema = &index.fields().schema;
+    let field = schema
+        .get_field(name)
+        .ok()
+        .or_else(|| schema.get_field(&name.to_ascii_lowercase()).ok())?;
+    let entry = schema.get_field_entry(field);
+    entry.is_indexed().then(|| entry.name().to_string())
+}
+
+/// `text` through tantivy's grammar, refused with where it goes wrong.
+fn strict_ast(text: &str) -> Result<UserInputAst> {
     let depth::Parsed {
         ast,
         errors,
@@ -69,25 +158,37 @@ pub fn parse(
         )));
     }
     if !strict_ok {
-        return Err(Error::InvalidQuery(
-            "syntax error; check parentheses, quotes and field:value pairs".into(),
-        ));
+        let at = syntax_error_at(text);
+        return Err(Error::InvalidQuery(format!(
+            "syntax error at byte {at} (near {:?}); check parentheses, quotes and \
+             field:value pairs",
+            near(text, at)
+        )));
     }
-    let mut parser = QueryParser::for_index(index.index(), index.fields().default_fields());
-    parser.set_conjunction_by_default();
-    let mut converter = Converter {
-        index,
-        searcher,
-        parser,
-        text,
-        expand,
-        expansions: Vec::new(),
-    };
-    let query = converter.convert(ast)?;
-    Ok(ParsedQuery {
-        query,
-        expansions: converter.expansions,
-    })
+    Ok(ast)
+}
+
+/// Most word boundaries tried when placing a syntax error.
+const MAX_ERROR_PROBES: usize = 256;
+
+/// Where a query the strict grammar refuses goes wrong: the start of the
+/// first word after the longest run of whole words that still parses
+/// (`Riga AND` → 5). Only on the error path.
+fn syntax_error_at(text: &str) -> usize {
+    let starts: Vec<usize> = text
+        .char_indices()
+        .filter(|&(i, c)| {
+            !c.is_whitespace() && (i == 0 || text[..i].ends_with(char::is_whitespace))
+        })
+        .map(|(i, _)| i)
+        .take(MAX_ERROR_PROBES)
+        .collect();
+    for pair in starts.windows(2).rev() {
+        if tantivy::query_grammar::parse_query(text[..pair[1]].trim_end()).is_ok() {
+            return pair[1];
+        }
+    }
+    0
 }
 
 struct Converter<'a> {
@@ -96,10 +197,36 @@ struct Converter<'a> {
     parser: QueryParser,
     text: &'a str,
     expand: bool,
+    /// Leaves the index cannot take are read as text (and noted) rather
+    /// than refused.
+    lenient: bool,
     expansions: Vec<Expansion>,
+    notes: Vec<Note>,
 }
 
-impl Converter<'_> {
+impl<'a> Converter<'a> {
+    fn new(
+        index: &'a SearchIndex,
+        searcher: &'a Searcher,
+        text: &'a str,
+        expand: bool,
+        lenient: bool,
+    ) -> Self {
+        // The parser behind the leaves: every default field, AND by default.
+        let mut parser = QueryParser::for_index(index.index(), index.fields().default_fields());
+        parser.set_conjunction_by_default();
+        Self {
+            index,
+            searcher,
+            parser,
+            text,
+            expand,
+            lenient,
+            expansions: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
     fn convert(&mut self, ast: UserInputAst) -> Result<Box<dyn Query>> {
         match ast {
             UserInputAst::Clause(children) => {
@@ -139,6 +266,61 @@ impl Converter<'_> {
     }
 
     fn leaf(&mut self, leaf: UserInputLeaf) -> Result<Box<dyn Query>> {
+        if !self.lenient {
+            return self.exact_leaf(leaf);
+        }
+        match self.exact_leaf(leaf.clone()) {
+            Err(Error::InvalidQuery(message)) => self.leaf_as_text(leaf, message),
+            other => other,
+        }
+    }
+
+    /// A leaf the index cannot take (`seq:abc`, `published_at:[yesterday
+    /// TO *]`, `person:*`), read as its words on the default fields.
+    fn leaf_as_text(&mut self, leaf: UserInputLeaf, message: String) -> Result<Box<dyn Query>> {
+        let bound = |b: UserInputBound| match b {
+            UserInputBound::Inclusive(v) | UserInputBound::Exclusive(v) => v,
+            UserInputBound::Unbounded => String::new(),
+        };
+        let text = match leaf {
+            UserInputLeaf::Literal(lit) => lit.phrase,
+            UserInputLeaf::Range { lower, upper, .. } => {
+                format!("{} {}", bound(lower), bound(upper))
+            }
+            UserInputLeaf::Set { elements, .. } => elements.join(" "),
+            UserInputLeaf::Regex { pattern, .. } => pattern,
+            UserInputLeaf::All | UserInputLeaf::Exists { .. } => String::new(),
+        };
+        let words = lenient::plain_words(&text);
+        let read_as = if words.is_empty() {
+            "dropped".to_string()
+        } else {
+            format!("read as the words {words}")
+        };
+        self.notes.push(Note::new(
+            NoteKind::BadValue,
+            (0, 0),
+            format!("{}; {read_as}", cut(&message)),
+        ));
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for word in words.split(' ').filter(|w| !w.is_empty()) {
+            let leaf = UserInputLeaf::Literal(UserInputLiteral {
+                field_name: None,
+                phrase: word.to_string(),
+                delimiter: Delimiter::None,
+                slop: 0,
+                prefix: false,
+            });
+            clauses.push((Occur::Must, self.tantivy_leaf(leaf)?));
+        }
+        if clauses.is_empty() {
+            // Dropped: neutral wherever it stands.
+            return Ok(Box::new(AllQuery));
+        }
+        Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    fn exact_leaf(&mut self, leaf: UserInputLeaf) -> Result<Box<dyn Query>> {
         match leaf {
             UserInputLeaf::Literal(mut lit) if lit.delimiter == Delimiter::None && !lit.prefix => {
                 // tantivy's grammar keeps `~N` inside a bare word.

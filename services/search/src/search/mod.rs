@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::facets::{Bucket, FacetCounter, FacetSpec};
 use crate::index::SearchIndex;
 use crate::model::IndexDoc;
-use crate::query::{Expansion, Filter, filter_query, parse};
+use crate::query::{Expansion, Filter, Interpretation, Syntax, filtered_or_partial, parse_as};
 use crate::stats::{FreezingStats, FrozenStats};
 use crate::token::{PageToken, fingerprint};
 
@@ -26,6 +26,8 @@ pub struct SearchQuery {
     pub filter: Filter,
     pub sort: Sort,
     pub expand_entities: bool,
+    /// How `text` is read (lenient by default).
+    pub syntax: Syntax,
 }
 
 impl SearchQuery {
@@ -81,6 +83,8 @@ pub struct SearchPage {
     pub facets: Vec<(FacetSpec, Vec<Bucket>)>,
     pub expansions: Vec<Expansion>,
     pub indexed_sequence: u64,
+    /// The query as understood.
+    pub interpretation: Interpretation,
 }
 
 /// Runs one page of `query`.
@@ -91,8 +95,23 @@ pub fn search(index: &SearchIndex, query: &SearchQuery, page: &PageRequest) -> R
         t => Some(PageToken::decode(t, fp)?),
     };
     let searcher = index.searcher();
-    let parsed = parse(index, &searcher, &query.text, query.expand_entities)?;
-    let full = filter_query(index.fields(), parsed.query, &query.filter);
+    let parsed = parse_as(
+        index,
+        &searcher,
+        &query.text,
+        query.expand_entities,
+        query.syntax,
+    )?;
+    let (full, partial_match) = filtered_or_partial(
+        index,
+        &searcher,
+        parsed.query,
+        parsed.partial_words.as_deref(),
+        &query.filter,
+        query.expand_entities,
+    )?;
+    let mut interpretation = parsed.interpretation;
+    interpretation.partial_match = partial_match;
     let (after, frozen) = match token {
         Some(t) => (Some(t.after), t.stats),
         None => (None, FrozenStats::default()),
@@ -129,6 +148,7 @@ pub fn search(index: &SearchIndex, query: &SearchQuery, page: &PageRequest) -> R
         facets,
         expansions: parsed.expansions,
         indexed_sequence: index.checkpoint()?.sequence,
+        interpretation,
     })
 }
 

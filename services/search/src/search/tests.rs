@@ -125,6 +125,7 @@ fn run(index: &SearchIndex, text: &str) -> Result<SearchPage> {
     let q = SearchQuery {
         text: text.into(),
         expand_entities: true,
+        syntax: crate::query::Syntax::Strict,
         ..Default::default()
     };
     search(
