@@ -140,3 +140,79 @@ fn a_newer_derivation_replaces_only_what_was_derived() {
     assert_eq!(f.source, "Harbour Gazette", "source stays as created");
     assert!(again.derived.has(Derived::SOURCE));
 }
+
+/// Every fixture article, as the CLI sends it (JSON fields; .txt/.md with the
+/// first line as title): its text is its body, or its body less lines that
+/// really are furniture (a byline), never a sentence of the article.
+#[test]
+fn fixture_articles_keep_their_body_as_text() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/articles");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let raw = std::fs::read_to_string(&path).unwrap();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        let documents: Vec<(String, String)> = match ext {
+            "json" => {
+                let v: serde_json::Value = serde_json::from_str(&raw).unwrap();
+                vec![(
+                    v["title"].as_str().unwrap_or("").to_string(),
+                    v["body"].as_str().unwrap_or("").to_string(),
+                )]
+            }
+            "jsonl" => raw
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| {
+                    let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                    (
+                        v["title"].as_str().unwrap_or("").to_string(),
+                        v["body"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect(),
+            _ => {
+                let (title, body) = raw.split_once('\n').unwrap();
+                vec![(
+                    title.trim_start_matches('#').trim().to_string(),
+                    body.trim().to_string(),
+                )]
+            }
+        };
+        for (title, body) in documents {
+            let mut f = fields(&body, ContentType::PlainText);
+            f.title = title;
+            let article = derive_new(&mut f);
+            checked += 1;
+            if article.text == body {
+                continue;
+            }
+            let kept: Vec<&str> = article.text.lines().filter(|l| !l.is_empty()).collect();
+            let dropped: Vec<&str> = body
+                .lines()
+                .filter(|l| !l.trim().is_empty() && !kept.contains(l))
+                .collect();
+            for line in &dropped {
+                eprintln!("{}: dropped {line:?}", path.display());
+                let lower = line.trim().to_lowercase();
+                let furniture = line.starts_with("By ")
+                    || lower.starts_with('©')
+                    || lower.starts_with("copyright")
+                    || [
+                        "read more",
+                        "share",
+                        "advertisement",
+                        "related articles",
+                        "related",
+                    ]
+                    .contains(&lower.trim_end_matches(':'));
+                assert!(
+                    furniture,
+                    "{}: dropped a line that is not furniture: {line:?}",
+                    path.display()
+                );
+            }
+        }
+    }
+    assert!(checked >= 14, "{checked}");
+}

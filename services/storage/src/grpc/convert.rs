@@ -152,17 +152,22 @@ pub fn change(change: Change) -> pb::Change {
     }
 }
 
-/// The import response for a stored or duplicate document.
-pub fn import_result(request_id: String, result: CreateResult) -> pb::ImportDocumentsResponse {
+/// The import response for a stored or duplicate document; `text_empty` is
+/// the cleaner's verdict on this request's body, reported for a creation.
+pub fn import_result(
+    request_id: String,
+    result: CreateResult,
+    text_empty: bool,
+) -> pb::ImportDocumentsResponse {
     let CreateResult {
         id,
         sequence,
         outcome,
         replayed,
     } = result;
-    let outcome = match outcome {
-        WriteOutcome::Created => pb::ImportOutcome::Created,
-        WriteOutcome::Duplicate => pb::ImportOutcome::Duplicate,
+    let (outcome, text_empty) = match outcome {
+        WriteOutcome::Created => (pb::ImportOutcome::Created, text_empty),
+        WriteOutcome::Duplicate => (pb::ImportOutcome::Duplicate, false),
     };
     pb::ImportDocumentsResponse {
         request_id,
@@ -172,6 +177,7 @@ pub fn import_result(request_id: String, result: CreateResult) -> pb::ImportDocu
         reason: String::new(),
         code: 0,
         replayed,
+        text_empty,
     }
 }
 

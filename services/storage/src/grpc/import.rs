@@ -151,8 +151,13 @@ async fn submit(
         }
         Err(other) => return Err(other.into()),
     };
+    let text_empty = new.article.text_empty;
     let durable = documents.enqueue(new, key).await?;
     Ok(Box::pin(async move {
-        Ok(convert::import_result(request_id, durable.await?))
+        Ok(convert::import_result(
+            request_id,
+            durable.await?,
+            text_empty,
+        ))
     }))
 }

@@ -216,3 +216,217 @@ async fn list_pages_with_filters() {
     assert!(rest.documents[0].id > first.documents[2].id);
     store.close().await;
 }
+
+/// The embedded store as the previous version wrote it (format 1): the same
+/// tables without `articles` and `meta`, rows in the layout of that time.
+/// Kept here as a copy, so a later change of the live rows cannot change
+/// what this test writes.
+mod format1 {
+    use serde::Serialize;
+
+    use crate::model::Timestamp;
+
+    #[derive(Serialize)]
+    pub struct DocumentRow {
+        pub sequence: u64,
+        pub create_time: Timestamp,
+        pub content_sha256: [u8; 32],
+        pub fields: Fields,
+    }
+
+    #[derive(Serialize)]
+    pub struct Fields {
+        pub title: String,
+        pub body: String,
+        pub source: String,
+        pub url: String,
+        pub author: String,
+        pub published_at: Option<Timestamp>,
+        pub language: String,
+        pub labels: Vec<String>,
+    }
+
+    #[derive(Serialize)]
+    pub enum ChangeKind {
+        Created,
+        #[allow(dead_code)]
+        Deleted,
+    }
+
+    #[derive(Serialize)]
+    pub struct ChangeRow {
+        pub kind: ChangeKind,
+        pub document_id: u128,
+        pub commit_time: Timestamp,
+    }
+}
+
+/// Writes a format-1 data directory holding `bodies` (title "Old n").
+fn write_format1(dir: &Path, bodies: &[&str]) -> Vec<Ulid> {
+    use redb::TableDefinition;
+    let db = Database::create(dir.join(DATABASE_FILE)).unwrap();
+    let txn = db.begin_write().unwrap();
+    let mut ids = Vec::new();
+    {
+        let mut documents = txn
+            .open_table(TableDefinition::<u128, &[u8]>::new("documents"))
+            .unwrap();
+        let mut changes = txn
+            .open_table(TableDefinition::<u64, &[u8]>::new("changes"))
+            .unwrap();
+        let mut dedup = txn
+            .open_table(TableDefinition::<&[u8], (u128, u64)>::new("dedup"))
+            .unwrap();
+        txn.open_table(TableDefinition::<&str, &[u8]>::new("requests"))
+            .unwrap();
+        txn.open_table(TableDefinition::<&[u8], ()>::new("request_expiry"))
+            .unwrap();
+        for (i, body) in bodies.iter().enumerate() {
+            let sequence = i as u64 + 1;
+            let id = Ulid::from_parts(1_700_000_000_000 + sequence, 7);
+            let title = format!("Old {sequence}");
+            let fields = DocumentFields {
+                title: title.clone(),
+                body: (*body).to_string(),
+                source: "old-wire".into(),
+                url: String::new(),
+                author: String::new(),
+                published_at: None,
+                language: String::new(),
+                labels: vec![],
+                content_type: crate::model::ContentType::PlainText,
+            };
+            let hash = fields.content_sha256();
+            let row = format1::DocumentRow {
+                sequence,
+                create_time: crate::model::Timestamp(1),
+                content_sha256: hash,
+                fields: format1::Fields {
+                    title,
+                    body: (*body).to_string(),
+                    source: "old-wire".into(),
+                    url: String::new(),
+                    author: String::new(),
+                    published_at: None,
+                    language: String::new(),
+                    labels: vec![],
+                },
+            };
+            documents
+                .insert(id.0, postcard::to_allocvec(&row).unwrap().as_slice())
+                .unwrap();
+            let change = format1::ChangeRow {
+                kind: format1::ChangeKind::Created,
+                document_id: id.0,
+                commit_time: crate::model::Timestamp(1),
+            };
+            changes
+                .insert(sequence, postcard::to_allocvec(&change).unwrap().as_slice())
+                .unwrap();
+            let mut key = hash.to_vec();
+            key.extend_from_slice(b"old-wire");
+            dedup.insert(key.as_slice(), (id.0, sequence)).unwrap();
+            ids.push(id);
+        }
+    }
+    txn.commit().unwrap();
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_format1_directory_is_read_then_its_text_derived_again() {
+    use crate::model::ChangeKind;
+    let dir = tempfile::tempdir().unwrap();
+    let furnished =
+        "Dock workers returned on Monday.\n\nShare\n\nThe port reopened after nine days.";
+    let clean = "The council met on Tuesday.\n\nIt approved the harbour budget.";
+    let ids = write_format1(dir.path(), &[furnished, clean]);
+
+    let store = open(&options(dir.path()));
+    // Before re-derivation: the old document reads as it always did.
+    let old = store.get(ids[0]).await.unwrap();
+    assert_eq!(old.article.text_version, 0);
+    assert_eq!(old.article.text, furnished);
+    assert_eq!(
+        store
+            .count_stale(dossier_article::CLEANER_VERSION)
+            .await
+            .unwrap(),
+        2
+    );
+
+    let documents =
+        crate::service::Documents::new(store.clone(), crate::config::Limits::default(), 100);
+    let shutdown = dossier_kit::Shutdown::new();
+    documents.start_rederive(shutdown.clone());
+    let mut updates = Vec::new();
+    for _ in 0..200 {
+        updates = store.changes_after(2, 10, true).await.unwrap();
+        if updates.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(updates.len(), 2, "{updates:?}");
+    for (change, id) in updates.iter().zip(&ids) {
+        assert_eq!(change.kind, ChangeKind::TextUpdated);
+        assert_eq!(change.document_id, *id);
+        let doc = change.document.as_ref().unwrap();
+        assert_eq!(doc.article.text_version, dossier_article::CLEANER_VERSION);
+    }
+    let first = store.get(ids[0]).await.unwrap();
+    assert_eq!(
+        first.article.text,
+        "Dock workers returned on Monday.\n\nThe port reopened after nine days."
+    );
+    assert_eq!(first.fields.body, furnished, "the body is kept as sent");
+    assert_eq!(first.fields.title, "Old 1", "what the request set is kept");
+    assert_eq!(first.fields.language, "en", "an empty field is filled");
+    let second = store.get(ids[1]).await.unwrap();
+    assert_eq!(second.article.text, clean);
+    assert_eq!(documents.status().await.unwrap().documents_awaiting_text, 0);
+    assert_eq!(
+        store
+            .count_stale(dossier_article::CLEANER_VERSION)
+            .await
+            .unwrap(),
+        0
+    );
+
+    // Dedup still finds the old content; a new write follows the updates.
+    let again = NewDocument::new(
+        DocumentFields {
+            title: "Old 2".into(),
+            body: clean.into(),
+            source: "old-wire".into(),
+            url: String::new(),
+            author: String::new(),
+            published_at: None,
+            language: String::new(),
+            labels: vec![],
+            content_type: crate::model::ContentType::PlainText,
+        },
+        &crate::config::Limits::default(),
+        crate::model::Timestamp::now(),
+    );
+    let result = store.create(again, None).await.unwrap();
+    assert_eq!(result.outcome, WriteOutcome::Duplicate);
+    assert_eq!(result.id, ids[1]);
+    shutdown.trigger();
+    store.close().await;
+    drop((documents, store));
+    tokio::time::sleep(Duration::from_millis(50)).await;
+
+    // Reopened: format 2 is recorded and nothing is derived twice.
+    let store = open(&options(dir.path()));
+    assert_eq!(store.status().await.unwrap().last_sequence, 4);
+    store.close().await;
+    drop(store);
+    let db = Database::open(dir.path().join(DATABASE_FILE)).unwrap();
+    let txn = db.begin_read().unwrap();
+    let meta = txn.open_table(tables::META).unwrap();
+    assert_eq!(
+        meta.get(tables::FORMAT_KEY).unwrap().unwrap().value(),
+        tables::FORMAT
+    );
+}
