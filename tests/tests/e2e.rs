@@ -57,6 +57,14 @@ fn query(text: &str) -> SearchRequest {
     }
 }
 
+/// A query in the strict syntax, which refuses malformed queries.
+fn strict(text: &str) -> SearchRequest {
+    SearchRequest {
+        syntax: dossier_proto::v1::QuerySyntax::Strict as i32,
+        ..query(text)
+    }
+}
+
 async fn search(system: &TestSystem, request: SearchRequest) -> SearchResponse {
     system
         .search_client()
@@ -293,8 +301,8 @@ async fn bad_queries_and_page_tokens_are_invalid_arguments() {
     let system = TestSystem::start().await;
     let mut client = system.search_client().await;
     for (request, what) in [
-        (query("title:(unclosed"), "unbalanced parenthesis"),
-        (query("nosuchfield:value"), "unknown field"),
+        (strict("title:(unclosed"), "unbalanced parenthesis"),
+        (strict("nosuchfield:value"), "unknown field"),
         (
             SearchRequest {
                 page_token: "not-a-token".into(),

@@ -6,8 +6,8 @@ use std::str::FromStr;
 use dossier_kit::client::ClientChannel;
 use dossier_proto::v1::search_service_client::SearchServiceClient;
 use dossier_proto::v1::{
-    FacetField, FacetRequest, HistogramInterval, SearchFilter, SearchRequest, SearchResponse,
-    Snippet, SortOrder,
+    FacetField, FacetRequest, HistogramInterval, InterpretedQuery, QuerySyntax, SearchFilter,
+    SearchRequest, SearchResponse, Snippet, SortOrder,
 };
 
 use super::extract::parse_type;
@@ -44,8 +44,13 @@ pub async fn run(
         disable_entity_expansion: args.exact,
         highlight: true,
         include_body: false,
+        // What a person types: repaired, never refused for its syntax.
+        syntax: QuerySyntax::Lenient as i32,
     };
     let response = client.search(request).await?.into_inner();
+    if let (Format::Text, Some(interpreted)) = (format, &response.interpreted_query) {
+        print_interpreted(interpreted);
+    }
     match format {
         Format::Json => output::print_json(&response)?,
         Format::JsonLines => response.hits.iter().try_for_each(output::print_json_line)?,
@@ -149,6 +154,27 @@ fn print_response(response: &SearchResponse, colour: bool) -> Printed {
         eprintln!("more: --page-token {}", response.next_page_token);
     }
     Ok(())
+}
+
+/// What the service understood, on stderr (stdout keeps the hits), when
+/// it is not what was typed: the query as run, each repair, partial
+/// matches, and spellings that may be meant.
+fn print_interpreted(interpreted: &InterpretedQuery) {
+    if interpreted.changed {
+        eprintln!("searched for: {}", interpreted.query);
+        for note in &interpreted.notes {
+            eprintln!("  {}", note.message);
+        }
+    }
+    if interpreted.partial_match {
+        eprintln!("no document has every word; showing those with the most of them");
+    }
+    for suggestion in &interpreted.suggestions {
+        eprintln!(
+            "did you mean: {} ({} hits)",
+            suggestion.query, suggestion.hits
+        );
+    }
 }
 
 /// The snippet with its highlighted spans in bold (TTY) or between `*`.

@@ -27,6 +27,9 @@ pub fn rows(rows: &mut Rows, c: &Clients, seeded: &Seeded) {
 }
 
 /// A search for "harbour" with `f` applied.
+/// The query syntax that refuses malformed queries (the default repairs them).
+const STRICT: i32 = pb::QuerySyntax::Strict as i32;
+
 fn query(f: &dyn Fn(&mut pb::SearchRequest)) -> pb::SearchRequest {
     let mut request = pb::SearchRequest {
         query: "harbour".into(),
@@ -61,9 +64,9 @@ fn shared(rows: &mut Rows, c: &Clients) {
     #[rustfmt::skip]
     let cases = [
         ("10,000-character query", query(&|r| r.query = "harbour ".repeat(TEN_K / 8)), Code::InvalidArgument, "--max-query-bytes"),
-        ("1,000 nested parentheses", query(&|r| r.query = nested(1000)), Code::InvalidArgument, "nest"),
-        ("unbalanced parenthesis", query(&|r| r.query = "title:(harbour".into()), Code::InvalidArgument, "invalid query"),
-        ("unknown field", query(&|r| r.query = "nosuchfield:harbour".into()), Code::InvalidArgument, "invalid query"),
+        ("1,000 nested parentheses, strict syntax", query(&|r| { r.query = nested(1000); r.syntax = STRICT; }), Code::InvalidArgument, "nest"),
+        ("unbalanced parenthesis, strict syntax", query(&|r| { r.query = "title:(harbour".into(); r.syntax = STRICT; }), Code::InvalidArgument, "invalid query"),
+        ("unknown field, strict syntax", query(&|r| { r.query = "nosuchfield:harbour".into(); r.syntax = STRICT; }), Code::InvalidArgument, "invalid query"),
         ("NUL and control characters in query", query(&|r| r.query = "harbour\0 pilots\u{7}\u{1b}".into()), Code::Ok, ""),
         ("10,000-character word under the limit", query(&|r| r.query = "x".repeat(4000)), Code::Ok, ""),
         ("unknown sort 999", query(&|r| r.sort = 999), Code::InvalidArgument, "sort"),
@@ -82,6 +85,7 @@ fn shared(rows: &mut Rows, c: &Clients) {
             sort: request.sort,
             disable_entity_expansion: false,
             include_body: false,
+            syntax: request.syntax,
         };
         let call = unary!(search, search, request);
         rows.add(format!("Search: {name}"), Q, code, says, call);
