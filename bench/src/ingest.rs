@@ -46,17 +46,7 @@ pub async fn import(
         .sum();
 
     let started = Instant::now();
-    let tasks: Vec<_> = shards
-        .into_iter()
-        .map(|shard| tokio::spawn(import_stream(channel.clone(), shard)))
-        .collect();
-    let mut acks = Latency::new();
-    let mut ids = Vec::with_capacity(docs as usize);
-    for task in tasks {
-        let (latency, shard_ids) = task.await??;
-        acks.merge(&latency);
-        ids.extend(shard_ids);
-    }
+    let (acks, ids) = import_shards(channel, shards).await?;
     Ok(ImportResult {
         ids,
         bytes,
@@ -64,6 +54,26 @@ pub async fn import(
         acks,
         started,
     })
+}
+
+/// Imports each shard over its own ImportDocuments stream, all at once.
+/// Returns the acknowledgement latencies and the stored ids.
+pub async fn import_shards(
+    channel: &Channel,
+    shards: Vec<Vec<pb::ImportDocumentsRequest>>,
+) -> anyhow::Result<(Latency, Vec<String>)> {
+    let tasks: Vec<_> = shards
+        .into_iter()
+        .map(|shard| tokio::spawn(import_stream(channel.clone(), shard)))
+        .collect();
+    let mut acks = Latency::new();
+    let mut ids = Vec::new();
+    for task in tasks {
+        let (latency, shard_ids) = task.await??;
+        acks.merge(&latency);
+        ids.extend(shard_ids);
+    }
+    Ok((acks, ids))
 }
 
 /// The import requests for articles `0..docs`, dealt round-robin into

@@ -12,19 +12,17 @@
 //!
 //! `cargo run --release -p dossier-bench --bin dossier-storage-bench -- --docs 50000`
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context;
 use clap::Parser;
 use dossier_bench::corpus::StorageCorpus;
-use dossier_bench::stats::Latency;
+use dossier_bench::{ingest, reads};
 use dossier_kit::Shutdown;
 use dossier_proto::v1 as pb;
-use dossier_proto::v1::document_service_client::DocumentServiceClient;
 use dossier_storage::{DatabaseUrl, StorageConfig};
-use futures::StreamExt;
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use tonic::transport::Channel;
 
@@ -131,17 +129,7 @@ async fn run(
 
     let channel = connect(&url).await?;
     let started = Instant::now();
-    let tasks: Vec<_> = shards
-        .into_iter()
-        .map(|shard| tokio::spawn(import_stream(channel.clone(), shard)))
-        .collect();
-    let mut acks = Latency::new();
-    let mut ids = Vec::with_capacity(args.docs);
-    for task in tasks {
-        let (latencies, shard_ids) = task.await??;
-        acks.merge(&latencies);
-        ids.extend(shard_ids);
-    }
+    let (acks, ids) = ingest::import_shards(&channel, shards).await?;
     let elapsed = started.elapsed().as_secs_f64();
     let docs_per_s = ids.len() as f64 / elapsed;
     let mb_per_s = bytes as f64 / 1e6 / elapsed;
@@ -153,23 +141,9 @@ async fn run(
     );
 
     let ids = Arc::new(ids);
-    let per_reader = args.reads / args.readers.max(1);
-    let started = Instant::now();
-    let readers: Vec<_> = (0..args.readers.max(1))
-        .map(|r| {
-            tokio::spawn(read_load(
-                channel.clone(),
-                ids.clone(),
-                per_reader,
-                args.seed + r as u64,
-            ))
-        })
-        .collect();
-    let mut reads = Latency::new();
-    for reader in readers {
-        reads.merge(&reader.await??);
-    }
-    let elapsed = started.elapsed().as_secs_f64();
+    let (reads, elapsed) =
+        reads::get_documents(&channel, ids, args.readers, args.reads, args.seed).await?;
+    let elapsed = elapsed.as_secs_f64();
     println!(
         "{backend} get: {} calls from {} clients = {:.0} calls/s; latency p50 {:.3} ms, p99 {:.3} ms, p99.9 {:.3} ms",
         reads.count(),
@@ -258,55 +232,4 @@ async fn connect(url: &str) -> anyhow::Result<Channel> {
         .connect()
         .await
         .context("connect to the in-process server")
-}
-
-/// One import stream: returns ack latencies (send → durable ack) and ids.
-async fn import_stream(
-    channel: Channel,
-    requests: Vec<pb::ImportDocumentsRequest>,
-) -> anyhow::Result<(Latency, Vec<String>)> {
-    let sent_at = Arc::new(Mutex::new(Vec::with_capacity(requests.len())));
-    let recorder = sent_at.clone();
-    let outgoing = futures::stream::iter(requests).map(move |request| {
-        if let Ok(mut times) = recorder.lock() {
-            times.push(Instant::now());
-        }
-        request
-    });
-    let mut client = DocumentServiceClient::new(channel);
-    let mut responses = client.import_documents(outgoing).await?.into_inner();
-    let mut latencies = Latency::new();
-    let mut ids = Vec::new();
-    while let Some(response) = responses.message().await? {
-        let now = Instant::now();
-        let sent = sent_at.lock().ok().and_then(|t| t.get(ids.len()).copied());
-        if let Some(sent) = sent {
-            latencies.record(now - sent);
-        }
-        anyhow::ensure!(
-            response.outcome() == pb::ImportOutcome::Created,
-            "unexpected outcome: {response:?}"
-        );
-        ids.push(response.document_id);
-    }
-    Ok((latencies, ids))
-}
-
-/// One reader: `count` GetDocument calls of random stored ids.
-async fn read_load(
-    channel: Channel,
-    ids: Arc<Vec<String>>,
-    count: usize,
-    seed: u64,
-) -> anyhow::Result<Latency> {
-    let mut client = DocumentServiceClient::new(channel);
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut latencies = Latency::new();
-    for _ in 0..count {
-        let id = ids[rng.random_range(0..ids.len())].clone();
-        let started = Instant::now();
-        client.get_document(pb::GetDocumentRequest { id }).await?;
-        latencies.record(started.elapsed());
-    }
-    Ok(latencies)
 }
