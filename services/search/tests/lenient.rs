@@ -715,3 +715,37 @@ async fn the_response_says_what_was_understood() {
     assert_eq!(refused.code(), Code::InvalidArgument);
     server.stop().await;
 }
+
+/// Any string up to 10,000 bytes through the service: answered, in the
+/// lenient syntax (the server's --max-query-bytes is above 10,000 here).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn any_text_is_answered_through_the_service() {
+    use proptest::strategy::{Strategy, ValueTree};
+
+    use proptest::test_runner::TestRunner;
+
+    let server = Server::start(10_240).await;
+    let strategy = proptest::prop_oneof![
+        ".{0,2500}",
+        r#"(title:|\(|\)|"|“|NOT |OR |Riga's |-|\^|\[|🙂|published_at:\[|[a-zé ]{1,6}){0,2500}"#,
+    ];
+    let mut runner = TestRunner::deterministic();
+    for _ in 0..48 {
+        let mut text = strategy.new_tree(&mut runner).unwrap().current();
+        let mut end = text.len().min(10_000);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        if let Err(status) = server.search(&text, QuerySyntax::Unspecified).await {
+            panic!("{:?} refused: {status}", cut(&text));
+        }
+    }
+    // Past the limit: the length, not the syntax, is what is refused.
+    let status = server
+        .search(&"Riga ".repeat(2100), QuerySyntax::Unspecified)
+        .await
+        .unwrap_err();
+    assert!(status.message().contains("max-query-bytes"), "{status}");
+    server.stop().await;
+}

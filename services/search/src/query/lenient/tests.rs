@@ -147,3 +147,43 @@ proptest! {
         }
     }
 }
+
+/// Pieces people type, and pieces that stress the parser, for long inputs.
+fn typed_pieces() -> impl Strategy<Value = String> {
+    let piece = concat!(
+        r#"(title:|published_at:\[| TO |\]|AND |OR |NOT |\(|\)|"|“|'s |’|-|\^|~9|\*|\[|\{|"#,
+        r#"Putin | |🙂|Юрій |:|\\|entity:|person:\*|seq:|2024-01-01T00:00:00Z|.{1,8})"#,
+    );
+    let pattern = format!("{piece}{{0,3000}}");
+    let pieces = proptest::string::string_regex(&pattern).expect("a valid pattern");
+    pieces.prop_map(|mut text| {
+        let mut end = text.len().min(10_000);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        text
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Any string up to 10,000 bytes is a query in the lenient syntax that
+    /// runs: never an error, never a panic.
+    #[test]
+    fn any_text_up_to_10k_is_a_query(text in prop_oneof![".{0,2500}", typed_pieces()]) {
+        use crate::index::SearchIndex;
+        use crate::query::{Syntax, parse_as};
+
+        prop_assume!(text.len() <= 10_000);
+        let index = SearchIndex::in_memory().unwrap();
+        let searcher = index.searcher();
+        let parsed = parse_as(&index, &searcher, &text, true, Syntax::Lenient);
+        let parsed = match parsed {
+            Ok(p) => p,
+            Err(e) => return Err(TestCaseError::fail(format!("{e}"))),
+        };
+        searcher.search(&*parsed.query, &tantivy::collector::Count).unwrap();
+    }
+}
