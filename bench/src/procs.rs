@@ -272,6 +272,21 @@ impl Cluster {
         self.work_dir.path()
     }
 
+    /// Each service's peak RSS so far, for a report row:
+    /// "storage 1143 MiB, extraction 830 MiB, search 920 MiB".
+    pub fn peak_rss_summary(&self) -> String {
+        self.services()
+            .iter()
+            .map(|s| {
+                let rss = s
+                    .peak_rss_kib()
+                    .map_or_else(|| "?".to_string(), crate::stats::mib);
+                format!("{} {rss}", s.name)
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// The running services, storage first.
     pub fn services(&self) -> Vec<&ServiceProcess> {
         [

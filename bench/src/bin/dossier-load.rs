@@ -28,7 +28,7 @@ use dossier_bench::machine::Machine;
 use dossier_bench::procs::Cluster;
 use dossier_bench::queries::top_people;
 use dossier_bench::report::Report;
-use dossier_bench::stats::{mib, thousands};
+use dossier_bench::stats::thousands;
 use dossier_bench::{indexing, ingest, net};
 
 #[derive(Debug, Parser)]
@@ -183,14 +183,9 @@ async fn main() -> anyhow::Result<()> {
         ),
     );
     if let Some(cluster) = cluster {
-        let rss: Vec<String> = cluster
-            .services()
-            .iter()
-            .map(|s| format!("{} {}", s.name, s.peak_rss_kib().map_or("?".into(), mib)))
-            .collect();
         report.row(
             "peak RSS per service (VmHWM)",
-            format!("**{}**", rss.join(", ")),
+            format!("**{}**", cluster.peak_rss_summary()),
             "over the whole run",
         );
         cluster.stop().await?;
