@@ -171,8 +171,10 @@ fn debris(name: &str) -> Option<&'static str> {
         if letters >= 8 && vowels == 0 {
             return Some("a long run without vowels");
         }
-        if letters >= 4 && digits >= 2 {
-            return Some("letters and digits mixed as in encoded data");
+        let upper = word.chars().any(char::is_uppercase);
+        let lower = word.chars().any(char::is_lowercase);
+        if word.len() >= 10 && digits >= 2 && upper && lower {
+            return Some("cases and digits mixed as in encoded data");
         }
     }
     None
@@ -195,6 +197,9 @@ fn the_debris_check_knows_debris_from_names() {
         "G7",
         "NATO",
         "Skarv Island",
+        "COVID-19",
+        "Airbus A320neo",
+        "Szczecin",
     ] {
         assert_eq!(debris(name), None, "{name}");
     }
@@ -205,6 +210,7 @@ fn the_debris_check_knows_debris_from_names() {
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ",
         "gtag('config','UA-000000-1');",
         "Xkcdvbnmqw",
+        "R0lGODlhAQABAIAAAAAAAPyH5BAEAAAAALAAAAAABAAEAAAIBRAA7",
     ] {
         assert!(debris(name).is_some(), "{name}");
     }
