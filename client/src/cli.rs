@@ -108,13 +108,20 @@ pub enum Command {
     ///
     /// .json files hold one document or an array of them; .jsonl files one per
     /// line; .md and .txt files have the title on the first line and the body
-    /// after it. Re-running the same input creates nothing twice.
+    /// after it; .html and .htm files are saved web pages (any charset), whose
+    /// title, author, date and clean text storage takes from the page. A file
+    /// named with another extension is sniffed. Re-running the same input
+    /// creates nothing twice.
     Ingest(IngestArgs),
 
-    /// Show one document.
+    /// Show one document: title, metadata and the clean article text.
     Get {
         /// The document id.
         id: String,
+        /// Print the stored body as it was sent (e.g. the page's HTML)
+        /// instead of the clean text.
+        #[arg(long)]
+        raw: bool,
     },
 
     /// List documents, oldest first.

@@ -1,19 +1,23 @@
 //! Reading articles from files, folders, globs and stdin.
 //!
 //! Formats: `.json` (one document or an array), `.jsonl` (one per line),
-//! `.md` and `.txt` (title on the first line, body after it). Everything is
-//! read lazily so a folder of a million files streams in constant memory.
+//! `.md` and `.txt` (title on the first line, body after it), and saved web
+//! pages, `.html`/`.htm` (sent as they are, content type "text/html", title
+//! and metadata left empty for storage to take from the page). A file named
+//! on the command line with another extension is sniffed: markup is sent as
+//! a page, anything else as text. Bytes are decoded from their charset (BOM,
+//! `<meta charset>`, else detection) by the article cleaner's decoder, since
+//! the API carries UTF-8. Everything is read lazily so a folder of a million
+//! files streams in constant memory.
 //!
-//! HTML is not understood yet: an `.html` or `.htm` file named on the command
-//! line is refused (storing its markup as text, the first line as a title,
-//! would only make a bad document), and files of any unsupported format in a
-//! folder or glob are returned by name so the summary can say what was left
-//! out.
+//! Files of any unsupported format in a folder or glob are returned by name
+//! so the summary can say what was left out.
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use dossier_article::ContentType;
 use dossier_proto::v1::Document;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -25,10 +29,6 @@ pub enum InputError {
     Unreadable { path: String, reason: String },
     #[error("{pattern:?} matches no file")]
     NothingMatched { pattern: String },
-    #[error(
-        "{path}: HTML is not supported yet; give the article as .txt, .md or JSON ({{\"title\", \"body\"}})"
-    )]
-    Html { path: String },
 }
 
 /// What the command-line paths name.
@@ -36,8 +36,8 @@ pub enum InputError {
 pub struct Expanded {
     /// The files to read, in order; `None` is stdin.
     pub files: Vec<Option<PathBuf>>,
-    /// Files found in a folder or by a glob that are in no supported format
-    /// (HTML among them, for now): skipped, and named in the summary.
+    /// Files found in a folder or by a glob that are in no supported format:
+    /// skipped, and named in the summary.
     pub unsupported: Vec<PathBuf>,
 }
 
@@ -62,8 +62,8 @@ pub struct Article {
 
 /// Expands command-line paths into the files to read, in a stable order:
 /// folders recursively (supported extensions only, sorted), globs, plain files.
-/// "-" stands for stdin and is returned as `None`. An HTML file named on its
-/// own is refused.
+/// "-" stands for stdin and is returned as `None`. A file named on its own
+/// is read whatever its extension (sniffed when unknown).
 pub fn expand(paths: &[String]) -> Result<Expanded, InputError> {
     let mut expanded = Expanded::default();
     let Expanded { files, unsupported } = &mut expanded;
@@ -81,9 +81,6 @@ pub fn expand(paths: &[String]) -> Result<Expanded, InputError> {
             unsupported[first_unsupported..].sort();
             files.extend(found.into_iter().map(Some));
         } else if path.exists() {
-            if is_html(path) {
-                return Err(InputError::Html { path: raw.clone() });
-            }
             files.push(Some(path.to_path_buf()));
         } else {
             let matches = glob::glob(raw).map_err(|err| InputError::Unreadable {
@@ -123,16 +120,17 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, others: &mut Vec<PathBuf>) -> Resu
     Ok(())
 }
 
-/// `.html` or `.htm`, which a later version will read as articles.
+/// A saved web page: `.html`, `.htm` or `.xhtml`.
 pub fn is_html(path: &Path) -> bool {
-    matches!(extension(path).as_str(), "html" | "htm")
+    matches!(extension(path).as_str(), "html" | "htm" | "xhtml")
 }
 
 fn is_supported(path: &Path) -> bool {
-    matches!(
-        extension(path).as_str(),
-        "json" | "jsonl" | "ndjson" | "md" | "txt"
-    )
+    is_html(path)
+        || matches!(
+            extension(path).as_str(),
+            "json" | "jsonl" | "ndjson" | "md" | "txt"
+        )
 }
 
 fn extension(path: &Path) -> String {
@@ -187,15 +185,36 @@ pub fn read_input(
             }
             Ok(())
         }
-        _ => {
-            let mut text = String::new();
+        ext => {
+            let mut bytes = Vec::new();
             BufReader::new(file)
-                .read_to_string(&mut text)
+                .read_to_end(&mut bytes)
                 .map_err(|err| unreadable(path, err))?;
-            emit(Ok(text_article(&name, &text, defaults)));
+            let known_text = matches!(ext, "md" | "txt");
+            let html = is_html(path)
+                || (!known_text && ContentType::sniff(&bytes, None) == ContentType::Html);
+            let article = if html {
+                page_article(&name, &bytes, defaults)
+            } else {
+                let (text, _) = dossier_article::charset::decode_text(&bytes);
+                text_article(&name, &text, defaults)
+            };
+            emit(Ok(article));
             Ok(())
         }
     }
+}
+
+/// A saved page: decoded to UTF-8 and sent whole as "text/html"; title and
+/// metadata stay empty so storage takes them from the page.
+fn page_article(name: &str, bytes: &[u8], defaults: &Defaults) -> Article {
+    let (html, _, _) = dossier_article::charset::decode_html(bytes);
+    let raw = RawDocument {
+        body: html.into_owned(),
+        content_type: ContentType::Html.as_mime().to_string(),
+        ..RawDocument::default()
+    };
+    raw.into_article(name.to_string(), defaults)
 }
 
 fn read_json_lines(
@@ -280,6 +299,9 @@ struct RawDocument {
     language: Option<String>,
     #[serde(default)]
     labels: Vec<String>,
+    /// "text/plain" (default) or "text/html".
+    #[serde(default, alias = "contentType")]
+    content_type: String,
     #[serde(default, rename = "id")]
     _id: Option<serde_json::Value>,
     #[serde(default, rename = "sequence")]
@@ -288,6 +310,12 @@ struct RawDocument {
     _content_sha256: Option<serde_json::Value>,
     #[serde(default, rename = "create_time", alias = "createTime")]
     _create_time: Option<serde_json::Value>,
+    #[serde(default, rename = "text")]
+    _text: Option<serde_json::Value>,
+    #[serde(default, rename = "text_version", alias = "textVersion")]
+    _text_version: Option<serde_json::Value>,
+    #[serde(default, rename = "text_empty", alias = "textEmpty")]
+    _text_empty: Option<serde_json::Value>,
 }
 
 impl RawDocument {
@@ -319,6 +347,7 @@ impl RawDocument {
                 .or_else(|| defaults.language.clone())
                 .unwrap_or_default(),
             labels,
+            content_type: self.content_type,
             ..Document::default()
         };
         let request_id = content_request_id(&document);
@@ -342,6 +371,10 @@ pub fn content_request_id(document: &Document) -> String {
     ] {
         hasher.update((part.len() as u64).to_le_bytes());
         hasher.update(part.as_bytes());
+    }
+    // Only when set, so plain documents keep the ids earlier runs gave them.
+    if !document.content_type.is_empty() {
+        hasher.update(document.content_type.as_bytes());
     }
     let digest = hasher.finalize();
     format!("ingest-{}", hex::encode(&digest[..16]))
@@ -424,31 +457,56 @@ mod tests {
     }
 
     #[test]
-    fn html_is_refused_by_name_and_named_when_found_in_a_folder() {
+    fn html_pages_are_read_decoded_and_left_for_storage_to_title() {
         let dir = tempfile::tempdir().unwrap();
         let page = dir.path().join("Port.HTM");
-        std::fs::write(&page, "<html><title>Port strike</title></html>").unwrap();
+        // windows-1252: 0xE9 is "é", declared by the page.
+        let mut bytes =
+            b"<html><head><meta charset=\"windows-1252\"><title>Caf\xE9 strike</title></head>"
+                .to_vec();
+        bytes.extend_from_slice(b"<body><p>Dockers out.</p></body></html>");
+        std::fs::write(&page, &bytes).unwrap();
         std::fs::write(dir.path().join("b.html"), "<p>x</p>").unwrap();
         std::fs::write(dir.path().join("a.txt"), "Port strike\nDockers out.").unwrap();
+        std::fs::write(dir.path().join("notes.csv"), "x").unwrap();
+        let sniffed = dir.path().join("saved-page");
+        std::fs::write(
+            &sniffed,
+            "<!DOCTYPE html><html><body><p>x</p></body></html>",
+        )
+        .unwrap();
 
-        let err = expand(&[page.display().to_string()]).unwrap_err();
-        assert!(matches!(err, InputError::Html { .. }), "{err}");
-        assert!(
-            err.to_string().contains("HTML is not supported yet"),
-            "{err}"
-        );
+        let expanded = expand(&[page.display().to_string()]).unwrap();
+        assert_eq!(expanded.files, [Some(page.clone())]);
+        let read = collect(&page, &Defaults::default());
+        let doc = &read[0].as_ref().unwrap().document;
+        assert_eq!(doc.content_type, "text/html");
+        assert_eq!(doc.title, "", "storage derives it");
+        assert!(doc.body.contains("Café strike"), "{}", doc.body);
 
         let expanded = expand(&[dir.path().display().to_string()]).unwrap();
-        assert_eq!(expanded.files, [Some(dir.path().join("a.txt"))]);
+        assert_eq!(
+            expanded.files,
+            [
+                Some(page.clone()),
+                Some(dir.path().join("a.txt")),
+                Some(dir.path().join("b.html"))
+            ]
+        );
         assert_eq!(
             expanded.unsupported,
-            [page.clone(), dir.path().join("b.html")]
+            [dir.path().join("notes.csv"), sniffed.clone()]
+        );
+        let text = collect(&dir.path().join("a.txt"), &Defaults::default());
+        let text = &text[0].as_ref().unwrap().document;
+        assert_eq!(
+            (text.title.as_str(), text.content_type.as_str()),
+            ("Port strike", "")
         );
 
-        let glob = format!("{}/*", dir.path().display());
-        let expanded = expand(&[glob]).unwrap();
-        assert_eq!(expanded.files.len(), 1);
-        assert_eq!(expanded.unsupported.len(), 2);
+        // Named on its own, a file without a known extension is sniffed.
+        let read = collect(&sniffed, &Defaults::default());
+        assert_eq!(read[0].as_ref().unwrap().document.content_type, "text/html");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The `dossier` binary against a real storage service on loopback: ingest is
 //! resumable (a rerun creates nothing twice), ls/get/rm work, failures map
-//! to the documented exit codes with the server's message, and HTML, not
-//! understood yet, is refused or named rather than stored as text.
+//! to the documented exit codes with the server's message, and HTML files
+//! and folders of them are ingested as pages while other files are named.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -118,30 +118,32 @@ async fn failures_have_documented_exit_codes_and_plain_messages() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn html_is_refused_by_name_and_named_when_a_folder_holds_it() {
+async fn html_files_and_folders_are_ingested_and_other_files_named() {
     let dir = tempfile::tempdir().unwrap();
     let storage = start_storage(&dir.path().join("storage")).await;
     let url = storage.url();
-    let page = "<!doctype html>\n<html><head><title>Port strike</title></head>\n<body><p>Dockers walked out in Gdynia.</p></body></html>\n";
+    let page = "<!doctype html>\n<html><head><title>Port strike | Quayside Herald</title></head>\n<body><article><h1>Port strike</h1><p>Dockers walked out in Gdynia on Monday over the new safety rules.</p></article></body></html>\n";
 
-    // One HTML file named on its own: refused, with the reason, and nothing
-    // is stored (today it would be markup with "<!doctype html>" as title).
-    for name in ["strike.html", "strike.HTM"] {
-        let file = dir.path().join(name);
-        std::fs::write(&file, page).unwrap();
-        let refused = run(&url, &["ingest", file.to_str().unwrap()]).await;
-        assert_eq!(refused.status.code(), Some(6), "unreadable input exits 6");
-        let message = String::from_utf8_lossy(&refused.stderr);
-        assert!(
-            message.contains(name) && message.contains("HTML is not supported yet"),
-            "{message}"
-        );
-    }
+    // One HTML file named on its own: stored as a page, its title taken
+    // from the page by storage.
+    let file = dir.path().join("strike.HTM");
+    std::fs::write(&file, page).unwrap();
+    let summary = json(&run(&url, &["ingest", file.to_str().unwrap(), "--json"]).await);
+    assert_eq!(summary["created"], 1, "{summary}");
     let listed = run(&url, &["ls", "--jsonl"]).await;
-    assert!(listed.status.success());
-    assert!(listed.stdout.is_empty(), "nothing was stored");
+    let line: serde_json::Value =
+        serde_json::from_slice(listed.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
+    assert_eq!(line["title"], "Port strike", "{line}");
+    let id = line["id"].as_str().unwrap().to_string();
+    let shown = run(&url, &["get", &id]).await;
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(shown.contains("content type: text/html"), "{shown}");
+    assert!(shown.contains("Dockers walked out in Gdynia"), "{shown}");
+    assert!(!shown.contains("<p>"), "{shown}");
+    let raw = run(&url, &["get", "--raw", &id]).await;
+    assert_eq!(String::from_utf8_lossy(&raw.stdout), format!("{page}\n"));
 
-    // A folder: the article is loaded, the rest counted and named.
+    // A folder: articles and pages are loaded, the rest counted and named.
     let folder = dir.path().join("desk");
     std::fs::create_dir_all(folder.join("web")).unwrap();
     std::fs::write(
@@ -149,40 +151,45 @@ async fn html_is_refused_by_name_and_named_when_a_folder_holds_it() {
         "# Port strike ends\n\nDockers returned on Monday.\n",
     )
     .unwrap();
-    std::fs::write(folder.join("web/strike.html"), page).unwrap();
-    std::fs::write(folder.join("web/ferry.htm"), page).unwrap();
+    std::fs::write(
+        folder.join("web/strike.html"),
+        page.replace("Monday", "Tuesday"),
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("web/empty.htm"),
+        "<html><body><nav><a href=\"/\">Home</a></nav></body></html>",
+    )
+    .unwrap();
     std::fs::write(folder.join("tariffs.csv"), "port,tariff\n").unwrap();
     let folder = folder.to_str().unwrap();
 
     let summary = json(&run(&url, &["ingest", folder, "--json"]).await);
-    assert_eq!(summary["created"], 1, "{summary}");
-    assert_eq!(summary["unsupported"], 3, "{summary}");
+    assert_eq!(summary["created"], 3, "{summary}");
+    assert_eq!(summary["unsupported"], 1, "{summary}");
+    assert_eq!(summary["empty_text"], 1, "{summary}");
+    assert!(
+        summary["empty_text_origins"][0]
+            .as_str()
+            .unwrap()
+            .ends_with("web/empty.htm"),
+        "{summary}"
+    );
     let problems = summary["problems"].as_array().unwrap();
-    for (name, reason) in [
-        ("web/strike.html", "HTML is not supported yet"),
-        ("web/ferry.htm", "HTML is not supported yet"),
-        ("tariffs.csv", "not .json, .jsonl, .ndjson, .md or .txt"),
-    ] {
-        assert!(
-            problems.iter().any(|p| {
-                p["origin"].as_str().unwrap().ends_with(name)
-                    && p["reason"].as_str().unwrap().contains(reason)
-            }),
-            "{name} is named: {summary}"
-        );
-    }
+    assert!(
+        problems.iter().any(|p| {
+            p["origin"].as_str().unwrap().ends_with("tariffs.csv")
+                && p["reason"].as_str().unwrap().contains(".html or .htm")
+        }),
+        "tariffs.csv is named: {summary}"
+    );
 
     // The text summary says the same.
     let text = run(&url, &["ingest", folder, "--no-progress"]).await;
     assert_eq!(text.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&text.stdout);
-    assert!(stdout.contains("3 unsupported"), "{stdout}");
-    assert!(
-        stdout.contains("strike.html: skipped: HTML is not supported yet")
-            && stdout.contains("ferry.htm")
-            && stdout.contains("tariffs.csv"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("1 unsupported"), "{stdout}");
+    assert!(stdout.contains("tariffs.csv"), "{stdout}");
 
     storage.stop().await.unwrap();
 }

@@ -12,9 +12,12 @@ use crate::cli::ListArgs;
 use crate::exit;
 use crate::output::{self, Format, Printed, outln};
 
+/// `get`: the title, metadata and clean text; `raw` prints the stored body
+/// instead of the text (the page as it was sent).
 pub async fn get(
     mut client: DocumentServiceClient<ClientChannel>,
     id: String,
+    raw: bool,
     format: Format,
 ) -> anyhow::Result<i32> {
     let document = client
@@ -23,6 +26,8 @@ pub async fn get(
         .into_inner();
     if format.is_json() {
         output::print_json(&document)?;
+    } else if raw {
+        outln!("{}", document.body)?;
     } else {
         print_document(&document)?;
     }
@@ -121,6 +126,13 @@ fn print_document(document: &Document) -> Printed {
     )?;
     outln!("language:     {}", document.language)?;
     outln!("labels:       {}", document.labels.join(", "))?;
+    let content_type = if document.content_type.is_empty() {
+        "text/plain"
+    } else {
+        &document.content_type
+    };
+    outln!("content type: {content_type}")?;
+    outln!("text version: {}", document.text_version)?;
     outln!("sequence:     {}", document.sequence)?;
     outln!(
         "created:      {}",
@@ -128,5 +140,9 @@ fn print_document(document: &Document) -> Printed {
     )?;
     outln!("sha256:       {}", document.content_sha256)?;
     outln!()?;
-    outln!("{}", document.body)
+    if document.text_empty {
+        outln!("(no article text found; `dossier get --raw` prints the stored body)")
+    } else {
+        outln!("{}", document.text)
+    }
 }

@@ -37,6 +37,10 @@ struct Summary {
     unreadable: u64,
     /// Files in a folder or glob in no supported format, skipped.
     unsupported: u64,
+    /// Documents stored (created) whose body held no article text: kept,
+    /// flagged (`text_empty`), and named here so they can be checked.
+    empty_text: u64,
+    empty_text_origins: Vec<String>,
     seconds: f64,
     problems: Vec<Problem>,
 }
@@ -56,7 +60,7 @@ pub async fn run(
     let countable = files.iter().all(|f| {
         f.as_ref()
             .and_then(|p| p.extension())
-            .is_some_and(|e| e == "md" || e == "txt" || e == "json")
+            .is_some_and(|e| ["md", "txt", "json", "html", "htm"].iter().any(|x| e == *x))
     });
     let progress = progress_bar(
         if countable {
@@ -132,7 +136,13 @@ pub async fn run(
         let mut summary = summary.lock().unwrap();
         match ImportOutcome::try_from(response.outcome) {
             Ok(ImportOutcome::Created) if response.replayed => summary.already_imported += 1,
-            Ok(ImportOutcome::Created) => summary.created += 1,
+            Ok(ImportOutcome::Created) => {
+                summary.created += 1;
+                if response.text_empty {
+                    summary.empty_text += 1;
+                    summary.empty_text_origins.push(origin);
+                }
+            }
             Ok(ImportOutcome::Duplicate) => summary.duplicate += 1,
             _ => {
                 summary.rejected += 1;
@@ -188,6 +198,22 @@ fn print_summary(summary: &Summary, unsupported: &[PathBuf], format: Format) -> 
                 summary.unsupported,
                 summary.seconds
             )?;
+            if summary.empty_text > 0 {
+                outln!(
+                    "{} stored with no article text found (text_empty):",
+                    summary.empty_text
+                )?;
+                for origin in summary.empty_text_origins.iter().take(NAMED_IN_TEXT) {
+                    outln!("  {origin}")?;
+                }
+                let more = summary
+                    .empty_text_origins
+                    .len()
+                    .saturating_sub(NAMED_IN_TEXT);
+                if more > 0 {
+                    outln!("  … and {more} more (--json names them all)")?;
+                }
+            }
             print_unsupported(unsupported)?;
         }
     }
@@ -206,12 +232,8 @@ fn print_unsupported(unsupported: &[PathBuf]) -> output::Printed {
     Ok(())
 }
 
-fn unsupported_reason(path: &Path) -> &'static str {
-    if input::is_html(path) {
-        "skipped: HTML is not supported yet"
-    } else {
-        "skipped: not .json, .jsonl, .ndjson, .md or .txt"
-    }
+fn unsupported_reason(_path: &Path) -> &'static str {
+    "skipped: not .json, .jsonl, .ndjson, .md, .txt, .html or .htm"
 }
 
 fn progress_bar(total: Option<u64>, format: Format, disabled: bool) -> ProgressBar {

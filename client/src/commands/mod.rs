@@ -32,10 +32,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                 DocumentServiceClient::new(connect("storage", &cli.global.storage, sec).await?);
             ingest::run(client, args, format).await
         }
-        Command::Get { id } => {
+        Command::Get { id, raw } => {
             let client =
                 DocumentServiceClient::new(connect("storage", &cli.global.storage, sec).await?);
-            documents::get(client, id, format).await
+            documents::get(client, id, raw, format).await
         }
         Command::Ls(args) => {
             let client =

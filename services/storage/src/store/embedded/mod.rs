@@ -260,11 +260,13 @@ fn open_database(path: &Path) -> Result<Database> {
             }
             Some(f) if f == tables::FORMAT => {}
             _ => {
-                tracing::info!(
-                    from = format.unwrap_or(1),
-                    to = tables::FORMAT,
-                    "migrating the embedded store's format"
-                );
+                if txn.open_table(DOCUMENTS)?.len()? > 0 {
+                    tracing::info!(
+                        from = format.unwrap_or(1),
+                        to = tables::FORMAT,
+                        "migrating the embedded store's format; older documents get their text derived in the background"
+                    );
+                }
                 meta.insert(tables::FORMAT_KEY, tables::FORMAT)?;
             }
         }
