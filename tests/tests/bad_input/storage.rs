@@ -13,6 +13,10 @@ const S: Service = Service::Storage;
 const CREATE: &str = "/dossier.v1.DocumentService/CreateDocument";
 const GET: &str = "/dossier.v1.DocumentService/GetDocument";
 
+/// Over storage's decoding limit: --max-html-bytes (8 MiB) plus the title
+/// and the message overhead.
+const OVER_HTML_LIMIT: usize = 9 * 1024 * 1024;
+
 pub fn rows(rows: &mut Rows, c: &Clients, seeded: &Seeded) {
     create_document(rows, c);
     one_id(rows, c);
@@ -66,7 +70,12 @@ fn create_document(rows: &mut Rows, c: &Clients) {
         ("published_at i64::MIN seconds", with(&|d| d.published_at = timestamp(i64::MIN, 0)), "", Code::InvalidArgument, "1800-01-01"),
         ("10,000-character request_id", Some(valid(1)), long.as_str(), Code::ResourceExhausted, "--max-request-id-bytes"),
         ("NUL in request_id", Some(valid(2)), "retry\0key", Code::InvalidArgument, "control character"),
-        ("message over the decoding limit", with(&|d| d.body = "x".repeat(OVER_STORAGE_AND_SEARCH_MESSAGE)), "", Code::ResourceExhausted, "the limit is"),
+        ("2 MiB plain body: decoded (pages may be larger), over --max-body-bytes", with(&|d| d.body = "x".repeat(OVER_STORAGE_AND_SEARCH_MESSAGE)), "", Code::ResourceExhausted, "--max-body-bytes"),
+        ("message over the decoding limit (an HTML body over --max-html-bytes)", with(&|d| { d.content_type = "text/html".into(); d.body = "x".repeat(OVER_HTML_LIMIT); }), "", Code::ResourceExhausted, "--max-html-bytes"),
+        ("content_type not text/plain or text/html", with(&|d| d.content_type = "application/pdf".into()), "", Code::InvalidArgument, "document.content_type"),
+        ("content_type of parameters only", with(&|d| d.content_type = "; charset=utf-8".into()), "", Code::InvalidArgument, "\"text/html\""),
+        ("10,000-character content_type", with(&|d| d.content_type = "x".repeat(TEN_K)), "", Code::InvalidArgument, "document.content_type"),
+        ("content_type with a NUL", with(&|d| d.content_type = "text/html\0".into()), "", Code::InvalidArgument, "document.content_type"),
         ("control characters in title and body are stored", Some(article("Tabs\tin a headline", "A body with a bell \u{7} and an escape \u{1b}[0m.", "probe")), "", Code::Ok, ""),
         ("NUL in body", Some(article("A headline", "A body with a NUL \0 in it.", "probe")), "", Code::InvalidArgument, "document.body contains NUL"),
     ];
@@ -175,7 +184,8 @@ fn import_documents(rows: &mut Rows, c: &Clients) {
         ("NUL in source", one(with(&|d| d.source = "a\0b".into()), "import-nul"), Code::InvalidArgument, "control character"),
         ("10,000-character request_id", one(Some(valid(3)), &"x".repeat(TEN_K)), Code::ResourceExhausted, "--max-request-id-bytes"),
         ("a bad document after a good one", good_then_bad, Code::InvalidArgument, "nanos"),
-        ("message over the decoding limit", one(with(&|d| d.body = "x".repeat(OVER_STORAGE_AND_SEARCH_MESSAGE)), "import-huge"), Code::ResourceExhausted, "the limit is"),
+        ("message over the decoding limit", one(with(&|d| d.body = "x".repeat(OVER_HTML_LIMIT)), "import-huge"), Code::ResourceExhausted, "the limit is"),
+        ("content_type not text/plain or text/html", one(with(&|d| d.content_type = "image/png".into()), "import-png"), Code::InvalidArgument, "document.content_type"),
         ("empty stream", Vec::new(), Code::Ok, ""),
     ];
     for (name, requests, code, says) in cases {
