@@ -1,6 +1,6 @@
 //! A batch out at extraction: its task, and what applying it will advance.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 
 use tokio::task::JoinHandle;
 
@@ -20,6 +20,9 @@ pub(super) struct InFlight {
     /// Whether the batch deletes documents (a barrier, see the module docs
     /// of `indexer`).
     pub deletes: bool,
+    /// The documents the batch sends to extraction: a later TEXT_UPDATED
+    /// of one of them waits for this batch (see `Indexer::session`).
+    pub documents: HashSet<String>,
 }
 
 impl InFlight {
@@ -29,6 +32,7 @@ impl InFlight {
         changes: usize,
         idle: bool,
         deletes: bool,
+        documents: HashSet<String>,
     ) -> Self {
         Self {
             task,
@@ -36,6 +40,7 @@ impl InFlight {
             changes,
             idle,
             deletes,
+            documents,
         }
     }
 

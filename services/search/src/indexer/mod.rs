@@ -17,7 +17,10 @@
 //! aborted) and fetched again from the last applied sequence. A batch that
 //! deletes documents is a barrier (nothing else in flight before or beside
 //! it), so extraction's registry never sees a document forgotten before
-//! it was recorded.
+//! it was recorded. Likewise a batch re-extracting a document whose text
+//! was derived again (TEXT_UPDATED) waits for any batch in flight that
+//! holds the same document, so the registry keeps the newer text's
+//! mentions, never the older's recorded last.
 
 mod apply;
 mod extract;
@@ -235,7 +238,7 @@ impl<F: ChangeFeed, X: Extractor> Indexer<F, X> {
                     let busy = !in_flight.is_empty();
                     let (batch, idle) = self.fill_batch(first, &mut changes, busy).await?;
                     let deletes = batch.iter().any(|c| c.kind == ChangeKind::Deleted as i32);
-                    if deletes {
+                    if deletes || rewrites_in_flight(&batch, &in_flight) {
                         self.drain(progress, &mut in_flight).await?;
                     }
                     in_flight.push_back(self.send(batch, idle, deletes));
@@ -343,9 +346,14 @@ impl<F: ChangeFeed, X: Extractor> Indexer<F, X> {
         let last = batch.last().map_or(0, |c| c.sequence);
         self.status.saw_sequence(last);
         let n = batch.len();
+        let documents = batch
+            .iter()
+            .filter(|c| c.document.is_some())
+            .map(|c| c.document_id.clone())
+            .collect();
         let this = Arc::clone(self);
         let task = tokio::spawn(async move { ops_for_changes(&this.extractor, batch).await });
-        InFlight::new(task, last, n, idle, deletes)
+        InFlight::new(task, last, n, idle, deletes, documents)
     }
 
     /// Applies every batch in flight, in order.
@@ -501,6 +509,20 @@ impl<F: ChangeFeed, X: Extractor> Indexer<F, X> {
             }
         }
     }
+}
+
+/// Whether `batch` re-extracts (TEXT_UPDATED) a document that a batch still
+/// at extraction holds: two BatchExtract calls may be recorded in either
+/// order, so the later one must wait for the earlier.
+fn rewrites_in_flight(batch: &[Change], in_flight: &VecDeque<InFlight>) -> bool {
+    batch
+        .iter()
+        .filter(|c| c.kind == ChangeKind::TextUpdated as i32)
+        .any(|c| {
+            in_flight
+                .iter()
+                .any(|b| b.documents.contains(&c.document_id))
+        })
 }
 
 /// The next entity change, or never when there is no entity stream.

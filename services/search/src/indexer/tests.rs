@@ -62,7 +62,7 @@ impl Running {
 }
 
 /// Small batches and short timers, so tests see every indexer path quickly.
-fn fast_settings() -> IndexerSettings {
+pub(super) fn fast_settings() -> IndexerSettings {
     IndexerSettings {
         batch_docs: 4,
         commit_docs: 100,
@@ -82,7 +82,7 @@ pub(super) fn start(
     start_with(index, storage, extractor, fast_settings())
 }
 
-fn start_with(
+pub(super) fn start_with(
     index: Arc<SearchIndex>,
     storage: &FakeStorage,
     extractor: &FakeExtractor,

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use dossier_proto::v1::EntityType;
 
-use super::tests::start;
+use super::IndexerSettings;
+use super::tests::{start, start_with};
 use crate::index::SearchIndex;
 use crate::testing::{FakeExtractor, FakeStorage};
 
@@ -132,5 +133,47 @@ async fn text_updated_reindexes_with_fresh_extraction_and_resumes() {
     assert_eq!(running.count("ferry"), 0);
     assert_eq!(running.count("harbour"), 1);
     assert_eq!(running.report().text_empty_count, 1);
+    running.stop().await;
+}
+
+/// A TEXT_UPDATED of a document still at extraction waits for that batch:
+/// two BatchExtract calls may be recorded in either order, and the registry
+/// must end with the newer text's mentions.
+#[tokio::test]
+async fn a_text_update_waits_for_the_batch_extracting_its_document() {
+    let storage = FakeStorage::new();
+    let extractor = FakeExtractor::new();
+    let gate = extractor.hold("p");
+    storage.create_page("p", "Harbour", PAGE, "The ferry sailed.", "en");
+    let running = start_with(
+        Arc::new(SearchIndex::in_memory().unwrap()),
+        &storage,
+        &extractor,
+        IndexerSettings {
+            batch_docs: 1,
+            extract_in_flight: 3,
+            ..super::tests::fast_settings()
+        },
+    );
+    while extractor.calls.lock().is_empty() {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    storage.create_page("other", "Quay", "<p>", "A new quay opened.", "en");
+    storage.update_text("p", "The ferry sailed at dawn.");
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    // "other" went out beside the held batch; the update of p did not.
+    let calls = extractor.calls.lock().clone();
+    assert_eq!(calls, [vec!["p".to_string()], vec!["other".to_string()]]);
+    gate.notify_one();
+    while extractor.calls.lock().len() < 3 {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    assert_eq!(extractor.calls.lock()[2], ["p".to_string()]);
+    // The gate holds every batch with p: let the update's through too.
+    gate.notify_one();
+    running
+        .wait_for("all three", |r| r.indexed_sequence == 3)
+        .await;
+    assert_eq!(running.count("dawn"), 1);
     running.stop().await;
 }
