@@ -33,6 +33,7 @@ fn limit(u: &mut Unstructured<'_>) -> Result<usize> {
 fn limits(u: &mut Unstructured<'_>) -> Result<Limits> {
     Ok(Limits {
         max_body_bytes: limit(u)?,
+        max_html_bytes: limit(u)?,
         max_title_bytes: limit(u)?,
         max_labels: limit(u)?,
         max_label_bytes: limit(u)?,
@@ -65,6 +66,14 @@ fn document(u: &mut Unstructured<'_>) -> Result<pb::Document> {
         content_sha256: u.arbitrary()?,
         create_time: None,
         sequence: u.arbitrary()?,
+        content_type: if u.arbitrary()? {
+            u.arbitrary()?
+        } else {
+            ["", "text/plain", "text/html; charset=utf-8"][u.int_in_range(0..=2)?].into()
+        },
+        text: u.arbitrary()?,
+        text_version: u.arbitrary()?,
+        text_empty: u.arbitrary()?,
     })
 }
 
@@ -97,7 +106,11 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
             assert_eq!(fields.language, doc.language);
             assert_eq!(fields.labels, doc.labels);
             assert!(!fields.body.trim().is_empty());
-            assert!(fields.body.len() <= limits.max_body_bytes);
+            let max_body = match fields.content_type {
+                dossier_storage::model::ContentType::Html => limits.max_html_bytes,
+                dossier_storage::model::ContentType::PlainText => limits.max_body_bytes,
+            };
+            assert!(fields.body.len() <= max_body);
             assert!(fields.title.len() <= limits.max_title_bytes);
             assert!(fields.source.len() <= limits.max_source_bytes);
             assert!(fields.url.len() <= limits.max_url_bytes);
