@@ -88,3 +88,66 @@ fn plain_text(text: &str, source: &str) -> Document {
         ..Default::default()
     }
 }
+
+/// Every saved page under `fixtures/pages` (`.html`, `.htm`), sorted by file
+/// name, as the CLI sends them: content type "text/html", the bytes decoded
+/// to UTF-8, every other field left for storage to take from the page.
+pub fn pages() -> Vec<(String, Document)> {
+    let dir = fixtures_dir().join("pages");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("html" | "htm")))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let body = decode(&std::fs::read(&path).unwrap());
+            let document = Document {
+                body,
+                content_type: "text/html".into(),
+                ..Default::default()
+            };
+            (name, document)
+        })
+        .collect()
+}
+
+/// UTF-8, else windows-1252 (the one other charset the fixture pages use,
+/// declared in the page); the CLI and storage use the article cleaner's
+/// full decoder instead.
+fn decode(bytes: &[u8]) -> String {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return text.to_string();
+    }
+    /// windows-1252 0x80..=0x9F; the rest of the range is Latin-1.
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0x80..=0x9f => HIGH[usize::from(b - 0x80)],
+            _ => char::from(b),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pages_are_read_and_decoded() {
+        let pages = super::pages();
+        assert!(pages.len() >= 5, "{}", pages.len());
+        let courier = pages
+            .iter()
+            .find(|(name, _)| name.contains("baltic-courier"))
+            .unwrap();
+        assert!(courier.1.body.contains("Kärdla") && courier.1.body.contains("€400,000"));
+        assert!(pages.iter().all(|(_, d)| d.content_type == "text/html"));
+    }
+}
