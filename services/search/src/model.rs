@@ -106,6 +106,10 @@ impl IndexDoc {
         d.add_text(f.title_grams, &self.title);
         d.add_text(f.body_grams, &self.body);
         d.add_bool(f.text_empty, self.text_empty);
+        if let Some(stemmed) = f.stemmed_field(&self.language) {
+            d.add_text(stemmed, &self.title);
+            d.add_text(stemmed, &self.body);
+        }
         d.add_text(f.source, &self.source);
         d.add_text(f.author, &self.author);
         d.add_text(f.url, &self.url);

@@ -11,7 +11,9 @@ use tantivy::schema::{
     Schema, TextFieldIndexing, TextOptions,
 };
 
-use crate::analyzer::{TEXT_TOKENIZER, text_analyzer};
+use crate::analyzer::{
+    STEMMED_LANGUAGES, TEXT_TOKENIZER, stemmed_analyzer, stemmed_tokenizer, text_analyzer,
+};
 use crate::grams::{GRAMS_TOKENIZER, grams_analyzer};
 
 /// Separator inside composite keyword terms ("alias\u{1f}entity id"). A unit
@@ -73,6 +75,12 @@ pub struct Fields {
     pub entities_json: Field,
     /// Entity names per type (`person:`, `org:`...), in NAME_TYPES order.
     pub names: Vec<(EntityType, Field)>,
+    /// Title and text again, stemmed, per language with a stemmer
+    /// (`text_de:staatsbesuche` finds "Staatsbesuch"), in
+    /// [`STEMMED_LANGUAGES`] order. Only that language's documents fill a
+    /// field, so an English index holds nothing in them; they are not among
+    /// the default fields, so queries without a field do not read them.
+    pub stemmed: Vec<(&'static str, Field)>,
 }
 
 impl Fields {
@@ -123,6 +131,21 @@ impl Fields {
                 .set_tokenizer(TEXT_TOKENIZER)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
+        // No field norms: one byte per document and field even where the
+        // field is empty (every English document), for a length
+        // normalisation these secondary fields can do without.
+        let stemmed = STEMMED_LANGUAGES
+            .iter()
+            .map(|(code, _)| {
+                let options = TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(&stemmed_tokenizer(code))
+                        .set_index_option(IndexRecordOption::WithFreqsAndPositions)
+                        .set_fieldnorms(false),
+                );
+                (*code, b.add_text_field(&format!("text_{code}"), options))
+            })
+            .collect();
         let names = NAME_TYPES
             .iter()
             .map(|t| {
@@ -154,7 +177,22 @@ impl Fields {
             entity_alias,
             entities_json,
             names,
+            stemmed,
         }
+    }
+
+    /// The stemmed field for documents in `language` (a BCP 47 tag: its
+    /// primary subtag decides; Norwegian Bokmål and Nynorsk use Norwegian).
+    pub fn stemmed_field(&self, language: &str) -> Option<Field> {
+        let primary = language.split(['-', '_']).next()?.to_ascii_lowercase();
+        let code = match primary.as_str() {
+            "nb" | "nn" => "no",
+            other => other,
+        };
+        self.stemmed
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, f)| *f)
     }
 
     /// Fields a query term without `field:` searches.
@@ -190,6 +228,11 @@ pub fn register_tokenizers(index: &Index) {
     index
         .tokenizers()
         .register(GRAMS_TOKENIZER, grams_analyzer());
+    for (code, language) in STEMMED_LANGUAGES {
+        index
+            .tokenizers()
+            .register(&stemmed_tokenizer(code), stemmed_analyzer(language));
+    }
 }
 
 /// A name as the text tokenizer sees it ("Mu'ammar  al-Qaddafi" →
@@ -220,6 +263,22 @@ mod tests {
         assert_eq!(normalize_name("Kadhafi"), "kadhafi");
         assert_eq!(normalize_name("Zelenskyy's"), "zelenskyy s");
         assert_eq!(normalize_name("Müller"), "muller");
+    }
+
+    #[test]
+    fn stemmed_fields_follow_the_primary_subtag() {
+        let fields = Fields::build();
+        let de = fields.schema.get_field("text_de").unwrap();
+        assert_eq!(fields.stemmed_field("de-AT"), Some(de));
+        assert_eq!(fields.stemmed_field("DE"), Some(de));
+        assert_eq!(
+            fields.stemmed_field("nb"),
+            fields.schema.get_field("text_no").ok()
+        );
+        for none in ["en", "en-GB", "", "zh", "und"] {
+            assert_eq!(fields.stemmed_field(none), None, "{none}");
+        }
+        assert!(!fields.default_fields().contains(&de));
     }
 
     #[test]

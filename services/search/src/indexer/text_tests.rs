@@ -177,3 +177,43 @@ async fn a_text_update_waits_for_the_batch_extracting_its_document() {
     assert_eq!(running.count("dawn"), 1);
     running.stop().await;
 }
+
+/// A document in a language with a stemmer also fills that language's
+/// stemmed field, so an inflected form finds it there; the default fields
+/// (and so every query without a field) are those of before.
+#[tokio::test]
+async fn documents_with_a_stemmer_fill_their_language_field() {
+    let storage = FakeStorage::new();
+    let extractor = FakeExtractor::new();
+    storage.create_page(
+        "de",
+        "Staatsbesuch beginnt",
+        "<p>",
+        "Die Staatsbesuche der Präsidentin dauern drei Tage.",
+        "de-DE",
+    );
+    storage.create_page(
+        "en",
+        "State visit",
+        "<p>",
+        "The state visits last three days.",
+        "en",
+    );
+    let running = start(
+        Arc::new(SearchIndex::in_memory().unwrap()),
+        &storage,
+        &extractor,
+    );
+    running.wait_for("both", |r| r.indexed_sequence == 2).await;
+    // Title "Staatsbesuch" and text "Staatsbesuche" share a stem.
+    assert_eq!(running.count("text_de:staatsbesuch"), 1);
+    assert_eq!(running.count("text_de:staatsbesuchen"), 1);
+    assert_eq!(running.count("text_de:tagen"), 1);
+    // Word for word, as before, in the default fields.
+    assert_eq!(running.count("staatsbesuche"), 1);
+    assert_eq!(running.count("staatsbesuchen"), 0);
+    // English documents fill no stemmed field.
+    assert_eq!(running.count("text_de:visits"), 0);
+    assert_eq!(running.count("visits"), 1);
+    running.stop().await;
+}
