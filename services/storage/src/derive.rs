@@ -46,7 +46,11 @@ pub fn derive(
         dossier_article::clean(fields.body.as_bytes(), fields.content_type, &clean_limits)
             .unwrap_or_default();
     let text = match fields.content_type {
-        ContentType::Html => article.text.clone(),
+        // A page may be larger than a plain body, but its text is held to
+        // the plain-body limit: what extraction and search read stays within
+        // the size they are configured for. Cut at a paragraph when one is
+        // near, else at a character boundary.
+        ContentType::Html => cut_text(&article.text, limits.max_body_bytes),
         ContentType::PlainText => {
             let keep_title_line = !fields.title.is_empty()
                 && article
@@ -177,6 +181,19 @@ pub fn truncate(value: &str, limit: usize) -> String {
         end -= 1;
     }
     value[..end].trim_end().to_string()
+}
+
+/// `text` within `limit` bytes: whole paragraphs when the last one that
+/// fits ends in the second half of the limit, else a character boundary.
+fn cut_text(text: &str, limit: usize) -> String {
+    if text.len() <= limit {
+        return text.to_string();
+    }
+    let cut = truncate(text, limit);
+    match cut.rfind("\n\n") {
+        Some(end) if end >= limit / 2 => cut[..end].to_string(),
+        _ => cut,
+    }
 }
 
 /// Runs of whitespace (and control characters, zero-width spaces, BOMs) as

@@ -123,6 +123,24 @@ fn derived_values_are_cut_to_the_limits_at_a_character_boundary() {
 }
 
 #[test]
+fn a_page_longer_than_a_plain_body_gives_text_within_the_plain_limit() {
+    let paragraphs: String = (0..200)
+        .map(|i| format!("<p>The council met for the {i}th time and voted on the harbour budget late in the evening.</p>"))
+        .collect();
+    let page = format!("<html><body><article>{paragraphs}</article></body></html>");
+    let mut f = fields(&page, ContentType::Html);
+    let limits = Limits {
+        max_body_bytes: 4000,
+        ..Limits::default()
+    };
+    let article = derive(&mut f, Derived::default(), &limits, Timestamp::now(), true);
+    assert!(article.text.len() <= 4000, "{}", article.text.len());
+    assert!(article.text.len() > 2000);
+    assert!(article.text.ends_with("evening."), "cut at a paragraph");
+    assert_eq!(cut_text("aé", 2), "a");
+}
+
+#[test]
 fn a_newer_derivation_replaces_only_what_was_derived() {
     let mut f = fields(PAGE, ContentType::Html);
     f.author = "Desk".into();
