@@ -79,7 +79,8 @@ pub async fn run(
     Ok(if all_up { exit::OK } else { exit::UNAVAILABLE })
 }
 
-/// Storage's head sequence and count; search's indexed sequence and lag.
+/// Storage's head sequence, count and (while a newer cleaner re-derives
+/// older documents) how many await new text; search's indexed sequence and lag.
 async fn add_details(name: &str, channel: ClientChannel, entry: &mut serde_json::Value) {
     match name {
         "storage" => {
@@ -89,6 +90,9 @@ async fn add_details(name: &str, channel: ClientChannel, entry: &mut serde_json:
             if let Ok(status) = status.map(tonic::Response::into_inner) {
                 entry["last_sequence"] = status.last_sequence.into();
                 entry["document_count"] = status.document_count.into();
+                if status.documents_awaiting_text > 0 {
+                    entry["documents_awaiting_text"] = status.documents_awaiting_text.into();
+                }
             }
         }
         "search" => {

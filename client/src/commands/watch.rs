@@ -30,6 +30,7 @@ pub async fn run(
             let kind = match ChangeKind::try_from(change.kind) {
                 Ok(ChangeKind::Created) => "created",
                 Ok(ChangeKind::Deleted) => "deleted",
+                Ok(ChangeKind::TextUpdated) => "text",
                 _ => "unknown",
             };
             outln!(
