@@ -7,18 +7,17 @@
 //!
 //! The pages in `clean_text/` are the project's own writing, in the shapes
 //! real CMSs give (navigation, cookie notice, inline CSS and scripts,
-//! JSON-LD, data URIs, newsletter box, share bar, related list, comments).
-//! When `fixtures/pages/` exists, its pages are ingested too.
+//! JSON-LD, data URIs, newsletter box, share bar, related list, comments);
+//! the saved pages of `fixtures/pages/` are ingested beside them.
 
 use std::collections::HashSet;
-use std::path::Path;
 use std::time::Duration;
 
 use dossier_proto::v1::{
     CreateDocumentRequest, Document, Entity, EntityType, GetIndexStatusRequest,
     ListEntitiesRequest, SearchRequest, SearchResponse,
 };
-use dossier_tests::TestSystem;
+use dossier_tests::{TestSystem, fixtures};
 
 const INDEX_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -66,26 +65,14 @@ fn plain(title: &str, body: &str, language: &str) -> Document {
     }
 }
 
-/// The saved pages of `fixtures/pages/`, if that folder exists.
+/// The saved pages of `fixtures/pages/` (the testkit decodes their
+/// charsets), marked as not ours by their URL.
 fn shared_pages() -> Vec<Document> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/pages");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Vec::new();
-    };
-    let mut paths: Vec<_> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "html" || x == "htm"))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .filter_map(|p| {
-            let bytes = std::fs::read(p).ok()?;
-            let name = p.file_name()?.to_string_lossy().into_owned();
-            Some(Document {
-                url: format!("https://fixtures.example/shared/{name}"),
-                ..page(&name, &String::from_utf8_lossy(&bytes))
-            })
+    fixtures::pages()
+        .into_iter()
+        .map(|(name, doc)| Document {
+            url: format!("https://fixtures.example/shared/{name}"),
+            ..doc
         })
         .collect()
 }
