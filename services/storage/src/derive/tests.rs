@@ -234,3 +234,89 @@ fn fixture_articles_keep_their_body_as_text() {
     }
     assert!(checked >= 14, "{checked}");
 }
+
+mod random_pages {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const PIECES: &[&str] = &[
+        "<html lang=\"en\">",
+        "<title>",
+        "</title>",
+        "<meta property=\"og:site_name\" content=\"",
+        "<meta property=\"article:published_time\" content=\"",
+        "\">",
+        "<script type=\"application/ld+json\">{\"headline\":\"",
+        "\"}</script>",
+        "<article>",
+        "</article>",
+        "<p>",
+        "</p>",
+        "<nav>",
+        "</nav>",
+        "By ",
+        "Share",
+        "\n",
+        "\n\n",
+        "é",
+        "\u{0}",
+        "\u{7}",
+        "2024-05-06",
+        "9999-01-01",
+        "The harbour council voted on the budget on Monday. ",
+    ];
+
+    fn page() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                4 => prop::sample::select(PIECES).prop_map(str::to_string),
+                1 => any::<String>(),
+            ],
+            0..40,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        /// What fuzz/create_page checks, run on every test run: derived
+        /// values obey the limits and rules, the request wins.
+        #[test]
+        fn derived_values_obey_the_limits(body in page(), html: bool, title: bool, small in 0usize..40) {
+            let limits = Limits {
+                max_title_bytes: small,
+                max_source_bytes: small,
+                max_url_bytes: small,
+                max_author_bytes: small,
+                max_language_bytes: small,
+                max_body_bytes: 64 + small * 8,
+                ..Limits::default()
+            };
+            let content_type = if html { ContentType::Html } else { ContentType::PlainText };
+            let mut f = fields(&body, content_type);
+            if title {
+                f.title = "Sent".into();
+            }
+            let now = Timestamp::now();
+            let article = derive(&mut f, Derived::default(), &limits, now, true);
+            prop_assert!(f.title.len() <= limits.max_title_bytes || title);
+            prop_assert!(f.source.len() <= limits.max_source_bytes);
+            prop_assert!(f.url.len() <= limits.max_url_bytes);
+            prop_assert!(f.author.len() <= limits.max_author_bytes);
+            prop_assert!(f.language.len() <= limits.max_language_bytes);
+            prop_assert!(!f.source.chars().any(char::is_control));
+            prop_assert!(!f.title.contains('\0') && !f.author.contains('\0'));
+            if title {
+                prop_assert_eq!(&f.title, "Sent");
+            }
+            if let Some(t) = f.published_at {
+                prop_assert!(t.seconds() <= now.seconds() + MAX_FUTURE_SECONDS);
+            }
+            if html {
+                prop_assert!(article.text.len() <= limits.max_body_bytes);
+            }
+            prop_assert_eq!(article.text_empty, article.text.trim().is_empty());
+            prop_assert_eq!(f.body, body);
+        }
+    }
+}

@@ -199,7 +199,7 @@ fn read_stale(
         let id = Ulid(key.value());
         last_seen = Some(id);
         let current = match articles.get(id.0)? {
-            Some(a) => tables::decode::<ArticleRow>(a.value())?.text_version >= version,
+            Some(a) => ArticleRow::version_of(a.value())? >= version,
             None => false,
         };
         if !current {
@@ -223,7 +223,7 @@ fn count_stale(db: &Database, version: u32) -> Result<u64> {
     let mut current = 0u64;
     for entry in txn.open_table(ARTICLES)?.iter()? {
         let (_, value) = entry?;
-        if tables::decode::<ArticleRow>(value.value())?.text_version >= version {
+        if ArticleRow::version_of(value.value())? >= version {
             current += 1;
         }
     }

@@ -71,6 +71,7 @@ pub struct FieldsRow {
 /// The derived article of one document (format 2).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ArticleRow {
+    /// First, so `version_of` can read it alone.
     pub text_version: u32,
     /// 0 plain text, 1 HTML.
     pub content_type: u8,
@@ -80,6 +81,12 @@ pub struct ArticleRow {
 }
 
 impl ArticleRow {
+    /// The text_version alone, without reading the text: it is the row's
+    /// first field, so the re-derivation's scans skip the rest.
+    pub fn version_of(bytes: &[u8]) -> Result<u32> {
+        Ok(postcard::take_from_bytes::<u32>(bytes)?.0)
+    }
+
     pub fn new(content_type: ContentType, article: &ArticleText) -> Self {
         Self {
             text_version: article.text_version,
