@@ -5,8 +5,10 @@
 //! (aggregating text per element, emitting blocks) are then loops over
 //! ranges: no recursion, so deep nesting cannot overflow the stack, and
 //! per-node data lives in plain vectors indexed like `nodes`.
-use ego_tree::NodeId;
-use scraper::{Html, Node};
+mod sink;
+
+use html5ever::tendril::TendrilSink;
+use sink::{Arena, Data, NONE, Sink};
 
 /// Tags the cleaner distinguishes; everything else is `Other`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,7 +220,8 @@ impl Tag {
 /// One indexed node.
 #[derive(Debug, Clone)]
 pub struct Slot {
-    pub sid: NodeId,
+    /// The node in the parser's arena.
+    sid: u32,
     pub parent: u32,
     /// One past the last node of this node's subtree.
     pub end: u32,
@@ -227,7 +230,7 @@ pub struct Slot {
 
 /// The parsed page and its index.
 pub struct Dom {
-    pub html: Html,
+    arena: Arena,
     pub nodes: Vec<Slot>,
     /// Some elements were deeper than the depth limit and were skipped.
     pub too_deep: bool,
@@ -237,17 +240,22 @@ impl Dom {
     /// Parses `text` and indexes it; elements deeper than `max_depth` are
     /// left out with their content.
     pub fn parse(text: &str, max_depth: usize) -> Dom {
-        let html = Html::parse_document(text);
-        let mut nodes = Vec::with_capacity(html.tree.nodes().len() / 2 + 1);
+        let arena = html5ever::parse_document(Sink::new(), Default::default()).one(text);
+        let mut nodes = Vec::with_capacity(arena.nodes.len() / 2 + 1);
         let mut too_deep = false;
-        // (node, parent slot, depth); children pushed in reverse for pre-order.
-        let mut stack = vec![(html.tree.root(), u32::MAX, 0usize)];
-        while let Some((node, parent, depth)) = stack.pop() {
-            let tag = match node.value() {
-                Node::Element(e) => Tag::from_name(e.name()),
-                Node::Text(_) => Tag::Text,
-                Node::Document | Node::Fragment => Tag::Other,
-                _ => continue,
+        // Pre-order walk along sibling links: (node, parent slot, depth) of
+        // the next node to visit, and the stack of open ancestors' next siblings.
+        let mut stack: Vec<(u32, u32, usize)> = vec![(0, u32::MAX, 0)];
+        while let Some((id, parent, depth)) = stack.pop() {
+            let raw = &arena.nodes[id as usize];
+            if raw.next != NONE {
+                stack.push((raw.next, parent, depth));
+            }
+            let tag = match &raw.data {
+                Data::Element { name, .. } => Tag::from_name(&name.local),
+                Data::Text(_) => Tag::Text,
+                Data::Document(_) | Data::Fragment => Tag::Other,
+                Data::Ignored => continue,
             };
             if depth > max_depth {
                 too_deep = true;
@@ -255,15 +263,13 @@ impl Dom {
             }
             let slot = nodes.len() as u32;
             nodes.push(Slot {
-                sid: node.id(),
+                sid: id,
                 parent,
                 end: slot + 1,
                 tag,
             });
-            let mut child = node.last_child();
-            while let Some(c) = child {
-                stack.push((c, slot, depth + 1));
-                child = c.prev_sibling();
+            if raw.first != NONE {
+                stack.push((raw.first, slot, depth + 1));
             }
         }
         for i in (1..nodes.len()).rev() {
@@ -273,7 +279,7 @@ impl Dom {
             }
         }
         Dom {
-            html,
+            arena,
             nodes,
             too_deep,
         }
@@ -287,38 +293,34 @@ impl Dom {
         self.nodes.is_empty()
     }
 
-    fn value(&self, i: usize) -> &Node {
-        // Slots are only created from ids of this tree.
-        self.html
-            .tree
-            .get(self.nodes[i].sid)
-            .map_or(&Node::Document, |n| n.value())
+    fn data(&self, i: usize) -> &Data {
+        // Slots are only created from ids of this arena.
+        &self.arena.nodes[self.nodes[i].sid as usize].data
     }
 
     /// The text of a text node, "" for elements.
     pub fn text(&self, i: usize) -> &str {
-        match self.value(i) {
-            Node::Text(t) => t,
+        match self.data(i) {
+            Data::Text(t) => t,
             _ => "",
         }
     }
 
-    /// An attribute of an element (ASCII case-insensitive name), if present.
+    /// An attribute of an element (ASCII case-insensitive name), if present
+    /// and one the sink keeps (`sink::KEPT`).
     pub fn attr(&self, i: usize, name: &str) -> Option<&str> {
-        match self.value(i) {
-            Node::Element(e) => e
-                .attrs
-                .iter()
-                .find(|(n, _)| &*n.local == name)
-                .map(|(_, v)| &**v),
+        match self.data(i) {
+            Data::Element { attrs, .. } => {
+                attrs.iter().find(|(n, _)| &**n == name).map(|(_, v)| &**v)
+            }
             _ => None,
         }
     }
 
     /// The element's tag name as written (lowercase), "" for text.
     pub fn name(&self, i: usize) -> &str {
-        match self.value(i) {
-            Node::Element(e) => e.name(),
+        match self.data(i) {
+            Data::Element { name, .. } => &name.local,
             _ => "",
         }
     }

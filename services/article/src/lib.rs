@@ -63,6 +63,5 @@ pub fn clean(
 /// the parser's own speed, the ceiling for the whole cleaner.
 pub fn parse_only(input: &[u8]) -> usize {
     let (html, _, _) = charset::decode_html(input);
-    let doc = scraper::Html::parse_document(&html);
-    doc.tree.nodes().count()
+    dom::Dom::parse(&html, Limits::default().max_depth).len()
 }
