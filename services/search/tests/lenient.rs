@@ -678,6 +678,42 @@ async fn the_response_says_what_was_understood() {
         assert!(!r.interpreted_query.unwrap().partial_match, "{q}");
     }
 
+    // Did you mean: romanisations and misspellings, with their hits.
+    let response = server
+        .search("Chapovtchuk", QuerySyntax::Unspecified)
+        .await
+        .unwrap();
+    assert_eq!(response.total_hits, 0);
+    let suggestions = response.interpreted_query.unwrap().suggestions;
+    let best = suggestions.first().expect("a suggestion");
+    let name = server
+        .search("Shapovchuk", QuerySyntax::Strict)
+        .await
+        .unwrap();
+    assert_eq!(
+        (best.term.as_str(), best.hits),
+        ("Chapovtchuk", name.total_hits),
+        "{suggestions:?}"
+    );
+    assert_eq!(best.entity_id, "ent_shapovchuk");
+    let response = server
+        .search("Gdinya strike", QuerySyntax::Unspecified)
+        .await
+        .unwrap();
+    let i = response.interpreted_query.unwrap();
+    assert!(
+        i.suggestions
+            .iter()
+            .any(|s| s.query == "gdynia strike" && s.hits > 0),
+        "{:?}",
+        i.suggestions
+    );
+    let plenty = server
+        .search("Riga", QuerySyntax::Unspecified)
+        .await
+        .unwrap();
+    assert!(plenty.interpreted_query.unwrap().suggestions.is_empty());
+
     // ExportSearch reads queries the same way.
     let mut stream = server
         .client

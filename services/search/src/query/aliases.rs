@@ -90,6 +90,21 @@ impl AliasNames {
         Ok(out)
     }
 
+    /// Calls `each` with every normalized name some segment of `searcher`
+    /// knows (a name known to several segments comes once per segment).
+    pub fn each_name(
+        &self,
+        searcher: &Searcher,
+        mut each: impl FnMut(&str),
+    ) -> tantivy::Result<()> {
+        for segment in searcher.segment_readers() {
+            for name in self.segment(segment)?.ids.keys() {
+                each(name);
+            }
+        }
+        Ok(())
+    }
+
     /// Whether some segment of `searcher` has an alias that continues the
     /// words `prefix` with at least one more word.
     pub fn may_continue(&self, searcher: &Searcher, prefix: &str) -> tantivy::Result<bool> {

@@ -20,6 +20,7 @@ pub mod interpret;
 pub mod lenient;
 mod partial;
 mod phrase;
+mod suggest;
 
 use std::collections::VecDeque;
 
@@ -38,6 +39,7 @@ pub use expand::Expansion;
 pub use filter::{Filter, filter_query};
 pub use interpret::{Interpretation, Note, NoteKind, Suggestion, Syntax};
 pub use partial::filtered_or_partial;
+pub use suggest::{SUGGEST_BELOW, suggest};
 
 use crate::error::{Error, MAX_ECHO_CHARS, Result, echo};
 use crate::index::SearchIndex;

@@ -12,7 +12,10 @@ use crate::error::{Error, Result};
 use crate::facets::{Bucket, FacetCounter, FacetSpec};
 use crate::index::SearchIndex;
 use crate::model::IndexDoc;
-use crate::query::{Expansion, Filter, Interpretation, Syntax, filtered_or_partial, parse_as};
+use crate::query::{
+    Expansion, Filter, Interpretation, SUGGEST_BELOW, Syntax, filtered_or_partial, parse_as,
+    suggest,
+};
 use crate::stats::{FreezingStats, FrozenStats};
 use crate::token::{PageToken, fingerprint};
 
@@ -130,6 +133,19 @@ pub fn search(index: &SearchIndex, query: &SearchQuery, page: &PageRequest) -> R
     let collectors = (collector, facet_counter);
     let ((mut ranked, total_hits), tallies) =
         searcher.search_with_statistics_provider(&*full, &collectors, &stats)?;
+    // Did you mean: for a first page that found little (or only partial
+    // matches) in the lenient syntax.
+    let found = if partial_match { 0 } else { total_hits };
+    if query.syntax == Syntax::Lenient && after.is_none() && found < SUGGEST_BELOW {
+        interpretation.suggestions = suggest(
+            index,
+            &searcher,
+            &interpretation.query,
+            found,
+            &query.filter,
+            query.expand_entities,
+        )?;
+    }
     let more = ranked.len() > page.page_size;
     ranked.truncate(page.page_size);
     let next_page_token = match ranked.last() {
