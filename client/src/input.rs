@@ -441,6 +441,25 @@ mod tests {
     }
 
     #[test]
+    fn json_may_carry_a_page_and_its_content_type() {
+        let docs = parse_json_documents(
+            r#"{"body":"<p>x</p>","contentType":"text/html","text":"x","textVersion":1}"#,
+        )
+        .unwrap();
+        let article = docs
+            .into_iter()
+            .next()
+            .unwrap()
+            .into_article("a.json".into(), &Defaults::default());
+        assert_eq!(article.document.content_type, "text/html");
+        let plain = content_request_id(&Document {
+            body: "<p>x</p>".into(),
+            ..Document::default()
+        });
+        assert_ne!(article.request_id, plain, "the type is part of the content");
+    }
+
+    #[test]
     fn unknown_fields_are_reported_by_name() {
         let err = parse_json_documents(r#"{"titel":"x","body":"y"}"#).unwrap_err();
         assert!(err.contains("titel"), "{err}");
