@@ -172,22 +172,28 @@ fn closeness(word: &str, key: &str, spelling: &str) -> Option<usize> {
 /// `f`, `ou` → `u`, doubled letters once. Lukashenco and Lukashenko,
 /// Zelenski and Zelenskiy, Chapovtchouk and Shapovchuk meet.
 pub fn name_key(word: &str) -> String {
-    let mut text = word.to_lowercase();
-    for (from, to) in [
-        ("shch", "x"),
-        ("tch", "x"),
-        ("sch", "x"),
-        ("ch", "x"),
-        ("sh", "x"),
-        ("kh", "h"),
-        ("ph", "f"),
-        ("ck", "k"),
-        ("ou", "u"),
-    ] {
-        text = text.replace(from, to);
-    }
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    // One pass without allocating per rule: it runs on every dictionary
+    // word of a similar length when a query finds nothing.
+    const RULES: [(&str, char); 9] = [
+        ("shch", 'x'),
+        ("tch", 'x'),
+        ("sch", 'x'),
+        ("ch", 'x'),
+        ("sh", 'x'),
+        ("kh", 'h'),
+        ("ph", 'f'),
+        ("ck", 'k'),
+        ("ou", 'u'),
+    ];
+    let lower = word.to_lowercase();
+    let mut out = String::with_capacity(lower.len());
+    let mut rest = lower.as_str();
+    while let Some(c) = rest.chars().next() {
+        let (c, used) = RULES
+            .iter()
+            .find(|(from, _)| rest.starts_with(from))
+            .map_or((c, c.len_utf8()), |(from, to)| (*to, from.len()));
+        rest = &rest[used..];
         let c = match c {
             'c' | 'q' => 'k',
             'y' | 'j' => 'i',
