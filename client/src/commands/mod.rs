@@ -28,28 +28,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
     let sec = &security;
     match cli.command {
         Command::Ingest(args) => {
-            let client =
-                DocumentServiceClient::new(connect("storage", &cli.global.storage, sec).await?);
+            let client = documents_client(connect("storage", &cli.global.storage, sec).await?);
             ingest::run(client, args, format).await
         }
         Command::Get { id, raw } => {
-            let client =
-                DocumentServiceClient::new(connect("storage", &cli.global.storage, sec).await?);
+            let client = documents_client(connect("storage", &cli.global.storage, sec).await?);
             documents::get(client, id, raw, format).await
         }
         Command::Ls(args) => {
-            let client =
-                DocumentServiceClient::new(connect("storage", &cli.global.storage, sec).await?);
+            let client = documents_client(connect("storage", &cli.global.storage, sec).await?);
             documents::list(client, args, format).await
         }
         Command::Rm { id } => {
-            let client =
-                DocumentServiceClient::new(connect("storage", &cli.global.storage, sec).await?);
+            let client = documents_client(connect("storage", &cli.global.storage, sec).await?);
             documents::remove(client, id, format).await
         }
         Command::Watch { after, limit } => {
-            let client =
-                DocumentServiceClient::new(connect("storage", &cli.global.storage, sec).await?);
+            let client = documents_client(connect("storage", &cli.global.storage, sec).await?);
             watch::run(client, after, limit, format).await
         }
         Command::Extract(args) => {
@@ -92,4 +87,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             Ok(exit::OK)
         }
     }
+}
+
+/// Largest message the CLI accepts from storage: a document is a page of up
+/// to storage's --max-html-bytes plus its text, and an operator may raise
+/// that limit well past gRPC's default of 4 MiB.
+pub const MAX_STORAGE_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
+
+/// A DocumentService client that accepts large documents.
+pub fn documents_client(
+    channel: dossier_kit::client::ClientChannel,
+) -> DocumentServiceClient<dossier_kit::client::ClientChannel> {
+    DocumentServiceClient::new(channel).max_decoding_message_size(MAX_STORAGE_MESSAGE_BYTES)
 }

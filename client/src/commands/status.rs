@@ -3,7 +3,6 @@
 use std::time::Duration;
 
 use dossier_kit::client::ClientChannel;
-use dossier_proto::v1::document_service_client::DocumentServiceClient;
 use dossier_proto::v1::search_service_client::SearchServiceClient;
 use dossier_proto::v1::{GetIndexStatusRequest, GetStorageStatusRequest};
 
@@ -84,7 +83,7 @@ pub async fn run(
 async fn add_details(name: &str, channel: ClientChannel, entry: &mut serde_json::Value) {
     match name {
         "storage" => {
-            let status = DocumentServiceClient::new(channel)
+            let status = super::documents_client(channel)
                 .get_storage_status(GetStorageStatusRequest {})
                 .await;
             if let Ok(status) = status.map(tonic::Response::into_inner) {

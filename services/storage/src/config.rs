@@ -4,8 +4,13 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// Default largest "text/html" body (8 MiB).
-pub const DEFAULT_MAX_HTML_BYTES: usize = 8 * 1024 * 1024;
+/// Default largest "text/html" body (2 MiB): real saved pages reach 1.5 MB,
+/// and a document of a 2 MiB page plus its text (at most
+/// `max_body_bytes`, 1 MiB) and fields stays under the 4 MiB receive limit
+/// gRPC clients have by default, so GetDocument and WatchChanges work for
+/// every client without configuration. Raise it for pages with inlined
+/// images, together with the clients' receive limits.
+pub const DEFAULT_MAX_HTML_BYTES: usize = 2 * 1024 * 1024;
 
 /// Size and count limits on documents. Each has a flag, and every violation
 /// message names the flag so an operator knows which knob to turn.
@@ -149,7 +154,8 @@ pub struct StorageArgs {
     /// Largest accepted body of content type text/html (a saved web page), in
     /// bytes. Pages carry markup, scripts and styles around the article, so
     /// this is larger than --max-body-bytes; the gRPC message limit follows
-    /// the larger of the two.
+    /// the larger of the two. A document with a larger page can exceed the
+    /// 4 MiB receive limit gRPC clients have by default: raise theirs too.
     #[arg(long, env = "DOSSIER_MAX_HTML_BYTES", default_value_t = DEFAULT_MAX_HTML_BYTES)]
     pub max_html_bytes: usize,
 

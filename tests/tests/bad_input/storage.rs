@@ -13,9 +13,9 @@ const S: Service = Service::Storage;
 const CREATE: &str = "/dossier.v1.DocumentService/CreateDocument";
 const GET: &str = "/dossier.v1.DocumentService/GetDocument";
 
-/// Over storage's decoding limit: --max-html-bytes (8 MiB) plus the title
+/// Over storage's decoding limit: --max-html-bytes (2 MiB) plus the title
 /// and the message overhead.
-const OVER_HTML_LIMIT: usize = 9 * 1024 * 1024;
+const OVER_HTML_LIMIT: usize = 3 * 1024 * 1024;
 
 pub fn rows(rows: &mut Rows, c: &Clients, seeded: &Seeded) {
     create_document(rows, c);
