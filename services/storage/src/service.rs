@@ -19,9 +19,10 @@ use crate::store::Store;
 use crate::validation;
 
 /// Plain bodies larger than this are hashed and cleaned on the blocking
-/// pool: hashing a 1 MiB body takes milliseconds, too long for a runtime
-/// thread. Pages are always cleaned there (parsing HTML is the costly part).
-const INLINE_MAX_BYTES: usize = 16 * 1024;
+/// pool: hashing a 1 MiB body takes milliseconds and cleaning (language
+/// detection included) costs more per byte, too long for a runtime thread.
+/// Pages are always cleaned there (parsing HTML is the costly part).
+const INLINE_MAX_BYTES: usize = 4 * 1024;
 
 /// Most sources one List may filter by.
 pub const MAX_LIST_SOURCES: usize = 100;
