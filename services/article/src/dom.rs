@@ -5,6 +5,7 @@
 //! (aggregating text per element, emitting blocks) are then loops over
 //! ranges: no recursion, so deep nesting cannot overflow the stack, and
 //! per-node data lives in plain vectors indexed like `nodes`.
+mod rawtext;
 mod sink;
 
 use html5ever::tendril::TendrilSink;
@@ -240,6 +241,8 @@ impl Dom {
     /// Parses `text` and indexes it; elements deeper than `max_depth` are
     /// left out with their content.
     pub fn parse(text: &str, max_depth: usize) -> Dom {
+        let stripped = rawtext::strip(text);
+        let text = stripped.as_deref().unwrap_or(text);
         let arena = html5ever::parse_document(Sink::new(), Default::default()).one(text);
         let mut nodes = Vec::with_capacity(arena.nodes.len() / 2 + 1);
         let mut too_deep = false;
@@ -333,13 +336,21 @@ impl Dom {
             .collect()
     }
 
-    /// All text below node `i`, whitespace collapsed.
+    /// All text below node `i` that a reader sees (not inside scripts or
+    /// style sheets, whose bodies the parse drops anyway), whitespace collapsed.
     pub fn text_of(&self, i: usize) -> String {
         let mut out = String::new();
-        for j in i..self.nodes[i].end as usize {
-            if self.nodes[j].tag == Tag::Text {
-                crate::text::push_collapsed(&mut out, self.text(j));
+        let mut j = i;
+        while j < self.nodes[i].end as usize {
+            match self.nodes[j].tag {
+                Tag::Script | Tag::Style if j > i => {
+                    j = self.nodes[j].end as usize;
+                    continue;
+                }
+                Tag::Text => crate::text::push_collapsed(&mut out, self.text(j)),
+                _ => {}
             }
+            j += 1;
         }
         out.trim().to_string()
     }
