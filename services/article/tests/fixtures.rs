@@ -15,6 +15,7 @@ const PAGES: &[&str] = &[
     "comments.html",
     "latin1.html",
     "german.html",
+    "paywall.html",
     "scraped.txt",
 ];
 

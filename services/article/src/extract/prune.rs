@@ -60,7 +60,6 @@ const STRONG_WORDS: &[&str] = &[
     "masthead",
     "popup",
     "modal",
-    "paywall",
     "outbrain",
     "taboola",
     "tags",
@@ -140,6 +139,9 @@ const WEAK_WORDS: &[&str] = &[
     "carousel",
     "lightbox",
     "keywords",
+    // Subscription CMSes wrap the rest of the body in a `paywall` element
+    // served to subscribers; the offer box beside it is short.
+    "paywall",
 ];
 
 /// Words that mark the article itself: an element carrying one is never
