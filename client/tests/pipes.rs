@@ -84,30 +84,13 @@ fn first_line(flags: &[String], args: &[String]) -> String {
 /// Imports the fixture articles, waits until they are indexed, and returns
 /// one document id and one entity id.
 async fn seed(system: &TestSystem) -> (String, String) {
-    let requests: Vec<pb::ImportDocumentsRequest> = dossier_tests::fixtures::articles()
-        .into_iter()
-        .enumerate()
-        .map(|(i, document)| pb::ImportDocumentsRequest {
-            document: Some(document),
-            request_id: format!("pipes-{i}"),
-        })
-        .collect();
-    let mut responses = system
-        .documents()
-        .await
-        .import_documents(tokio_stream::iter(requests))
-        .await
-        .unwrap()
-        .into_inner();
-    let mut document_id = String::new();
-    while let Some(response) = responses.message().await.unwrap() {
-        assert_eq!(
-            response.outcome(),
-            pb::ImportOutcome::Created,
-            "{response:?}"
-        );
-        document_id = response.document_id;
-    }
+    let ids = dossier_tests::import_created(
+        &mut system.documents().await,
+        dossier_tests::fixtures::articles(),
+        "pipes",
+    )
+    .await;
+    let document_id = ids.last().expect("fixture articles").clone();
     system.wait_indexed(INDEX_TIMEOUT).await;
     let entities = system
         .extraction_client()

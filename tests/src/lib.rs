@@ -3,7 +3,9 @@
 //! out gRPC clients, and loads the project's fixture articles.
 
 pub mod fixtures;
+pub mod import;
 pub mod services;
 pub mod tools;
 
+pub use import::import_created;
 pub use services::{Service, TestSystem};

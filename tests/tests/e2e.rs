@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use dossier_proto::v1::{
-    DeleteDocumentRequest, Document, GetStorageStatusRequest, ImportDocumentsRequest,
-    ImportOutcome, SearchFilter, SearchRequest, SearchResponse, SortOrder,
+    DeleteDocumentRequest, Document, GetStorageStatusRequest, SearchFilter, SearchRequest,
+    SearchResponse, SortOrder,
 };
 use dossier_tests::{TestSystem, fixtures};
 use tonic::Code;
@@ -21,32 +21,8 @@ static NEXT_REQUEST: AtomicU64 = AtomicU64::new(0);
 
 /// Imports `documents` through one ImportDocuments stream; returns their ids.
 async fn import(system: &TestSystem, documents: Vec<Document>) -> Vec<String> {
-    let requests: Vec<ImportDocumentsRequest> = documents
-        .into_iter()
-        .map(|document| ImportDocumentsRequest {
-            document: Some(document),
-            request_id: format!("e2e-{}", NEXT_REQUEST.fetch_add(1, Ordering::Relaxed)),
-        })
-        .collect();
-    let count = requests.len();
-    let mut responses = system
-        .documents()
-        .await
-        .import_documents(tokio_stream::iter(requests))
-        .await
-        .unwrap()
-        .into_inner();
-    let mut ids = Vec::new();
-    while let Some(response) = responses.message().await.unwrap() {
-        assert_eq!(
-            response.outcome(),
-            ImportOutcome::Created,
-            "unexpected outcome: {response:?}"
-        );
-        ids.push(response.document_id);
-    }
-    assert_eq!(ids.len(), count, "one response per request");
-    ids
+    let prefix = format!("e2e-{}", NEXT_REQUEST.fetch_add(1, Ordering::Relaxed));
+    dossier_tests::import_created(&mut system.documents().await, documents, &prefix).await
 }
 
 fn query(text: &str) -> SearchRequest {

@@ -73,29 +73,8 @@ fn marker(n: usize) -> String {
 
 /// Imports articles `range` on one stream; returns their ids in order.
 async fn import(client: &mut Documents, range: std::ops::Range<usize>) -> Vec<String> {
-    let requests: Vec<_> = range
-        .clone()
-        .map(|n| pb::ImportDocumentsRequest {
-            document: Some(article(n)),
-            request_id: format!("faults-{n}"),
-        })
-        .collect();
-    let mut responses = client
-        .import_documents(tokio_stream::iter(requests))
-        .await
-        .unwrap()
-        .into_inner();
-    let mut ids = Vec::new();
-    while let Some(response) = responses.message().await.unwrap() {
-        assert_eq!(
-            response.outcome(),
-            pb::ImportOutcome::Created,
-            "{response:?}"
-        );
-        ids.push(response.document_id);
-    }
-    assert_eq!(ids.len(), range.len());
-    ids
+    let prefix = format!("faults-{}", range.start);
+    dossier_tests::import_created(client, range.map(article), &prefix).await
 }
 
 async fn storage_status(client: &mut Documents) -> pb::StorageStatus {

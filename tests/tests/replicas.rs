@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use dossier_proto::v1::search_service_client::SearchServiceClient;
 use dossier_proto::v1::{
-    Document, GetEntityRequest, GetIndexStatusRequest, GetStorageStatusRequest,
-    ImportDocumentsRequest, ImportOutcome, SearchRequest, SearchResponse,
+    Document, GetEntityRequest, GetIndexStatusRequest, GetStorageStatusRequest, SearchRequest,
+    SearchResponse,
 };
 use dossier_tests::services::{channel, start_search};
 use dossier_tests::{TestSystem, fixtures};
@@ -40,24 +40,7 @@ fn filler(i: usize) -> Document {
 }
 
 async fn import(system: &TestSystem, documents: Vec<Document>) {
-    let requests: Vec<ImportDocumentsRequest> = documents
-        .into_iter()
-        .enumerate()
-        .map(|(n, document)| ImportDocumentsRequest {
-            document: Some(document),
-            request_id: format!("replicas-{n}"),
-        })
-        .collect();
-    let mut responses = system
-        .documents()
-        .await
-        .import_documents(tokio_stream::iter(requests))
-        .await
-        .unwrap()
-        .into_inner();
-    while let Some(response) = responses.message().await.unwrap() {
-        assert_eq!(response.outcome(), ImportOutcome::Created, "{response:?}");
-    }
+    dossier_tests::import_created(&mut system.documents().await, documents, "replicas").await;
 }
 
 async fn wait_indexed(client: &mut Search, sequence: u64) -> u64 {

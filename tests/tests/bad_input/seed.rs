@@ -26,33 +26,7 @@ pub fn timestamp(seconds: i64, nanos: i32) -> Option<prost_types::Timestamp> {
 
 /// Imports `documents` and returns their ids; every one must be created.
 pub async fn seed(clients: &Clients, documents: Vec<pb::Document>, prefix: &str) -> Vec<String> {
-    let requests: Vec<pb::ImportDocumentsRequest> = documents
-        .into_iter()
-        .enumerate()
-        .map(|(i, document)| pb::ImportDocumentsRequest {
-            document: Some(document),
-            request_id: format!("{prefix}-{i}"),
-        })
-        .collect();
-    let count = requests.len();
-    let mut responses = clients
-        .documents
-        .clone()
-        .import_documents(tokio_stream::iter(requests))
-        .await
-        .unwrap()
-        .into_inner();
-    let mut ids = Vec::new();
-    while let Some(response) = responses.message().await.unwrap() {
-        assert_eq!(
-            response.outcome(),
-            pb::ImportOutcome::Created,
-            "{response:?}"
-        );
-        ids.push(response.document_id);
-    }
-    assert_eq!(ids.len(), count);
-    ids
+    dossier_tests::import_created(&mut clients.documents.clone(), documents, prefix).await
 }
 
 /// Rope-walk notes sharing their words, most of them deleted again: the
