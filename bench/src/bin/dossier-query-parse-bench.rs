@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use dossier_search::index::{Checkpoint, IndexOp, SearchIndex};
 use dossier_search::model::IndexDoc;
-use dossier_search::query::{Syntax, lenient, parse_as};
+use dossier_search::query::{Filter, Syntax, filter_query, filtered_or_partial, lenient, parse_as};
 
 /// Queries as analysts type them, well formed (both syntaxes take them)
 /// and not (only the lenient syntax does).
@@ -114,6 +114,33 @@ fn main() -> anyhow::Result<()> {
             delta / 1e3,
             repair / 1e3,
             if strict_ok { "" } else { "  (strict: refused)" }
+        );
+    }
+    // A plain multi-word query also probes for a first match before the
+    // search (partial matches stand in when there is none).
+    let filter = Filter::default();
+    let mut probes = Vec::new();
+    for query in [
+        "ferry storm",
+        "Riga summit cable deal",
+        "harbour court appeal union",
+    ] {
+        let probed = time(&|| {
+            let parsed = parse_as(&index, &searcher, query, true, Syntax::Lenient).unwrap();
+            let words = parsed.partial_words.as_deref();
+            black_box(
+                filtered_or_partial(&index, &searcher, parsed.query, words, &filter, true).unwrap(),
+            );
+        });
+        let plain = time(&|| {
+            let parsed = parse_as(&index, &searcher, query, true, Syntax::Lenient).unwrap();
+            black_box(filter_query(index.fields(), parsed.query, &filter));
+        });
+        probes.push(probed - plain);
+        println!(
+            "{:<48} first-match probe {:>8.1}µs",
+            format!("{query:?}"),
+            (probed - plain) / 1e3
         );
     }
     added.sort_by(f64::total_cmp);

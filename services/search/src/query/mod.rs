@@ -141,8 +141,19 @@ fn field_named(index: &SearchIndex, name: &str) -> Option<String> {
         .ok()
         .or_else(|| schema.get_field(&name.to_ascii_lowercase()).ok())?;
     let entry = schema.get_field_entry(field);
-    entry.is_indexed().then(|| entry.name().to_string())
+    let internal = INTERNAL_FIELDS.contains(&entry.name());
+    (entry.is_indexed() && !internal).then(|| entry.name().to_string())
 }
+
+/// Fields the index keeps for its own use: the strict syntax accepts them,
+/// the lenient one reads `alias:` as text like any other word.
+const INTERNAL_FIELDS: [&str; 5] = [
+    "alias",
+    "entity_alias",
+    "entity_facet",
+    "title_grams",
+    "body_grams",
+];
 
 /// `text` through tantivy's grammar, refused with where it goes wrong.
 fn strict_ast(text: &str) -> Result<UserInputAst> {
@@ -548,12 +559,7 @@ fn describe(index: &SearchIndex, text: &str, err: QueryParserError) -> String {
                 .fields()
                 .filter(|(_, e)| e.is_indexed())
                 .map(|(_, e)| e.name())
-                .filter(|n| {
-                    !matches!(
-                        *n,
-                        "alias" | "entity_alias" | "entity_facet" | "title_grams" | "body_grams"
-                    )
-                })
+                .filter(|n| !INTERNAL_FIELDS.contains(n))
                 .collect();
             format!(
                 "unknown field {}{at}; searchable fields: {}",
