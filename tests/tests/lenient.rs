@@ -7,8 +7,8 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use dossier_proto::v1::{ImportDocumentsRequest, QuerySyntax, SearchRequest, SearchResponse};
-use dossier_tests::{TestSystem, fixtures};
+use dossier_proto::v1::{QuerySyntax, SearchRequest, SearchResponse};
+use dossier_tests::{TestSystem, fixtures, import_created};
 use tonic::Code;
 
 const INDEX_TIMEOUT: Duration = Duration::from_secs(60);
@@ -42,22 +42,8 @@ fn ids(response: &SearchResponse) -> BTreeSet<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn typed_queries_find_what_their_plain_forms_find() {
     let system = TestSystem::start().await;
-    let requests: Vec<ImportDocumentsRequest> = fixtures::articles()
-        .into_iter()
-        .enumerate()
-        .map(|(i, document)| ImportDocumentsRequest {
-            document: Some(document),
-            request_id: format!("lenient-{i}"),
-        })
-        .collect();
-    let mut responses = system
-        .documents()
-        .await
-        .import_documents(tokio_stream::iter(requests))
-        .await
-        .unwrap()
-        .into_inner();
-    while responses.message().await.unwrap().is_some() {}
+    let mut documents = system.documents().await;
+    import_created(&mut documents, fixtures::articles(), "lenient").await;
     system.wait_indexed(INDEX_TIMEOUT).await;
 
     for (typed, plain) in [
