@@ -6,7 +6,8 @@
 //! call [`clean`] and record [`CLEANER_VERSION`] beside its output so a newer
 //! cleaner can re-derive old documents' text.
 //!
-//! Pipeline for HTML: [`charset`] decodes the bytes, html5ever parses them,
+//! Pipeline for HTML: [`charset`] decodes the bytes, `dom` drops script and
+//! style bodies and unread attributes, html5ever parses into `dom`'s arena,
 //! `dom` indexes the tree into a flat pre-order arena (subtrees are index
 //! ranges, so no pass recurses), `meta` reads the metadata, `extract`
 //! prunes boilerplate, picks the main content and classifies its blocks.
@@ -32,7 +33,7 @@ pub use extract::explain;
 
 /// Version of the cleaning rules. Bump it whenever the output for some input
 /// changes, so stored documents cleaned by an older version can be re-derived.
-pub const CLEANER_VERSION: u32 = 1;
+pub const CLEANER_VERSION: u32 = 2;
 
 /// Cleans one input into an [`Article`].
 ///
