@@ -313,6 +313,10 @@ pub struct SearchArgs {
     /// Match only the spelling typed, not other spellings of a known entity.
     #[arg(long)]
     pub exact: bool,
+    /// Read the query strictly: a syntax error is refused with its byte
+    /// offset instead of repaired (for scripts that build queries).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Where ingest reads from.

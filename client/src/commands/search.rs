@@ -44,8 +44,13 @@ pub async fn run(
         disable_entity_expansion: args.exact,
         highlight: true,
         include_body: false,
-        // What a person types: repaired, never refused for its syntax.
-        syntax: QuerySyntax::Lenient as i32,
+        // What a person types is repaired, never refused for its syntax;
+        // --strict is for scripts that want the error instead.
+        syntax: if args.strict {
+            QuerySyntax::Strict
+        } else {
+            QuerySyntax::Lenient
+        } as i32,
     };
     let response = client.search(request).await?.into_inner();
     if let (Format::Text, Some(interpreted)) = (format, &response.interpreted_query) {

@@ -72,7 +72,7 @@ async fn serves_queries_and_reports_upstream_outage() {
         })
         .await
         .unwrap_err();
-    assert_eq!(long.code(), Code::InvalidArgument);
+    assert_eq!(long.code(), Code::ResourceExhausted);
     assert!(long.message().contains("max-query-bytes"));
 
     let mut status = None;

@@ -782,6 +782,7 @@ async fn any_text_is_answered_through_the_service() {
         .search(&"Riga ".repeat(2100), QuerySyntax::Unspecified)
         .await
         .unwrap_err();
+    assert_eq!(status.code(), tonic::Code::ResourceExhausted, "{status}");
     assert!(status.message().contains("max-query-bytes"), "{status}");
     server.stop().await;
 }

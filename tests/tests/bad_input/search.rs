@@ -63,7 +63,7 @@ fn nested(levels: usize) -> String {
 fn shared(rows: &mut Rows, c: &Clients) {
     #[rustfmt::skip]
     let cases = [
-        ("10,000-character query", query(&|r| r.query = "harbour ".repeat(TEN_K / 8)), Code::InvalidArgument, "--max-query-bytes"),
+        ("10,000-character query", query(&|r| r.query = "harbour ".repeat(TEN_K / 8)), Code::ResourceExhausted, "--max-query-bytes"),
         ("1,000 nested parentheses, strict syntax", query(&|r| { r.query = nested(1000); r.syntax = STRICT; }), Code::InvalidArgument, "nest"),
         ("unbalanced parenthesis, strict syntax", query(&|r| { r.query = "title:(harbour".into(); r.syntax = STRICT; }), Code::InvalidArgument, "invalid query"),
         ("unknown field, strict syntax", query(&|r| { r.query = "nosuchfield:harbour".into(); r.syntax = STRICT; }), Code::InvalidArgument, "invalid query"),

@@ -11,10 +11,12 @@ use crate::error::Error;
 impl ServiceError for Error {
     fn code(&self) -> Code {
         match self {
-            Error::InvalidArgument { .. }
-            | Error::InvalidQuery(_)
-            | Error::InvalidPageToken(_)
-            | Error::LimitExceeded { .. } => Code::InvalidArgument,
+            Error::InvalidArgument { .. } | Error::InvalidQuery(_) | Error::InvalidPageToken(_) => {
+                Code::InvalidArgument
+            }
+            // A configured limit, as storage's and extraction's are: the
+            // request is well formed, only too large for this server.
+            Error::LimitExceeded { .. } => Code::ResourceExhausted,
             Error::NotFound(_) => Code::NotFound,
             Error::Unavailable { .. }
             | Error::ShuttingDown
