@@ -130,3 +130,35 @@ fn cleaning_is_deterministic() {
         assert_eq!(a, b, "{name}");
     }
 }
+
+#[test]
+fn a_declared_language_spares_detection_and_changes_nothing_else() {
+    for name in PAGES {
+        let bytes = std::fs::read(testdata().join(name)).unwrap();
+        let kind = ContentType::sniff(&bytes, Some(name));
+        let found = clean(&bytes, kind, &Limits::default()).unwrap();
+        let declared =
+            dossier_article::clean_declared(&bytes, kind, &Limits::default(), Some("en-GB"))
+                .unwrap();
+        assert!(
+            !declared
+                .flags
+                .contains(&dossier_article::Flag::LanguageDetected),
+            "{name}"
+        );
+        if !found
+            .flags
+            .contains(&dossier_article::Flag::LanguageDetected)
+        {
+            // The page declared its own language: that one still wins.
+            assert_eq!(declared.language, found.language, "{name}");
+        } else {
+            assert_eq!(declared.language.as_deref(), Some("en"), "{name}");
+        }
+        assert_eq!(
+            (&declared.text, &declared.title, declared.published_at),
+            (&found.text, &found.title, found.published_at),
+            "{name}"
+        );
+    }
+}
