@@ -537,5 +537,3 @@ async fn next_entity(
 
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod text_tests;

@@ -12,6 +12,9 @@ use crate::index::SearchIndex;
 use crate::search::{PageRequest, SearchQuery, search};
 use crate::testing::{FakeExtractor, FakeStorage};
 
+/// Pages, empty text and TEXT_UPDATED changes (issue 14).
+mod text;
+
 pub(super) struct Running {
     pub(super) index: Arc<SearchIndex>,
     status: Arc<StatusCell>,

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use dossier_proto::v1::EntityType;
 
-use super::IndexerSettings;
-use super::tests::{start, start_with};
+use super::{start, start_with};
 use crate::index::SearchIndex;
+use crate::indexer::IndexerSettings;
 use crate::testing::{FakeExtractor, FakeStorage};
 
 /// A saved page as a CMS writes it: the article is one paragraph among
@@ -152,7 +152,7 @@ async fn a_text_update_waits_for_the_batch_extracting_its_document() {
         IndexerSettings {
             batch_docs: 1,
             extract_in_flight: 3,
-            ..super::tests::fast_settings()
+            ..super::fast_settings()
         },
     );
     while extractor.calls.lock().is_empty() {
