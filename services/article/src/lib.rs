@@ -30,6 +30,7 @@ pub use content_type::ContentType;
 pub use error::{CleanError, Limits};
 #[doc(hidden)]
 pub use extract::explain;
+pub use plain::paragraphs;
 
 /// Version of the cleaning rules. Bump it whenever the output for some input
 /// changes, so stored documents cleaned by an older version can be re-derived.

@@ -249,11 +249,15 @@ fn drop_trailing(lines: &mut Vec<String>) {
     }
 }
 
-/// Blank-line separated paragraphs; runs of blank lines become one.
-fn paragraphs(lines: &[String]) -> String {
+/// Lines joined as the cleaner's text is: a run of empty lines between two
+/// kept lines becomes one blank line (a paragraph break), other lines are
+/// joined by a line break; leading and trailing empty lines go. Storage uses
+/// it to join the body's own kept lines the same way.
+pub fn paragraphs<S: AsRef<str>>(lines: &[S]) -> String {
     let mut out = String::new();
     let mut blank = false;
     for line in lines {
+        let line = line.as_ref();
         if line.is_empty() {
             blank = !out.is_empty();
             continue;

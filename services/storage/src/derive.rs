@@ -255,20 +255,9 @@ fn plain_text(body: &str, article: &Article, keep_title_line: bool) -> String {
     if !dropped {
         return body.to_string();
     }
-    let mut out = String::with_capacity(body.len());
-    let mut blank = false;
-    for line in kept {
-        if line.trim().is_empty() {
-            blank = !out.is_empty();
-            continue;
-        }
-        if !out.is_empty() {
-            out.push_str(if blank { "\n\n" } else { "\n" });
-        }
-        out.push_str(line);
-        blank = false;
-    }
-    out
+    // Kept lines are "" or hold a character the cleaner compared, so the
+    // cleaner's own joining reads them alike.
+    dossier_article::paragraphs(&kept)
 }
 
 #[cfg(test)]
