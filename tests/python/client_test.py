@@ -98,9 +98,16 @@ def main():
     names = {m.text for m in reply.mentions}
     check("Riga" in names, f"Riga is found in {sorted(names)}")
 
-    # Bad input gets INVALID_ARGUMENT with a message.
+    # A query typed by a person is read leniently: the unclosed parenthesis
+    # is closed, and the response says so.
+    typed = search.Search(search_pb2.SearchRequest(query="title:(unclosed"))
+    check(typed.interpreted_query.changed, "a repaired query says it was changed")
+
+    # Bad input gets INVALID_ARGUMENT with a message (strict syntax, as a
+    # program that builds queries asks for it).
     try:
-        search.Search(search_pb2.SearchRequest(query="title:(unclosed"))
+        search.Search(search_pb2.SearchRequest(
+            query="title:(unclosed", syntax=search_pb2.QUERY_SYNTAX_STRICT))
         check(False, "a bad query is refused")
     except grpc.RpcError as err:
         check(err.code() == grpc.StatusCode.INVALID_ARGUMENT, f"bad query: {err.code()}")
