@@ -11,6 +11,8 @@
 use std::hint::black_box;
 use std::time::Instant;
 
+use clap::Parser;
+
 use dossier_search::index::{Checkpoint, IndexOp, SearchIndex};
 use dossier_search::model::IndexDoc;
 use dossier_search::query::{Filter, Syntax, filter_query, filtered_or_partial, lenient, parse_as};
@@ -61,7 +63,13 @@ const WORDS: &[&str] = &[
     "appeal",
 ];
 
+/// Strict against lenient query parsing, per query of a typed mix.
+#[derive(Debug, Parser)]
+#[command(about = "What the lenient query syntax adds to parsing a query")]
+struct Args {}
+
 fn main() -> anyhow::Result<()> {
+    Args::parse();
     let index = SearchIndex::in_memory()?;
     let docs = (0..500u64)
         .map(|i| {
