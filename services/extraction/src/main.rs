@@ -1,5 +1,6 @@
 //! `dossier-extraction`: with no subcommand it serves
-//! `dossier.v1.ExtractionService`; `train` and `eval` work on the model
+//! `dossier.v1.ExtractionService`; `train` and `eval` work on the model,
+//! `annotate` runs the pipeline over JSON-lines articles for benchmarks
 //! (`dossier_extraction::tooling`; the throughput bench is
 //! `dossier-extraction-bench` in the bench crate). This file only parses
 //! flags and dispatches.
@@ -48,6 +49,9 @@ enum Command {
     Train(tooling::TrainArgs),
     /// Score a model on CoNLL data (conlleval semantics) and report tokens/s.
     Eval(tooling::EvalArgs),
+    /// Extract mentions from JSON-lines articles (the full pipeline) and
+    /// write them as JSON lines; --passes N also reports tokens/s.
+    Annotate(tooling::AnnotateArgs),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Some(Command::Train(a)) => tooling::run_train(a),
         Some(Command::Eval(a)) => tooling::run_eval(a),
+        Some(Command::Annotate(a)) => tooling::run_annotate(a),
         None => serve(cli.serve),
     };
     match result {

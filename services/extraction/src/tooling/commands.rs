@@ -1,13 +1,20 @@
-//! The `train` and `eval` subcommands of `dossier-extraction`, as library
-//! functions so that `main.rs` stays a thin dispatcher. (The in-process
+//! The `train`, `eval` and `annotate` subcommands of `dossier-extraction`,
+//! as library functions so that `main.rs` stays a thin dispatcher. (The in-process
 //! throughput bench is `dossier-extraction-bench`, in the bench crate.)
 
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
 use std::path::PathBuf;
 use std::time::Instant;
 
+use anyhow::Context;
+
+use super::annotate;
 use super::conll;
 use super::eval;
 use super::train::{TrainOptions, train};
+use crate::Extractor;
+use crate::config::{DEFAULT_MAX_TEXT_BYTES, ExtractionConfig};
 use crate::tagger::Tagger;
 
 /// `train`: fit the tagger on a CoNLL file and write the model.
@@ -40,6 +47,26 @@ pub struct EvalArgs {
     /// Gold data (CoNLL-2003, IOB1 or IOB2).
     #[arg(long)]
     pub conll: PathBuf,
+    /// Model file (default: the model embedded in this binary).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+}
+
+/// `annotate`: the full pipeline over JSON-lines articles, mentions out as
+/// JSON lines (see [`annotate`](super::annotate) for the formats).
+#[derive(Debug, Clone, clap::Args)]
+pub struct AnnotateArgs {
+    /// Articles, one JSON object a line: {"id", "text", "published_at"}
+    /// (default: stdin).
+    #[arg(long)]
+    pub input: Option<PathBuf>,
+    /// Where to write the mentions, one JSON line per article (default: stdout).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Analyse every article this many times and report tokens/s of the
+    /// analysis (one thread, file I/O and model load excluded) on stderr.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub passes: u32,
     /// Model file (default: the model embedded in this binary).
     #[arg(long)]
     pub model: Option<PathBuf>,
@@ -78,5 +105,73 @@ pub fn run_eval(a: &EvalArgs) -> anyhow::Result<()> {
     let docs = conll::read_file(&a.conll)?;
     let report = eval::evaluate(&tagger, &docs);
     print!("{}", report.table());
+    Ok(())
+}
+
+/// Removes the scratch registry directory when `annotate` ends, however it ends.
+struct ScratchDir(PathBuf);
+
+impl ScratchDir {
+    fn create() -> anyhow::Result<ScratchDir> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let dir =
+            std::env::temp_dir().join(format!("dossier-annotate-{}-{nanos}", std::process::id()));
+        std::fs::create_dir(&dir)
+            .with_context(|| format!("creating the scratch directory {}", dir.display()))?;
+        Ok(ScratchDir(dir))
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub fn run_annotate(a: &AnnotateArgs) -> anyhow::Result<()> {
+    let docs = match &a.input {
+        Some(p) => {
+            let f = File::open(p).with_context(|| format!("opening {}", p.display()))?;
+            annotate::read_docs(BufReader::new(f))
+                .with_context(|| format!("reading {}", p.display()))?
+        }
+        None => annotate::read_docs(std::io::stdin().lock()).context("reading stdin")?,
+    };
+    // A fresh registry that nothing else uses: the linker's document-level
+    // steps run, but no document id is sent, so nothing is recorded.
+    let scratch = ScratchDir::create()?;
+    let config = ExtractionConfig {
+        data_dir: scratch.0.clone(),
+        model: a.model.clone(),
+        max_text_bytes: DEFAULT_MAX_TEXT_BYTES,
+        ..ExtractionConfig::default()
+    };
+    let extractor = Extractor::open(&config)?.with_parallel(false);
+    let (responses, timing) = annotate::annotate(&extractor, &docs, a.passes as usize)?;
+    drop(extractor);
+    match &a.output {
+        Some(p) => {
+            let f = File::create(p).with_context(|| format!("creating {}", p.display()))?;
+            let mut w = BufWriter::new(f);
+            annotate::write_mentions(&mut w, &docs, &responses)
+                .with_context(|| format!("writing {}", p.display()))?;
+        }
+        None => {
+            let mut w = BufWriter::new(std::io::stdout().lock());
+            annotate::write_mentions(&mut w, &docs, &responses).context("writing stdout")?;
+            w.flush()?;
+        }
+    }
+    eprintln!(
+        "annotate: {} documents, {} passes, {} tokens in {:.3} s: {:.0} tokens/s (analysis and linking, one thread)",
+        docs.len(),
+        timing.passes,
+        timing.tokens,
+        timing.elapsed.as_secs_f64(),
+        timing.tokens_per_sec()
+    );
     Ok(())
 }
