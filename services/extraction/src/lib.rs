@@ -5,6 +5,7 @@
 //! `server` serves it.
 
 pub mod config;
+pub mod conventions;
 pub mod entity_type;
 pub mod error;
 pub mod grpc;

@@ -13,6 +13,7 @@ use anyhow::Context;
 
 use crate::EntityType;
 use crate::config::ExtractionConfig;
+use crate::conventions;
 use crate::error::{ExtractionError, Result};
 use crate::language;
 use crate::link::{DocumentMeta, NameMention};
@@ -209,11 +210,12 @@ impl Extractor {
         let parallel = parallel && text.len() >= PARALLEL_MIN_BYTES;
         let tag = || self.tagger.tag_counted_with(text, parallel);
         let recognize = || rules::recognize(text, reference);
-        let ((names, token_count), values) = if parallel {
+        let ((mut names, token_count), values) = if parallel {
             rayon::join(tag, recognize)
         } else {
             (tag(), recognize())
         };
+        conventions::apply(text, &self.tagger.model().lex, &mut names);
         let names = names.into_iter().map(|n| Span {
             start: n.start,
             end: n.end,
@@ -292,11 +294,15 @@ fn linking_input(a: &Analysis) -> (DocumentMeta, Vec<NameMention>) {
         .spans
         .iter()
         .filter(|s| s.entity_type.is_name())
-        .map(|s| NameMention {
-            start: s.start,
-            end: s.end,
-            text: req.text[s.start..s.end].to_string(),
-            entity_type: s.entity_type,
+        .map(|s| {
+            // Canonical names and aliases never carry a leading "the".
+            let start = conventions::article::without_the(&req.text, s.start, s.end);
+            NameMention {
+                start,
+                end: s.end,
+                text: req.text[start..s.end].to_string(),
+                entity_type: s.entity_type,
+            }
         })
         .collect();
     (meta, names)

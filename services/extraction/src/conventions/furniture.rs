@@ -1,0 +1,66 @@
+//! Page furniture: the words of a web page's navigation, buttons and
+//! section labels that survive cleaning ("Live", "Newsletter", "Top
+//! Stories"). Capitalised and often alone on a line, they look like names
+//! to the tagger; they are never entities.
+
+use crate::tagger::NameSpan;
+
+/// Whole spans that are page furniture, compared case-insensitively.
+const FURNITURE: &[&str] = &[
+    "advertisement",
+    "breaking",
+    "breaking news",
+    "comments",
+    "follow",
+    "follow us",
+    "home",
+    "latest",
+    "latest news",
+    "listen",
+    "live",
+    "live updates",
+    "menu",
+    "more",
+    "most read",
+    "most popular",
+    "newsletter",
+    "newsletters",
+    "opinion",
+    "read more",
+    "related",
+    "related stories",
+    "share",
+    "share this article",
+    "sign up",
+    "subscribe",
+    "top stories",
+    "trending",
+    "video",
+    "watch",
+    "watch live",
+];
+
+/// Whether the span's text is page furniture.
+pub fn is_furniture(text: &str) -> bool {
+    let t = text.trim();
+    t.len() <= 20 && FURNITURE.iter().any(|f| f.eq_ignore_ascii_case(t))
+}
+
+/// Drops the spans that are page furniture.
+pub fn drop_furniture(text: &str, names: &mut Vec<NameSpan>) {
+    names.retain(|n| !is_furniture(&text[n.start..n.end]));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn furniture_words_are_not_names() {
+        assert!(is_furniture("Live"));
+        assert!(is_furniture("Top Stories"));
+        assert!(is_furniture("NEWSLETTER"));
+        assert!(!is_furniture("Human Rights Watch"));
+        assert!(!is_furniture("Livorno"));
+    }
+}

@@ -1,0 +1,478 @@
+//! The OntoNotes types that CoNLL's four do not have, and regions that look
+//! like places: retyping by the words a name is made of.
+//!
+//! - EVENT: named summits, conferences, forums and games ("the Halifax
+//!   International Security Forum", "COP30").
+//! - FAC: names ending in a facility word ("Incirlik Air Base"), "Port of …".
+//! - LAW: names ending in Act, Treaty, Directive… ("the Digital Markets Act").
+//! - PRODUCT: weapons systems, aircraft and vehicles by name or model
+//!   ("HIMARS", "F-16", "Leopard 2"); an everyday word that is also a weapon's
+//!   name ("Patriot") only before a weapon noun ("Patriot missiles").
+//! - LOC: regions in the political sense ("the West", "the Global South")
+//!   and regions the tagger took for countries or organisations.
+
+use super::words::{find_word, is_capitalised, word_after, word_before};
+use crate::EntityType;
+use crate::tagger::NameSpan;
+
+/// Last words that make a name an event.
+const EVENT_ENDS: &[&str] = &[
+    "Summit",
+    "Conference",
+    "Forum",
+    "Dialogue",
+    "Olympics",
+    "Paralympics",
+    "Games",
+    "Cup",
+    "Championship",
+    "Championships",
+    "Expo",
+    "Festival",
+    "Marathon",
+    "Grand Prix",
+    "Biennale",
+];
+
+/// Forums and conferences that are standing organisations, not events.
+const ORG_FORUMS: &[&str] = &[
+    "World Economic Forum",
+    "Pacific Islands Forum",
+    "Forum Fisheries Agency",
+    "Conference of Presidents",
+];
+
+/// Last words that make a name a facility.
+const FAC_ENDS: &[&str] = &[
+    "Air Base",
+    "Airbase",
+    "Naval Base",
+    "Base",
+    "Airport",
+    "Bridge",
+    "Terminal",
+    "Training Ground",
+    "Range",
+    "Polygon",
+    "Dam",
+    "Power Plant",
+    "Power Station",
+    "Refinery",
+    "Stadium",
+    "Arena",
+    "Palace",
+    "Tower",
+    "Building",
+    "Hospital",
+    "Cathedral",
+    "Mosque",
+    "Square",
+    "Highway",
+    "Motorway",
+    "Tunnel",
+    "Prison",
+    "Shipyard",
+    "Museum",
+];
+
+/// Last words that make a name a law, treaty or agreement.
+const LAW_ENDS: &[&str] = &[
+    "Act",
+    "Treaty",
+    "Agreement",
+    "Accord",
+    "Accords",
+    "Convention",
+    "Directive",
+    "Regulation",
+    "Protocol",
+    "Charter",
+    "Pact",
+    "Constitution",
+    "Amendment",
+    "Bill",
+];
+
+/// First words that make a name "X of Y" a law ("Treaty of Lisbon").
+const LAW_STARTS: &[&str] = &["Treaty", "Convention", "Protocol", "Charter"];
+
+/// Weapons systems, aircraft, vehicles and software whose names are not
+/// everyday words: a product wherever they stand.
+const PRODUCTS: &[&str] = &[
+    "HIMARS",
+    "ATACMS",
+    "NASAMS",
+    "IRIS-T",
+    "SAMP/T",
+    "Iskander",
+    "Kinzhal",
+    "Kalibr",
+    "Shahed",
+    "Bayraktar",
+    "Gripen",
+    "Rafale",
+    "Eurofighter",
+    "Starlink",
+    "ChatGPT",
+    "Lancet",
+    "Sarmat",
+    "Oreshnik",
+    "Zircon",
+    "Tsirkon",
+    "Avangard",
+    "Hwasong",
+    "Pukguksong",
+    "Dongfeng",
+    "Aegis",
+    "Reaper",
+    "Sentinel",
+];
+
+/// Weapons named by everyday words: a product only before a weapon noun,
+/// or when the tagger already found a name there.
+const WEAPON_WORDS: &[&str] = &[
+    "Patriot",
+    "Javelin",
+    "Stinger",
+    "Taurus",
+    "Tomahawk",
+    "Abrams",
+    "Leopard",
+    "Bradley",
+    "Harpoon",
+    "Neptune",
+    "Storm Shadow",
+    "Typhoon",
+    "Challenger",
+    "Marder",
+    "Gepard",
+    "Caesar",
+    "Archer",
+    "Hellfire",
+    "Trident",
+    "Tornado",
+];
+
+const WEAPON_NOUNS: &[&str] = &[
+    "missile",
+    "missiles",
+    "system",
+    "systems",
+    "launcher",
+    "launchers",
+    "battery",
+    "batteries",
+    "interceptor",
+    "interceptors",
+    "tank",
+    "tanks",
+    "jet",
+    "jets",
+    "fighter",
+    "fighters",
+    "drone",
+    "drones",
+    "rocket",
+    "rockets",
+    "howitzer",
+    "howitzers",
+    "vehicle",
+    "vehicles",
+    "air",
+    "anti-tank",
+    "cruise",
+    "units",
+    "unit",
+    "munitions",
+];
+
+/// Regions in the political or geographic sense: LOC, whatever the tagger
+/// thought.
+const REGIONS: &[&str] = &[
+    "West",
+    "Global South",
+    "Global North",
+    "Middle East",
+    "Far East",
+    "Near East",
+    "Balkans",
+    "Western Balkans",
+    "Caucasus",
+    "South Caucasus",
+    "Sahel",
+    "Maghreb",
+    "Levant",
+    "Arctic",
+    "Antarctic",
+    "Baltics",
+    "Nordics",
+    "Scandinavia",
+    "Central Asia",
+    "South Asia",
+    "Southeast Asia",
+    "East Asia",
+    "Central Europe",
+    "Eastern Europe",
+    "Western Europe",
+    "Horn of Africa",
+    "Latin America",
+    "Indo-Pacific",
+    "Asia-Pacific",
+    "Caribbean",
+    "Mediterranean",
+    "Donbas",
+    "Donbass",
+    "Siberia",
+    "Patagonia",
+    "Sahara",
+    "Amazon",
+];
+
+/// Regions that take "the" and are written without another capitalised word
+/// after them: found even where the tagger found nothing ("the West").
+const BARE_REGIONS: &[&str] = &[
+    "West",
+    "Global South",
+    "Global North",
+    "Balkans",
+    "Sahel",
+    "Arctic",
+];
+
+fn ends_with_words(name: &str, ends: &[&str]) -> bool {
+    ends.iter().any(|e| {
+        name.len() > e.len()
+            && name.ends_with(e)
+            && name.as_bytes()[name.len() - e.len() - 1] == b' '
+    })
+}
+
+fn strip_the(name: &str) -> &str {
+    name.strip_prefix("the ")
+        .or_else(|| name.strip_prefix("The "))
+        .unwrap_or(name)
+}
+
+/// An aircraft or weapon model: a short capitalised prefix, a hyphen and a
+/// number ("F-16", "Su-35", "MiG-29", "S-400", "KF-21").
+fn is_model_number(word: &str) -> bool {
+    let Some((prefix, number)) = word.split_once('-') else {
+        return false;
+    };
+    let digits = number.trim_end_matches(|c: char| c.is_ascii_uppercase());
+    (1..=4).contains(&prefix.len())
+        && prefix.starts_with(|c: char| c.is_ascii_uppercase())
+        && prefix.chars().all(|c| c.is_ascii_alphabetic())
+        && (1..=3).contains(&digits.len())
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && number.len() - digits.len() <= 2
+        && !matches!(
+            prefix,
+            "COVID" | "Covid" | "SARS" | "G" | "H" | "MERS" | "Q" | "No"
+        )
+}
+
+/// The type a name's own words give it, if they decide it.
+pub fn type_by_words(name: &str, current: EntityType) -> Option<EntityType> {
+    let name = strip_the(name);
+    if REGIONS.contains(&name) {
+        return Some(EntityType::Loc);
+    }
+    if PRODUCTS.contains(&name) || is_model_number(name) {
+        return Some(EntityType::Product);
+    }
+    if name.starts_with("COP")
+        && name.len() <= 5
+        && name[3..].chars().all(|c| c.is_ascii_digit())
+        && name.len() > 3
+    {
+        return Some(EntityType::Event);
+    }
+    if current == EntityType::Person || current == EntityType::Norp {
+        return None;
+    }
+    if ends_with_words(name, EVENT_ENDS) && !ORG_FORUMS.contains(&name) {
+        return Some(EntityType::Event);
+    }
+    if ends_with_words(name, LAW_ENDS)
+        || LAW_STARTS
+            .iter()
+            .any(|s| name.strip_prefix(s).is_some_and(|r| r.starts_with(" of ")))
+    {
+        return Some(EntityType::Law);
+    }
+    if ends_with_words(name, FAC_ENDS) || name.starts_with("Port of ") && name != "Port of Spain" {
+        return Some(EntityType::Fac);
+    }
+    None
+}
+
+/// Retypes names by their words; adds products and bare regions the tagger
+/// missed.
+pub fn apply(text: &str, names: &mut Vec<NameSpan>) {
+    for n in names.iter_mut() {
+        if let Some(t) = type_by_words(&text[n.start..n.end], n.entity_type) {
+            n.entity_type = t;
+        }
+    }
+    // Model numbers after a maker stay one product ("Leopard 2", "Boeing 737").
+    let mut added = Vec::new();
+    for word in PRODUCTS.iter().chain(WEAPON_WORDS) {
+        if !text.contains(word) {
+            continue;
+        }
+        let everyday = WEAPON_WORDS.contains(word);
+        for at in find_word(text, word) {
+            let mut end = at + word.len();
+            if let Some(n) = word_after(text, end)
+                && n.text.len() <= 4
+                && n.text
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+                && n.text.starts_with(|c: char| c.is_ascii_digit())
+            {
+                end = n.end;
+            }
+            let tagged = names.iter().any(|n| n.start <= at && n.end > at);
+            let before_weapon_noun = word_after(text, end)
+                .is_some_and(|n| WEAPON_NOUNS.contains(&n.text.to_lowercase().as_str()));
+            if everyday && !tagged && !before_weapon_noun {
+                continue;
+            }
+            if everyday && tagged && !before_weapon_noun {
+                // The tagger's type stands unless it is a product's own name.
+                continue;
+            }
+            added.push((at, end, EntityType::Product));
+        }
+    }
+    // Model numbers written alone ("F-16", "Su-35").
+    for (at, _) in text.match_indices('-') {
+        let Some(w) = word_before(text, at).filter(|w| w.end == at) else {
+            continue;
+        };
+        let end = super::words::word_end(text, w.start);
+        if is_model_number(&text[w.start..end]) {
+            added.push((w.start, end, EntityType::Product));
+        }
+    }
+    for region in BARE_REGIONS {
+        if !text.contains(region) {
+            continue;
+        }
+        for at in find_word(text, region) {
+            let end = at + region.len();
+            let after_the =
+                word_before(text, at).is_some_and(|w| w.text == "the" || w.text == "The");
+            let next_capitalised = word_after(text, end).is_some_and(|w| is_capitalised(w.text));
+            let next_joined = text[end..].starts_with('-');
+            if after_the && !next_capitalised && !next_joined {
+                added.push((at, end, EntityType::Loc));
+            }
+        }
+    }
+    for (start, end, ty) in added {
+        if names
+            .iter()
+            .any(|n| n.start < end && n.end > start && (n.start < start || n.end > end))
+        {
+            // Inside a longer name ("Patriot Act", "West Bank"): the longer name stands.
+            let inside_longer = names
+                .iter()
+                .any(|n| n.start <= start && n.end >= end && n.end - n.start > end - start);
+            if inside_longer {
+                continue;
+            }
+        }
+        names.retain(|n| n.end <= start || n.start >= end);
+        names.push(NameSpan {
+            start,
+            end,
+            entity_type: ty,
+            confidence: 0.9,
+        });
+    }
+    names.sort_by_key(|n| (n.start, n.end));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{names_of, tagged};
+    use super::*;
+
+    fn run(text: &str, spans: &[(&str, EntityType)]) -> Vec<(String, EntityType)> {
+        let mut names = tagged(text, spans);
+        apply(text, &mut names);
+        names_of(text, &names)
+    }
+
+    #[test]
+    fn events_facilities_and_laws_by_their_last_words() {
+        assert_eq!(
+            type_by_words("Halifax International Security Forum", EntityType::Org),
+            Some(EntityType::Event)
+        );
+        assert_eq!(type_by_words("World Economic Forum", EntityType::Org), None);
+        assert_eq!(
+            type_by_words("COP30", EntityType::Org),
+            Some(EntityType::Event)
+        );
+        assert_eq!(
+            type_by_words("Incirlik Air Base", EntityType::Gpe),
+            Some(EntityType::Fac)
+        );
+        assert_eq!(
+            type_by_words("Port of Constanta", EntityType::Gpe),
+            Some(EntityType::Fac)
+        );
+        assert_eq!(type_by_words("Port of Spain", EntityType::Gpe), None);
+        assert_eq!(
+            type_by_words("Digital Markets Act", EntityType::Org),
+            Some(EntityType::Law)
+        );
+        assert_eq!(
+            type_by_words("Treaty of Lisbon", EntityType::Misc),
+            Some(EntityType::Law)
+        );
+        assert_eq!(type_by_words("Ann Bridge", EntityType::Person), None);
+    }
+
+    #[test]
+    fn regions_are_loc() {
+        assert_eq!(
+            type_by_words("the Global South", EntityType::Org),
+            Some(EntityType::Loc)
+        );
+        let got = run("Ties with the West frayed.", &[]);
+        assert_eq!(got, vec![("West".into(), EntityType::Loc)]);
+        let got = run("in the West Bank", &[("West Bank", EntityType::Gpe)]);
+        assert_eq!(got, vec![("West Bank".into(), EntityType::Gpe)]);
+    }
+
+    #[test]
+    fn weapons_by_name_and_model() {
+        let got = run("more Patriot missiles and F-16 jets", &[]);
+        assert_eq!(
+            got,
+            vec![
+                ("Patriot".into(), EntityType::Product),
+                ("F-16".into(), EntityType::Product)
+            ]
+        );
+        let got = run(
+            "a Patriot at heart; the Patriot Act",
+            &[("Patriot Act", EntityType::Law)],
+        );
+        assert_eq!(got, vec![("Patriot Act".into(), EntityType::Law)]);
+        let got = run("HIMARS and Leopard 2 tanks", &[]);
+        assert_eq!(
+            got,
+            vec![
+                ("HIMARS".into(), EntityType::Product),
+                ("Leopard 2".into(), EntityType::Product)
+            ]
+        );
+        let got = run("COVID-19 cases", &[]);
+        assert!(got.is_empty());
+    }
+}
