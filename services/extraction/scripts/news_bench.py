@@ -577,9 +577,9 @@ def tables(split: str, n_articles: int, results: dict[str, dict[str, Counts]]) -
 
 
 def context(text: str, s: int, e: int, width: int = 40) -> str:
-    left = text[max(0, s - width):s]
-    right = text[e:e + width]
-    return f"…{left}⟦{text[s:e]}⟧{right}…".replace("\n", " ⏎ ")
+    left = ("…" if s > width else "") + text[max(0, s - width):s]
+    right = text[e:e + width] + ("…" if e + width < len(text) else "")
+    return f"{left}⟦{text[s:e]}⟧{right}".replace("\n", "⏎")
 
 
 def errors_report(articles: list[Article], preds: list[list[Span]], split: str) -> str:
