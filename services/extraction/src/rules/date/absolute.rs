@@ -58,7 +58,7 @@ static BARE_MONTH: LazyLock<Regex> = LazyLock::new(|| {
 /// The ambiguous month names after a word that makes them months.
 static MONTH_CTX: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(
-        r"\b(?:[Ii]n|[Dd]uring|[Uu]ntil|[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id-|[Ee]nd\s+of|[Ss]tart\s+of|[Bb]eginning\s+of|[Mm]iddle\s+of|[Ee]arlier\s+in|[Ll]ater\s+in)\s*(?P<m>March|April|May|June|August)\b",
+        r"\b(?:(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:to|and|through|until|-|–)|[Bb]etween|[Ii]n|[Dd]uring|[Uu]ntil|[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id-|[Ee]nd\s+of|[Ss]tart\s+of|[Bb]eginning\s+of|[Mm]iddle\s+of|[Ee]arlier\s+in|[Ll]ater\s+in)\s*(?P<m>March|April|May|June|August)\b",
     )
 });
 
@@ -73,7 +73,7 @@ static WEEKDAYS: LazyLock<Regex> = LazyLock::new(|| {
 /// following lowercase singular noun.
 static YEAR_CTX: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(&format!(
-        r"\b(?:(?P<det>[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Oo]ur)\s+|(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|[Ff]rom|[Tt]hrough|[Dd]uring|[Bb]efore|[Aa]fter|[Bb]etween|[Ee]arly|[Ll]ate|[Mm]id-?|[Ff]iscal|[Cc]irca|[Yy]ear|(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)(?:\s+of)?|(?:end|start|beginning|middle|close|turn|half|quarter|rest|remainder)\s+of)\s*)(?P<y>{YEAR})\b"
+        r"\b(?:(?P<det>[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Oo]ur)\s+|(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|[Ff]rom|[Tt]hrough|[Dd]uring|[Bb]efore|[Aa]fter|[Bb]etween|[Ee]arly|[Ll]ate|[Mm]id-?|[Ff]iscal|[Cc]irca|[Yy]ear|(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)(?:\s+of)?|(?:end|start|beginning|middle|close|turn|half|quarter|rest|remainder|most|days|weeks?|months?)\s+of)\s*)(?P<y>{YEAR})\b"
     ))
 });
 

@@ -19,7 +19,15 @@ use super::{DateSpan, Kind};
 /// Words before a core date, anchored at the core's start (`$`).
 static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(
-        r"(?i)\b(?:(?:the[ \t]+)?(?:very[ \t]+)?(?:(?P<edge>end|beginning|start|middle|close|turn|rest|remainder)|(?P<half>first|second)[ \t]+half|(?P<qo>first|second|third|fourth|final|last)[ \t]+quarter|(?P<season>spring|summer|autumn|fall|winter))[ \t]+of[ \t]+)?(?:(?:the[ \t]+)?(?P<modw>early|late|mid|earlier|later)(?:[ \t]+|-)|(?P<fiscal>fiscal(?:[ \t]+year)?)[ \t]+|(?P<season2>spring|summer|autumn|fall|winter)[ \t]+|(?P<rel>last|next|this)[ \t]+|(?P<year>(?:the[ \t]+)?year)[ \t]+)?$",
+        r"(?i)\b(?:(?:the[ \t]+)?(?:very[ \t]+)?(?:(?P<edge>end|beginning|start|middle|close|turn|rest|remainder|most)|(?P<sub>(?:first|second|third|fourth|last|final)(?:[ \t]+(?:two|three|four|five|six|seven|eight|nine|ten|eleven|[0-9]{1,2}))?[ \t]+(?:days?|weeks?|months?))|(?P<half>first|second)[ \t]+half|(?P<qo>first|second|third|fourth|final|last)[ \t]+quarter|(?P<season>spring|summer|autumn|fall|winter))[ \t]+of[ \t]+)?(?:(?:the[ \t]+)?(?P<modw>early|late|mid|earlier|later)(?:[ \t]+|-)|(?P<fiscal>fiscal(?:[ \t]+year)?)[ \t]+|(?P<season2>spring|summer|autumn|fall|winter)[ \t]+|(?P<rel>last|next|this)[ \t]+|(?P<year>(?:the[ \t]+)?year)[ \t]+)?$",
+    )
+});
+
+/// Words that bound a count of units: "more than a year", "about two
+/// weeks", "up to three days", "another two years".
+static QUANTIFIER: LazyLock<Regex> = LazyLock::new(|| {
+    super::super::rule_regex(
+        r"(?i)\b(?:(?:more|less|fewer)[ \t]+than|about|almost|nearly|around|roughly|approximately|at[ \t]+least|at[ \t]+most|up[ \t]+to|(?:just|well)[ \t]+(?:over|under)|as[ \t]+(?:little|much|many|long|few)[ \t]+as|another)[ \t]+$",
     )
 });
 
@@ -35,6 +43,12 @@ pub(super) fn prefix(text: &str, span: &mut DateSpan, reference: Option<CivilDat
     let mut from = span.start.saturating_sub(PREFIX_WINDOW);
     while !before.is_char_boundary(from) {
         from -= 1;
+    }
+    if span.kind == Kind::Duration {
+        if let Some(m) = QUANTIFIER.find_at(before, from) {
+            span.start = m.start();
+        }
+        return;
     }
     let Some(c) = PREFIX.captures_at(before, from) else {
         return;
@@ -62,7 +76,10 @@ fn allowed(kind: Kind, c: &Captures<'_>) -> bool {
         Kind::Year => !has("rel") && !relative_mod,
         Kind::Decade => !(of_year || has("rel") || relative_mod),
         Kind::Calendar => !(has("fiscal") || has("season2") || has("rel") || has("year")),
-        Kind::Day | Kind::Other => false,
+        // "the end of that year", "most of the past decade", "earlier that
+        // year".
+        Kind::Period => !(of_year || has("rel")),
+        Kind::Day | Kind::Duration | Kind::Other => false,
     }
 }
 

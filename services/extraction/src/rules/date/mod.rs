@@ -48,7 +48,12 @@ enum Kind {
     /// "this month", "last year", "next week": a calendar period relative
     /// to the reference date.
     Calendar,
-    /// Everything else: durations, ages, frequencies, rolling periods.
+    /// Rolling and anaphoric periods and parts: "the past decade", "that
+    /// year", "the end of the month", "the summer".
+    Period,
+    /// A count of units: "three years", "a decade", "months".
+    Duration,
+    /// Everything else: ages, frequencies, compounds, "two years ago".
     Other,
 }
 
@@ -274,7 +279,7 @@ mod tests {
 
     #[test]
     fn anaphoric_periods_have_no_value() {
-        unresolved("later that year", "that year");
+        unresolved("later that year", "later that year");
         unresolved("in the same month", "the same month");
         unresolved("the following day, he", "the following day");
         unresolved("the previous week", "the previous week");
@@ -358,12 +363,62 @@ mod tests {
         unresolved("for three years", "three years");
         unresolved("jailed for 18 months", "18 months");
         unresolved("for a decade", "a decade");
-        unresolved("in more than a year", "a year");
+        unresolved("in more than a year", "more than a year");
         unresolved("a decade-long war", "decade-long");
         unresolved("a three-month-long siege", "three-month-long");
         unresolved("two or three years", "two or three years");
         unresolved("three years later", "three years later");
         unresolved("for several weeks", "several weeks");
+        unresolved("after a year of works", "a year");
+        unresolved("a day after the vote", "a day");
+        unresolved("the highest in a decade", "a decade");
+        unresolved("for more than a year", "more than a year");
+        unresolved("for about two weeks", "about two weeks");
+        unresolved("up to three days", "up to three days");
+        unresolved("another two years", "another two years");
+        unresolved("at least a day", "at least a day");
+        unresolved("a single year", "a single year");
+        unresolved("Two and a half years later", "Two and a half years later");
+        unresolved("waited months for", "months");
+        unresolved("led months of protests", "months");
+        unresolved("for years", "years");
+        unresolved("It came, weeks after the deal", "weeks");
+        unresolved("years ago, he", "years ago");
+    }
+
+    #[test]
+    fn seasons_and_parts() {
+        unresolved("since the spring", "the spring");
+        unresolved("over the weekend", "the weekend");
+        unresolved("in early spring", "early spring");
+        unresolved("the coming winter", "the coming winter");
+        unresolved("this summer", "this summer");
+        unresolved("by the end of that year", "the end of that year");
+        unresolved("for most of the year", "most of the year");
+        one("for most of 2025", "most of 2025", "2025");
+        one(
+            "most of the past decade",
+            "most of the past decade",
+            "2014-03-06/2024-03-06",
+        );
+        unresolved(
+            "in the first nine months of the year",
+            "the first nine months of the year",
+        );
+        one(
+            "in the second week of November",
+            "the second week of November",
+            "2024-11",
+        );
+        one(
+            "the first quarter of 2027 was",
+            "the first quarter of 2027",
+            "2027-01/2027-03",
+        );
+        one("in spring 2028", "spring 2028", "2028-SP");
+        one("the autumn of 2029", "the autumn of 2029", "2029-FA");
+        one("in the mid-2010s", "the mid-2010s", "201X");
+        none("the Winter Olympics");
     }
 
     #[test]
@@ -416,6 +471,14 @@ mod tests {
             "2024-10/2025-12",
         );
         unresolved("Monday to Friday", "Monday to Friday");
+        // A range across a year's end: which years is not said.
+        unresolved("from October to March", "October to March");
+        one(
+            "between January and November",
+            "January and November",
+            "2024-01/2024-11",
+        );
+        one("from 1991-2020", "1991-2020", "1991/2020");
         none("from 1500 to 2000 troops");
     }
 
@@ -442,12 +505,15 @@ mod tests {
         none("next to the school");
         none("this is the year's best");
         none("the year ended");
-        none("for years");
+        none("years");
+        none("their days were long");
+        none("launch days of the rocket");
+        none("twice a year");
+        none("is a day somebody can stop you");
         none("2,000 troops");
         none("in May's cabinet");
         none("a year-on-year rise");
         none("said that year-on-year growth");
-        none("a year of war");
         none("that years of war");
         none("the fall of the city");
     }

@@ -20,7 +20,7 @@ use super::value::{Unit, month_string, rolling, year_string};
 use super::{DateSpan, Kind};
 
 /// A count of units: digits, number words, "a few", "several", "two or three".
-const COUNT: &str = r"(?:(?:[0-9]{1,3}(?:,[0-9]{3})*(?:\.[0-9]+)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)(?:\s+(?:or|to)\s+(?:[0-9]{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty))?|a\s+hundred|hundreds\s+of|thousands\s+of|a\s+few|a\s+couple\s+of|several|many|few|a|an)";
+const COUNT: &str = r"(?:(?:[0-9]{1,3}(?:,[0-9]{3})*(?:\.[0-9]+)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)(?:\s+(?:or|to)\s+(?:[0-9]{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty))?(?:\s+and\s+a\s+half)?|a\s+hundred|a\s+single|hundreds\s+of|thousands\s+of|a\s+few|a\s+couple\s+of|several|many|few|a|an)";
 
 /// Units of relative expressions ("the past decade", "this summer").
 const UNIT: &str = r"(?:days?|weeks?|weekends?|fortnights?|months?|quarters?|years?|decades?|centur(?:y|ies)|summers?|winters?|springs?|autumns?|fall)";
@@ -30,7 +30,7 @@ const DUR_UNIT: &str = r"(?:days?|weeks?|fortnights?|months?|years?|decades?|cen
 
 static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(&format!(
-        r"(?i)\b(?:(?P<word>yesterday|today|tomorrow|these\s+days)|(?P<anum>{COUNT})\s+(?P<aunit>{DUR_UNIT})\s+(?P<adir>ago|earlier|later)|(?P<part>(?:the\s+)?(?:very\s+)?(?:end|beginning|start|middle|rest|remainder|turn|close|(?:first|second)\s+half|(?:first|second|third|fourth|final|last)\s+quarter)\s+of\s+the\s+(?:year|month|week|decade|century|quarter|summer|winter|spring|autumn))|(?P<quarter>(?:the\s+)?(?:first|second|third|fourth|final|last)\s+quarter|(?:first|second|third|fourth)-(?:quarter|half))|(?P<det>(?:the|these|those)\s+)?(?P<rel>past|last|next|coming|previous|following|same|recent|current|this|that|first|final|preceding)\s+(?:(?P<num>{COUNT})\s+)?(?P<unit>{UNIT})|(?P<dnum>{COUNT})(?P<dsep>\s+|-)(?P<dunit>{DUR_UNIT})(?P<tail>-olds?|\s+old|-long)?|(?P<long>{DUR_UNIT}-long)|(?P<freq>(?-i:annual|annually|daily|weekly|monthly|quarterly|yearly|biannual|biennial))|(?P<every>every|each)\s+(?:day|week|month|year|summer|winter|spring|autumn|decade|quarter)|aged\s+(?P<age>[1-9][0-9]?))\b"
+        r"(?i)\b(?:(?P<word>yesterday|today|tomorrow|these\s+days)|(?P<anum>{COUNT})\s+(?P<aunit>{DUR_UNIT})\s+(?P<adir>ago|earlier|later)|(?P<part>(?:the\s+)?(?:very\s+)?(?:end|beginning|start|middle|rest|remainder|turn|close|most|(?:first|second)\s+half|(?:first|second|third|fourth|final|last)\s+quarter|(?:first|second|third|fourth|last|final)(?:\s+(?:two|three|four|five|six|seven|eight|nine|ten|eleven|[0-9]{{1,2}}))?\s+(?:days?|weeks?|months?))\s+of\s+the\s+(?:year|month|week|decade|century|quarter|summer|winter|spring|autumn))|(?P<quarter>(?:the\s+)?(?:first|second|third|fourth|final|last)\s+quarter|(?:first|second|third|fourth)-(?:quarter|half))|(?P<det>(?:the|these|those)\s+)?(?P<rel>past|last|next|coming|previous|following|same|recent|current|this|that|first|final|preceding)\s+(?:(?P<num>{COUNT})\s+)?(?P<unit>{UNIT})|(?P<dnum>{COUNT})(?P<dsep>\s+|-)(?P<dunit>{DUR_UNIT})(?P<tail>-olds?|\s+old|-long)?|(?P<long>{DUR_UNIT}-long)|(?P<freq>(?-i:annual|annually|daily|weekly|monthly|quarterly|yearly|biannual|biennial))|(?P<every>every|each)\s+(?:day|week|month|year|summer|winter|spring|autumn|decade|quarter)|aged\s+(?P<age>[1-9][0-9]?)|(?P<season>(?-i:the\s+(?:spring|summer|autumn|winter|weekend)|(?:early|late|mid-)\s*(?:spring|summer|autumn|winter)))|(?P<bare>(?-i:days|weeks|months|years)))\b"
     ))
 });
 
@@ -74,9 +74,7 @@ pub(super) fn find(
         .any_folded(&RELATIVE_HINTS)
         .then(|| RELATIVE.captures_iter(text));
     for c in relative.into_iter().flatten() {
-        let Some(m) = c.get(0) else { continue };
         if let Some((start, end, value, kind)) = reading(text, &c, reference) {
-            debug_assert!(m.start() <= start && end <= m.end());
             out.push(DateSpan {
                 start,
                 end,
@@ -147,10 +145,13 @@ fn reading(text: &str, c: &Captures<'_>, r: Option<CivilDate>) -> Option<Reading
             (Some(r), Some(n), true) => ago_value(r, n, Unit::parse(unit.as_str())),
             _ => None,
         };
-        return Some((m.start(), m.end(), value, Kind::Other));
+        return Some((m.start(), m.end(), value, Kind::Duration));
     }
-    if c.name("part").is_some() || c.name("quarter").is_some() {
-        return Some((m.start(), m.end(), None, Kind::Other));
+    if c.name("part").is_some() || c.name("quarter").is_some() || c.name("season").is_some() {
+        return Some((m.start(), m.end(), None, Kind::Period));
+    }
+    if let Some(bare) = c.name("bare") {
+        return bare_units(text, bare.start(), bare.end());
     }
     if let (Some(rel), Some(unit)) = (c.name("rel"), c.name("unit")) {
         if rest.starts_with('-') {
@@ -166,17 +167,23 @@ fn reading(text: &str, c: &Captures<'_>, r: Option<CivilDate>) -> Option<Reading
         if rest.starts_with('-') && c.name("tail").is_none() {
             return None;
         }
-        if article && (hyphen || !duration_context(&text[..m.start()])) {
+        let duration = duration_context(&text[..m.start()]) || next_word_joins(rest);
+        if article && (hyphen || !duration) {
             // "a decade-long war": the compound without the article.
             let unit = c.name("dunit")?;
             let long = c.name("tail").is_some_and(|t| t.as_str() == "-long");
-            return long.then_some((unit.start(), m.end(), None, Kind::Other));
+            return long.then_some((unit.start(), m.end(), None, Kind::Duration));
         }
         if hyphen && c.name("dunit")?.as_str().ends_with('s') && c.name("tail").is_none() {
             // "two-days" is not a compound adjective.
             return None;
         }
-        return Some((m.start(), m.end(), None, Kind::Other));
+        let kind = if hyphen || c.name("tail").is_some() {
+            Kind::Other
+        } else {
+            Kind::Duration
+        };
+        return Some((m.start(), m.end(), None, kind));
     }
     if c.name("long").is_some() || c.name("freq").is_some() || c.name("every").is_some() {
         return Some((m.start(), m.end(), None, Kind::Other));
@@ -244,7 +251,7 @@ fn relative_reading(
         if calendar {
             Kind::Calendar
         } else {
-            Kind::Other
+            Kind::Period
         },
     ))
 }
@@ -305,18 +312,69 @@ fn count(text: &str) -> Option<i64> {
 }
 
 /// Words after which "a year", "a decade" are durations: "for a decade",
-/// "more than a year", "within a month".
+/// "more than a year", "within a month", "in a decade".
 fn duration_context(before: &str) -> bool {
-    const WORDS: [&str; 14] = [
+    const WORDS: [&str; 17] = [
         "for", "over", "within", "than", "about", "nearly", "almost", "around", "roughly", "some",
-        "after", "under", "barely", "just",
+        "after", "under", "barely", "just", "in", "least", "another",
     ];
-    let prev = before
-        .trim_end()
-        .rsplit(|c: char| !c.is_ascii_alphabetic())
-        .next()
-        .unwrap_or("");
+    let prev = previous_word(before);
     WORDS.iter().any(|w| prev.eq_ignore_ascii_case(w))
+}
+
+/// The word right before a position (ASCII letters), or "".
+fn previous_word(before: &str) -> &str {
+    let t = before.trim_end_matches([' ', '\t']);
+    let start = t
+        .rfind(|c: char| !c.is_ascii_alphabetic())
+        .map_or(0, |i| i + 1);
+    &t[start..]
+}
+
+/// The word right after a position (ASCII letters), or "".
+fn next_word(rest: &str) -> &str {
+    let t = rest.trim_start_matches([' ', '\t']);
+    let end = t
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(t.len());
+    &t[..end]
+}
+
+/// "a day after the vote", "a year of works", "months before": a word
+/// after a unit that makes it a stretch of time.
+fn next_word_joins(rest: &str) -> bool {
+    matches!(
+        next_word(rest),
+        "of" | "after" | "before" | "later" | "earlier"
+    )
+}
+
+/// A plural unit without a count ("waited months", "months of protests",
+/// "weeks after", "years ago") is a DATE only where a neighbouring word
+/// makes it a stretch of time; "their days", "launch days" are not.
+fn bare_units(text: &str, start: usize, end: usize) -> Option<Reading> {
+    const BEFORE: [&str; 21] = [
+        "for", "within", "in", "over", "after", "wait", "waited", "waiting", "spent", "spend",
+        "spends", "spending", "took", "take", "takes", "taking", "lasted", "lasting", "last",
+        "ending", "led",
+    ];
+    let before = previous_word(&text[..start]);
+    let rest = &text[end..];
+    let next = next_word(rest);
+    if matches!(next, "ago" | "later" | "earlier") {
+        // "years ago": the direction word is inside, as in "two years ago".
+        let gap = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        return Some((start, end + gap + next.len(), None, Kind::Other));
+    }
+    let after_verb = BEFORE.contains(&before);
+    // "ending months of uncertainty", "amid weeks of talks"; not "launch
+    // days of", "the days of".
+    let before_of = next_word_joins(rest)
+        && (before.is_empty()
+            || before.ends_with("ed")
+            || before.ends_with("ing")
+            || matches!(before, "amid" | "despite" | "with" | "after" | "before"));
+    (after_verb || before_of).then_some((start, end, None, Kind::Duration))
 }
 
 fn ago_value(r: CivilDate, n: i64, unit: Unit) -> Option<String> {
