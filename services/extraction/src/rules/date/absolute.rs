@@ -73,7 +73,7 @@ static WEEKDAYS: LazyLock<Regex> = LazyLock::new(|| {
 /// following lowercase singular noun.
 static YEAR_CTX: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(&format!(
-        r"\b(?:(?P<det>[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Oo]ur)\s+|(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|[Ff]rom|[Tt]hrough|[Dd]uring|[Bb]efore|[Aa]fter|[Bb]etween|[Ee]arly|[Ll]ate|[Mm]id-?|[Ff]iscal|[Cc]irca|[Yy]ear|(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)(?:\s+of)?|(?:end|start|beginning|middle|close|turn|half|quarter|rest|remainder|most|days|weeks?|months?)\s+of)\s*)(?P<y>{YEAR})\b"
+        r"\b(?:(?P<det>[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Oo]ur|['’]s)\s+|(?P<weak>[Ff]or|of)\s+|(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|[Ff]rom|[Tt]hrough|[Dd]uring|[Bb]efore|[Aa]fter|[Bb]etween|[Ee]arly|[Ll]ate|[Mm]id-?|[Ff]iscal|[Cc]irca|[Yy]ear|(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)(?:\s+of)?|(?:end|start|beginning|middle|close|turn|half|quarter|rest|remainder|most|days|weeks?|months?)\s+of)\s*)(?P<y>{YEAR})\b"
     ))
 });
 
@@ -82,6 +82,15 @@ static DECADE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:[Tt]he\s+)?(?:(?P<c>1[5-9]|20)(?P<d>[0-9])0s|['’](?P<d2>[0-9])0s)\b",
     )
 });
+
+/// Holidays that OntoNotes marks as dates: "Christmas Day 2024", "Easter".
+static HOLIDAY: LazyLock<Regex> = LazyLock::new(|| {
+    super::super::rule_regex(&format!(
+        r"\b(?P<h>Christmas(?:\s+(?:Day|Eve))?|New\s+Year['’]s\s+(?:Day|Eve)|Easter(?:\s+Sunday)?)(?:,?\s+(?P<y>{YEAR}))?\b"
+    ))
+});
+/// HOLIDAY: Christmas, New Year's, Easter.
+pub(super) const HOLIDAY_HINTS: [&str; 3] = ["Christmas", "New Year", "Easter"];
 
 /// Financial periods: "Q3 2026", "Q3", "H1 2026", "FY2025", "FY25".
 static CODES: LazyLock<Regex> = LazyLock::new(|| {
@@ -243,13 +252,89 @@ pub(super) fn find(
     for c in YEAR_CTX.captures_iter(text) {
         let Some(y) = c.name("y") else { continue };
         let rest = &text[y.end()..];
-        if super::followed_by_count_noun(rest) || super::range_of_counts_follows(rest) {
+        let year: u32 = y.as_str().parse().unwrap_or(0);
+        // A round number ("the 2000 troops", "of 1500") is a count more
+        // often than a year: only those take the plural-noun test after a
+        // determiner ("its 2026 earnings forecast" is a year).
+        let round = year % 50 == 0;
+        let det = c.name("det");
+        if ((det.is_none() || round) && super::followed_by_count_noun(rest))
+            || super::range_of_counts_follows(rest)
+        {
             continue;
         }
-        if c.name("det").is_some() && !followed_by_lowercase_word(rest) {
+        if det.is_some() && !followed_by_lowercase_word(rest) {
             continue;
         }
-        push(y.start(), y.end(), Some(y.as_str().to_string()), Kind::Year);
+        // "the figure for 2022", "the world of 2009": weak contexts, taken
+        // for years not round and from 1900 on.
+        if c.name("weak").is_some() && (round || year < 1900) {
+            continue;
+        }
+        let mut end = y.end();
+        // "the 2023 season": the season is the date.
+        if det.is_some_and(|d| d.as_str().eq_ignore_ascii_case("the"))
+            && rest.starts_with(" season")
+            && !rest[7..].starts_with(|ch: char| ch.is_ascii_alphabetic())
+        {
+            end += 7;
+            push(
+                det.map_or(y.start(), |d| d.start()),
+                end,
+                Some(y.as_str().to_string()),
+                Kind::Other,
+            );
+            continue;
+        }
+        push(y.start(), end, Some(y.as_str().to_string()), Kind::Year);
+        // "in 2023 and 2024", "in 2019, 2021 or 2022": the later years of a
+        // list share the context.
+        let mut tail = &text[end..];
+        let mut at = end;
+        loop {
+            let sep = [" and ", " or ", ", ", ", and ", ", or "]
+                .iter()
+                .filter(|s| tail.starts_with(*s))
+                .map(|s| s.len())
+                .max();
+            let Some(sep) = sep else { break };
+            let cand = &tail[sep..];
+            let is_year = cand.len() >= 4
+                && cand.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+                && !cand[4..].starts_with(|ch: char| ch.is_ascii_alphanumeric())
+                && matches!(&cand[..2], "19" | "20");
+            if !is_year || super::followed_by_count_noun(&cand[4..]) {
+                break;
+            }
+            push(
+                at + sep,
+                at + sep + 4,
+                Some(cand[..4].to_string()),
+                Kind::Year,
+            );
+            at += sep + 4;
+            tail = &text[at..];
+        }
+    }
+    let holidays = hints
+        .any_exact(&HOLIDAY_HINTS)
+        .then(|| HOLIDAY.captures_iter(text));
+    for c in holidays.into_iter().flatten() {
+        let (Some(m), Some(h)) = (c.get(0), c.name("h")) else {
+            continue;
+        };
+        let day = match h.as_str() {
+            "Christmas Day" => Some((12, 25)),
+            "Christmas Eve" => Some((12, 24)),
+            "New Year's Day" | "New Year’s Day" => Some((1, 1)),
+            "New Year's Eve" | "New Year’s Eve" => Some((12, 31)),
+            _ => None,
+        };
+        let value = match (day, c.name("y")) {
+            (Some((mo, d)), Some(y)) => ymd(y.as_str(), &mo.to_string(), &d.to_string()),
+            _ => None,
+        };
+        push(m.start(), m.end(), value.map(|d| d.to_string()), Kind::Day);
     }
     // "1990s", "'90s": always "0s".
     let decades = hints.any_exact(&["0s"]).then(|| DECADE.captures_iter(text));

@@ -177,6 +177,20 @@ pub(super) fn ranges(text: &str, spans: Vec<DateSpan>) -> Vec<DateSpan> {
     let endpoint = |k: Kind| matches!(k, Kind::Day | Kind::Month | Kind::Year | Kind::Decade);
     let mut out: Vec<DateSpan> = Vec::with_capacity(spans.len());
     for s in spans {
+        // "the same month last year": one period, fixed only by the story.
+        if let Some(prev) = out.last_mut()
+            && prev.kind == Kind::Period
+            && s.kind == Kind::Calendar
+            && &text[prev.end..s.start] == " "
+            && text[prev.start..prev.end]
+                .get(..9)
+                .is_some_and(|t| t.eq_ignore_ascii_case("the same "))
+        {
+            prev.end = s.end;
+            prev.value = None;
+            prev.kind = Kind::Other;
+            continue;
+        }
         if let Some(prev) = out.last_mut()
             && endpoint(prev.kind)
             && endpoint(s.kind)

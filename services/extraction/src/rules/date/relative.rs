@@ -23,25 +23,27 @@ use super::{DateSpan, Kind};
 const COUNT: &str = r"(?:(?:[0-9]{1,3}(?:,[0-9]{3})*(?:\.[0-9]+)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)(?:\s+(?:or|to)\s+(?:[0-9]{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty))?(?:\s+and\s+a\s+half)?|a\s+hundred|a\s+single|hundreds\s+of|thousands\s+of|a\s+few|a\s+couple\s+of|several|many|few|a|an)";
 
 /// Units of relative expressions ("the past decade", "this summer").
-const UNIT: &str = r"(?:days?|weeks?|weekends?|fortnights?|months?|quarters?|years?|decades?|centur(?:y|ies)|summers?|winters?|springs?|autumns?|fall)";
+const UNIT: &str = r"(?:days?|weeks?|weekends?|fortnights?|months?|quarters?|years?|decades?|centur(?:y|ies)|summers?|winters?|springs?|autumns?|fall|seasons?|period)";
 
 /// Units of durations ("three years", "two-day").
-const DUR_UNIT: &str = r"(?:days?|weeks?|fortnights?|months?|years?|decades?|centur(?:y|ies))";
+const DUR_UNIT: &str = r"(?:days?|weeks?|fortnights?|months?|years?|decades?|centur(?:y|ies)|summers|winters|springs|autumns)";
 
 static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(&format!(
-        r"(?i)\b(?:(?P<word>yesterday|today|tomorrow|these\s+days)|(?P<anum>{COUNT})\s+(?P<aunit>{DUR_UNIT})\s+(?P<adir>ago|earlier|later)|(?P<part>(?:the\s+)?(?:very\s+)?(?:end|beginning|start|middle|rest|remainder|turn|close|most|(?:first|second)\s+half|(?:first|second|third|fourth|final|last)\s+quarter|(?:first|second|third|fourth|last|final)(?:\s+(?:two|three|four|five|six|seven|eight|nine|ten|eleven|[0-9]{{1,2}}))?\s+(?:days?|weeks?|months?))\s+of\s+the\s+(?:year|month|week|decade|century|quarter|summer|winter|spring|autumn))|(?P<quarter>(?:the\s+)?(?:first|second|third|fourth|final|last)\s+quarter|(?:first|second|third|fourth)-(?:quarter|half))|(?P<det>(?:the|these|those)\s+)?(?P<rel>past|last|next|coming|previous|following|same|recent|current|this|that|first|final|preceding)\s+(?:(?P<num>{COUNT})\s+)?(?P<unit>{UNIT})|(?P<dnum>{COUNT})(?P<dsep>\s+|-)(?P<dunit>{DUR_UNIT})(?P<tail>-olds?|\s+old|-long)?|(?P<long>{DUR_UNIT}-long)|(?P<freq>(?-i:annual|annually|daily|weekly|monthly|quarterly|yearly|biannual|biennial))|(?P<every>every|each)\s+(?:day|week|month|year|summer|winter|spring|autumn|decade|quarter)|aged\s+(?P<age>[1-9][0-9]?)|(?P<season>(?-i:the\s+(?:spring|summer|autumn|winter|weekend)|(?:early|late|mid-)\s*(?:spring|summer|autumn|winter)))|(?P<bare>(?-i:days|weeks|months|years)))\b"
+        r"(?i)\b(?:(?P<word>yesterday|today|tomorrow|these\s+days)|(?P<anum>{COUNT})\s+(?P<aunit>{DUR_UNIT})\s+(?P<adir>ago|earlier|later)|(?P<part>(?:the\s+)?(?:very\s+)?(?:end|beginning|start|middle|rest|remainder|turn|close|most|(?:first|second)\s+half|(?:first|second|third|fourth|final|last)\s+quarter|(?:first|second|third|fourth|last|final)(?:\s+(?:two|three|four|five|six|seven|eight|nine|ten|eleven|[0-9]{{1,2}}))?\s+(?:days?|weeks?|months?))\s+of\s+the\s+(?:year|month|week|decade|century|quarter|summer|winter|spring|autumn))|(?P<quarter>(?:the\s+)?(?:first|second|third|fourth|final|last)\s+quarter|(?:first|second|third|fourth)-(?:quarter|half))|(?P<det>(?:the|these|those)\s+)?(?P<rel>past|last|next|coming|previous|following|same|recent|current|this|that|first|final|preceding)\s+(?:(?P<num>{COUNT})\s+)?(?P<unit>{UNIT})|(?P<dnum>{COUNT})(?P<dsep>\s+|-)(?P<dunit>{DUR_UNIT})(?P<tail>-olds?|\s+old|-long)?|(?P<long>{DUR_UNIT}-long)|(?P<freq>(?-i:annual|annually|daily|weekly|monthly|quarterly|yearly|biannual|biennial))|aged\s+(?P<age>[1-9][0-9]?)|(?P<season>(?-i:the\s+(?:(?:spring|summer|autumn|winter)(?:\s+season)?|weekend)|(?:early|late|mid-)\s*(?:spring|summer|autumn|winter)))|(?P<bare>(?-i:days|weeks|months|years)))\b"
     ))
 });
 
 /// "Wu, 61, said": an age between commas after a capitalised word.
 static AGE_APPOSITION: LazyLock<Regex> = LazyLock::new(|| {
-    super::super::rule_regex(r"\b(?P<name>[A-Z][a-z]+),\s(?P<age>[1-9][0-9]),\s+[A-Za-z]")
+    super::super::rule_regex(
+        r"(?:\b(?P<name>\p{Lu}[\p{L}'’-]*\p{Ll}),|\b(?:who|which)\s+(?:is|was|turns|turned))\s(?P<age>[1-9][0-9]),\s+\pL",
+    )
 });
 
 /// Every RELATIVE match contains one of these (case-insensitive; see
 /// `hints`): a unit, "yesterday", "today", "tomorrow", a frequency, "aged".
-pub(super) const RELATIVE_HINTS: [&str; 20] = [
+pub(super) const RELATIVE_HINTS: [&str; 22] = [
     "day",
     "terday",
     "tomorrow",
@@ -57,6 +59,8 @@ pub(super) const RELATIVE_HINTS: [&str; 20] = [
     "pring",
     "autumn",
     "fall",
+    "ea",
+    "period",
     "annual",
     "ennial",
     "daily",
@@ -86,10 +90,8 @@ pub(super) fn find(
     // A comma, a space, two digits, a comma.
     if text.contains(", ") {
         for c in AGE_APPOSITION.captures_iter(text) {
-            let (Some(name), Some(age)) = (c.name("name"), c.name("age")) else {
-                continue;
-            };
-            if is_calendar_word(name.as_str()) {
+            let Some(age) = c.name("age") else { continue };
+            if c.name("name").is_some_and(|n| is_calendar_word(n.as_str())) {
                 continue;
             }
             out.push(DateSpan {
@@ -125,8 +127,13 @@ fn reading(text: &str, c: &Captures<'_>, r: Option<CivilDate>) -> Option<Reading
     let m = c.get(0)?;
     let rest = &text[m.end()..];
     if let Some(w) = c.name("word") {
-        // "yesterday morning" is a time.
-        if super::time_of_day_follows(rest) {
+        // "yesterday morning", "midday today" are times.
+        if super::time_of_day_follows(rest)
+            || matches!(
+                previous_word(&text[..m.start()]),
+                "midday" | "noon" | "midnight" | "morning" | "evening" | "night"
+            )
+        {
             return None;
         }
         let delta = match w.as_str().to_ascii_lowercase().as_str() {
@@ -185,7 +192,7 @@ fn reading(text: &str, c: &Captures<'_>, r: Option<CivilDate>) -> Option<Reading
         };
         return Some((m.start(), m.end(), None, kind));
     }
-    if c.name("long").is_some() || c.name("freq").is_some() || c.name("every").is_some() {
+    if c.name("long").is_some() || c.name("freq").is_some() {
         return Some((m.start(), m.end(), None, Kind::Other));
     }
     if let Some(age) = c.name("age") {
@@ -220,6 +227,10 @@ fn relative_reading(
         "recent" => plural,
         _ => true,
     };
+    // "the same period": a period only as the same one.
+    if unit_lower == "period" && rel != "same" {
+        return None;
+    }
     // "this fall", "last fall": "fall" is a season only right after these.
     let fall_ok = unit_lower != "fall"
         || (det.is_none() && num.is_none() && matches!(rel.as_str(), "this" | "last" | "next"));
