@@ -7,13 +7,31 @@
 //!
 //! | type     | value examples                                   |
 //! |----------|--------------------------------------------------|
-//! | DATE     | `2024-03-01`, `2024-03`, `2024`, `2024-W10`, `199X` (a decade) |
+//! | DATE     | see the DATE table below                         |
 //! | MONEY    | `2300000000 USD`                                 |
 //! | PERCENT  | `10`, `2.5`                                      |
 //! | QUANTITY | `3000 t`, `10 km`, `40 deg`                      |
 //!
-//! Relative dates ("last week", "Tuesday") resolve only against a reference
-//! date (the article's published_at); without one they are tagged with no value.
+//! DATE values, with the reference date 2026-12-05 (a Saturday):
+//!
+//! | form | meaning | example |
+//! |------|---------|---------|
+//! | `2026-10-14` | a day | "October 14, 2026", "Tuesday" → `2026-12-01`, "yesterday" |
+//! | `2025-10` | a month | "October 2025", "last December" → `2025-12`, "next month" → `2027-01` |
+//! | `2025` | a year | "in 2025", "last year", "late 2025", "the end of 2025" |
+//! | `2026-W49` | an ISO week | "this week", "two weeks ago" → `2026-W47` |
+//! | `199X` | a decade | "the 1990s", "the early '90s" |
+//! | `20XX` | a century | "the 21st century" |
+//! | `2023-12-05/2026-12-05` | a range (ISO 8601 interval) | "the past three years"; "earlier this month" → `2026-12-01/2026-12-05`; "2019 to 2023" → `2019/2023`; "March 3-5, 2026" → `2026-03-03/2026-03-05` |
+//! | `2026-01/2026-06` | a half or quarter of a year | "the first half of 2026", "Q3 2026" → `2026-07/2026-09` |
+//! | `2024-SU` | a season (TIMEX3 codes SP, SU, FA, WI) | "the summer of 2024", "spring 2028" → `2028-SP` |
+//! | `FY2025` | a fiscal year (its months vary by body) | "fiscal 2025", "FY25" |
+//! | none | not fixed by the words | "three years", "that year", "recent months", "annual", "a 54-year-old", "the third quarter" |
+//!
+//! Relative dates resolve only against a reference date (the article's
+//! published_at); without one they are tagged with no value. Modifiers that
+//! narrow a period without fixing its part ("late 2019", "the end of next
+//! year") keep the value of the period, as a TIMEX3 value without its `mod`.
 
 pub mod civil;
 mod date;

@@ -79,7 +79,7 @@ static YEAR_CTX: LazyLock<Regex> = LazyLock::new(|| {
 
 static DECADE: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(
-        r"\b(?:[Tt]he\s+)?(?:(?P<c>1[5-9]|20)(?P<d>[0-9])0s|['’](?P<d2>[0-9])0s)\b",
+        r"(?:\b[Tt]he\s+)?(?:\b(?P<c>1[5-9]|20)(?P<d>[0-9])0s|['’](?P<d2>[0-9])0s)\b",
     )
 });
 

@@ -186,6 +186,55 @@ mod tests {
         assert_eq!(dates(text), vec![], "{text}");
     }
 
+    /// The examples of the value table in the `rules` module docs.
+    #[test]
+    fn value_table_examples() {
+        let r = CivilDate::new(2026, 12, 5);
+        let cases = [
+            ("on October 14, 2026,", "October 14, 2026", "2026-10-14"),
+            ("on Tuesday", "Tuesday", "2026-12-01"),
+            ("since last December", "last December", "2025-12"),
+            ("due next month", "next month", "2027-01"),
+            ("in late 2025", "late 2025", "2025"),
+            ("by the end of 2025", "the end of 2025", "2025"),
+            ("this week", "this week", "2026-W49"),
+            ("two weeks ago", "two weeks ago", "2026-W47"),
+            ("in the early '90s", "the early '90s", "199X"),
+            ("in the 21st century", "the 21st century", "20XX"),
+            (
+                "over the past three years",
+                "the past three years",
+                "2023-12-05/2026-12-05",
+            ),
+            (
+                "earlier this month",
+                "earlier this month",
+                "2026-12-01/2026-12-05",
+            ),
+            ("from 2019 to 2023", "2019 to 2023", "2019/2023"),
+            (
+                "on March 3-5, 2026",
+                "March 3-5, 2026",
+                "2026-03-03/2026-03-05",
+            ),
+            (
+                "in the first half of 2026",
+                "the first half of 2026",
+                "2026-01/2026-06",
+            ),
+            ("in Q3 2026", "Q3 2026", "2026-07/2026-09"),
+            ("in spring 2028", "spring 2028", "2028-SP"),
+            ("in fiscal 2025", "fiscal 2025", "FY2025"),
+        ];
+        for (text, span, value) in cases {
+            assert_eq!(
+                dates_ref(text, r),
+                vec![(span.to_string(), Some(value.to_string()))],
+                "{text}"
+            );
+        }
+    }
+
     #[test]
     fn absolute() {
         one("on March 1 the", "March 1", "2024-03-01");
@@ -290,8 +339,10 @@ mod tests {
     #[test]
     fn modifiers_inside_the_span() {
         one("since last October", "last October", "2023-10");
-        one("by last February", "last February", "2024-02");
-        one("until next October", "next October", "2024-10");
+        one("until next February", "next February", "2025-02");
+        // Before the reference month: this year's or last year's.
+        unresolved("by last February", "last February");
+        unresolved("until next October", "next October");
         one("in late 2019", "late 2019", "2019");
         one("in the early 2020s", "the early 2020s", "202X");
         one("in early 2020s", "early 2020s", "202X");

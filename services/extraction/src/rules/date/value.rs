@@ -66,15 +66,15 @@ pub(super) fn weekday_date(r: CivilDate, name: &str, rel: Option<&str>) -> Optio
     r.add_days(delta)
 }
 
-/// A named month with "last", "next" or "this": "last October" is the most
-/// recent October before the reference month, "next October" the first one
-/// after it, "this October" the one of the reference year.
+/// A named month with "last", "next" or "this". "last October" before
+/// the reference month's October is the previous year's; after it (in
+/// December) usage differs between this year's and last year's, so there
+/// is no value. "next October" likewise: after the reference month's
+/// October it is next year's, before it there is no value.
 pub(super) fn month_with_rel(r: CivilDate, month: u32, rel: &str) -> Option<String> {
     let year = match rel {
-        "last" if month < r.month() => r.year(),
-        "last" => r.year() - 1,
-        "next" if month > r.month() => r.year(),
-        "next" => r.year() + 1,
+        "last" if month >= r.month() => r.year() - 1,
+        "next" if month <= r.month() => r.year() + 1,
         "this" => r.year(),
         _ => return None,
     };
@@ -261,10 +261,11 @@ mod tests {
     fn months_and_parts() {
         let r = d(2026, 3, 6);
         assert_eq!(month_with_rel(r, 10, "last").unwrap(), "2025-10");
-        assert_eq!(month_with_rel(r, 2, "last").unwrap(), "2026-02");
+        assert_eq!(month_with_rel(r, 2, "last"), None);
         assert_eq!(month_with_rel(r, 3, "last").unwrap(), "2025-03");
         assert_eq!(month_with_rel(r, 3, "next").unwrap(), "2027-03");
-        assert_eq!(month_with_rel(r, 10, "next").unwrap(), "2026-10");
+        assert_eq!(month_with_rel(r, 10, "next"), None);
+        assert_eq!(month_with_rel(r, 10, "this").unwrap(), "2026-10");
         assert_eq!(part_of_year("2026", 6, 1).unwrap(), "2026-01/2026-06");
         assert_eq!(part_of_year("2026", 3, 3).unwrap(), "2026-07/2026-09");
         assert_eq!(part_of_year("202X", 3, 3), None);
