@@ -572,6 +572,13 @@ mod tests {
     }
 
     #[test]
+    fn non_ascii_neighbours() {
+        unresolved("“months of talks”", "months");
+        none("für a decade");
+        unresolved("é two-day é", "two-day");
+    }
+
+    #[test]
     fn non_matches() {
         none("Theresa May said");
         none("May I ask");

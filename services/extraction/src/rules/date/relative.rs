@@ -337,8 +337,10 @@ fn duration_context(before: &str) -> bool {
 fn previous_word(before: &str) -> &str {
     let t = before.trim_end_matches([' ', '\t']);
     let start = t
-        .rfind(|c: char| !c.is_ascii_alphabetic())
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_ascii_alphabetic())
+        .map_or(0, |(i, c)| i + c.len_utf8());
     &t[start..]
 }
 
