@@ -716,9 +716,12 @@ def main(argv: list[str] | None = None) -> int:
         if not m:
             sys.exit(f"error: annotate --passes 20 did not report tokens/s:\n{log}")
         rate = float(m.group(3))
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
         figures["tokens_per_sec"] = rate
+        figures["load_average"] = load
+        busy = f", load average {load:.1f} while measured" if load is not None else ""
         print(f"Speed: {rate:,.0f} tokens/s (full analysis: annotate --passes 20 over the news set, "
-              f"{int(m.group(1)) // 20:,} tokens a pass, one thread).")
+              f"{int(m.group(1)) // 20:,} tokens a pass, one thread{busy}).")
 
     if args.conll:
         path = Path(args.conll)
