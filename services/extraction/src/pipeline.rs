@@ -224,7 +224,12 @@ impl Extractor {
             value: None,
         });
         let values = values.into_iter().map(|v| Span {
-            start: v.start,
+            start: match v.entity_type {
+                EntityType::Money | EntityType::Percent | EntityType::Quantity => {
+                    conventions::values::modifier_start(text, v.start)
+                }
+                _ => v.start,
+            },
             end: v.end,
             entity_type: v.entity_type,
             confidence: RULE_CONFIDENCE,

@@ -13,7 +13,10 @@
 //!   Herzegovina", "Trinidad and Tobago".
 
 use super::lexicon_type;
-use super::words::{find_word, is_capitalised, is_lowercase_word, word_before, word_end};
+use super::words::{
+    find_word, in_title_case_line, is_capitalised, is_lowercase_word, word_after, word_before,
+    word_end,
+};
 use crate::EntityType;
 use crate::tagger::NameSpan;
 use crate::tagger::lexicon::Lexicon;
@@ -96,6 +99,8 @@ pub fn apply(text: &str, lex: &Lexicon, names: &mut Vec<NameSpan>) {
     slashes(text, names);
     ampersands(text, names);
     and_names(text, names);
+    possessive_names(text, names);
+    institutions(text, names);
 }
 
 /// Replaces the spans overlapping `[start, end)` with `new`.
@@ -167,6 +172,14 @@ fn hyphenated(text: &str, lex: &Lexicon, names: &mut Vec<NameSpan>) {
             .as_ref()
             .is_some_and(|n| n.start < start || n.end > end);
         let confidence = covering.as_ref().map_or(0.9, |n| n.confidence);
+        if inside_longer
+            && parts.len() == 2
+            && NAME_SUFFIXES.contains(&parts[1])
+            && let Some(outer) = covering.clone()
+        {
+            split_modifier(text, lex, names, &outer, (start, end), parts[0]);
+            continue;
+        }
         if REGION_COMPOUNDS.contains(&word) {
             if !inside_longer {
                 replace(
@@ -224,8 +237,205 @@ fn hyphenated(text: &str, lex: &Lexicon, names: &mut Vec<NameSpan>) {
     }
 }
 
+/// "the Bucharest-based Black Sea Energy Observatory" as one span: the
+/// place is a name of its own and the name after the compound another, of
+/// the span's type; "the" and the compound's suffix belong to neither.
+fn split_modifier(
+    text: &str,
+    lex: &Lexicon,
+    names: &mut Vec<NameSpan>,
+    outer: &NameSpan,
+    (start, end): (usize, usize),
+    first: &str,
+) {
+    let before = text[outer.start..start].trim();
+    if !matches!(before, "" | "the" | "The" | "a" | "an" | "A" | "An") {
+        return;
+    }
+    let place_type = lexicon_type(lex, first).unwrap_or(EntityType::Gpe);
+    let mut new = vec![span(
+        start,
+        start + first.len(),
+        place_type,
+        outer.confidence,
+    )];
+    if let Some(w) = word_after(text, end)
+        && w.start < outer.end
+        && is_capitalised(w.text)
+    {
+        new.push(span(
+            w.start,
+            outer.end,
+            outer.entity_type,
+            outer.confidence,
+        ));
+    }
+    replace(names, outer.start, outer.end, new);
+}
+
+/// Names that end in a possessive 's: "Moody's", "McDonald's".
+const POSSESSIVE_NAMES: &[&str] = &[
+    "Moody",
+    "McDonald",
+    "Sainsbury",
+    "Macy",
+    "Kellogg",
+    "Christie",
+    "Sotheby",
+    "Lloyd",
+    "Domino",
+    "Wendy",
+    "Hershey",
+    "Walgreen",
+    "Levi",
+];
+
+fn possessive_names(text: &str, names: &mut [NameSpan]) {
+    for n in names.iter_mut() {
+        if !POSSESSIVE_NAMES.contains(&&text[n.start..n.end]) {
+            continue;
+        }
+        for apostrophe in ["'s", "’s"] {
+            if text[n.end..].starts_with(apostrophe) {
+                n.end += apostrophe.len();
+                n.entity_type = EntityType::Org;
+                break;
+            }
+        }
+    }
+}
+
+/// Heads of institutions whose names go on with "of …" and lists: "the
+/// Court of Justice of the European Union", "the Ministry of Ports,
+/// Shipping and Waterways".
+const INSTITUTION_WORDS: &[&str] = &[
+    "Ministry",
+    "Department",
+    "Bureau",
+    "Office",
+    "School",
+    "Institute",
+    "Faculty",
+    "Committee",
+    "Council",
+    "Commission",
+    "Federation",
+    "Association",
+    "Court",
+    "Authority",
+    "Agency",
+    "University",
+    "College",
+    "Academy",
+    "Centre",
+    "Center",
+    "Board",
+    "Union",
+    "Organisation",
+    "Organization",
+    "Party",
+    "Directorate",
+    "Service",
+    "Fund",
+    "Bank",
+    "Chamber",
+];
+
+fn institutions(text: &str, names: &mut Vec<NameSpan>) {
+    let mut i = 0;
+    while i < names.len() {
+        let n = names[i].clone();
+        i += 1;
+        let name = &text[n.start..n.end];
+        let is_institution = n.entity_type == EntityType::Org
+            && name
+                .split_whitespace()
+                .any(|w| INSTITUTION_WORDS.contains(&w));
+        if !is_institution || in_title_case_line(text, n.start) {
+            continue;
+        }
+        let mut end = n.end;
+        // "… of the European Union", "… of Singapore".
+        loop {
+            let rest = &text[end..];
+            let skip = if rest.starts_with(" of the ") {
+                8
+            } else if rest.starts_with(" of ") {
+                4
+            } else {
+                break;
+            };
+            let next_start = end + skip;
+            match names.iter().find(|m| m.start == next_start) {
+                Some(m)
+                    if matches!(
+                        m.entity_type,
+                        EntityType::Org | EntityType::Gpe | EntityType::Loc
+                    ) =>
+                {
+                    end = m.end;
+                }
+                _ => break,
+            }
+        }
+        // "Ministry of Ports, Shipping and Waterways": capitalised words in a
+        // list that ends with "and X".
+        if text[n.start..end].contains(" of ") {
+            let mut k = end;
+            let mut list_end = None;
+            loop {
+                let sep = if text[k..].starts_with(", ") {
+                    2
+                } else if text[k..].starts_with(" and ") {
+                    5
+                } else {
+                    break;
+                };
+                let w_start = k + sep;
+                let w_end = word_end(text, w_start);
+                if w_end == w_start || !is_capitalised(&text[w_start..w_end]) {
+                    break;
+                }
+                k = w_end;
+                if sep == 5 {
+                    list_end = Some(w_end);
+                    break;
+                }
+            }
+            if let Some(e) = list_end {
+                end = e;
+            }
+        }
+        if end > n.end {
+            replace(
+                names,
+                n.start,
+                end,
+                vec![span(n.start, end, EntityType::Org, n.confidence)],
+            );
+            i = names
+                .iter()
+                .position(|m| m.start == n.start)
+                .map_or(i, |p| p + 1);
+        }
+    }
+}
+
 /// "Reuters/Ipsos": a name, a slash, a name, no spaces.
 fn slashes(text: &str, names: &mut Vec<NameSpan>) {
+    // A tagged organisation with untagged capitalised words after its slash
+    // ("Novus/Dagens Nyheter"): the words join it.
+    for idx in 0..names.len() {
+        let n = names[idx].clone();
+        if n.entity_type == EntityType::Org && text[n.end..].starts_with('/') {
+            let s = n.end + 1;
+            let e = word_end(text, s);
+            let free = !names.iter().any(|m| m.start < e.max(s + 1) && m.end > s);
+            if e > s && is_capitalised(&text[s..e]) && free {
+                names[idx].end = extend_capitalised(text, e);
+            }
+        }
+    }
     let mut i = 0;
     while i + 1 < names.len() {
         let (a, b) = (names[i].clone(), names[i + 1].clone());
@@ -291,12 +501,12 @@ fn ampersands(text: &str, names: &mut Vec<NameSpan>) {
                 confidence = confidence.min(n.confidence);
             }
         }
-        // With no span on the right, take the capitalised words that follow
-        // ("S&P Global Ratings").
-        if !names
+        // Take the capitalised words that follow ("S&P Global Ratings"),
+        // except in a headline, where every word is capitalised.
+        let right_tagged = names
             .iter()
-            .any(|n| n.start <= right_start && n.end > right_start)
-        {
+            .any(|n| n.start <= right_start && n.end > right_start);
+        if (tight || !right_tagged) && !in_title_case_line(text, at) {
             end = extend_capitalised(text, end);
         }
         replace(
@@ -467,6 +677,75 @@ mod tests {
         assert_eq!(
             got,
             vec![("Bosnia and Herzegovina".into(), EntityType::Gpe)]
+        );
+    }
+
+    #[test]
+    fn slash_possessive_names() {
+        let got = run("A Novus/Dagens Nyheter poll", &[("Novus", EntityType::Org)]);
+        assert_eq!(got, vec![("Novus/Dagens Nyheter".into(), EntityType::Org)]);
+        let got = run("Moody's and Fitch", &[("Moody", EntityType::Person)]);
+        assert_eq!(got[0], ("Moody's".into(), EntityType::Org));
+        let got = run("AT&T and S&P Global said", &[("S&P", EntityType::Org)]);
+        assert_eq!(
+            got,
+            vec![
+                ("AT&T".into(), EntityType::Org),
+                ("S&P Global".into(), EntityType::Org)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_compound_with_a_place_splits_a_longer_name() {
+        let text = "an analyst at the Bucharest-based Black Sea Energy Observatory said";
+        let got = run(
+            text,
+            &[(
+                "the Bucharest-based Black Sea Energy Observatory",
+                EntityType::Org,
+            )],
+        );
+        assert_eq!(
+            got,
+            vec![
+                ("Bucharest".into(), EntityType::Gpe),
+                ("Black Sea Energy Observatory".into(), EntityType::Org)
+            ]
+        );
+    }
+
+    #[test]
+    fn institutions_keep_their_of_and_lists() {
+        let text = "a clash at the Court of Justice of the European Union next year";
+        let got = run(
+            text,
+            &[
+                ("Court of Justice", EntityType::Org),
+                ("European Union", EntityType::Org),
+            ],
+        );
+        assert_eq!(
+            got,
+            vec![(
+                "Court of Justice of the European Union".into(),
+                EntityType::Org
+            )]
+        );
+        let text = "The Ministry of Ports, Shipping and Waterways has set";
+        let got = run(
+            text,
+            &[
+                ("Ministry of Ports", EntityType::Org),
+                ("Waterways", EntityType::Org),
+            ],
+        );
+        assert_eq!(
+            got,
+            vec![(
+                "Ministry of Ports, Shipping and Waterways".into(),
+                EntityType::Org
+            )]
         );
     }
 }

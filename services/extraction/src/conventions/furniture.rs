@@ -40,10 +40,18 @@ const FURNITURE: &[&str] = &[
     "watch live",
 ];
 
-/// Whether the span's text is page furniture.
+/// Common nouns written in capitals: never a name on their own.
+const COMMON_ACRONYMS: &[&str] = &[
+    "LNG", "LPG", "GDP", "GNP", "ICBM", "ICBMs", "IRBM", "SLBM", "CEO", "CEOs", "CFO", "COO", "AI",
+    "EV", "EVs", "VAT", "IPO", "ETF", "NGO", "NGOs", "MP", "MPs", "MEP", "MEPs", "UAV", "UAVs",
+    "GMT", "UTC", "CPI", "PMI", "HQ", "TV", "PDF", "SUV", "SUVs", "DNA", "FAQ", "Q&A",
+];
+
+/// Whether the span's text is page furniture or a common noun in capitals.
 pub fn is_furniture(text: &str) -> bool {
     let t = text.trim();
-    t.len() <= 20 && FURNITURE.iter().any(|f| f.eq_ignore_ascii_case(t))
+    t.len() <= 20
+        && (FURNITURE.iter().any(|f| f.eq_ignore_ascii_case(t)) || COMMON_ACRONYMS.contains(&t))
 }
 
 /// Drops the spans that are page furniture.
@@ -62,5 +70,7 @@ mod tests {
         assert!(is_furniture("NEWSLETTER"));
         assert!(!is_furniture("Human Rights Watch"));
         assert!(!is_furniture("Livorno"));
+        assert!(is_furniture("LNG"));
+        assert!(!is_furniture("NATO"));
     }
 }

@@ -20,7 +20,6 @@ const EVENT_ENDS: &[&str] = &[
     "Summit",
     "Conference",
     "Forum",
-    "Dialogue",
     "Olympics",
     "Paralympics",
     "Games",
@@ -237,7 +236,19 @@ const BARE_REGIONS: &[&str] = &[
     "Balkans",
     "Sahel",
     "Arctic",
+    "Baltic",
+    "Baltics",
+    "Caspian",
+    "Adriatic",
+    "Aegean",
+    "Mediterranean",
+    "Caribbean",
+    "Pacific",
+    "Atlantic",
 ];
+
+/// Words that make the name after them a storm ("Hurricane Leah").
+const STORMS: &[&str] = &["Hurricane", "Storm", "Typhoon", "Cyclone"];
 
 fn ends_with_words(name: &str, ends: &[&str]) -> bool {
     ends.iter().any(|e| {
@@ -356,6 +367,7 @@ pub fn apply(text: &str, names: &mut Vec<NameSpan>) {
             added.push((w.start, end, EntityType::Product));
         }
     }
+    storms(text, names);
     for region in BARE_REGIONS {
         if !text.contains(region) {
             continue;
@@ -368,6 +380,10 @@ pub fn apply(text: &str, names: &mut Vec<NameSpan>) {
             let next_joined = text[end..].starts_with('-');
             if after_the && !next_capitalised && !next_joined {
                 added.push((at, end, EntityType::Loc));
+                // The tagger's own span of the same words: retyped in place.
+                for n in names.iter_mut().filter(|n| (n.start, n.end) == (at, end)) {
+                    n.entity_type = EntityType::Loc;
+                }
             }
         }
     }
@@ -393,6 +409,38 @@ pub fn apply(text: &str, names: &mut Vec<NameSpan>) {
         });
     }
     names.sort_by_key(|n| (n.start, n.end));
+}
+
+/// "Hurricane Leah": the storm word joins the name, an EVENT; the name alone
+/// later in the document is the same storm.
+fn storms(text: &str, names: &mut [NameSpan]) {
+    let mut storm_names: Vec<String> = Vec::new();
+    for n in names.iter_mut() {
+        let Some(w) = word_before(text, n.start) else {
+            continue;
+        };
+        let storm_word = STORMS.contains(&w.text)
+            || w.text == "Storm"
+                && word_before(text, w.start).is_some_and(|t| t.text == "Tropical");
+        if storm_word && w.end + 1 == n.start && n.entity_type != EntityType::Event {
+            storm_names.push(text[n.start..n.end].to_string());
+            n.start = w.start;
+            n.entity_type = EntityType::Event;
+        } else if n.entity_type == EntityType::Event
+            && let Some((first, rest)) = text[n.start..n.end].split_once(' ')
+            && STORMS.contains(&first)
+        {
+            storm_names.push(rest.to_string());
+        }
+    }
+    if storm_names.is_empty() {
+        return;
+    }
+    for n in names.iter_mut() {
+        if storm_names.iter().any(|s| s == &text[n.start..n.end]) {
+            n.entity_type = EntityType::Event;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -447,6 +495,21 @@ mod tests {
         assert_eq!(got, vec![("West".into(), EntityType::Loc)]);
         let got = run("in the West Bank", &[("West Bank", EntityType::Gpe)]);
         assert_eq!(got, vec![("West Bank".into(), EntityType::Gpe)]);
+    }
+
+    #[test]
+    fn storms_are_events_and_keep_their_name_later() {
+        let text = "Hurricane Leah hit Jamaica. Leah weakened.";
+        let got = run(
+            text,
+            &[
+                ("Leah", EntityType::Person),
+                ("Jamaica", EntityType::Gpe),
+                ("Leah", EntityType::Person),
+            ],
+        );
+        assert_eq!(got[0], ("Hurricane Leah".into(), EntityType::Event));
+        assert_eq!(got[2], ("Leah".into(), EntityType::Event));
     }
 
     #[test]

@@ -13,9 +13,12 @@
 //!    LAW "Digital Markets Act", PRODUCT "HIMARS", "F-16", "Patriot
 //!    missiles") and regions in the political sense (LOC "the West", "the
 //!    Global South").
-//! 4. [`consistency`]: one name, one type within a document; a person's
+//! 4. [`places`]: water and landforms are LOC ("the Strait of Malacca",
+//!    "the [Niger] river"), towns after "in" are GPE, plural nationalities
+//!    NORP, names after "company" ORG, the outlet of a dateline ORG.
+//! 5. [`consistency`]: one name, one type within a document; a person's
 //!    surname alone later is that person ("Wu Hao … Wu").
-//! 5. [`article`]: a leading "the" is inside the names that take it ("the
+//! 6. [`article`]: a leading "the" is inside the names that take it ("the
 //!    United States", "the Black Sea"), not one-word ones ("the UN").
 //!
 //! The span and type conventions themselves are written down, with examples,
@@ -27,6 +30,8 @@ pub mod compounds;
 pub mod consistency;
 pub mod furniture;
 pub mod kinds;
+pub mod places;
+pub mod values;
 pub mod words;
 
 use crate::EntityType;
@@ -64,7 +69,9 @@ pub fn apply(text: &str, lex: &Lexicon, names: &mut Vec<NameSpan>) {
     furniture::drop_furniture(text, names);
     compounds::apply(text, lex, names);
     kinds::apply(text, names);
+    places::apply(text, lex, names);
     consistency::apply(text, lex, names);
+    places::org_after_cue(text, lex, names);
     article::apply(text, names);
 }
 
@@ -132,7 +139,7 @@ pub(crate) mod tests {
             ("Poland", EntityType::Gpe),
             ("Wu Hao", EntityType::Person),
             ("S&P Global", EntityType::Org),
-            ("the Balkans", EntityType::Loc),
+            ("Balkans", EntityType::Loc),
             ("Wu", EntityType::Person),
         ]
         .iter()

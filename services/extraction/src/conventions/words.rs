@@ -89,6 +89,19 @@ pub fn starts_sentence(text: &str, pos: usize) -> bool {
     true
 }
 
+/// Whether the line around `pos` is written in Title Case (a headline or a
+/// section head): at least three words and most of them capitalised.
+pub fn in_title_case_line(text: &str, pos: usize) -> bool {
+    let start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+    let words: Vec<&str> = text[start..end]
+        .split_whitespace()
+        .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
+        .collect();
+    let caps = words.iter().filter(|w| is_capitalised(w)).count();
+    words.len() >= 3 && caps * 10 >= words.len() * 7
+}
+
 /// Each occurrence of `needle` in `text` at word boundaries, as a byte offset.
 pub fn find_word(text: &str, needle: &str) -> Vec<usize> {
     let mut out = Vec::new();
@@ -138,6 +151,13 @@ mod tests {
         assert!(starts_sentence(t, t.find("The").unwrap()));
         assert!(!starts_sentence(t, t.find("Union").unwrap()));
         assert!(starts_sentence(t, t.find("Wu").unwrap()));
+    }
+
+    #[test]
+    fn title_case_lines() {
+        let t = "Why Small States Still Matter\nthe talks in Paris went on";
+        assert!(in_title_case_line(t, 5));
+        assert!(!in_title_case_line(t, t.find("Paris").unwrap()));
     }
 
     #[test]
