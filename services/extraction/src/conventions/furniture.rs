@@ -54,9 +54,13 @@ pub fn is_furniture(text: &str) -> bool {
         && (FURNITURE.iter().any(|f| f.eq_ignore_ascii_case(t)) || COMMON_ACRONYMS.contains(&t))
 }
 
-/// Drops the spans that are page furniture.
+/// Drops the spans that are page furniture, and spans without a capital
+/// letter or digit ("the interior ministry"): a name is written as one.
 pub fn drop_furniture(text: &str, names: &mut Vec<NameSpan>) {
-    names.retain(|n| !is_furniture(&text[n.start..n.end]));
+    names.retain(|n| {
+        let t = &text[n.start..n.end];
+        !is_furniture(t) && t.chars().any(|c| c.is_uppercase() || c.is_ascii_digit())
+    });
 }
 
 #[cfg(test)]

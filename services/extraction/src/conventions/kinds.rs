@@ -31,6 +31,7 @@ const EVENT_ENDS: &[&str] = &[
     "Marathon",
     "Grand Prix",
     "Biennale",
+    "Meeting",
 ];
 
 /// Forums and conferences that are standing organisations, not events.
@@ -72,6 +73,14 @@ const FAC_ENDS: &[&str] = &[
     "Prison",
     "Shipyard",
     "Museum",
+    "Castle",
+    "Fortress",
+    "Spaceport",
+    "Seaport",
+    "Europort",
+    "Canal",
+    "Pier",
+    "Terminal",
 ];
 
 /// Last words that make a name a law, treaty or agreement.
@@ -90,6 +99,8 @@ const LAW_ENDS: &[&str] = &[
     "Constitution",
     "Amendment",
     "Bill",
+    "Declaration",
+    "Arrangement",
 ];
 
 /// First words that make a name "X of Y" a law ("Treaty of Lisbon").
@@ -125,6 +136,9 @@ const PRODUCTS: &[&str] = &[
     "Aegis",
     "Reaper",
     "Sentinel",
+    "THAAD",
+    "GlobalEye",
+    "FortiGate",
 ];
 
 /// Weapons named by everyday words: a product only before a weapon noun,
@@ -183,6 +197,9 @@ const WEAPON_NOUNS: &[&str] = &[
     "units",
     "unit",
     "munitions",
+    "fire",
+    "guns",
+    "gun",
 ];
 
 /// Regions in the political or geographic sense: LOC, whatever the tagger
@@ -264,6 +281,13 @@ fn strip_the(name: &str) -> &str {
         .unwrap_or(name)
 }
 
+/// A four-digit year from 1900 to 2099.
+pub fn is_year(word: &str) -> bool {
+    word.len() == 4
+        && (word.starts_with("19") || word.starts_with("20"))
+        && word.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// An aircraft or weapon model: a short capitalised prefix, a hyphen and a
 /// number ("F-16", "Su-35", "MiG-29", "S-400", "KF-21").
 fn is_model_number(word: &str) -> bool {
@@ -286,6 +310,27 @@ fn is_model_number(word: &str) -> bool {
 /// The type a name's own words give it, if they decide it.
 pub fn type_by_words(name: &str, current: EntityType) -> Option<EntityType> {
     let name = strip_the(name);
+    // A name with a year after it: a law ("… Act 2021") or an event ("Euro 2028").
+    if let Some((head, year)) = name.rsplit_once(' ')
+        && is_year(year)
+        && head.starts_with(|c: char| c.is_uppercase())
+    {
+        if ends_with_words(head, LAW_ENDS) || LAW_ENDS.contains(&head) {
+            return Some(EntityType::Law);
+        }
+        if current != EntityType::Person {
+            return Some(EntityType::Event);
+        }
+    }
+    if ["RAF ", "Camp ", "Pier "]
+        .iter()
+        .any(|p| name.starts_with(p))
+    {
+        return Some(EntityType::Fac);
+    }
+    if name.starts_with("Summit of ") {
+        return Some(EntityType::Event);
+    }
     if REGIONS.contains(&name) {
         return Some(EntityType::Loc);
     }
@@ -340,7 +385,6 @@ pub fn apply(text: &str, names: &mut Vec<NameSpan>) {
                 && n.text
                     .chars()
                     .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
-                && n.text.starts_with(|c: char| c.is_ascii_digit())
             {
                 end = n.end;
             }

@@ -13,6 +13,8 @@
 //!    LAW "Digital Markets Act", PRODUCT "HIMARS", "F-16", "Patriot
 //!    missiles") and regions in the political sense (LOC "the West", "the
 //!    Global South").
+//!    [`runs`]: names the tagger missed or cut, as runs of capitalised
+//!    words ending in such a word ("the Supply Chain Due Diligence Act").
 //! 4. [`places`]: water and landforms are LOC ("the Strait of Malacca",
 //!    "the [Niger] river"), towns after "in" are GPE, plural nationalities
 //!    NORP, names after "company" ORG, the outlet of a dateline ORG.
@@ -31,6 +33,7 @@ pub mod consistency;
 pub mod furniture;
 pub mod kinds;
 pub mod places;
+pub mod runs;
 pub mod values;
 pub mod words;
 
@@ -69,7 +72,9 @@ pub fn apply(text: &str, lex: &Lexicon, names: &mut Vec<NameSpan>) {
     furniture::drop_furniture(text, names);
     compounds::apply(text, lex, names);
     kinds::apply(text, names);
+    runs::apply(text, names);
     places::apply(text, lex, names);
+    places::nationalities(text, lex, names);
     consistency::apply(text, lex, names);
     places::org_after_cue(text, lex, names);
     article::apply(text, names);

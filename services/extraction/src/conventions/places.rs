@@ -17,7 +17,7 @@ use super::lexicon_type;
 use super::words::{is_capitalised, word_after, word_before};
 use crate::EntityType;
 use crate::tagger::NameSpan;
-use crate::tagger::lexicon::Lexicon;
+use crate::tagger::lexicon::{Lexicon, cat_bit};
 
 /// Words that make a name a body of water or a landform, as its last word
 /// ("Scarborough Shoal") or its first before "of" ("Strait of Malacca").
@@ -195,7 +195,25 @@ pub fn apply(text: &str, lex: &Lexicon, names: &mut Vec<NameSpan>) {
             n.entity_type = EntityType::Loc;
             continue;
         }
-        if is_plural_nationality(lex, name) {
+        // A country is not an organisation or a nationality ("North Korea's
+        // Lazarus Group", "the Philippines, which chairs").
+        if matches!(n.entity_type, EntityType::Org | EntityType::Norp) && is_country(lex, name) {
+            n.entity_type = EntityType::Gpe;
+            continue;
+        }
+        // "the Cincinnati company": a town before a word for its company.
+        if matches!(n.entity_type, EntityType::Org | EntityType::Misc)
+            && !name.contains(' ')
+            && lexicon_type(lex, name) == Some(EntityType::Gpe)
+            && word_after(text, n.end)
+                .is_some_and(|w| w.start == n.end + 1 && ORG_CUES.contains(&w.text))
+        {
+            n.entity_type = EntityType::Gpe;
+            continue;
+        }
+        if is_plural_nationality(lex, name)
+            && super::kinds::type_by_words(name, n.entity_type) != Some(EntityType::Loc)
+        {
             n.entity_type = EntityType::Norp;
             continue;
         }
@@ -244,6 +262,71 @@ fn before_geo_noun(text: &str, end: usize) -> bool {
 fn after_place_preposition(text: &str, start: usize) -> bool {
     word_before(text, start)
         .is_some_and(|w| w.end + 1 == start && PLACE_PREPOSITIONS.contains(&w.text))
+}
+
+fn is_country(lex: &Lexicon, name: &str) -> bool {
+    let name = name
+        .strip_prefix("the ")
+        .or_else(|| name.strip_prefix("The "))
+        .unwrap_or(name);
+    let words: Vec<&str> = name.split_whitespace().collect();
+    cat_bit("COUNTRY").is_some_and(|b| lex.categories(&words) & b != 0)
+}
+
+/// Nationalities the tagger missed: a known demonym written alone
+/// ("Venezuelan or Honduran") and a direction with one ("South Korean",
+/// "Central Asian", "Southeast Asian") are NORP.
+pub fn nationalities(text: &str, lex: &Lexicon, names: &mut Vec<NameSpan>) {
+    let norp = cat_bit("NORP").unwrap_or(0);
+    let mut added: Vec<NameSpan> = Vec::new();
+    let mut at = 0;
+    while at < text.len() {
+        // The next word start: skip to an alphanumeric character.
+        let Some(skip) = text[at..].find(|c: char| c.is_alphanumeric()) else {
+            break;
+        };
+        at += skip;
+        let Some(w) = word_after(text, at) else {
+            break;
+        };
+        let next = w.end.max(at + 1);
+        let word = w.text;
+        if is_capitalised(word) && word.len() > 3 && lex.categories(&[word]) & norp != 0 {
+            // A direction before it joins the nationality.
+            let start = match word_before(text, w.start) {
+                Some(d) if d.end + 1 == w.start && DIRECTIONS.contains(&d.text) => d.start,
+                _ => w.start,
+            };
+            let covered = names.iter().any(|n| n.start <= start && n.end >= w.end);
+            let inside_other = names
+                .iter()
+                .any(|n| n.start < w.end && n.end > start && !(n.start >= start && n.end <= w.end));
+            let next_is_name = word_after(text, w.end)
+                .is_some_and(|x| x.start == w.end + 1 && is_capitalised(x.text));
+            if !covered && !inside_other && !next_is_name && !text[w.end..].starts_with('-') {
+                added.push(NameSpan {
+                    start,
+                    end: w.end,
+                    entity_type: EntityType::Norp,
+                    confidence: 0.8,
+                });
+            } else if start < w.start && !inside_other && !next_is_name {
+                // The tagger's "Asian" or "European" alone: widened.
+                for n in names.iter_mut() {
+                    if n.start == w.start && n.end == w.end {
+                        n.start = start;
+                        n.entity_type = EntityType::Norp;
+                    }
+                }
+            }
+        }
+        at = next;
+    }
+    if !added.is_empty() {
+        names.retain(|n| !added.iter().any(|a| a.start <= n.start && n.end <= a.end));
+        names.extend(added);
+        names.sort_by_key(|n| (n.start, n.end));
+    }
 }
 
 /// "Moldovans", "South Koreans", "Venezuelans".
@@ -349,6 +432,21 @@ mod tests {
         assert_eq!(got, vec![("Moscow".into(), EntityType::Gpe)]);
         let got = run("Moscow said", &[("Moscow", EntityType::Org)]);
         assert_eq!(got, vec![("Moscow".into(), EntityType::Org)]);
+    }
+
+    #[test]
+    fn nationalities_the_tagger_missed() {
+        let text = "Many are Israeli or Palestinian, and South Japanese officials agreed";
+        let mut names = tagged(text, &[]);
+        nationalities(text, &lexicon(), &mut names);
+        assert_eq!(
+            names_of(text, &names),
+            vec![
+                ("Israeli".into(), EntityType::Norp),
+                ("Palestinian".into(), EntityType::Norp),
+                ("South Japanese".into(), EntityType::Norp)
+            ]
+        );
     }
 
     #[test]
