@@ -108,6 +108,10 @@ static CENTURY: LazyLock<Regex> = LazyLock::new(|| {
 /// BARE_MONTH: January, February, July, September, October, November,
 /// December (case-sensitive).
 pub(super) const BARE_MONTH_HINTS: [&str; 4] = ["uary", "July", "ember", "October"];
+/// DAY_MONTH, DAY_RANGE: the first three letters of every month name.
+pub(super) const MONTH_HINTS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 /// MONTH_CTX: March, April, May, June, August.
 pub(super) const MONTH_CTX_HINTS: [&str; 5] = ["March", "April", "May", "June", "August"];
 /// CODES: a quarter, a half or a fiscal year.
@@ -139,7 +143,10 @@ pub(super) fn find(
             push(m.start(), m.end(), Some(date.to_string()), Kind::Day);
         }
     }
-    for c in DAY_MONTH.captures_iter(text) {
+    // Every DAY_MONTH and DAY_RANGE match has a month name or abbreviation.
+    let months = hints.any_exact(&MONTH_HINTS);
+    let day_months = months.then(|| DAY_MONTH.captures_iter(text));
+    for c in day_months.into_iter().flatten() {
         let Some(m) = c.get(0) else { continue };
         let month = ["m1", "m2", "m3"]
             .iter()
@@ -164,7 +171,8 @@ pub(super) fn find(
         };
         push(m.start(), m.end(), value, kind);
     }
-    for c in DAY_RANGE.captures_iter(text) {
+    let day_ranges = months.then(|| DAY_RANGE.captures_iter(text));
+    for c in day_ranges.into_iter().flatten() {
         let Some(m) = c.get(0) else { continue };
         let month = c
             .name("m1")

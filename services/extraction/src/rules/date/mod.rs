@@ -420,6 +420,7 @@ mod tests {
         unresolved("two or three years", "two or three years");
         unresolved("three years later", "three years later");
         unresolved("for several weeks", "several weeks");
+        unresolved("meant to last three years or more", "three years");
         unresolved("dug up for three summers running", "three summers");
         unresolved("after a year of works", "a year");
         unresolved("a day after the vote", "a day");

@@ -30,15 +30,8 @@ const DUR_UNIT: &str = r"(?:days?|weeks?|fortnights?|months?|years?|decades?|cen
 
 static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(&format!(
-        r"(?i)\b(?:(?P<word>yesterday|today|tomorrow|these\s+days)|(?P<anum>{COUNT})\s+(?P<aunit>{DUR_UNIT})\s+(?P<adir>ago|earlier|later)|(?P<part>(?:the\s+)?(?:very\s+)?(?:end|beginning|start|middle|rest|remainder|turn|close|most|(?:first|second)\s+half|(?:first|second|third|fourth|final|last)\s+quarter|(?:first|second|third|fourth|last|final)(?:\s+(?:two|three|four|five|six|seven|eight|nine|ten|eleven|[0-9]{{1,2}}))?\s+(?:days?|weeks?|months?))\s+of\s+the\s+(?:year|month|week|decade|century|quarter|summer|winter|spring|autumn))|(?P<quarter>(?:the\s+)?(?:first|second|third|fourth|final|last)\s+quarter|(?:first|second|third|fourth)-(?:quarter|half))|(?P<det>(?:the|these|those)\s+)?(?P<rel>past|last|next|coming|previous|following|same|recent|current|this|that|first|final|preceding)\s+(?:(?P<num>{COUNT})\s+)?(?P<unit>{UNIT})|(?P<dnum>{COUNT})(?P<dsep>\s+|-)(?P<dunit>{DUR_UNIT})(?P<tail>-olds?|\s+old|-long)?|(?P<long>{DUR_UNIT}-long)|(?P<freq>(?-i:annual|annually|daily|weekly|monthly|quarterly|yearly|biannual|biennial))|aged\s+(?P<age>[1-9][0-9]?)|(?P<season>(?-i:the\s+(?:(?:spring|summer|autumn|winter)(?:\s+season)?|weekend)|(?:early|late|mid-)\s*(?:spring|summer|autumn|winter)))|(?P<bare>(?-i:days|weeks|months|years)))\b"
+        r"(?i-u)\b(?:(?P<word>yesterday|today|tomorrow|these\s+days)|(?P<anum>{COUNT})\s+(?P<aunit>{DUR_UNIT})\s+(?P<adir>ago|earlier|later)|(?P<part>(?:the\s+)?(?:very\s+)?(?:end|beginning|start|middle|rest|remainder|turn|close|most|(?:first|second)\s+half|(?:first|second|third|fourth|final|last)\s+quarter|(?:first|second|third|fourth|last|final)(?:\s+(?:two|three|four|five|six|seven|eight|nine|ten|eleven|[0-9]{{1,2}}))?\s+(?:days?|weeks?|months?))\s+of\s+the\s+(?:year|month|week|decade|century|quarter|summer|winter|spring|autumn))|(?P<quarter>(?:the\s+)?(?:first|second|third|fourth|final|last)\s+quarter|(?:first|second|third|fourth)-(?:quarter|half))|(?P<det>(?:the|these|those)\s+)?(?P<rel>past|last|next|coming|previous|following|same|recent|current|this|that|first|final|preceding)\s+(?:(?P<num>{COUNT})\s+)?(?P<unit>{UNIT})|(?P<dnum>{COUNT})(?P<dsep>\s+|-)(?P<dunit>{DUR_UNIT})(?P<tail>-olds?|\s+old|-long)?|(?P<long>{DUR_UNIT}-long)|(?P<freq>(?-i:annual|annually|daily|weekly|monthly|quarterly|yearly|biannual|biennial))|aged\s+(?P<age>[1-9][0-9]?)|(?P<season>(?-i:the\s+(?:(?:spring|summer|autumn|winter)(?:\s+season)?|weekend)|(?:early|late|mid-)\s*(?:spring|summer|autumn|winter)))|(?P<bare>(?-i:days|weeks|months|years)))\b"
     ))
-});
-
-/// "Wu, 61, said": an age between commas after a capitalised word.
-static AGE_APPOSITION: LazyLock<Regex> = LazyLock::new(|| {
-    super::super::rule_regex(
-        r"(?:\b(?P<name>\p{Lu}[\p{L}'’-]*\p{Ll}),|\b(?:who|which)\s+(?:is|was|turns|turned))\s(?P<age>[1-9][0-9]),\s+\pL",
-    )
 });
 
 /// Every RELATIVE match contains one of these (case-insensitive; see
@@ -87,16 +80,44 @@ pub(super) fn find(
             });
         }
     }
-    // A comma, a space, two digits, a comma.
-    if text.contains(", ") {
-        for c in AGE_APPOSITION.captures_iter(text) {
-            let Some(age) = c.name("age") else { continue };
-            if c.name("name").is_some_and(|n| is_calendar_word(n.as_str())) {
-                continue;
-            }
+    ages_in_apposition(text, out);
+}
+
+/// "Wu, 61, said", "Treviño, 58, a farmer", "Abenov, who is 52, said": an
+/// age between commas after a capitalised name, or after "who is". A scan
+/// for ", " (no pattern) keeps this cheap on long texts.
+fn ages_in_apposition(text: &str, out: &mut Vec<DateSpan>) {
+    let bytes = text.as_bytes();
+    for (j, _) in text.match_indices(", ") {
+        // j is the comma after the age: " 61, said".
+        if j < 4
+            || !matches!(bytes[j - 2], b'1'..=b'9')
+            || !bytes[j - 1].is_ascii_digit()
+            || bytes[j - 3] != b' '
+            || !text[j + 2..].starts_with(char::is_alphabetic)
+        {
+            continue;
+        }
+        let before = &text[..j - 3];
+        let ok = if let Some(name) = before.strip_suffix(',') {
+            let word_start = name
+                .char_indices()
+                .rev()
+                .find(|(_, c)| !(c.is_alphabetic() || matches!(c, '-' | '\'' | '’')))
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            let word = &name[word_start..];
+            word.starts_with(char::is_uppercase)
+                && word.ends_with(char::is_lowercase)
+                && !is_calendar_word(word)
+        } else {
+            let verb = previous_word(before);
+            let who = previous_word(&before[..before.len() - verb.len()]);
+            matches!(verb, "is" | "was" | "turns" | "turned") && matches!(who, "who" | "which")
+        };
+        if ok {
             out.push(DateSpan {
-                start: age.start(),
-                end: age.end(),
+                start: j - 2,
+                end: j,
                 value: None,
                 kind: Kind::Other,
             });
@@ -165,8 +186,14 @@ fn reading(text: &str, c: &Captures<'_>, r: Option<CivilDate>) -> Option<Reading
             // "that year-on-year rise", "this week-long".
             return None;
         }
-        return relative_reading(c, rest, rel.as_str(), unit.as_str(), r)
-            .map(|(value, kind)| (m.start(), m.end(), value, kind));
+        if let Some((value, kind)) = relative_reading(c, rest, rel.as_str(), unit.as_str(), r) {
+            return Some((m.start(), m.end(), value, kind));
+        }
+        // Not a relative period; a count of units is still a duration
+        // ("will last three years").
+        let num = c.name("num")?;
+        let unit = Unit::parse(unit.as_str());
+        return (unit != Unit::Other).then_some((num.start(), m.end(), None, Kind::Duration));
     }
     if let (Some(num), Some(sep), Some(_)) = (c.name("dnum"), c.name("dsep"), c.name("dunit")) {
         let article = matches!(num.as_str().to_ascii_lowercase().as_str(), "a" | "an");
@@ -225,6 +252,8 @@ fn relative_reading(
         "this" | "that" => det.is_none() && num.is_none() && !plural,
         "same" | "first" | "final" | "preceding" | "current" | "following" => the,
         "recent" => plural,
+        // "could last three years": the verb, then a duration.
+        "last" => num.is_none() || det.is_some(),
         _ => true,
     };
     // "the same period": a period only as the same one.
