@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::super::CivilDate;
-use super::super::hints::Hints;
+use super::super::hints::{HintSet, Hints};
 use super::value::{interval, month_number, month_string, weekday_date, ymd};
 use super::{DateSpan, Kind};
 
@@ -23,12 +23,12 @@ const DAY: &str = r"(?:[12][0-9]|3[01]|0?[1-9])";
 const YEAR: &str = r"(?:1[5-9][0-9]{2}|20[0-9]{2})";
 const WEEKDAY: &str = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
 
-static ISO: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static ISO: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(r"\b(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})\b")
 });
 
 /// "1 March 2024", "1st of March", "March 1, 2024", "March 1st", "March 2024".
-static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(&format!(
         r"\b(?:(?P<d1>{DAY})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{MONTH})\.?(?:,?\s+(?P<y1>{YEAR}))?|(?P<m2>{MONTH})\.?\s+(?P<d2>{DAY})(?:st|nd|rd|th)?(?:,?\s+(?P<y2>{YEAR}))?|(?P<m3>{MONTH})\.?,?\s+(?P<y3>{YEAR}))\b"
     ))
@@ -36,7 +36,7 @@ static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Days of one month as one span: "March 3-5", "3-5 March 2026",
 /// "March 3 to 5".
-static DAY_RANGE: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static DAY_RANGE: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(&format!(
         r"\b(?:(?P<m1>{MONTH})\.?\s+(?P<a1>{DAY})(?:st|nd|rd|th)?\s*(?:-|–|to|through)\s*(?P<b1>{DAY})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>{YEAR}))?|(?P<a2>{DAY})(?:st|nd|rd|th)?\s*(?:-|–|to)\s*(?P<b2>{DAY})(?:st|nd|rd|th)?\s+(?P<m2>{MONTH})(?:,?\s+(?P<y2>{YEAR}))?)\b"
     ))
@@ -44,25 +44,25 @@ static DAY_RANGE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Ranges of years: "2019-2023", "2019–23", "2019 to 2023", and "2020 and
 /// 2022" after "between" (which stays outside, as every preposition does).
-static YEAR_RANGE: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static YEAR_RANGE: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(&format!(
         r"\b(?:(?P<a>{YEAR})\s*(?:-|–|—|to|through|until)\s*(?P<b>{YEAR}|[0-9]{{2}})|[Bb]etween\s+(?P<a2>{YEAR})\s+and\s+(?P<b2>{YEAR}))\b"
     ))
 });
 
 /// Month names that are dates on their own.
-static BARE_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static BARE_MONTH: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(r"\b(?:January|February|July|September|October|November|December)\b")
 });
 
 /// The ambiguous month names after a word that makes them months.
-static MONTH_CTX: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static MONTH_CTX: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(
         r"\b(?:(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:to|and|through|until|-|–)|[Bb]etween|[Ii]n|[Dd]uring|[Uu]ntil|[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id-|[Ee]nd\s+of|[Ss]tart\s+of|[Bb]eginning\s+of|[Mm]iddle\s+of|[Ee]arlier\s+in|[Ll]ater\s+in)\s*(?P<m>March|April|May|June|August)\b",
     )
 });
 
-static WEEKDAYS: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static WEEKDAYS: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(&format!(
         r"\b(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<wd>{WEEKDAY})\b"
     ))
@@ -71,51 +71,55 @@ static WEEKDAYS: LazyLock<Regex> = LazyLock::new(|| {
 /// A year after a word that makes it a date rather than a count. After a
 /// determiner ("the 2024 election", "a 2023 report") the year must modify a
 /// following lowercase singular noun.
-static YEAR_CTX: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static YEAR_CTX: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(&format!(
         r"\b(?:(?P<det>[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Oo]ur|['’]s)\s+|(?P<weak>[Ff]or|of)\s+|(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|[Ff]rom|[Tt]hrough|[Dd]uring|[Bb]efore|[Aa]fter|[Bb]etween|[Ee]arly|[Ll]ate|[Mm]id-?|[Ff]iscal|[Cc]irca|[Yy]ear|(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)(?:\s+of)?|(?:end|start|beginning|middle|close|turn|half|quarter|rest|remainder|most|days|weeks?|months?)\s+of)\s*)(?P<y>{YEAR})\b"
     ))
 });
 
-static DECADE: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static DECADE: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(
         r"(?:\b[Tt]he\s+)?(?:\b(?P<c>1[5-9]|20)(?P<d>[0-9])0s|['’](?P<d2>[0-9])0s)\b",
     )
 });
 
 /// Holidays that OntoNotes marks as dates: "Christmas Day 2024", "Easter".
-static HOLIDAY: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static HOLIDAY: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(&format!(
         r"\b(?P<h>Christmas(?:\s+(?:Day|Eve))?|New\s+Year['’]s\s+(?:Day|Eve)|Easter(?:\s+Sunday)?)(?:,?\s+(?P<y>{YEAR}))?\b"
     ))
 });
 /// HOLIDAY: Christmas, New Year's, Easter.
-pub(super) const HOLIDAY_HINTS: [&str; 3] = ["Christmas", "New Year", "Easter"];
+static HOLIDAY_HINTS: HintSet = HintSet::exact(&["Christmas", "New Year", "Easter"]);
 
 /// Financial periods: "Q3 2026", "Q3", "H1 2026", "FY2025", "FY25".
-static CODES: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static CODES: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(&format!(
         r"\b(?:(?P<q>Q[1-4])(?:[ -](?P<qy>{YEAR}))?|(?P<h>H[12])[ -](?P<hy>{YEAR})|FY(?P<fy>{YEAR}|[0-9]{{2}}))\b"
     ))
 });
 
 /// "the 21st century", "the 19th-century".
-static CENTURY: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static CENTURY: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(r"\b(?:[Tt]he\s+)?(?P<n>[12]?[0-9])(?:st|nd|rd|th)(?:\s+|-)century\b")
 });
 
 /// Words that every match of a pattern contains (see `hints`), by pattern.
 /// BARE_MONTH: January, February, July, September, October, November,
 /// December (case-sensitive).
-pub(super) const BARE_MONTH_HINTS: [&str; 4] = ["uary", "July", "ember", "October"];
+static BARE_MONTH_HINTS: HintSet = HintSet::exact(&["uary", "July", "ember", "October"]);
 /// DAY_MONTH, DAY_RANGE: the first three letters of every month name.
-pub(super) const MONTH_HINTS: [&str; 12] = [
+static MONTH_HINTS: HintSet = HintSet::exact(&[
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+]);
 /// MONTH_CTX: March, April, May, June, August.
-pub(super) const MONTH_CTX_HINTS: [&str; 5] = ["March", "April", "May", "June", "August"];
+static MONTH_CTX_HINTS: HintSet = HintSet::exact(&["March", "April", "May", "June", "August"]);
+/// DECADE: "1990s", "'90s".
+static DECADE_HINTS: HintSet = HintSet::exact(&["0s"]);
+/// CENTURY.
+static CENTURY_HINTS: HintSet = HintSet::exact(&["century"]);
 /// CODES: a quarter, a half or a fiscal year.
-pub(super) const CODES_HINTS: [&str; 7] = ["Q1", "Q2", "Q3", "Q4", "H1", "H2", "FY"];
+static CODES_HINTS: HintSet = HintSet::exact(&["Q1", "Q2", "Q3", "Q4", "H1", "H2", "FY"]);
 
 pub(super) fn find(
     text: &str,
@@ -144,7 +148,7 @@ pub(super) fn find(
         }
     }
     // Every DAY_MONTH and DAY_RANGE match has a month name or abbreviation.
-    let months = hints.any_exact(&MONTH_HINTS);
+    let months = hints.has(&MONTH_HINTS);
     let day_months = months.then(|| DAY_MONTH.captures_iter(text));
     for c in day_months.into_iter().flatten() {
         let Some(m) = c.get(0) else { continue };
@@ -219,7 +223,7 @@ pub(super) fn find(
         push(a.start(), b.end(), Some(interval(first, last)), Kind::Year);
     }
     let bare_months = hints
-        .any_exact(&BARE_MONTH_HINTS)
+        .has(&BARE_MONTH_HINTS)
         .then(|| BARE_MONTH.find_iter(text));
     for m in bare_months.into_iter().flatten() {
         let month = month_number(m.as_str()).unwrap_or(1);
@@ -227,7 +231,7 @@ pub(super) fn find(
         push(m.start(), m.end(), value, Kind::Month);
     }
     let ambiguous = hints
-        .any_exact(&MONTH_CTX_HINTS)
+        .has(&MONTH_CTX_HINTS)
         .then(|| MONTH_CTX.captures_iter(text));
     for c in ambiguous.into_iter().flatten() {
         let Some(m) = c.name("m") else { continue };
@@ -325,7 +329,7 @@ pub(super) fn find(
         }
     }
     let holidays = hints
-        .any_exact(&HOLIDAY_HINTS)
+        .has(&HOLIDAY_HINTS)
         .then(|| HOLIDAY.captures_iter(text));
     for c in holidays.into_iter().flatten() {
         let (Some(m), Some(h)) = (c.get(0), c.name("h")) else {
@@ -345,7 +349,7 @@ pub(super) fn find(
         push(m.start(), m.end(), value.map(|d| d.to_string()), Kind::Day);
     }
     // "1990s", "'90s": always "0s".
-    let decades = hints.any_exact(&["0s"]).then(|| DECADE.captures_iter(text));
+    let decades = hints.has(&DECADE_HINTS).then(|| DECADE.captures_iter(text));
     for c in decades.into_iter().flatten() {
         let Some(m) = c.get(0) else { continue };
         let value = match (c.name("c"), c.name("d"), c.name("d2")) {
@@ -359,9 +363,7 @@ pub(super) fn find(
         };
         push(m.start(), m.end(), value, Kind::Decade);
     }
-    let codes = hints
-        .any_exact(&CODES_HINTS)
-        .then(|| CODES.captures_iter(text));
+    let codes = hints.has(&CODES_HINTS).then(|| CODES.captures_iter(text));
     for c in codes.into_iter().flatten() {
         let Some(m) = c.get(0) else { continue };
         let value = if let Some(q) = c.name("q") {
@@ -384,7 +386,7 @@ pub(super) fn find(
         push(m.start(), m.end(), value, Kind::Other);
     }
     let centuries = hints
-        .any_exact(&["century"])
+        .has(&CENTURY_HINTS)
         .then(|| CENTURY.captures_iter(text));
     for c in centuries.into_iter().flatten() {
         let (Some(m), Some(n)) = (c.get(0), c.name("n")) else {
