@@ -61,8 +61,10 @@ fn word_matcher(words: &[&str], folded: bool) -> Regex {
 /// Matchers for the word lists passed to [`Hints::any_folded`] and
 /// [`Hints::any_exact`], built on first use: callers pass a few fixed
 /// lists, so the map stays small.
-static MATCHERS: LazyLock<RwLock<HashMap<(bool, Vec<String>), Regex>>> =
-    LazyLock::new(|| RwLock::new(HashMap::new()));
+static MATCHERS: LazyLock<RwLock<MatcherMap>> = LazyLock::new(|| RwLock::new(HashMap::new()));
+
+/// Matchers by (folded, words).
+type MatcherMap = HashMap<(bool, Vec<String>), Regex>;
 
 /// Whether any of `words` occurs in `text`, in one scan.
 fn any_word(text: &str, words: &[&str], folded: bool) -> bool {

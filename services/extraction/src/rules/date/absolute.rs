@@ -268,7 +268,7 @@ pub(super) fn find(
         // A round number ("the 2000 troops", "of 1500") is a count more
         // often than a year: only those take the plural-noun test after a
         // determiner ("its 2026 earnings forecast" is a year).
-        let round = year % 50 == 0;
+        let round = year.is_multiple_of(50);
         let det = c.name("det");
         if ((det.is_none() || round) && super::followed_by_count_noun(rest))
             || super::range_of_counts_follows(rest)
