@@ -11,7 +11,9 @@
 //! - LOC: regions in the political sense ("the West", "the Global South")
 //!   and regions the tagger took for countries or organisations.
 
-use super::words::{find_word, is_capitalised, word_after, word_before};
+use super::words::{is_capitalised, word_after, word_before};
+use std::collections::HashMap;
+
 use crate::EntityType;
 use crate::tagger::NameSpan;
 
@@ -281,6 +283,23 @@ fn strip_the(name: &str) -> &str {
         .unwrap_or(name)
 }
 
+/// Whether a word is one of the words that type a name here (the last
+/// word of an event, facility or law, or a leading "Summit", "Treaty", …).
+pub fn is_typing_word(word: &str) -> bool {
+    static WORDS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| {
+            EVENT_ENDS
+                .iter()
+                .chain(FAC_ENDS)
+                .chain(LAW_ENDS)
+                .chain(LAW_STARTS)
+                .flat_map(|e| e.split(' '))
+                .chain(["Summit", "Port", "RAF", "Camp", "Pier"])
+                .collect()
+        });
+    WORDS.contains(word)
+}
+
 /// A four-digit year from 1900 to 2099.
 pub fn is_year(word: &str) -> bool {
     word.len() == 4
@@ -373,33 +392,29 @@ pub fn apply(text: &str, names: &mut Vec<NameSpan>) {
     }
     // Model numbers after a maker stay one product ("Leopard 2", "Boeing 737").
     let mut added = Vec::new();
-    for word in PRODUCTS.iter().chain(WEAPON_WORDS) {
-        if !text.contains(word) {
+    let mut regions = Vec::new();
+    for (at, entry, kind) in listed_names(text) {
+        if kind == Listed::Region {
+            regions.push((at, entry));
             continue;
         }
-        let everyday = WEAPON_WORDS.contains(word);
-        for at in find_word(text, word) {
-            let mut end = at + word.len();
-            if let Some(n) = word_after(text, end)
-                && n.text.len() <= 4
-                && n.text
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
-            {
-                end = n.end;
-            }
-            let tagged = names.iter().any(|n| n.start <= at && n.end > at);
-            let before_weapon_noun = word_after(text, end)
-                .is_some_and(|n| WEAPON_NOUNS.contains(&n.text.to_lowercase().as_str()));
-            if everyday && !tagged && !before_weapon_noun {
-                continue;
-            }
-            if everyday && tagged && !before_weapon_noun {
-                // The tagger's type stands unless it is a product's own name.
-                continue;
-            }
-            added.push((at, end, EntityType::Product));
+        let mut end = at + entry.len();
+        if let Some(n) = word_after(text, end)
+            && n.text.len() <= 4
+            && n.text
+                .chars()
+                .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+        {
+            end = n.end;
         }
+        let before_weapon_noun = word_after(text, end)
+            .is_some_and(|n| WEAPON_NOUNS.contains(&n.text.to_lowercase().as_str()));
+        // An everyday word is a weapon only before a weapon noun; where the
+        // tagger found a name, its type stands otherwise.
+        if kind == Listed::Weapon && !before_weapon_noun {
+            continue;
+        }
+        added.push((at, end, EntityType::Product));
     }
     // Model numbers written alone ("F-16", "Su-35").
     for (at, _) in text.match_indices('-') {
@@ -412,11 +427,8 @@ pub fn apply(text: &str, names: &mut Vec<NameSpan>) {
         }
     }
     storms(text, names);
-    for region in BARE_REGIONS {
-        if !text.contains(region) {
-            continue;
-        }
-        for at in find_word(text, region) {
+    for (at, region) in regions {
+        {
             let end = at + region.len();
             let after_the =
                 word_before(text, at).is_some_and(|w| w.text == "the" || w.text == "The");
@@ -453,6 +465,64 @@ pub fn apply(text: &str, names: &mut Vec<NameSpan>) {
         });
     }
     names.sort_by_key(|n| (n.start, n.end));
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Listed {
+    Product,
+    Weapon,
+    Region,
+}
+
+/// Listed names by their first word, for one pass over a text.
+static LISTED: std::sync::LazyLock<HashMap<&'static str, Vec<(&'static str, Listed)>>> =
+    std::sync::LazyLock::new(|| {
+        let mut map: HashMap<&'static str, Vec<(&'static str, Listed)>> = HashMap::new();
+        let lists = [
+            (PRODUCTS, Listed::Product),
+            (WEAPON_WORDS, Listed::Weapon),
+            (BARE_REGIONS, Listed::Region),
+        ];
+        for (list, kind) in lists {
+            for entry in list {
+                let first = entry.split(' ').next().unwrap_or(entry);
+                map.entry(first).or_default().push((entry, kind));
+            }
+        }
+        map
+    });
+
+/// Each listed name in the text, at word boundaries: one pass over the
+/// capitalised words, a map look-up each.
+fn listed_names(text: &str) -> Vec<(usize, &'static str, Listed)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    for (at, c) in text.char_indices() {
+        if !c.is_ascii_uppercase() {
+            continue;
+        }
+        if at > 0 && (bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] >= 0x80) {
+            continue;
+        }
+        let end = text[at..]
+            .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '/'))
+            .map_or(text.len(), |i| at + i);
+        let Some(entries) = LISTED.get(&text[at..end]) else {
+            continue;
+        };
+        for &(entry, kind) in entries {
+            let e = at + entry.len();
+            let boundary = text[e..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric() && c != '-');
+            if text[at..].starts_with(entry) && boundary {
+                out.push((at, entry, kind));
+                break;
+            }
+        }
+    }
+    out
 }
 
 /// "Hurricane Leah": the storm word joins the name, an EVENT; the name alone

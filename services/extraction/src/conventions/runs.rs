@@ -14,6 +14,11 @@ use crate::tagger::NameSpan;
 /// Small words allowed inside a run, between capitalised words.
 const CONNECTORS: &[&str] = &["of", "and", "the", "on", "for", "de", "del", "la", "&"];
 
+/// Whether a word can end (or, for "Summit of …", begin) a typed name.
+fn is_typing_word(word: &str) -> bool {
+    super::kinds::is_typing_word(word) || is_year(word)
+}
+
 /// A run of capitalised words: byte ranges of its words.
 fn runs(text: &str) -> Vec<Vec<(usize, usize)>> {
     let mut out = Vec::new();
@@ -90,7 +95,11 @@ pub fn apply(text: &str, names: &mut Vec<NameSpan>) {
             }
         }
         let run = &run[s..];
-        if run.len() < 2 || in_title_case_line(text, run[0].0) {
+        // Only runs with a word that can type them are read further.
+        if run.len() < 2 || !run.iter().any(|&(a, b)| is_typing_word(&text[a..b])) {
+            continue;
+        }
+        if in_title_case_line(text, run[0].0) {
             continue;
         }
         // The longest prefix of the run whose words type it, ending on a
