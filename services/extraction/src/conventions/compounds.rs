@@ -378,8 +378,27 @@ fn institutions(text: &str, names: &mut Vec<NameSpan>) {
                 _ => break,
             }
         }
+        // "European Council on Foreign Relations", "Centre for Climate
+        // Equity": an untagged capitalised subject after "on" or "for".
+        for joint in [" on ", " for "] {
+            if text[end..].starts_with(joint) {
+                let s = end + joint.len();
+                let e = word_end(text, s);
+                let free = !names.iter().any(|m| m.start < e && m.end > s);
+                if e > s && is_capitalised(&text[s..e]) && free {
+                    end = extend_capitalised(text, e);
+                }
+                break;
+            }
+        }
         // "Ministry of Ports, Shipping and Waterways": capitalised words in a
-        // list that ends with "and X".
+        // list that ends with "and X", none of them a name of its own.
+        let list_is_free = |from: usize, to: usize| {
+            !names.iter().any(|m| {
+                m.start >= from && m.start < to && m.entity_type != EntityType::Org
+                    || m.start >= from && m.end < to
+            })
+        };
         if text[n.start..end].contains(" of ") {
             let mut k = end;
             let mut list_end = None;
@@ -402,7 +421,9 @@ fn institutions(text: &str, names: &mut Vec<NameSpan>) {
                     break;
                 }
             }
-            if let Some(e) = list_end {
+            if let Some(e) = list_end
+                && list_is_free(end, e)
+            {
                 end = e;
             }
         }

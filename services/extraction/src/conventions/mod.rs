@@ -46,13 +46,14 @@ const ORG_ACRONYMS: &[&str] = &[
     "EU", "NATO", "UN", "ASEAN", "AU", "OPEC", "IMF", "WTO", "G7", "G20",
 ];
 
-/// The type the gazetteer gives one word, if any: a country, state or city
+/// The type the gazetteer gives a word or phrase, if any: a country, state or city
 /// is a GPE, a region LOC, a nationality NORP.
 pub fn lexicon_type(lex: &Lexicon, word: &str) -> Option<EntityType> {
     if ORG_ACRONYMS.contains(&word) {
         return Some(EntityType::Org);
     }
-    let cats = lex.categories(&[word]);
+    let words: Vec<&str> = word.split_whitespace().collect();
+    let cats = lex.categories(&words);
     let has = |name: &str| cat_bit(name).is_some_and(|b| cats & b != 0);
     if has("COUNTRY") || has("STATE") || has("CITY") {
         Some(EntityType::Gpe)

@@ -142,7 +142,6 @@ const ORG_CUES: &[&str] = &[
     "automaker",
     "chipmaker",
     "exchange",
-    "by",
 ];
 
 fn words(name: &str) -> Vec<&str> {
@@ -246,9 +245,8 @@ pub fn org_after_cue(text: &str, lex: &Lexicon, names: &mut [NameSpan]) {
         if n.entity_type == EntityType::Person
             && !name.contains(' ')
             && lexicon_type(lex, name).is_none()
-            && word_before(text, n.start).is_some_and(|w| {
-                w.end + 1 == n.start && ORG_CUES.contains(&w.text) && w.text != "by"
-            })
+            && word_before(text, n.start)
+                .is_some_and(|w| w.end + 1 == n.start && ORG_CUES.contains(&w.text))
         {
             n.entity_type = EntityType::Org;
         }
@@ -350,6 +348,18 @@ fn datelines(text: &str, names: &mut Vec<NameSpan>) {
     let mut added = Vec::new();
     for line in text.split_inclusive('\n') {
         if let Some((start, end)) = dateline_outlet(line) {
+            // The place before the outlet is a GPE ("NIAMEY", "CONSTANTA, Romania").
+            for n in names
+                .iter_mut()
+                .filter(|n| n.start >= line_start && n.end <= line_start + start)
+            {
+                if matches!(
+                    n.entity_type,
+                    EntityType::Org | EntityType::Person | EntityType::Misc
+                ) {
+                    n.entity_type = EntityType::Gpe;
+                }
+            }
             let (start, end) = (line_start + start, line_start + end);
             let mut found = false;
             for n in names.iter_mut().filter(|n| n.start < end && n.end > start) {
