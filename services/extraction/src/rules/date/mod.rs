@@ -3,17 +3,35 @@
 //! ("Tuesday", "last week", "two years ago", "earlier this month", "the past
 //! three years", "that year", "in recent months"), durations ("for three
 //! years", "a two-day summit"), frequencies ("annual", "daily"), ages ("a
-//! 54-year-old", "aged 54") and ranges ("2019 to 2023", "March 3-5"), with
-//! their determiners and modifiers inside the span ("the past year",
-//! "last October", "late 2019") and prepositions outside ("in [March]").
+//! 54-year-old", "aged 54", "Wu, 61,") and ranges ("2019 to 2023", "March
+//! 3-5"), with their determiners and modifiers inside the span ("the past
+//! year", "last October", "late 2019", "more than a year", "most of 2025")
+//! and prepositions outside ("in [March]").
+//!
+//! Decisions where OntoNotes practice had to be chosen (the news set's
+//! GUIDELINES.md follows the same):
+//! - A range is one span; a preposition that opens it stays outside, as
+//!   every preposition does: "from [2019 to 2023]", "between [2020 and
+//!   2022]", "[Monday to Friday]".
+//! - A plural unit without a count is a duration only where a neighbouring
+//!   word makes it one: "waited [months]", "[months] of protests", "for
+//!   [years]", "[years] ago"; not "their days" or "years" alone. "a year"
+//!   likewise needs "for", "in", "more than", … or a following "of",
+//!   "after": "for [a decade]", "[a day] after the vote"; not "twice a
+//!   year".
+//! - "every year" is not marked (the news set leaves it out); "the same
+//!   month last year" is one span.
+//! - A time of day makes the whole a TIME, not a DATE: "Tuesday night",
+//!   "yesterday morning", "midday today" give no DATE.
 //!
 //! Cores are found by [`absolute`] and [`relative`]; [`extend`] then grows
 //! them over their modifiers and joins ranges. Values follow the table in
 //! the `rules` module docs; a span whose words do not fix one calendar value
-//! against the reference date ("that year", "three years", "recent months")
-//! has none. Things that are not dates: "last" without a unit ("last
-//! resort"), "the year" alone, "years" alone, a bare number (unless a word
-//! makes it a year or an age), "Tuesday night" (a time).
+//! against the reference date ("that year", "three years", "recent months",
+//! "last February" said in March) has none. Things that are not dates:
+//! "last" without a unit ("last resort"), "the year" alone ("the year's
+//! best"), "years" alone, a bare number (unless a word makes it a year or an
+//! age: "2,000 troops", "in 2000 people" are counts), "May" as a name.
 
 mod absolute;
 mod extend;
