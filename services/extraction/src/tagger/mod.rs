@@ -288,7 +288,17 @@ impl Run {
         let sent = &view.sents[s];
         self.emit.clear();
         for (i, &id) in sent.ids.iter().enumerate() {
-            self.emit.extend_from_slice(&words[id as usize]);
+            if sent.title {
+                // A Title Case line's words have word features of their own
+                // (see `features::word_features_in`): rare, so not cached.
+                self.feats.clear();
+                features::word_features_in(&sent.info[i], true, &mut self.feats);
+                let at = self.emit.len();
+                self.emit.resize(at + N_TAGS, 0.0);
+                model.score(&self.feats, &mut self.emit[at..]);
+            } else {
+                self.emit.extend_from_slice(&words[id as usize]);
+            }
             self.feats.clear();
             view.context_features(s, i, &mut self.feats);
             let at = self.emit.len() - N_TAGS;
@@ -356,5 +366,65 @@ impl Rng {
     /// A pseudo-random element of a non-empty slice.
     pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
         &xs[(self.0.next_u64() % xs.len().max(1) as u64) as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(tagger: &Tagger, text: &str) -> Vec<(String, EntityType)> {
+        tagger
+            .tag(text)
+            .into_iter()
+            .map(|n| (text[n.start..n.end].to_string(), n.entity_type))
+            .collect()
+    }
+
+    fn tagger() -> Tagger {
+        Tagger::load_default().expect("the committed model loads (train it first)")
+    }
+
+    #[test]
+    fn title_case_headline_of_common_words_has_no_names() {
+        let t = tagger();
+        for headline in [
+            "Why Small States Still Matter",
+            "Watching Both Shores At Once",
+            "The Long Road Back From the Flood",
+            "What Comes After the Ceasefire",
+            "How the Harbour Vote Was Won",
+        ] {
+            assert_eq!(names(&t, headline), vec![], "{headline}");
+            // Above an article, too.
+            let article = format!(
+                "{headline}\n\nSmall states have learned to watch both shores at once, \
+                 officials in Tallinn said on Tuesday."
+            );
+            let found = names(&t, &article);
+            assert!(
+                found.iter().all(|(n, _)| n == "Tallinn" || n == "Tuesday"),
+                "{headline}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn title_case_headline_keeps_its_names() {
+        let t = tagger();
+        let found = names(&t, "Poland Signs Rail Deal With Germany");
+        let texts: Vec<&str> = found.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(texts, ["Poland", "Germany"], "{found:?}");
+        for (headline, want) in [
+            (
+                "Estonia Opens New Ferry Route to Finland",
+                &["Estonia", "Finland"][..],
+            ),
+            ("Ana Ruiz Wins Second Term", &["Ana Ruiz"][..]),
+        ] {
+            let found = names(&t, headline);
+            let texts: Vec<&str> = found.iter().map(|(n, _)| n.as_str()).collect();
+            assert_eq!(texts, want, "{headline}: {found:?}");
+        }
     }
 }

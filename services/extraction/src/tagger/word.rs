@@ -10,6 +10,18 @@ pub const ALL_CAPS: u8 = 2;
 pub const HAS_DIGIT: u8 = 4;
 pub const HAS_ALPHA: u8 = 8;
 pub const LOWER: u8 = 16;
+/// A short function word ("of", "the", "with"): the words that headline
+/// style leaves lowercase inside a Title Case line.
+pub const SMALL: u8 = 32;
+
+/// A comma, bracket or semicolon: the punctuation of lists and tables.
+pub const LIST_PUNCT: u8 = 64;
+
+/// The function words behind [`SMALL`].
+const SMALL_WORDS: [&str; 22] = [
+    "a", "an", "the", "and", "but", "or", "nor", "of", "in", "on", "at", "to", "for", "by", "as",
+    "vs", "via", "with", "from", "into", "off", "up",
+];
 
 /// Properties of one token.
 #[derive(Debug, Clone, Copy, Default)]
@@ -27,7 +39,13 @@ pub struct WordInfo {
 impl WordInfo {
     pub fn new(word: &str, lex: &Lexicon) -> WordInfo {
         let lower = lower_hash(word);
-        let (shape, short_shape, flags) = shapes(word);
+        let (shape, short_shape, mut flags) = shapes(word);
+        if word.len() <= 4 && SMALL_WORDS.iter().any(|s| s.eq_ignore_ascii_case(word)) {
+            flags |= SMALL;
+        }
+        if matches!(word, "," | "(" | ")" | ";") {
+            flags |= LIST_PUNCT;
+        }
         let (prefix, suffix) = affixes(word);
         let clusters = lex.clusters.get(lower).unwrap_or([u16::MAX; 3]);
         WordInfo {
@@ -159,5 +177,8 @@ mod tests {
         assert_eq!(WordInfo::new("paris", &lex).lower, a.lower);
         assert_eq!(WordInfo::new("pARIS", &lex).suffix, a.suffix);
         let _ = WordInfo::new("北京👍🏽", &lex);
+        assert_eq!(WordInfo::new("With", &lex).flags & SMALL, SMALL);
+        assert_eq!(WordInfo::new("of", &lex).flags & SMALL, SMALL);
+        assert_eq!(WordInfo::new("Deal", &lex).flags & SMALL, 0);
     }
 }

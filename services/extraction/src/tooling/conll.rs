@@ -134,6 +134,104 @@ pub fn to_iob1(len: usize, spans: &[Span]) -> Vec<String> {
     tags
 }
 
+/// How a sentence is title-cased (see [`title_case`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TitleStyle {
+    /// Every word capitalised ("Watching Both Shores At Once").
+    Every,
+    /// Every word but short function words after the first ("Germany Signs
+    /// Rail Deal with Poland"), as most headline style guides do.
+    Headline,
+}
+
+/// Function words that headline style leaves lowercase.
+const SMALL_WORDS: [&str; 18] = [
+    "a", "an", "the", "and", "but", "or", "nor", "of", "in", "on", "at", "to", "for", "by", "as",
+    "vs", "via", "with",
+];
+
+/// A Title Case copy of a sentence, labels unchanged: the synthetic
+/// headlines that teach the tagger not to trust capitalisation on such lines
+/// (CoNLL-2003 has almost none; its headlines are in capitals) and the
+/// title-cased dev set that measures it.
+///
+/// A lowercase word gets a capital first letter; words already capitalised
+/// keep their form. A line in capitals (a CoNLL headline) is first
+/// true-cased: each word takes the form it has elsewhere in `context` (the
+/// rest of its document) past a sentence start, `NATO` stays `NATO`,
+/// `REJECTS` becomes `Rejects`.
+pub fn title_case(words: &[String], style: TitleStyle, context: &[Sentence]) -> Vec<String> {
+    let shouted = is_shouted(words);
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let w = if shouted && is_caps(w) {
+                true_case(w, context)
+            } else {
+                w.clone()
+            };
+            let lower = w.to_lowercase();
+            if style == TitleStyle::Headline && i > 0 && SMALL_WORDS.contains(&lower.as_str()) {
+                return lower;
+            }
+            capitalise(&w)
+        })
+        .collect()
+}
+
+fn is_caps(w: &str) -> bool {
+    w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase)
+}
+
+/// Most words in capitals, as CoNLL headlines are.
+pub fn is_shouted(words: &[String]) -> bool {
+    let alpha = words
+        .iter()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .count();
+    let caps = words.iter().filter(|w| is_caps(w)).count();
+    alpha >= 2 && caps * 10 >= alpha * 7
+}
+
+/// The form of a capitals word in ordinary text: as written mid-sentence in
+/// `context` (capitals win when both are seen), or only its first letter
+/// capital if the document does not use it mid-sentence.
+fn true_case(w: &str, context: &[Sentence]) -> String {
+    let mut seen: Option<&str> = None;
+    for s in context.iter().filter(|s| !is_shouted(&s.words)) {
+        for x in s.words.iter().skip(1) {
+            if x.eq_ignore_ascii_case(w) && x.len() == w.len() {
+                if x == w {
+                    return w.to_string();
+                }
+                seen = Some(x);
+            }
+        }
+    }
+    match seen {
+        Some(x) => x.to_string(),
+        None => {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f
+                    .to_uppercase()
+                    .chain(c.flat_map(char::to_lowercase))
+                    .collect(),
+                None => String::new(),
+            }
+        }
+    }
+}
+
+fn capitalise(w: &str) -> String {
+    let mut c = w.chars();
+    match c.next() {
+        Some(f) if f.is_lowercase() => f.to_uppercase().chain(c).collect(),
+        _ => w.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,5 +269,33 @@ mod tests {
         );
         let s = spans(&["O", "I-MISC", "B-MISC", "I-PER"]);
         assert_eq!(to_iob1(4, &s), vec!["O", "I-MISC", "B-MISC", "I-PER"]);
+    }
+    #[test]
+    fn title_cases_sentences_and_true_cases_capitals() {
+        let ws = |t: &str| t.split(' ').map(String::from).collect::<Vec<_>>();
+        let body = Sentence {
+            words: ws("The EU said Britain must wait ."),
+            tags: vec![],
+        };
+        assert_eq!(
+            title_case(
+                &ws("the tide turns at last in Kyiv"),
+                TitleStyle::Every,
+                &[]
+            ),
+            ws("The Tide Turns At Last In Kyiv")
+        );
+        assert_eq!(
+            title_case(&ws("a port deal with Poland"), TitleStyle::Headline, &[]),
+            ws("A Port Deal with Poland")
+        );
+        assert_eq!(
+            title_case(
+                &ws("EU REJECTS BRITAIN 'S PLEA"),
+                TitleStyle::Every,
+                std::slice::from_ref(&body)
+            ),
+            ws("EU Rejects Britain 's Plea")
+        );
     }
 }

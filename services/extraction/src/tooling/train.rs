@@ -12,6 +12,12 @@
 //! 4. The final model is trained on every sentence twice: once with
 //!    first-pass features only, once with second-pass features, so one weight
 //!    table serves both passes.
+//!
+//! Before all this, title-cased copies of a sample of the training sentences
+//! are added to their documents ([`add_title_case`]): CoNLL-2003 writes its
+//! headlines in capitals and has almost no Title Case lines, so without them
+//! the tagger never learns that a capital in "Why Small States Still Matter"
+//! says nothing.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -91,10 +97,12 @@ pub fn train(opts: &TrainOptions, log: &mut dyn FnMut(&str)) -> Result<Model, Tr
         source,
     })?;
     let sha = hex::encode(Sha256::digest(&raw));
-    let docs = conll::parse(&String::from_utf8_lossy(&raw));
+    let mut docs = conll::parse(&String::from_utf8_lossy(&raw));
     if docs.is_empty() {
         return Err(TrainError::Empty(opts.train.clone()));
     }
+    let added = add_title_case(&mut docs, opts.seed);
+    log(&format!("{added} title-cased sentence copies added"));
     let dev = match &opts.dev {
         Some(p) => Some(conll::read_file(p).map_err(|source| TrainError::Read {
             path: p.clone(),
@@ -207,12 +215,66 @@ pub fn train(opts: &TrainOptions, log: &mut dyn FnMut(&str)) -> Result<Model, Tr
         model
             .meta
             .insert("dev_f1_pass1".into(), format!("{:.2}", report.pass1_f1));
+        // Not `dev_f1_…`: GetModelInfo reads those keys as per-type scores.
+        model.meta.insert(
+            "title_cased_dev_f1".into(),
+            format!("{:.2}", report.title_case.overall().f1()),
+        );
     }
     std::fs::write(&opts.out, model.to_bytes()).map_err(|source| TrainError::Write {
         path: opts.out.clone(),
         source,
     })?;
     Ok(model)
+}
+
+/// Of each document's capital headlines (the lines CoNLL writes in
+/// capitals, which modern news writes in Title Case), one in
+/// `HEADLINE_EVERY`; of its other sentences, one in `BODY_EVERY`. Chosen on
+/// CoNLL dev (seed 1; seed 2 agrees within its noise): one body sentence in
+/// 4 gave 92.17 dev F1 and 73.75 on the title-cased copy, one in 8 gave
+/// 92.61 and 74.05, one in 16 gave 92.72 and 75.95.
+const HEADLINE_EVERY: u64 = 2;
+const BODY_EVERY: u64 = 16;
+
+/// Appends to each document title-cased copies of a sample of its sentences,
+/// labels kept (see [`conll::title_case`]); deterministic for a seed. The
+/// copies stay in their document, as a headline does, so the document
+/// features (how the words are written and tagged in the body) are learned
+/// for Title Case lines too. The originals stay: the tagger must still read
+/// CoNLL's capital headlines. Returns how many copies were added.
+fn add_title_case(docs: &mut [Document], seed: u64) -> usize {
+    let mut rng = SplitMix(seed ^ 0x7171_7e0c_a5e0_0001);
+    let mut added = 0;
+    for doc in docs.iter_mut() {
+        let mut copies = Vec::new();
+        for s in &doc.sentences {
+            let every = if conll::is_shouted(&s.words) {
+                HEADLINE_EVERY
+            } else {
+                BODY_EVERY
+            };
+            let r = rng.next_u64();
+            if !r.is_multiple_of(every) {
+                continue;
+            }
+            let style = if (r >> 32).is_multiple_of(2) {
+                conll::TitleStyle::Every
+            } else {
+                conll::TitleStyle::Headline
+            };
+            let words = conll::title_case(&s.words, style, &doc.sentences);
+            if words != s.words {
+                copies.push(conll::Sentence {
+                    words,
+                    tags: s.tags.clone(),
+                });
+            }
+        }
+        added += copies.len();
+        doc.sentences.extend(copies);
+    }
+    added
 }
 
 fn file_name(p: &std::path::Path) -> String {
