@@ -14,8 +14,7 @@
 
 use super::lexicon_type;
 use super::words::{
-    find_word, in_title_case_line, is_capitalised, is_lowercase_word, word_after, word_before,
-    word_end,
+    in_title_case_line, is_capitalised, is_lowercase_word, word_after, word_before, word_end,
 };
 use crate::EntityType;
 use crate::tagger::NameSpan;
@@ -575,12 +574,34 @@ fn extend_capitalised(text: &str, mut end: usize) -> usize {
 }
 
 fn and_names(text: &str, names: &mut Vec<NameSpan>) {
-    if !text.contains(" and ") {
-        return;
-    }
-    for name in AND_NAMES {
-        for at in find_word(text, name) {
+    // Each " and " of the text is looked at once: the word before it says
+    // which names could be there.
+    for (at_and, _) in text.match_indices(" and ") {
+        let Some(before) = word_before(text, at_and) else {
+            continue;
+        };
+        for name in AND_NAMES {
+            let Some(offset) = name.find(" and ") else {
+                continue;
+            };
+            if offset > at_and || !name[..offset].ends_with(before.text) {
+                continue;
+            }
+            let at = at_and - offset;
             let end = at + name.len();
+            let whole = text.is_char_boundary(at)
+                && text[at..].starts_with(name)
+                && text[..at]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
+                && text[end..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric());
+            if !whole {
+                continue;
+            }
             let confidence = names
                 .iter()
                 .filter(|n| n.start < end && n.end > at)
@@ -592,6 +613,7 @@ fn and_names(text: &str, names: &mut Vec<NameSpan>) {
                 end,
                 vec![span(at, end, EntityType::Gpe, confidence)],
             );
+            break;
         }
     }
 }

@@ -230,6 +230,17 @@ fn short_references(text: &str, lex: &Lexicon, names: &mut Vec<NameSpan>) {
                 n.entity_type = EntityType::Person;
             }
         }
+        let untagged: Vec<usize> = find_word(text, form)
+            .into_iter()
+            .filter(|&at| {
+                !names
+                    .iter()
+                    .any(|n| n.start < at + form.len() && n.end > at)
+            })
+            .collect();
+        if untagged.is_empty() {
+            continue;
+        }
         let lower = form.to_lowercase();
         if find_word(text, &lower)
             .into_iter()
@@ -237,11 +248,8 @@ fn short_references(text: &str, lex: &Lexicon, names: &mut Vec<NameSpan>) {
         {
             continue;
         }
-        for at in find_word(text, form) {
+        for at in untagged {
             let end = at + form.len();
-            if names.iter().any(|n| n.start < end && n.end > at) {
-                continue;
-            }
             // Part of a longer capitalised name the tagger did not find.
             let next =
                 word_after(text, end).filter(|w| w.start == end + 1 && is_capitalised(w.text));

@@ -19,6 +19,29 @@ fn is_typing_word(word: &str) -> bool {
     super::kinds::is_typing_word(word) || is_year(word)
 }
 
+/// Whether a capitalised word of the text can type a run.
+fn has_typing_word(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let starts_word =
+            bytes[i].is_ascii_uppercase() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric());
+        if starts_word {
+            let end = bytes[i..]
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .map_or(bytes.len(), |p| i + p);
+            if is_typing_word(&text[i..end]) {
+                return true;
+            }
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
 /// A run of capitalised words: byte ranges of its words.
 fn runs(text: &str) -> Vec<Vec<(usize, usize)>> {
     let mut out = Vec::new();
@@ -76,6 +99,10 @@ fn runs(text: &str) -> Vec<Vec<(usize, usize)>> {
 /// Adds or widens names whose last word types them; the widest reading of
 /// a run wins over the tagger's pieces of it.
 pub fn apply(text: &str, names: &mut Vec<NameSpan>) {
+    // Most texts have no word that can type a run: one cheap pass says so.
+    if !has_typing_word(text) {
+        return;
+    }
     let mut found = Vec::new();
     for run in runs(text) {
         let word = |k: usize| &text[run[k].0..run[k].1];
