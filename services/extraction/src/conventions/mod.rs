@@ -4,6 +4,8 @@
 //!
 //! 1. [`furniture`]: a page's navigation words are not names ("Live",
 //!    "Newsletter", "Top Stories").
+//!    [`headline`]: in a Title Case line, words the document writes in
+//!    lowercase elsewhere are not part of a name ("ASEAN [Leaders Fail]").
 //! 2. [`compounds`]: names joined by punctuation or "and" are one name
 //!    ("Reuters/Ipsos", "AT&T", "Bosnia and Herzegovina"); names inside a
 //!    hyphenated word are typed on their own ("Germany-Poland" → two GPEs,
@@ -31,6 +33,7 @@ pub mod article;
 pub mod compounds;
 pub mod consistency;
 pub mod furniture;
+pub mod headline;
 pub mod kinds;
 pub mod places;
 pub mod runs;
@@ -71,6 +74,7 @@ pub fn lexicon_type(lex: &Lexicon, word: &str) -> Option<EntityType> {
 pub fn apply(text: &str, lex: &Lexicon, names: &mut Vec<NameSpan>) {
     names.sort_by_key(|n| (n.start, n.end));
     furniture::drop_furniture(text, names);
+    headline::apply(text, names);
     compounds::apply(text, lex, names);
     kinds::apply(text, names);
     runs::apply(text, names);
