@@ -56,9 +56,16 @@ pub(super) static BARE_MONTH: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The ambiguous month names after a word that makes them months.
-pub(super) static MONTH_CTX: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static MONTH_CTX: LazyLock<Regex> =
+    LazyLock::new(|| super::super::rule_regex(r"\b(?:March|April|May|June|August)\b"));
+
+/// The words before an ambiguous month name that make it a month, anchored
+/// at the name (`$`). Finding the names first (a literal search) and then
+/// checking the few words before each is cheaper than one pattern with the
+/// context in front.
+static MONTH_CTX_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(
-        r"\b(?:(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:to|and|through|until|-|–)|[Bb]etween|[Ii]n|[Dd]uring|[Uu]ntil|[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id-|[Ee]nd\s+of|[Ss]tart\s+of|[Bb]eginning\s+of|[Mm]iddle\s+of|[Ee]arlier\s+in|[Ll]ater\s+in)\s*(?P<m>March|April|May|June|August)\b",
+        r"\b(?:(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:to|and|through|until|-|–)|[Bb]etween|[Ii]n|[Dd]uring|[Uu]ntil|[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id-|[Ee]nd\s+of|[Ss]tart\s+of|[Bb]eginning\s+of|[Mm]iddle\s+of|[Ee]arlier\s+in|[Ll]ater\s+in)\s*$",
     )
 });
 
@@ -232,9 +239,16 @@ pub(super) fn find(
     }
     let ambiguous = hints
         .has(&MONTH_CTX_HINTS)
-        .then(|| MONTH_CTX.captures_iter(text));
-    for c in ambiguous.into_iter().flatten() {
-        let Some(m) = c.name("m") else { continue };
+        .then(|| MONTH_CTX.find_iter(text));
+    for m in ambiguous.into_iter().flatten() {
+        let before = &text[..m.start()];
+        let mut from = m.start().saturating_sub(24);
+        while !before.is_char_boundary(from) {
+            from -= 1;
+        }
+        if !MONTH_CTX_BEFORE.is_match_at(before, from) {
+            continue;
+        }
         // "in May's cabinet", "in May Smith's": the name, not the month.
         let rest = &text[m.end()..];
         if rest.starts_with("'s")
