@@ -14,6 +14,7 @@ const FURNITURE: &[&str] = &[
     "follow",
     "follow us",
     "home",
+    "key points",
     "latest",
     "latest news",
     "listen",

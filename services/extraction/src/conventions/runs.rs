@@ -109,17 +109,14 @@ pub fn apply(text: &str, names: &mut Vec<NameSpan>) {
         // Leading words that are not the name's: "The", a sentence's first
         // word before a connector ("Under the … Act"), connectors.
         let mut s = 0;
-        loop {
-            if s < run.len() && (word(s) == "The" || CONNECTORS.contains(&word(s))) {
-                s += 1;
-            } else if s + 1 < run.len()
-                && starts_sentence(text, run[s].0)
-                && CONNECTORS.contains(&word(s + 1))
-            {
-                s += 1;
-            } else {
-                break;
-            }
+        let leading = |s: usize| {
+            s < run.len() && (word(s) == "The" || CONNECTORS.contains(&word(s)))
+                || s + 1 < run.len()
+                    && starts_sentence(text, run[s].0)
+                    && CONNECTORS.contains(&word(s + 1))
+        };
+        while leading(s) {
+            s += 1;
         }
         let run = &run[s..];
         // Only runs with a word that can type them are read further.
