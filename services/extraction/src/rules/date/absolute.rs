@@ -23,12 +23,12 @@ const DAY: &str = r"(?:[12][0-9]|3[01]|0?[1-9])";
 const YEAR: &str = r"(?:1[5-9][0-9]{2}|20[0-9]{2})";
 const WEEKDAY: &str = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
 
-pub(super) static ISO: LazyLock<Regex> = LazyLock::new(|| {
+static ISO: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(r"\b(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})\b")
 });
 
 /// "1 March 2024", "1st of March", "March 1, 2024", "March 1st", "March 2024".
-pub(super) static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(&format!(
         r"\b(?:(?P<d1>{DAY})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{MONTH})\.?(?:,?\s+(?P<y1>{YEAR}))?|(?P<m2>{MONTH})\.?\s+(?P<d2>{DAY})(?:st|nd|rd|th)?(?:,?\s+(?P<y2>{YEAR}))?|(?P<m3>{MONTH})\.?,?\s+(?P<y3>{YEAR}))\b"
     ))
@@ -36,7 +36,7 @@ pub(super) static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Days of one month as one span: "March 3-5", "3-5 March 2026",
 /// "March 3 to 5".
-pub(super) static DAY_RANGE: LazyLock<Regex> = LazyLock::new(|| {
+static DAY_RANGE: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(&format!(
         r"\b(?:(?P<m1>{MONTH})\.?\s+(?P<a1>{DAY})(?:st|nd|rd|th)?\s*(?:-|–|to|through)\s*(?P<b1>{DAY})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>{YEAR}))?|(?P<a2>{DAY})(?:st|nd|rd|th)?\s*(?:-|–|to)\s*(?P<b2>{DAY})(?:st|nd|rd|th)?\s+(?P<m2>{MONTH})(?:,?\s+(?P<y2>{YEAR}))?)\b"
     ))
@@ -44,19 +44,19 @@ pub(super) static DAY_RANGE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Ranges of years: "2019-2023", "2019–23", "2019 to 2023", and "2020 and
 /// 2022" after "between" (which stays outside, as every preposition does).
-pub(super) static YEAR_RANGE: LazyLock<Regex> = LazyLock::new(|| {
+static YEAR_RANGE: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(&format!(
         r"\b(?:(?P<a>{YEAR})\s*(?:-|–|—|to|through|until)\s*(?P<b>{YEAR}|[0-9]{{2}})|[Bb]etween\s+(?P<a2>{YEAR})\s+and\s+(?P<b2>{YEAR}))\b"
     ))
 });
 
 /// Month names that are dates on their own.
-pub(super) static BARE_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+static BARE_MONTH: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(r"\b(?:January|February|July|September|October|November|December)\b")
 });
 
 /// The ambiguous month names after a word that makes them months.
-pub(super) static MONTH_CTX: LazyLock<Regex> =
+static MONTH_CTX: LazyLock<Regex> =
     LazyLock::new(|| super::super::rule_regex(r"\b(?:March|April|May|June|August)\b"));
 
 /// The words before an ambiguous month name that make it a month, anchored
@@ -69,7 +69,7 @@ static MONTH_CTX_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-pub(super) static WEEKDAYS: LazyLock<Regex> = LazyLock::new(|| {
+static WEEKDAYS: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(&format!(
         r"\b(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<wd>{WEEKDAY})\b"
     ))
@@ -78,20 +78,20 @@ pub(super) static WEEKDAYS: LazyLock<Regex> = LazyLock::new(|| {
 /// A year after a word that makes it a date rather than a count. After a
 /// determiner ("the 2024 election", "a 2023 report") the year must modify a
 /// following lowercase singular noun.
-pub(super) static YEAR_CTX: LazyLock<Regex> = LazyLock::new(|| {
+static YEAR_CTX: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(&format!(
         r"\b(?:(?P<det>[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Oo]ur|['’]s)\s+|(?P<weak>[Ff]or|of)\s+|(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|[Ff]rom|[Tt]hrough|[Dd]uring|[Bb]efore|[Aa]fter|[Bb]etween|[Ee]arly|[Ll]ate|[Mm]id-?|[Ff]iscal|[Cc]irca|[Yy]ear|(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)(?:\s+of)?|(?:end|start|beginning|middle|close|turn|half|quarter|rest|remainder|most|days|weeks?|months?)\s+of)\s*)(?P<y>{YEAR})\b"
     ))
 });
 
-pub(super) static DECADE: LazyLock<Regex> = LazyLock::new(|| {
+static DECADE: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(
         r"(?:\b[Tt]he\s+)?(?:\b(?P<c>1[5-9]|20)(?P<d>[0-9])0s|['’](?P<d2>[0-9])0s)\b",
     )
 });
 
 /// Holidays that OntoNotes marks as dates: "Christmas Day 2024", "Easter".
-pub(super) static HOLIDAY: LazyLock<Regex> = LazyLock::new(|| {
+static HOLIDAY: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(&format!(
         r"\b(?P<h>Christmas(?:\s+(?:Day|Eve))?|New\s+Year['’]s\s+(?:Day|Eve)|Easter(?:\s+Sunday)?)(?:,?\s+(?P<y>{YEAR}))?\b"
     ))
@@ -100,14 +100,14 @@ pub(super) static HOLIDAY: LazyLock<Regex> = LazyLock::new(|| {
 static HOLIDAY_HINTS: HintSet = HintSet::exact(&["Christmas", "New Year", "Easter"]);
 
 /// Financial periods: "Q3 2026", "Q3", "H1 2026", "FY2025", "FY25".
-pub(super) static CODES: LazyLock<Regex> = LazyLock::new(|| {
+static CODES: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(&format!(
         r"\b(?:(?P<q>Q[1-4])(?:[ -](?P<qy>{YEAR}))?|(?P<h>H[12])[ -](?P<hy>{YEAR})|FY(?P<fy>{YEAR}|[0-9]{{2}}))\b"
     ))
 });
 
 /// "the 21st century", "the 19th-century".
-pub(super) static CENTURY: LazyLock<Regex> = LazyLock::new(|| {
+static CENTURY: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(r"\b(?:[Tt]he\s+)?(?P<n>[12]?[0-9])(?:st|nd|rd|th)(?:\s+|-)century\b")
 });
 

@@ -28,7 +28,7 @@ const UNIT: &str = r"(?:days?|weeks?|weekends?|fortnights?|months?|quarters?|yea
 /// Units of durations ("three years", "two-day").
 const DUR_UNIT: &str = r"(?:days?|weeks?|fortnights?|months?|years?|decades?|centur(?:y|ies)|summers|winters|springs|autumns)";
 
-pub(super) static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
+static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
     super::super::rule_regex(&format!(
         r"(?i-u)\b(?:(?P<word>yesterday|today|tomorrow|these\s+days)|(?P<anum>{COUNT})\s+(?P<aunit>{DUR_UNIT})\s+(?P<adir>ago|earlier|later)|(?P<part>(?:the\s+)?(?:very\s+)?(?:end|beginning|start|middle|rest|remainder|turn|close|most|(?:first|second)\s+half|(?:first|second|third|fourth|final|last)\s+quarter|(?:first|second|third|fourth|last|final)(?:\s+(?:two|three|four|five|six|seven|eight|nine|ten|eleven|[0-9]{{1,2}}))?\s+(?:days?|weeks?|months?))\s+of\s+the\s+(?:year|month|week|decade|century|quarter|summer|winter|spring|autumn))|(?P<quarter>(?:the\s+)?(?:first|second|third|fourth|final|last)\s+quarter|(?:first|second|third|fourth)-(?:quarter|half))|(?P<det>(?:the|these|those)\s+)?(?P<rel>past|last|next|coming|previous|following|same|recent|current|this|that|first|final|preceding)\s+(?:(?P<num>{COUNT})\s+)?(?P<unit>{UNIT})|(?P<dnum>{COUNT})(?P<dsep>\s+|-)(?P<dunit>{DUR_UNIT})(?P<tail>-olds?|\s+old|-long)?|(?P<long>{DUR_UNIT}-long)|(?P<freq>(?-i:annual|annually|daily|weekly|monthly|quarterly|yearly|biannual|biennial))|aged\s+(?P<age>[1-9][0-9]?)|(?P<season>(?-i:the\s+(?:(?:spring|summer|autumn|winter)(?:\s+season)?|weekend)|(?:early|late|mid-)\s*(?:spring|summer|autumn|winter)))|(?P<bare>(?-i:days|weeks|months|years)))\b"
     ))
@@ -36,7 +36,7 @@ pub(super) static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Every RELATIVE match contains one of these (case-insensitive; see
 /// `hints`): a unit, "yesterday", "today", "tomorrow", a frequency, "aged".
-pub(super) static RELATIVE_HINTS: HintSet = HintSet::folded(&[
+static RELATIVE_HINTS: HintSet = HintSet::folded(&[
     "day",
     "terday",
     "tomorrow",
