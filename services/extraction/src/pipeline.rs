@@ -235,7 +235,7 @@ impl Extractor {
             confidence: RULE_CONFIDENCE,
             value: v.value,
         });
-        let spans = merge_spans(names.collect(), values.collect());
+        let spans = merge_spans(text, names.collect(), values.collect());
         Ok(Analysis {
             request,
             spans,
@@ -269,16 +269,69 @@ impl Extractor {
     }
 }
 
-/// Names win over overlapping values ("May" the person over "May" the
-/// month), except a name lying wholly inside a value ("Euro" inside
-/// "5 billion Euro"), where the value is the better reading.
-fn merge_spans(names: Vec<Span>, values: Vec<Span>) -> Vec<Span> {
+/// Names win over overlapping values ("Theresa May" over "May" the month),
+/// except
+/// - a name lying wholly inside a value, or on exactly its words ("Euro"
+///   inside "5 billion Euro", "May" in "in May" that the date rules read as
+///   a month): the value is the better reading;
+/// - a date at the start or end of a longer name ("In October 2020",
+///   "June 2025 for the China-Central Asia Summit"): the date stands and the
+///   name keeps the rest, if the rest still starts with a capital.
+fn merge_spans(text: &str, names: Vec<Span>, values: Vec<Span>) -> Vec<Span> {
     let inside = |n: &Span, v: &Span| v.start <= n.start && n.end <= v.end;
     let overlaps = |a: &Span, b: &Span| a.start < b.end && b.start < a.end;
-    let kept_names: Vec<Span> = names
-        .into_iter()
-        .filter(|n| !values.iter().any(|v| inside(n, v)))
-        .collect();
+    let mut kept_names: Vec<Span> = Vec::with_capacity(names.len());
+    for mut n in names {
+        if values.iter().any(|v| inside(&n, v)) {
+            continue;
+        }
+        for v in values.iter().filter(|v| v.entity_type == EntityType::Date) {
+            if v.start == n.start && v.end < n.end {
+                n.start = v.end;
+            } else if v.end == n.end && v.start > n.start {
+                n.end = v.start;
+            }
+        }
+        // What is left of a name cut by a date: no edge spaces or
+        // prepositions, and a capital to start.
+        let rest = &text[n.start..n.end];
+        let trimmed = rest.trim_start_matches(|c: char| !c.is_alphanumeric());
+        let trimmed = ["for ", "in ", "on ", "at ", "of ", "and "]
+            .iter()
+            .find_map(|p| trimmed.strip_prefix(p))
+            .unwrap_or(trimmed);
+        n.start = n.end - trimmed.len();
+        let trimmed = text[n.start..n.end].trim_end_matches(|c: char| !c.is_alphanumeric());
+        n.end = n.start + trimmed.len();
+        let rest = &text[n.start..n.end];
+        let starts_capital = rest
+            .strip_prefix("the ")
+            .unwrap_or(rest)
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+        let leftover_word = matches!(
+            &text[n.start..n.end],
+            "In" | "On"
+                | "At"
+                | "By"
+                | "For"
+                | "Since"
+                | "Until"
+                | "From"
+                | "Updated"
+                | "Published"
+                | "The"
+                | "Last"
+                | "Next"
+                | "Early"
+                | "Late"
+                | "Mid"
+        );
+        if n.start < n.end && starts_capital && !leftover_word {
+            kept_names.push(n);
+        }
+    }
     let mut out: Vec<Span> = values
         .into_iter()
         .filter(|v| !kept_names.iter().any(|n| overlaps(n, v)))
@@ -394,14 +447,41 @@ mod tests {
             span(0, 8, EntityType::Date),
             span(10, 20, EntityType::Money),
         ];
-        let got = merge_spans(names, values);
+        let got = merge_spans(&"X".repeat(40), names, values);
         let kinds: Vec<_> = got.iter().map(|s| (s.start, s.entity_type)).collect();
         assert_eq!(kinds, vec![(0, EntityType::Date), (10, EntityType::Money)]);
         let got = merge_spans(
+            &"X".repeat(40),
             vec![span(0, 10, EntityType::Person)],
             vec![span(4, 8, EntityType::Date)],
         );
         assert_eq!(got, vec![span(0, 10, EntityType::Person)]);
+    }
+
+    #[test]
+    fn a_date_at_the_edge_of_a_name_is_cut_out_of_it() {
+        let text = "In October 2020 the Summit met; June 2025 for the Central Asia Summit";
+        let at = |s: &str| text.find(s).unwrap();
+        let names = vec![
+            span(0, at(" the Summit"), EntityType::Event),
+            span(at("June"), text.len(), EntityType::Event),
+        ];
+        let values = vec![
+            span(at("October"), at(" the Summit"), EntityType::Date),
+            span(at("June"), at(" for"), EntityType::Date),
+        ];
+        let got: Vec<(&str, EntityType)> = merge_spans(text, names, values)
+            .iter()
+            .map(|s| (&text[s.start..s.end], s.entity_type))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("October 2020", EntityType::Date),
+                ("June 2025", EntityType::Date),
+                ("the Central Asia Summit", EntityType::Event)
+            ]
+        );
     }
 
     fn extractor(max: usize) -> Extractor {

@@ -337,7 +337,38 @@ pub fn type_by_words(name: &str, current: EntityType) -> Option<EntityType> {
         if ends_with_words(head, LAW_ENDS) || LAW_ENDS.contains(&head) {
             return Some(EntityType::Law);
         }
-        if current != EntityType::Person {
+        // "Euro 2028", "Expo 2030": one capitalised word and a year, not a
+        // date's words ("In October 2020", "Updated 8 October 2026").
+        let event_like = !head.contains(' ')
+            && !matches!(
+                head,
+                "In" | "On"
+                    | "At"
+                    | "By"
+                    | "Since"
+                    | "Until"
+                    | "From"
+                    | "Updated"
+                    | "Published"
+                    | "January"
+                    | "February"
+                    | "March"
+                    | "April"
+                    | "May"
+                    | "June"
+                    | "July"
+                    | "August"
+                    | "September"
+                    | "October"
+                    | "November"
+                    | "December"
+                    | "Spring"
+                    | "Summer"
+                    | "Autumn"
+                    | "Winter"
+                    | "Fall"
+            );
+        if current != EntityType::Person && event_like {
             return Some(EntityType::Event);
         }
     }

@@ -16,7 +16,7 @@ const CONNECTORS: &[&str] = &["of", "and", "the", "on", "for", "de", "del", "la"
 
 /// Whether a word can end (or, for "Summit of …", begin) a typed name.
 fn is_typing_word(word: &str) -> bool {
-    super::kinds::is_typing_word(word) || is_year(word)
+    super::kinds::is_typing_word(word)
 }
 
 /// Whether a capitalised word of the text can type a run.
