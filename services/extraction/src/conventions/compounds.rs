@@ -14,7 +14,8 @@
 
 use super::lexicon_type;
 use super::words::{
-    in_title_case_line, is_capitalised, is_lowercase_word, word_after, word_before, word_end,
+    in_title_case_line, is_capitalised, is_lowercase_word, overlapping, word_after, word_before,
+    word_end,
 };
 use crate::EntityType;
 use crate::tagger::NameSpan;
@@ -103,10 +104,12 @@ pub fn apply(text: &str, lex: &Lexicon, names: &mut Vec<NameSpan>) {
 }
 
 /// Replaces the spans overlapping `[start, end)` with `new`.
-fn replace(names: &mut Vec<NameSpan>, start: usize, end: usize, new: Vec<NameSpan>) {
-    names.retain(|n| n.end <= start || n.start >= end);
-    names.extend(new);
-    names.sort_by_key(|n| (n.start, n.end));
+/// Replaces the spans overlapping `[start, end)` with `new` (spans inside
+/// that range), keeping the names sorted without a scan of them all.
+fn replace(names: &mut Vec<NameSpan>, start: usize, end: usize, mut new: Vec<NameSpan>) {
+    new.sort_by_key(|n| (n.start, n.end));
+    let range = overlapping(names, start, end);
+    names.splice(range, new);
 }
 
 fn span(start: usize, end: usize, entity_type: EntityType, confidence: f32) -> NameSpan {
@@ -161,7 +164,7 @@ fn hyphenated(text: &str, lex: &Lexicon, names: &mut Vec<NameSpan>) {
         if parts.len() < 2 || parts.iter().any(|p| p.is_empty()) {
             continue;
         }
-        let covering = names
+        let covering = names[overlapping(names, start, end)]
             .iter()
             .find(|n| n.start <= start && end <= n.end)
             .cloned();
@@ -365,7 +368,8 @@ fn institutions(text: &str, names: &mut Vec<NameSpan>) {
                 break;
             };
             let next_start = end + skip;
-            match names.iter().find(|m| m.start == next_start) {
+            let at = names.partition_point(|m| m.start < next_start);
+            match names.get(at).filter(|m| m.start == next_start) {
                 Some(m)
                     if matches!(
                         m.entity_type,
@@ -383,7 +387,7 @@ fn institutions(text: &str, names: &mut Vec<NameSpan>) {
             if text[end..].starts_with(joint) {
                 let s = end + joint.len();
                 let e = word_end(text, s);
-                let free = !names.iter().any(|m| m.start < e && m.end > s);
+                let free = overlapping(names, s, e).is_empty();
                 if e > s && is_capitalised(&text[s..e]) && free {
                     end = extend_capitalised(text, e);
                 }
@@ -393,7 +397,7 @@ fn institutions(text: &str, names: &mut Vec<NameSpan>) {
         // "Ministry of Ports, Shipping and Waterways": capitalised words in a
         // list that ends with "and X", none of them a name of its own.
         let list_is_free = |from: usize, to: usize| {
-            !names.iter().any(|m| {
+            !names[overlapping(names, from, to)].iter().any(|m| {
                 m.start >= from && m.start < to && m.entity_type != EntityType::Org
                     || m.start >= from && m.end < to
             })
@@ -450,7 +454,7 @@ fn slashes(text: &str, names: &mut Vec<NameSpan>) {
         if n.entity_type == EntityType::Org && text[n.end..].starts_with('/') {
             let s = n.end + 1;
             let e = word_end(text, s);
-            let free = !names.iter().any(|m| m.start < e.max(s + 1) && m.end > s);
+            let free = overlapping(names, s, e.max(s + 1)).is_empty();
             if e > s && is_capitalised(&text[s..e]) && free {
                 names[idx].end = extend_capitalised(text, e);
             }
@@ -511,7 +515,8 @@ fn ampersands(text: &str, names: &mut Vec<NameSpan>) {
         let mut start = left.start;
         let mut end = right_end;
         let mut confidence = 0.9f32;
-        for n in names.iter() {
+        let near = overlapping(names, left.start.saturating_sub(1), right_start + 1);
+        for n in &names[near] {
             if n.end >= left.start && n.start <= left.start {
                 start = start.min(n.start);
                 confidence = confidence.min(n.confidence);
@@ -523,9 +528,7 @@ fn ampersands(text: &str, names: &mut Vec<NameSpan>) {
         }
         // Take the capitalised words that follow ("S&P Global Ratings"),
         // except in a headline, where every word is capitalised.
-        let right_tagged = names
-            .iter()
-            .any(|n| n.start <= right_start && n.end > right_start);
+        let right_tagged = !overlapping(names, right_start, right_start + 1).is_empty();
         if (tight || !right_tagged) && !in_title_case_line(text, at) {
             end = extend_capitalised(text, end);
         }

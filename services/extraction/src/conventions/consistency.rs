@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use super::words::{find_word, is_capitalised, word_after, word_before};
+use super::words::{find_word, is_capitalised, overlapping, word_after, word_before};
 use crate::EntityType;
 use crate::link::chinese::is_family_name;
 use crate::link::fold::fold;
@@ -232,11 +232,7 @@ fn short_references(text: &str, lex: &Lexicon, names: &mut Vec<NameSpan>) {
         }
         let untagged: Vec<usize> = find_word(text, form)
             .into_iter()
-            .filter(|&at| {
-                !names
-                    .iter()
-                    .any(|n| n.start < at + form.len() && n.end > at)
-            })
+            .filter(|&at| overlapping(names, at, at + form.len()).is_empty())
             .collect();
         if untagged.is_empty() {
             continue;

@@ -11,7 +11,7 @@
 //! - LOC: regions in the political sense ("the West", "the Global South")
 //!   and regions the tagger took for countries or organisations.
 
-use super::words::{is_capitalised, word_after, word_before};
+use super::words::{is_capitalised, overlapping, word_after, word_before};
 use std::collections::HashMap;
 
 use crate::EntityType;
@@ -468,34 +468,37 @@ pub fn apply(text: &str, names: &mut Vec<NameSpan>) {
             if after_the && !next_capitalised && !next_joined {
                 added.push((at, end, EntityType::Loc));
                 // The tagger's own span of the same words: retyped in place.
-                for n in names.iter_mut().filter(|n| (n.start, n.end) == (at, end)) {
+                let r = overlapping(names, at, end);
+                for n in names[r]
+                    .iter_mut()
+                    .filter(|n| (n.start, n.end) == (at, end))
+                {
                     n.entity_type = EntityType::Loc;
                 }
             }
         }
     }
+    added.sort_by_key(|&(start, end, _)| (start, end));
     for (start, end, ty) in added {
-        if names
+        let r = overlapping(names, start, end);
+        // Inside a longer name ("Patriot Act", "West Bank"): the longer name
+        // stands; so does a name across the edge.
+        let crossing = names[r.clone()]
             .iter()
-            .any(|n| n.start < end && n.end > start && (n.start < start || n.end > end))
-        {
-            // Inside a longer name ("Patriot Act", "West Bank"): the longer name stands.
-            let inside_longer = names
-                .iter()
-                .any(|n| n.start <= start && n.end >= end && n.end - n.start > end - start);
-            if inside_longer {
-                continue;
-            }
+            .any(|n| n.start < start || n.end > end);
+        if crossing {
+            continue;
         }
-        names.retain(|n| n.end <= start || n.start >= end);
-        names.push(NameSpan {
-            start,
-            end,
-            entity_type: ty,
-            confidence: 0.9,
-        });
+        names.splice(
+            r,
+            [NameSpan {
+                start,
+                end,
+                entity_type: ty,
+                confidence: 0.9,
+            }],
+        );
     }
-    names.sort_by_key(|n| (n.start, n.end));
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

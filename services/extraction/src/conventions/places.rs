@@ -14,7 +14,7 @@
 //!   "WARSAW (Dossier Wire) —".
 
 use super::lexicon_type;
-use super::words::{is_capitalised, word_after, word_before};
+use super::words::{is_capitalised, overlapping, word_after, word_before};
 use crate::EntityType;
 use crate::tagger::NameSpan;
 use crate::tagger::lexicon::{Lexicon, cat_bit};
@@ -295,10 +295,9 @@ pub fn nationalities(text: &str, lex: &Lexicon, names: &mut Vec<NameSpan>) {
                 Some(d) if d.end + 1 == w.start && DIRECTIONS.contains(&d.text) => d.start,
                 _ => w.start,
             };
-            let covered = names.iter().any(|n| n.start <= start && n.end >= w.end);
-            let inside_other = names
-                .iter()
-                .any(|n| n.start < w.end && n.end > start && !(n.start >= start && n.end <= w.end));
+            let near = &names[overlapping(names, start, w.end)];
+            let covered = near.iter().any(|n| n.start <= start && n.end >= w.end);
+            let inside_other = near.iter().any(|n| !(n.start >= start && n.end <= w.end));
             let next_is_name = word_after(text, w.end)
                 .is_some_and(|x| x.start == w.end + 1 && is_capitalised(x.text));
             if !covered && !inside_other && !next_is_name && !text[w.end..].starts_with('-') {
@@ -310,7 +309,8 @@ pub fn nationalities(text: &str, lex: &Lexicon, names: &mut Vec<NameSpan>) {
                 });
             } else if start < w.start && !inside_other && !next_is_name {
                 // The tagger's "Asian" or "European" alone: widened.
-                for n in names.iter_mut() {
+                let r = overlapping(names, w.start, w.end);
+                for n in names[r].iter_mut() {
                     if n.start == w.start && n.end == w.end {
                         n.start = start;
                         n.entity_type = EntityType::Norp;
@@ -320,10 +320,9 @@ pub fn nationalities(text: &str, lex: &Lexicon, names: &mut Vec<NameSpan>) {
         }
         at = next;
     }
-    if !added.is_empty() {
-        names.retain(|n| !added.iter().any(|a| a.start <= n.start && n.end <= a.end));
-        names.extend(added);
-        names.sort_by_key(|n| (n.start, n.end));
+    for a in added {
+        let r = overlapping(names, a.start, a.end);
+        names.splice(r, [a]);
     }
 }
 

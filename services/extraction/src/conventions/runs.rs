@@ -7,7 +7,7 @@
 //! are left alone: in Title Case every word is capitalised.
 
 use super::kinds::{is_year, type_by_words};
-use super::words::{in_title_case_line, is_capitalised, starts_sentence, word_end};
+use super::words::{in_title_case_line, is_capitalised, overlapping, starts_sentence, word_end};
 use crate::EntityType;
 use crate::tagger::NameSpan;
 
@@ -157,34 +157,28 @@ pub fn apply(text: &str, names: &mut Vec<NameSpan>) {
         }
     }
     for (start, end, ty) in found {
-        // A name longer than the run already covers it ("the Patriot Act").
-        if names
+        let r = overlapping(names, start, end);
+        let near = &names[r.clone()];
+        // A name as long already covers it ("the Patriot Act"); another
+        // type's name across the run's edge is left alone.
+        let covered = near
             .iter()
-            .any(|n| n.start <= start && n.end >= end && n.entity_type == ty)
-        {
+            .any(|n| n.start <= start && n.end >= end && n.entity_type == ty);
+        let crossing = near.iter().any(|n| n.start < start || n.end > end);
+        if covered || crossing {
             continue;
         }
-        // Another type's name across the run's edge: leave it.
-        if names
-            .iter()
-            .any(|n| (n.start < start && n.end > start) || (n.start < end && n.end > end))
-        {
-            continue;
-        }
-        let confidence = names
-            .iter()
-            .filter(|n| n.start >= start && n.end <= end)
-            .map(|n| n.confidence)
-            .fold(0.9f32, f32::min);
-        names.retain(|n| n.end <= start || n.start >= end);
-        names.push(NameSpan {
-            start,
-            end,
-            entity_type: ty,
-            confidence,
-        });
+        let confidence = near.iter().map(|n| n.confidence).fold(0.9f32, f32::min);
+        names.splice(
+            r,
+            [NameSpan {
+                start,
+                end,
+                entity_type: ty,
+                confidence,
+            }],
+        );
     }
-    names.sort_by_key(|n| (n.start, n.end));
 }
 
 #[cfg(test)]

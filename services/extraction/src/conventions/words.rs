@@ -92,14 +92,48 @@ pub fn starts_sentence(text: &str, pos: usize) -> bool {
 /// Whether the line around `pos` is written in Title Case (a headline or a
 /// section head): at least three words and most of them capitalised.
 pub fn in_title_case_line(text: &str, pos: usize) -> bool {
-    let start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+    // Headlines are short: a line longer than this is prose, and no call
+    // reads more than this many bytes of a long text.
+    const LONGEST: usize = 400;
+    let from = floor_boundary(text, pos.saturating_sub(LONGEST));
+    let to = floor_boundary(text, (pos + LONGEST).min(text.len()));
+    let start = match text[from..pos].rfind('\n') {
+        Some(i) => from + i + 1,
+        None if from == 0 => 0,
+        None => return false,
+    };
+    let end = match text[pos..to].find('\n') {
+        Some(i) => pos + i,
+        None if to == text.len() => text.len(),
+        None => return false,
+    };
     let words: Vec<&str> = text[start..end]
         .split_whitespace()
         .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
         .collect();
     let caps = words.iter().filter(|w| is_capitalised(w)).count();
     words.len() >= 3 && caps * 10 >= words.len() * 7
+}
+
+/// The nearest char boundary at or before `at`.
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The names overlapping `[start, end)`, as an index range, in names sorted
+/// by start that do not overlap each other: two binary searches instead of
+/// a scan, so that rules stay linear on texts with thousands of names.
+pub fn overlapping(
+    names: &[crate::tagger::NameSpan],
+    start: usize,
+    end: usize,
+) -> std::ops::Range<usize> {
+    let lo = names.partition_point(|n| n.end <= start);
+    let hi = names.partition_point(|n| n.start < end);
+    lo..hi.max(lo)
 }
 
 /// Each occurrence of `needle` in `text` at word boundaries, as a byte offset.
