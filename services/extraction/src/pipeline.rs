@@ -285,6 +285,7 @@ fn merge_spans(text: &str, names: Vec<Span>, values: Vec<Span>) -> Vec<Span> {
         if values.iter().any(|v| inside(&n, v)) {
             continue;
         }
+        let (start, end) = (n.start, n.end);
         for v in values.iter().filter(|v| v.entity_type == EntityType::Date) {
             if v.start == n.start && v.end < n.end {
                 n.start = v.end;
@@ -292,45 +293,10 @@ fn merge_spans(text: &str, names: Vec<Span>, values: Vec<Span>) -> Vec<Span> {
                 n.end = v.start;
             }
         }
-        // What is left of a name cut by a date: no edge spaces or
-        // prepositions, and a capital to start.
-        let rest = &text[n.start..n.end];
-        let trimmed = rest.trim_start_matches(|c: char| !c.is_alphanumeric());
-        let trimmed = ["for ", "in ", "on ", "at ", "of ", "and "]
-            .iter()
-            .find_map(|p| trimmed.strip_prefix(p))
-            .unwrap_or(trimmed);
-        n.start = n.end - trimmed.len();
-        let trimmed = text[n.start..n.end].trim_end_matches(|c: char| !c.is_alphanumeric());
-        n.end = n.start + trimmed.len();
-        let rest = &text[n.start..n.end];
-        let starts_capital = rest
-            .strip_prefix("the ")
-            .unwrap_or(rest)
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
-        let leftover_word = matches!(
-            &text[n.start..n.end],
-            "In" | "On"
-                | "At"
-                | "By"
-                | "For"
-                | "Since"
-                | "Until"
-                | "From"
-                | "Updated"
-                | "Published"
-                | "The"
-                | "Last"
-                | "Next"
-                | "Early"
-                | "Late"
-                | "Mid"
-        );
-        if n.start < n.end && starts_capital && !leftover_word {
-            kept_names.push(n);
+        if (n.start, n.end) != (start, end) && !trim_cut_name(text, &mut n) {
+            continue;
         }
+        kept_names.push(n);
     }
     let mut out: Vec<Span> = values
         .into_iter()
@@ -339,6 +305,47 @@ fn merge_spans(text: &str, names: Vec<Span>, values: Vec<Span>) -> Vec<Span> {
     out.extend(kept_names);
     out.sort_by_key(|s| (s.start, s.end));
     out
+}
+
+/// What is left of a name cut by a date: no edge spaces or prepositions,
+/// and a capital to start (after "the"); false when nothing like a name is
+/// left.
+fn trim_cut_name(text: &str, n: &mut Span) -> bool {
+    let rest = &text[n.start..n.end];
+    let trimmed = rest.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let trimmed = ["for ", "in ", "on ", "at ", "of ", "and "]
+        .iter()
+        .find_map(|p| trimmed.strip_prefix(p))
+        .unwrap_or(trimmed);
+    n.start = n.end - trimmed.len();
+    let trimmed = text[n.start..n.end].trim_end_matches(|c: char| !c.is_alphanumeric());
+    n.end = n.start + trimmed.len();
+    let rest = &text[n.start..n.end];
+    let starts_capital = rest
+        .strip_prefix("the ")
+        .unwrap_or(rest)
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+    let leftover_word = matches!(
+        rest,
+        "In" | "On"
+            | "At"
+            | "By"
+            | "For"
+            | "Since"
+            | "Until"
+            | "From"
+            | "Updated"
+            | "Published"
+            | "The"
+            | "Last"
+            | "Next"
+            | "Early"
+            | "Late"
+            | "Mid"
+    );
+    n.start < n.end && starts_capital && !leftover_word
 }
 
 fn linking_input(a: &Analysis) -> (DocumentMeta, Vec<NameMention>) {

@@ -211,6 +211,7 @@ pub fn apply(text: &str, lex: &Lexicon, names: &mut Vec<NameSpan>) {
             continue;
         }
         if is_plural_nationality(lex, name)
+            && !is_country(lex, name)
             && super::kinds::type_by_words(name, n.entity_type) != Some(EntityType::Loc)
         {
             n.entity_type = EntityType::Norp;
