@@ -108,8 +108,8 @@ const KOREAN_FAMILY_NAMES: &[&str] = &[
 ];
 
 fn is_title(word: &str) -> bool {
-    let w = word.trim_end_matches('.').to_lowercase();
-    PERSON_TITLES.contains(&w.as_str())
+    let w = word.trim_end_matches('.');
+    PERSON_TITLES.iter().any(|t| t.eq_ignore_ascii_case(w))
 }
 
 /// The key a name is compared by: no leading "the", no possessive.

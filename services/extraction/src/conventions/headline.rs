@@ -37,8 +37,22 @@ fn is_common(text: &str, word: &str) -> bool {
 /// writes in lowercase.
 pub fn apply(text: &str, names: &mut Vec<NameSpan>) {
     let mut keep = vec![true; names.len()];
+    // Names in one line share its answer: the line is read once.
+    let mut line: Option<(usize, usize, bool)> = None;
     for (i, n) in names.iter_mut().enumerate() {
-        if !in_title_case_line(text, n.start) {
+        let title = match line {
+            Some((s, e, t)) if s <= n.start && n.start < e => t,
+            _ => {
+                let s = text[..n.start].rfind('\n').map_or(0, |k| k + 1);
+                let e = text[n.start..]
+                    .find('\n')
+                    .map_or(text.len(), |k| n.start + k);
+                let t = in_title_case_line(text, n.start);
+                line = Some((s, e, t));
+                t
+            }
+        };
+        if !title {
             continue;
         }
         // Word boundaries of the span.

@@ -107,12 +107,20 @@ pub fn in_title_case_line(text: &str, pos: usize) -> bool {
         None if to == text.len() => text.len(),
         None => return false,
     };
-    let words: Vec<&str> = text[start..end]
-        .split_whitespace()
-        .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
-        .collect();
-    let caps = words.iter().filter(|w| is_capitalised(w)).count();
-    words.len() >= 3 && caps * 10 >= words.len() * 7
+    is_title_case(&text[start..end])
+}
+
+/// Whether a line is Title Case: at least three words, most capitalised.
+fn is_title_case(line: &str) -> bool {
+    let (mut words, mut caps) = (0usize, 0usize);
+    for w in line.split_whitespace() {
+        let Some(c) = w.chars().next() else { continue };
+        if c.is_alphabetic() {
+            words += 1;
+            caps += usize::from(c.is_uppercase());
+        }
+    }
+    words >= 3 && caps * 10 >= words * 7
 }
 
 /// The nearest char boundary at or before `at`.
