@@ -12,7 +12,7 @@
 //!
 //! Canonical names never carry it: the linker is given the name without it.
 
-use super::words::{word_after, word_before};
+use super::words::{strip_possessive, word_after, word_before};
 use crate::EntityType;
 use crate::tagger::NameSpan;
 
@@ -158,7 +158,6 @@ const HEAD_NOUNS: &[&str] = &[
     "valley",
     "river",
     "delta",
-    "route",
     "facility",
     "plant",
     "site",
@@ -297,11 +296,7 @@ pub fn apply(text: &str, names: &mut [NameSpan]) {
         if w.end + 1 != n.start || (i > 0 && names[i - 1].end > w.start) {
             continue;
         }
-        let name = &text[n.start..n.end];
-        let name = name
-            .strip_suffix("'s")
-            .or_else(|| name.strip_suffix("’s"))
-            .unwrap_or(name);
+        let name = strip_possessive(&text[n.start..n.end]);
         let next = word_after(text, n.end).map(|w| w.text);
         if takes_the(name, n.entity_type, next) {
             names[i].start = w.start;

@@ -623,13 +623,11 @@ fn and_names(text: &str, names: &mut Vec<NameSpan>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{lexicon, names_of, tagged};
+    use super::super::tests::{after_rule, lexicon};
     use super::*;
 
     fn run(text: &str, spans: &[(&str, EntityType)]) -> Vec<(String, EntityType)> {
-        let mut names = tagged(text, spans);
-        apply(text, &lexicon(), &mut names);
-        names_of(text, &names)
+        after_rule(text, spans, |names| apply(text, &lexicon(), names))
     }
 
     #[test]

@@ -13,7 +13,9 @@
 
 use std::collections::HashMap;
 
-use super::words::{find_word, is_capitalised, overlapping, word_after, word_before};
+use super::words::{
+    find_word, is_capitalised, overlapping, strip_possessive, strip_the, word_after, word_before,
+};
 use crate::EntityType;
 use crate::link::chinese::is_family_name;
 use crate::link::fold::fold;
@@ -114,13 +116,7 @@ fn is_title(word: &str) -> bool {
 
 /// The key a name is compared by: no leading "the", no possessive.
 fn key(text: &str) -> &str {
-    let t = text
-        .strip_prefix("the ")
-        .or_else(|| text.strip_prefix("The "))
-        .unwrap_or(text);
-    t.strip_suffix("'s")
-        .or_else(|| t.strip_suffix("’s"))
-        .unwrap_or(t)
+    strip_possessive(strip_the(text))
 }
 
 /// Applies both rules.
@@ -199,10 +195,7 @@ fn short_forms(name: &str) -> Vec<&str> {
         out.push(first);
     }
     let last = words[words.len() - 1];
-    let last = last
-        .strip_suffix("'s")
-        .or_else(|| last.strip_suffix("’s"))
-        .unwrap_or(last);
+    let last = strip_possessive(last);
     out.push(last);
     out.retain(|w| w.chars().count() >= 2 && is_capitalised(w) && !w.ends_with('.'));
     out
@@ -277,13 +270,11 @@ fn short_references(text: &str, lex: &Lexicon, names: &mut Vec<NameSpan>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{lexicon, names_of, tagged};
+    use super::super::tests::{after_rule, lexicon};
     use super::*;
 
     fn run(text: &str, spans: &[(&str, EntityType)]) -> Vec<(String, EntityType)> {
-        let mut names = tagged(text, spans);
-        apply(text, &lexicon(), &mut names);
-        names_of(text, &names)
+        after_rule(text, spans, |names| apply(text, &lexicon(), names))
     }
 
     #[test]

@@ -84,14 +84,12 @@ pub fn apply(text: &str, names: &mut Vec<NameSpan>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{names_of, tagged};
+    use super::super::tests::after_rule;
     use super::*;
     use crate::EntityType;
 
     fn run(text: &str, spans: &[(&str, EntityType)]) -> Vec<(String, EntityType)> {
-        let mut names = tagged(text, spans);
-        apply(text, &mut names);
-        names_of(text, &names)
+        after_rule(text, spans, |names| apply(text, names))
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //! - LOC: regions in the political sense ("the West", "the Global South")
 //!   and regions the tagger took for countries or organisations.
 
-use super::words::{is_capitalised, overlapping, word_after, word_before};
+use super::words::{is_capitalised, overlapping, strip_the, word_after, word_before};
 use std::collections::HashMap;
 
 use crate::EntityType;
@@ -82,7 +82,6 @@ const FAC_ENDS: &[&str] = &[
     "Europort",
     "Canal",
     "Pier",
-    "Terminal",
 ];
 
 /// Last words that make a name a law, treaty or agreement.
@@ -277,12 +276,6 @@ fn ends_with_words(name: &str, ends: &[&str]) -> bool {
     })
 }
 
-fn strip_the(name: &str) -> &str {
-    name.strip_prefix("the ")
-        .or_else(|| name.strip_prefix("The "))
-        .unwrap_or(name)
-}
-
 /// Whether a word is one of the words that type a name here (the last
 /// word of an event, facility or law, or a leading "Summit", "Treaty", …).
 pub fn is_typing_word(word: &str) -> bool {
@@ -421,7 +414,6 @@ pub fn apply(text: &str, names: &mut Vec<NameSpan>) {
             n.entity_type = t;
         }
     }
-    // Model numbers after a maker stay one product ("Leopard 2", "Boeing 737").
     let mut added = Vec::new();
     let mut regions = Vec::new();
     for (at, entry, kind) in listed_names(text) {
@@ -429,6 +421,8 @@ pub fn apply(text: &str, names: &mut Vec<NameSpan>) {
             regions.push((at, entry));
             continue;
         }
+        // A model number after a maker's name stays one product
+        // ("Leopard 2", "IRIS-T SLM").
         let mut end = at + entry.len();
         if let Some(n) = word_after(text, end)
             && n.text.len() <= 4
@@ -459,22 +453,19 @@ pub fn apply(text: &str, names: &mut Vec<NameSpan>) {
     }
     storms(text, names);
     for (at, region) in regions {
-        {
-            let end = at + region.len();
-            let after_the =
-                word_before(text, at).is_some_and(|w| w.text == "the" || w.text == "The");
-            let next_capitalised = word_after(text, end).is_some_and(|w| is_capitalised(w.text));
-            let next_joined = text[end..].starts_with('-');
-            if after_the && !next_capitalised && !next_joined {
-                added.push((at, end, EntityType::Loc));
-                // The tagger's own span of the same words: retyped in place.
-                let r = overlapping(names, at, end);
-                for n in names[r]
-                    .iter_mut()
-                    .filter(|n| (n.start, n.end) == (at, end))
-                {
-                    n.entity_type = EntityType::Loc;
-                }
+        let end = at + region.len();
+        let after_the = word_before(text, at).is_some_and(|w| w.text == "the" || w.text == "The");
+        let next_capitalised = word_after(text, end).is_some_and(|w| is_capitalised(w.text));
+        let next_joined = text[end..].starts_with('-');
+        if after_the && !next_capitalised && !next_joined {
+            added.push((at, end, EntityType::Loc));
+            // The tagger's own span of the same words: retyped in place.
+            let r = overlapping(names, at, end);
+            for n in names[r]
+                .iter_mut()
+                .filter(|n| (n.start, n.end) == (at, end))
+            {
+                n.entity_type = EntityType::Loc;
             }
         }
     }
@@ -593,13 +584,11 @@ fn storms(text: &str, names: &mut [NameSpan]) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{names_of, tagged};
+    use super::super::tests::after_rule;
     use super::*;
 
     fn run(text: &str, spans: &[(&str, EntityType)]) -> Vec<(String, EntityType)> {
-        let mut names = tagged(text, spans);
-        apply(text, &mut names);
-        names_of(text, &names)
+        after_rule(text, spans, |names| apply(text, names))
     }
 
     #[test]

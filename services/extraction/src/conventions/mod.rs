@@ -119,6 +119,17 @@ pub(crate) mod tests {
             .collect()
     }
 
+    /// The names a rule leaves, given the tagger's spans (see [`tagged`]).
+    pub fn after_rule(
+        text: &str,
+        spans: &[(&str, EntityType)],
+        rule: impl FnOnce(&mut Vec<NameSpan>),
+    ) -> Vec<(String, EntityType)> {
+        let mut names = tagged(text, spans);
+        rule(&mut names);
+        names_of(text, &names)
+    }
+
     pub fn names_of(text: &str, names: &[NameSpan]) -> Vec<(String, EntityType)> {
         names
             .iter()

@@ -14,7 +14,7 @@
 //!   "WARSAW (Dossier Wire) —".
 
 use super::lexicon_type;
-use super::words::{is_capitalised, overlapping, word_after, word_before};
+use super::words::{is_capitalised, overlapping, strip_the, word_after, word_before};
 use crate::EntityType;
 use crate::tagger::NameSpan;
 use crate::tagger::lexicon::{Lexicon, cat_bit};
@@ -128,7 +128,6 @@ const ORG_CUES: &[&str] = &[
     "newspaper",
     "outlet",
     "broker",
-    "insurer",
     "retailer",
     "shipper",
     "shipowner",
@@ -150,11 +149,7 @@ fn words(name: &str) -> Vec<&str> {
 
 /// Whether a name's own words make it a geographic LOC.
 pub fn is_geographic(name: &str) -> bool {
-    let name = name
-        .strip_prefix("the ")
-        .or_else(|| name.strip_prefix("The "))
-        .unwrap_or(name);
-    let ws = words(name);
+    let ws = words(strip_the(name));
     if ws.len() < 2 {
         return false;
     }
@@ -264,12 +259,7 @@ fn after_place_preposition(text: &str, start: usize) -> bool {
 }
 
 fn is_country(lex: &Lexicon, name: &str) -> bool {
-    let name = name
-        .strip_prefix("the ")
-        .or_else(|| name.strip_prefix("The "))
-        .unwrap_or(name);
-    let words: Vec<&str> = name.split_whitespace().collect();
-    cat_bit("COUNTRY").is_some_and(|b| lex.categories(&words) & b != 0)
+    cat_bit("COUNTRY").is_some_and(|b| lex.categories(&words(strip_the(name))) & b != 0)
 }
 
 /// Nationalities the tagger missed: a known demonym written alone
@@ -408,13 +398,11 @@ fn dateline_outlet(line: &str) -> Option<(usize, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{lexicon, names_of, tagged};
+    use super::super::tests::{after_rule, lexicon, names_of, tagged};
     use super::*;
 
     fn run(text: &str, spans: &[(&str, EntityType)]) -> Vec<(String, EntityType)> {
-        let mut names = tagged(text, spans);
-        apply(text, &lexicon(), &mut names);
-        names_of(text, &names)
+        after_rule(text, spans, |names| apply(text, &lexicon(), names))
     }
 
     #[test]

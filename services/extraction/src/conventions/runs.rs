@@ -6,18 +6,13 @@
 //! on the Law of the Sea") and a year after a law ("… Act 2021"). Headlines
 //! are left alone: in Title Case every word is capitalised.
 
-use super::kinds::{is_year, type_by_words};
+use super::kinds::{is_typing_word, is_year, type_by_words};
 use super::words::{in_title_case_line, is_capitalised, overlapping, starts_sentence, word_end};
 use crate::EntityType;
 use crate::tagger::NameSpan;
 
 /// Small words allowed inside a run, between capitalised words.
 const CONNECTORS: &[&str] = &["of", "and", "the", "on", "for", "de", "del", "la", "&"];
-
-/// Whether a word can end (or, for "Summit of …", begin) a typed name.
-fn is_typing_word(word: &str) -> bool {
-    super::kinds::is_typing_word(word)
-}
 
 /// Whether a capitalised word of the text can type a run.
 fn has_typing_word(text: &str) -> bool {
@@ -183,13 +178,11 @@ pub fn apply(text: &str, names: &mut Vec<NameSpan>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{names_of, tagged};
+    use super::super::tests::after_rule;
     use super::*;
 
     fn run(text: &str, spans: &[(&str, EntityType)]) -> Vec<(String, EntityType)> {
-        let mut names = tagged(text, spans);
-        apply(text, &mut names);
-        names_of(text, &names)
+        after_rule(text, spans, |names| apply(text, names))
     }
 
     #[test]

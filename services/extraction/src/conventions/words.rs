@@ -66,6 +66,20 @@ pub fn word_end(text: &str, start: usize) -> usize {
     end
 }
 
+/// A name without its leading "the" ("the Black Sea" → "Black Sea").
+pub fn strip_the(name: &str) -> &str {
+    name.strip_prefix("the ")
+        .or_else(|| name.strip_prefix("The "))
+        .unwrap_or(name)
+}
+
+/// A name without a possessive "'s" at its end.
+pub fn strip_possessive(name: &str) -> &str {
+    name.strip_suffix("'s")
+        .or_else(|| name.strip_suffix("’s"))
+        .unwrap_or(name)
+}
+
 /// Whether the word starts with an uppercase letter.
 pub fn is_capitalised(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_uppercase)
