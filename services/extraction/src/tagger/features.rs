@@ -74,8 +74,6 @@ pub struct SentView {
 #[derive(Debug, Clone, Default)]
 pub struct DocView {
     pub sents: Vec<SentView>,
-    /// The document's distinct words (by text), in order of first use.
-    pub words: Vec<WordInfo>,
     /// Lowercase word hash -> case evidence bits (see `case_bits`).
     case: U64Map<u8>,
     /// First-pass predictions, when running the second pass.
@@ -117,16 +115,36 @@ impl DocView {
         parallel: bool,
     ) -> DocView {
         use rayon::prelude::*;
+        Self::new_with_words(sentences, lex, own_names, parallel, |distinct| {
+            if parallel {
+                distinct.par_iter().map(|w| WordInfo::new(w, lex)).collect()
+            } else {
+                distinct.iter().map(|w| WordInfo::new(w, lex)).collect()
+            }
+        })
+    }
+
+    /// [`DocView::new_with`], the properties of the document's distinct
+    /// words (in order of first use) given by `words_of` (the tagger takes
+    /// them from its cache of words met in earlier documents).
+    pub(crate) fn new_with_words<S: AsRef<str> + Sync>(
+        sentences: &[Vec<S>],
+        lex: &Lexicon,
+        own_names: Option<&U64Map<u8>>,
+        parallel: bool,
+        words_of: impl FnOnce(&[&str]) -> Vec<WordInfo>,
+    ) -> DocView {
+        use rayon::prelude::*;
         // Nearly half the tokens of a news article repeat a word used before
         // in it: each distinct word's properties are computed once.
         let vocab = Vocab::new(sentences);
-        let word_info =
-            |&(s, i): &(u32, u32)| WordInfo::new(sentences[s as usize][i as usize].as_ref(), lex);
-        let words: Vec<WordInfo> = if parallel {
-            vocab.first.par_iter().map(word_info).collect()
-        } else {
-            vocab.first.iter().map(word_info).collect()
-        };
+        let distinct: Vec<&str> = vocab
+            .first
+            .iter()
+            .map(|&(s, i)| sentences[s as usize][i as usize].as_ref())
+            .collect();
+        let words = words_of(&distinct);
+        debug_assert_eq!(words.len(), distinct.len());
         let prepare = |ids: &Vec<u32>| SentView::new(ids, &words, lex, own_names);
         let sents: Vec<SentView> = if parallel {
             vocab.ids.par_iter().map(prepare).collect()
@@ -154,7 +172,6 @@ impl DocView {
         }
         DocView {
             sents,
-            words,
             case,
             pass1: None,
         }

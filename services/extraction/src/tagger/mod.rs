@@ -4,6 +4,7 @@
 //!
 //! `Tagger` is loaded once and shared: it is immutable, `Send` and `Sync`.
 
+mod cache;
 pub(crate) mod decode;
 pub(crate) mod features;
 mod gloss;
@@ -55,6 +56,9 @@ pub struct TokenSpan {
 #[derive(Debug, Clone)]
 pub struct Tagger {
     model: Model,
+    /// Which thread-local word caches hold this model's words (see
+    /// [`cache`]); a clone shares the model, so it shares the identity.
+    cache_owner: u64,
 }
 
 /// Documents with fewer sentences are tagged on one thread even when
@@ -78,26 +82,25 @@ impl Tagger {
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Tagger, ModelError> {
-        Ok(Tagger {
-            model: Model::from_bytes(bytes)?,
-        })
+        Ok(Tagger::from_model(Model::from_bytes(bytes)?))
     }
 
     pub fn from_model(model: Model) -> Tagger {
-        Tagger { model }
+        Tagger {
+            model,
+            cache_owner: cache::new_owner(),
+        }
     }
 
     /// A tagger with all-zero weights: it finds no names but runs every
     /// code path, for tests of what surrounds the tagger.
     pub fn untrained() -> Tagger {
         let trans = vec![0.0; (N_TAGS + 1) * N_TAGS];
-        Tagger {
-            model: Model {
-                masked: decode::masked_transitions(&trans),
-                trans,
-                ..Model::default()
-            },
-        }
+        Tagger::from_model(Model {
+            masked: decode::masked_transitions(&trans),
+            trans,
+            ..Model::default()
+        })
     }
 
     pub fn model(&self) -> &Model {
@@ -164,8 +167,11 @@ impl Tagger {
     ) -> Vec<Vec<TokenSpan>> {
         use rayon::prelude::*;
         let parallel = parallel && sentences.len() >= PARALLEL_MIN_SENTENCES;
-        let mut view = DocView::new_with(sentences, &self.model.lex, None, parallel);
-        let words = self.word_scores(&view.words, parallel);
+        let mut words = Vec::new();
+        let mut view =
+            DocView::new_with_words(sentences, &self.model.lex, None, parallel, |distinct| {
+                self.cached_words(distinct, parallel, &mut words)
+            });
         let n = view.sents.len();
         let first: Vec<(Vec<u8>, Vec<f32>)> = if parallel {
             (0..n)
@@ -201,23 +207,63 @@ impl Tagger {
         }
     }
 
-    /// The summed weights of each word's [`features::word_features`]: the
-    /// start of the emission scores of every token of that word.
-    fn word_scores(&self, words: &[word::WordInfo], parallel: bool) -> Vec<[f32; N_TAGS]> {
+    /// The properties of each of `distinct` words and, into `scores`, the
+    /// summed weights of its [`features::word_features`] (the start of the
+    /// emission scores of every token of that word): from this thread's
+    /// cache of words met before, the others computed (on the rayon pool
+    /// when `parallel`) and kept.
+    fn cached_words(
+        &self,
+        distinct: &[&str],
+        parallel: bool,
+        scores: &mut Vec<[f32; N_TAGS]>,
+    ) -> Vec<word::WordInfo> {
         use rayon::prelude::*;
-        let score = |feats: &mut Vec<u64>, w: &word::WordInfo| {
+        let entry = |feats: &mut Vec<u64>, w: &&str| {
+            let info = word::WordInfo::new(w, &self.model.lex);
             feats.clear();
-            features::word_features(w, feats);
+            features::word_features(&info, feats);
             let mut row = [0.0; N_TAGS];
             self.model.score(feats, &mut row);
-            row
+            cache::WordEntry { info, scores: row }
         };
-        if parallel {
-            words.par_iter().map_init(Vec::new, score).collect()
-        } else {
-            let mut feats = Vec::new();
-            words.iter().map(|w| score(&mut feats, w)).collect()
-        }
+        cache::with(self.cache_owner, |cache| {
+            let mut infos = Vec::with_capacity(distinct.len());
+            scores.clear();
+            scores.reserve(distinct.len());
+            let mut missing = Vec::new();
+            for (k, w) in distinct.iter().enumerate() {
+                match cache.get(w) {
+                    Some(e) => {
+                        infos.push(e.info);
+                        scores.push(e.scores);
+                    }
+                    None => {
+                        infos.push(word::WordInfo::default());
+                        scores.push([0.0; N_TAGS]);
+                        missing.push(k);
+                    }
+                }
+            }
+            let fresh: Vec<cache::WordEntry> = if parallel {
+                missing
+                    .par_iter()
+                    .map_init(Vec::new, |feats, &k| entry(feats, &distinct[k]))
+                    .collect()
+            } else {
+                let mut feats = Vec::new();
+                missing
+                    .iter()
+                    .map(|&k| entry(&mut feats, &distinct[k]))
+                    .collect()
+            };
+            for (&k, e) in missing.iter().zip(fresh) {
+                infos[k] = e.info;
+                scores[k] = e.scores;
+                cache.insert(distinct[k], e);
+            }
+            infos
+        })
     }
 
     /// First-pass labels only (for diagnostics and training).
