@@ -28,6 +28,10 @@ const BINARIES: &[(&str, &str)] = &[
         "dossier-query-parse-bench",
         env!("CARGO_BIN_EXE_dossier-query-parse-bench"),
     ),
+    (
+        "dossier-story-bench",
+        env!("CARGO_BIN_EXE_dossier-story-bench"),
+    ),
 ];
 
 #[test]
