@@ -385,6 +385,10 @@ struct SweepPoint {
     predicted_stories: usize,
     dup_precision: f64,
     dup_recall: f64,
+    /// Predicted pieces per long-running story, and true stories sharing
+    /// a predicted story with another.
+    running_pieces: f64,
+    merged_stories: usize,
 }
 
 fn sweep_point(docs: &[StoryArticle], features: &[Features], s: StorySettings) -> SweepPoint {
@@ -395,6 +399,11 @@ fn sweep_point(docs: &[StoryArticle], features: &[Features], s: StorySettings) -
         predicted_stories: q.predicted_stories,
         dup_precision: ratio(q.dup_correct, q.dup_predicted),
         dup_recall: ratio(q.dup_found, q.dup_true),
+        running_pieces: q
+            .kinds
+            .get(&StoryKind::Running)
+            .map_or(0.0, |k| k.pieces as f64 / k.stories.max(1) as f64),
+        merged_stories: q.kinds.values().map(|k| k.merged).sum(),
     }
 }
 
@@ -532,10 +541,10 @@ impl Report<'_> {
             q.in_giant_stories
         ));
         if !self.sweep.is_empty() {
-            line("sweep: join  merge  B³ P   B³ R   B³ F1  predicted  copy P  copy R".into());
+            line("sweep: join  merge  B³ P   B³ R   B³ F1  predicted  copy P  copy R  long-running pieces/story  stories merged with another".into());
             for (join, merge, s) in self.sweep {
                 line(format!(
-                    "       {join:.2}  {:>5}  {:.3}  {:.3}  {:.3}  {:>9}  {:.3}   {:.3}",
+                    "       {join:.2}  {:>5}  {:.3}  {:.3}  {:.3}  {:>9}  {:.3}   {:.3}   {:>5.2}  {:>5}",
                     if *merge > 1.0 {
                         "off".to_string()
                     } else {
@@ -546,7 +555,9 @@ impl Report<'_> {
                     s.b3.f1,
                     s.predicted_stories,
                     s.dup_precision,
-                    s.dup_recall
+                    s.dup_recall,
+                    s.running_pieces,
+                    s.merged_stories
                 ));
             }
         }
@@ -576,8 +587,8 @@ impl Report<'_> {
             .iter()
             .map(|(join, merge, s)| {
                 format!(
-                    "{{\"join_threshold\":{join},\"merge_threshold\":{merge},\"b3_precision\":{:.4},\"b3_recall\":{:.4},\"b3_f1\":{:.4},\"predicted_stories\":{},\"duplicate_precision\":{:.4},\"duplicate_recall\":{:.4}}}",
-                    s.b3.precision, s.b3.recall, s.b3.f1, s.predicted_stories, s.dup_precision, s.dup_recall
+                    "{{\"join_threshold\":{join},\"merge_threshold\":{merge},\"b3_precision\":{:.4},\"b3_recall\":{:.4},\"b3_f1\":{:.4},\"predicted_stories\":{},\"duplicate_precision\":{:.4},\"duplicate_recall\":{:.4},\"running_pieces_per_story\":{:.3},\"merged_stories\":{}}}",
+                    s.b3.precision, s.b3.recall, s.b3.f1, s.predicted_stories, s.dup_precision, s.dup_recall, s.running_pieces, s.merged_stories
                 )
             })
             .collect();
