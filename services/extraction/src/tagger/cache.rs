@@ -57,20 +57,22 @@ impl WordCache {
         }
     }
 
-    /// The entry of `word`, if kept.
-    pub(crate) fn get(&self, word: &str) -> Option<&WordEntry> {
-        let at = self.index.get(hash_str(word))?;
+    /// The entry of `word` (whose [`hash_str`] is `hash`), if kept.
+    pub(crate) fn get(&self, word: &str, hash: u64) -> Option<&WordEntry> {
+        let at = self.index.get(hash)?;
         let (text, entry) = self.entries.get(at.checked_sub(1)? as usize)?;
         (**text == *word).then_some(entry)
     }
 
-    /// Keeps `entry` as the value of `word` (a word whose hash another word
-    /// holds is not kept; a full cache is emptied first).
-    pub(crate) fn insert(&mut self, word: &str, entry: WordEntry) {
+    /// Keeps `entry` as the value of `word` (whose [`hash_str`] is `hash`;
+    /// a word whose hash another word holds is not kept; a full cache is
+    /// emptied first).
+    pub(crate) fn insert(&mut self, word: &str, hash: u64, entry: WordEntry) {
         if self.entries.len() >= CAPACITY {
             *self = WordCache::new(self.owner);
         }
-        let slot = self.index.entry(hash_str(word));
+        debug_assert_eq!(hash, hash_str(word));
+        let slot = self.index.entry(hash);
         if *slot == 0 {
             self.entries.push((word.into(), entry));
             *slot = self.entries.len() as u32;
@@ -111,14 +113,21 @@ mod tests {
     fn keeps_words_by_text_and_model() {
         let owner = new_owner();
         with(owner, |c| {
-            assert!(c.get("Paris").is_none());
-            c.insert("Paris", entry("Paris", 1.0));
-            assert_eq!(c.get("Paris").map(|e| e.scores[0]), Some(1.0));
-            assert!(c.get("paris").is_none());
+            assert!(c.get("Paris", hash_str("Paris")).is_none());
+            c.insert("Paris", hash_str("Paris"), entry("Paris", 1.0));
+            assert_eq!(
+                c.get("Paris", hash_str("Paris")).map(|e| e.scores[0]),
+                Some(1.0)
+            );
+            assert!(c.get("paris", hash_str("paris")).is_none());
         });
-        with(owner, |c| assert!(c.get("Paris").is_some()));
+        with(owner, |c| {
+            assert!(c.get("Paris", hash_str("Paris")).is_some())
+        });
         // Another model's words are not kept.
-        with(new_owner(), |c| assert!(c.get("Paris").is_none()));
+        with(new_owner(), |c| {
+            assert!(c.get("Paris", hash_str("Paris")).is_none())
+        });
     }
 
     #[test]
@@ -126,12 +135,12 @@ mod tests {
         with(new_owner(), |c| {
             for k in 0..CAPACITY + 10 {
                 let w = format!("w{k}");
-                c.insert(&w, entry(&w, k as f32));
+                c.insert(&w, hash_str(&w), entry(&w, k as f32));
             }
             assert!(c.entries.len() <= CAPACITY);
             let last = format!("w{}", CAPACITY + 9);
-            assert!(c.get(&last).is_some());
-            assert!(c.get("w0").is_none());
+            assert!(c.get(&last, hash_str(&last)).is_some());
+            assert!(c.get("w0", hash_str("w0")).is_none());
         });
     }
 }

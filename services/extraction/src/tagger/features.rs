@@ -115,7 +115,7 @@ impl DocView {
         parallel: bool,
     ) -> DocView {
         use rayon::prelude::*;
-        Self::new_with_words(sentences, lex, own_names, parallel, |distinct| {
+        Self::new_with_words(sentences, lex, own_names, parallel, |distinct, _| {
             if parallel {
                 distinct.par_iter().map(|w| WordInfo::new(w, lex)).collect()
             } else {
@@ -125,14 +125,15 @@ impl DocView {
     }
 
     /// [`DocView::new_with`], the properties of the document's distinct
-    /// words (in order of first use) given by `words_of` (the tagger takes
-    /// them from its cache of words met in earlier documents).
+    /// words (in order of first use, with their [`hash_str`] hashes) given
+    /// by `words_of` (the tagger takes them from its cache of words met in
+    /// earlier documents).
     pub(crate) fn new_with_words<S: AsRef<str> + Sync>(
         sentences: &[Vec<S>],
         lex: &Lexicon,
         own_names: Option<&U64Map<u8>>,
         parallel: bool,
-        words_of: impl FnOnce(&[&str]) -> Vec<WordInfo>,
+        words_of: impl FnOnce(&[&str], &[u64]) -> Vec<WordInfo>,
     ) -> DocView {
         use rayon::prelude::*;
         // Nearly half the tokens of a news article repeat a word used before
@@ -143,7 +144,7 @@ impl DocView {
             .iter()
             .map(|&(s, i)| sentences[s as usize][i as usize].as_ref())
             .collect();
-        let words = words_of(&distinct);
+        let words = words_of(&distinct, &vocab.hashes);
         debug_assert_eq!(words.len(), distinct.len());
         let prepare = |ids: &Vec<u32>| SentView::new(ids, &words, lex, own_names);
         let sents: Vec<SentView> = if parallel {
@@ -475,6 +476,8 @@ struct Vocab {
     ids: Vec<Vec<u32>>,
     /// Per word id, its first (sentence, token).
     first: Vec<(u32, u32)>,
+    /// Per word id, the [`hash_str`] of its text.
+    hashes: Vec<u64>,
 }
 
 impl Vocab {
@@ -482,6 +485,7 @@ impl Vocab {
         let tokens: usize = sentences.iter().map(Vec::len).sum();
         let mut by_hash: U64Map<u32> = U64Map::with_capacity(tokens / 2 + 16);
         let mut first: Vec<(u32, u32)> = Vec::new();
+        let mut hashes: Vec<u64> = Vec::new();
         let ids = sentences
             .iter()
             .enumerate()
@@ -491,7 +495,8 @@ impl Vocab {
                     .enumerate()
                     .map(|(i, w)| {
                         let w = w.as_ref();
-                        let id = by_hash.entry(hash_str(w));
+                        let hash = hash_str(w);
+                        let id = by_hash.entry(hash);
                         // Ids are stored plus one: 0 is a new entry.
                         if *id > 0 {
                             let (fs, fi) = first[*id as usize - 1];
@@ -501,16 +506,18 @@ impl Vocab {
                             // Two words with one hash: the later one keeps
                             // its own id, unlisted.
                             first.push((s as u32, i as u32));
+                            hashes.push(hash);
                             return first.len() as u32 - 1;
                         }
                         first.push((s as u32, i as u32));
+                        hashes.push(hash);
                         *id = first.len() as u32;
                         *id - 1
                     })
                     .collect()
             })
             .collect();
-        Vocab { ids, first }
+        Vocab { ids, first, hashes }
     }
 }
 

@@ -168,10 +168,13 @@ impl Tagger {
         use rayon::prelude::*;
         let parallel = parallel && sentences.len() >= PARALLEL_MIN_SENTENCES;
         let mut words = Vec::new();
-        let mut view =
-            DocView::new_with_words(sentences, &self.model.lex, None, parallel, |distinct| {
-                self.cached_words(distinct, parallel, &mut words)
-            });
+        let mut view = DocView::new_with_words(
+            sentences,
+            &self.model.lex,
+            None,
+            parallel,
+            |distinct, hashes| self.cached_words(distinct, hashes, parallel, &mut words),
+        );
         let n = view.sents.len();
         let first: Vec<(Vec<u8>, Vec<f32>)> = if parallel {
             (0..n)
@@ -207,7 +210,8 @@ impl Tagger {
         }
     }
 
-    /// The properties of each of `distinct` words and, into `scores`, the
+    /// The properties of each of `distinct` words (`hashes`: their
+    /// [`hash::hash_str`] hashes) and, into `scores`, the
     /// summed weights of its [`features::word_features`] (the start of the
     /// emission scores of every token of that word): from this thread's
     /// cache of words met before, the others computed (on the rayon pool
@@ -215,6 +219,7 @@ impl Tagger {
     fn cached_words(
         &self,
         distinct: &[&str],
+        hashes: &[u64],
         parallel: bool,
         scores: &mut Vec<[f32; N_TAGS]>,
     ) -> Vec<word::WordInfo> {
@@ -232,8 +237,8 @@ impl Tagger {
             scores.clear();
             scores.reserve(distinct.len());
             let mut missing = Vec::new();
-            for (k, w) in distinct.iter().enumerate() {
-                match cache.get(w) {
+            for (k, (w, &h)) in distinct.iter().zip(hashes).enumerate() {
+                match cache.get(w, h) {
                     Some(e) => {
                         infos.push(e.info);
                         scores.push(e.scores);
@@ -260,7 +265,7 @@ impl Tagger {
             for (&k, e) in missing.iter().zip(fresh) {
                 infos[k] = e.info;
                 scores[k] = e.scores;
-                cache.insert(distinct[k], e);
+                cache.insert(distinct[k], hashes[k], e);
             }
             infos
         })
