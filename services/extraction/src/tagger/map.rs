@@ -1,14 +1,15 @@
 //! An open-addressing hash map from pre-hashed `u64` keys to small values.
 //!
 //! Keys are already well-mixed feature hashes, so the map only masks them to a
-//! slot: no hashing, no per-entry allocation, and two flat arrays that are
-//! written to and read from the model file as they are.
+//! slot: no hashing, no per-entry allocation. A slot holds its key and value
+//! side by side, so a lookup in a table too big for the cache (the model's
+//! rows, the lexicon) waits for one memory read, not for the key's and then
+//! the value's; the model file stores keys and values as two arrays.
 
 /// Map from non-zero `u64` keys (0 is mapped to 1) to `V`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct U64Map<V: Copy + Default> {
-    keys: Vec<u64>,
-    vals: Vec<V>,
+    slots: Vec<(u64, V)>,
     len: usize,
 }
 
@@ -28,8 +29,7 @@ impl<V: Copy + Default> U64Map<V> {
     pub fn with_capacity(n: usize) -> Self {
         let cap = (n * 10 / 7 + 16).next_power_of_two();
         U64Map {
-            keys: vec![0; cap],
-            vals: vec![V::default(); cap],
+            slots: vec![(0, V::default()); cap],
             len: 0,
         }
     }
@@ -40,12 +40,13 @@ impl<V: Copy + Default> U64Map<V> {
             return None;
         }
         let len = keys.iter().filter(|&&k| k != 0).count();
-        (len < keys.len()).then_some(U64Map { keys, vals, len })
+        let slots = keys.into_iter().zip(vals).collect::<Vec<_>>();
+        (len < slots.len()).then_some(U64Map { slots, len })
     }
 
-    /// The raw arrays, for writing.
-    pub fn raw(&self) -> (&[u64], &[V]) {
-        (&self.keys, &self.vals)
+    /// The raw arrays (keys, values in slot order), for writing.
+    pub fn raw(&self) -> (Vec<u64>, Vec<V>) {
+        self.slots.iter().copied().unzip()
     }
 
     pub fn len(&self) -> usize {
@@ -58,10 +59,10 @@ impl<V: Copy + Default> U64Map<V> {
 
     #[inline]
     fn slot(&self, key: u64) -> (usize, bool) {
-        let mask = self.keys.len() - 1;
+        let mask = self.slots.len() - 1;
         let mut i = (key as usize) & mask;
         loop {
-            let k = self.keys[i];
+            let k = self.slots[i].0;
             if k == key {
                 return (i, true);
             }
@@ -75,21 +76,21 @@ impl<V: Copy + Default> U64Map<V> {
     #[inline]
     pub fn get(&self, key: u64) -> Option<V> {
         let (i, found) = self.slot(norm(key));
-        found.then(|| self.vals[i])
+        found.then(|| self.slots[i].1)
     }
 
     /// Mutable access to the value of `key`, inserting `V::default()` first.
     pub fn entry(&mut self, key: u64) -> &mut V {
         let key = norm(key);
-        if (self.len + 1) * 10 > self.keys.len() * 7 {
+        if (self.len + 1) * 10 > self.slots.len() * 7 {
             self.grow();
         }
         let (i, found) = self.slot(key);
         if !found {
-            self.keys[i] = key;
+            self.slots[i].0 = key;
             self.len += 1;
         }
-        &mut self.vals[i]
+        &mut self.slots[i].1
     }
 
     pub fn insert(&mut self, key: u64, v: V) {
@@ -97,7 +98,7 @@ impl<V: Copy + Default> U64Map<V> {
     }
 
     fn grow(&mut self) {
-        let mut bigger = U64Map::with_capacity(self.keys.len());
+        let mut bigger = U64Map::with_capacity(self.slots.len());
         for (k, v) in self.iter() {
             bigger.insert(k, v);
         }
@@ -106,11 +107,7 @@ impl<V: Copy + Default> U64Map<V> {
 
     /// Entries in slot order (deterministic for a given insertion history).
     pub fn iter(&self) -> impl Iterator<Item = (u64, V)> + '_ {
-        self.keys
-            .iter()
-            .zip(&self.vals)
-            .filter(|(k, _)| **k != 0)
-            .map(|(k, v)| (*k, *v))
+        self.slots.iter().copied().filter(|&(k, _)| k != 0)
     }
 }
 

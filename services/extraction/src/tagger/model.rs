@@ -63,10 +63,24 @@ impl Model {
     }
 
     /// Adds the weights of `feats` to the scores already in `out`.
+    ///
+    /// The rows of a batch of features are looked up first and added after:
+    /// the lookups are independent memory reads that the processor overlaps
+    /// when no addition sits between them (the rows are added in the same
+    /// order, so the sums are the same).
     #[inline]
     pub fn add_score(&self, feats: &[u64], out: &mut [f32]) {
-        for &f in feats {
-            if let Some(r) = self.rows.get(f) {
+        const BATCH: usize = 32;
+        let mut rows = [0u32; BATCH];
+        for batch in feats.chunks(BATCH) {
+            let mut n = 0;
+            for &f in batch {
+                if let Some(r) = self.rows.get(f) {
+                    rows[n] = r;
+                    n += 1;
+                }
+            }
+            for &r in &rows[..n] {
                 let row = &self.weights[r as usize * N_TAGS..(r as usize + 1) * N_TAGS];
                 for (o, w) in out.iter_mut().zip(row) {
                     *o += w;
@@ -88,7 +102,7 @@ impl Model {
         put_bytes(&mut w, meta.as_bytes());
         // Phrases.
         let (keys, vals) = self.lex.phrases.raw();
-        put_u64s(&mut w, keys);
+        put_u64s(&mut w, &keys);
         put_u32(&mut w, vals.len() as u32);
         for v in vals {
             put_u16(&mut w, v.gaz);
@@ -98,19 +112,19 @@ impl Model {
         }
         // Clusters.
         let (keys, vals) = self.lex.clusters.raw();
-        put_u64s(&mut w, keys);
+        put_u64s(&mut w, &keys);
         put_u32(&mut w, vals.len() as u32);
         for v in vals {
             for c in v {
-                put_u16(&mut w, *c);
+                put_u16(&mut w, c);
             }
         }
         // Feature rows.
         let (keys, vals) = self.rows.raw();
-        put_u64s(&mut w, keys);
+        put_u64s(&mut w, &keys);
         put_u32(&mut w, vals.len() as u32);
         for v in vals {
-            put_u32(&mut w, *v);
+            put_u32(&mut w, v);
         }
         // Weights, quantised per row.
         let n_rows = self.weights.len() / N_TAGS;
