@@ -789,36 +789,37 @@ impl Generator {
             let edits = if self.rng.random_bool(0.25) { 2 } else { 1 };
             let mut done = [false; 3];
             for _ in 0..edits {
-                let e = self.rng.random_range(0..3);
-                if std::mem::replace(&mut done[e], true) {
-                    continue;
-                }
-                match e {
-                    0 => {
-                        title = format!(
-                            "{}: {}",
-                            capitalize(self.corpus.word(self.rng.random_range(100..2_000))),
-                            title
-                        )
-                    }
-                    1 => {
-                        if let Some(cut) = body.rfind("\n\n") {
-                            body.truncate(cut);
-                        }
-                    }
-                    _ => {
-                        let p = &self.people[self.rng.random_range(0..PEOPLE)];
-                        body = if self.rng.random_bool(0.5) {
-                            format!("By {}, {}\n\n{body}", p.full[0], wire_name)
-                        } else {
-                            format!(
-                                "{body}\n\n(Reporting by {}; editing by {})",
-                                p.full[0],
-                                self.people[self.rng.random_range(0..PEOPLE)].full[0]
-                            )
-                        };
-                    }
-                }
+                done[self.rng.random_range(0..3)] = true;
+            }
+            // A brief keeps its paragraphs: cut to one sentence it would be
+            // a summary, not a copy. Its reprint gets a new headline instead.
+            if done[1] && body.matches("\n\n").count() < 2 {
+                done = [true, false, done[2]];
+            }
+            // In this order, so a byline is never the paragraph cut.
+            if done[0] {
+                title = format!(
+                    "{}: {}",
+                    capitalize(self.corpus.word(self.rng.random_range(100..2_000))),
+                    title
+                );
+            }
+            if done[1]
+                && let Some(cut) = body.rfind("\n\n")
+            {
+                body.truncate(cut);
+            }
+            if done[2] {
+                let p = &self.people[self.rng.random_range(0..PEOPLE)];
+                body = if self.rng.random_bool(0.5) {
+                    format!("By {}, {}\n\n{body}", p.full[0], wire_name)
+                } else {
+                    format!(
+                        "{body}\n\n(Reporting by {}; editing by {})",
+                        p.full[0],
+                        self.people[self.rng.random_range(0..PEOPLE)].full[0]
+                    )
+                };
             }
             let published = wire_published + self.rng.random_range(1_800..8 * 3_600);
             let arrival = published + late(&mut self.rng);
