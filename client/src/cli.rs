@@ -154,6 +154,15 @@ pub enum Command {
     /// Search the indexed documents.
     Search(SearchArgs),
 
+    /// List stories: the articles of several outlets about one event.
+    Stories(StoriesArgs),
+
+    /// Show one story: outlets, entities and its timeline of dated events.
+    Story {
+        /// The story id (st-…), e.g. from `dossier stories` or a search hit.
+        id: String,
+    },
+
     /// Health of each service.
     Status,
 
@@ -307,7 +316,7 @@ pub struct SearchArgs {
     /// Newest first instead of by relevance.
     #[arg(long)]
     pub newest: bool,
-    /// Add facets: source, label, language, entity, entity:PERSON, date:day|week|month.
+    /// Add facets: source, label, language, story, entity, entity:PERSON, date:day|week|month.
     #[arg(long = "facet")]
     pub facets: Vec<String>,
     /// Match only the spelling typed, not other spellings of a known entity.
@@ -317,6 +326,36 @@ pub struct SearchArgs {
     /// offset instead of repaired (for scripts that build queries).
     #[arg(long)]
     pub strict: bool,
+    /// One hit per wire report and its near-duplicate copies.
+    #[arg(long)]
+    pub collapse: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StoriesArgs {
+    /// Stories with an article matching this query (the search language).
+    #[arg(default_value = "")]
+    pub query: String,
+    /// Only stories naming this entity id.
+    #[arg(long)]
+    pub entity: Option<String>,
+    /// Only stories with an article published since: a duration back from
+    /// now (7d, 24h, 90m) or an RFC 3339 time.
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Only stories with an article from this outlet.
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Largest first instead of most recent first.
+    #[arg(long)]
+    pub largest: bool,
+    /// Only stories of at least this many articles.
+    #[arg(long, default_value_t = 0)]
+    pub min_articles: u32,
+    #[arg(long, default_value_t = 20)]
+    pub page_size: i32,
+    #[arg(long, default_value = "")]
+    pub page_token: String,
 }
 
 /// Where ingest reads from.

@@ -90,6 +90,8 @@ proto_names!(
     SearchResponse,
     SearchHit,
     IndexStatus,
+    ListStoriesResponse,
+    Story,
 );
 
 /// The proto3 JSON form of a message.

@@ -7,6 +7,7 @@ mod extract;
 mod ingest;
 mod search;
 mod status;
+mod stories;
 mod watch;
 
 use std::io::Write;
@@ -63,6 +64,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             let client =
                 SearchServiceClient::new(connect("search", &cli.global.search, sec).await?);
             search::run(client, args, format).await
+        }
+        Command::Stories(args) => {
+            let client =
+                SearchServiceClient::new(connect("search", &cli.global.search, sec).await?);
+            stories::list(client, args, format).await
+        }
+        Command::Story { id } => {
+            let client =
+                SearchServiceClient::new(connect("search", &cli.global.search, sec).await?);
+            stories::show(client, id, format).await
         }
         Command::Status => status::run(&cli.global, sec, format).await,
         Command::Health { address, service } => {

@@ -51,6 +51,7 @@ pub async fn run(
         } else {
             QuerySyntax::Lenient
         } as i32,
+        collapse_duplicates: args.collapse,
     };
     let response = client.search(request).await?.into_inner();
     if let (Format::Text, Some(interpreted)) = (format, &response.interpreted_query) {
@@ -75,6 +76,7 @@ fn parse_facet(spec: &str) -> anyhow::Result<FacetRequest> {
         "source" => facet.field = FacetField::Source as i32,
         "label" => facet.field = FacetField::Label as i32,
         "language" => facet.field = FacetField::Language as i32,
+        "story" => facet.field = FacetField::Story as i32,
         "entity" => {
             facet.field = FacetField::Entity as i32;
             if !arg.is_empty() {
@@ -91,13 +93,16 @@ fn parse_facet(spec: &str) -> anyhow::Result<FacetRequest> {
             } as i32;
         }
         other => anyhow::bail!(
-            "unknown facet {other:?}; use source, label, language, entity[:TYPE] or date[:day|week|month]"
+            "unknown facet {other:?}; use source, label, language, story, entity[:TYPE] or date[:day|week|month]"
         ),
     }
     Ok(facet)
 }
 
-fn parse_time(flag: &str, value: Option<&str>) -> anyhow::Result<Option<prost_types::Timestamp>> {
+pub(super) fn parse_time(
+    flag: &str,
+    value: Option<&str>,
+) -> anyhow::Result<Option<prost_types::Timestamp>> {
     value
         .map(|text| {
             prost_types::Timestamp::from_str(text).map_err(|_| {
@@ -128,6 +133,23 @@ fn print_response(response: &SearchResponse, colour: bool) -> Printed {
                 hit.title.clone()
             }
         )?;
+        let mut about = Vec::new();
+        if !hit.story_id.is_empty() {
+            about.push(format!("story {}", hit.story_id));
+        }
+        if !hit.duplicate_of.is_empty() {
+            about.push(format!(
+                "copy of {} ({:.0}% alike)",
+                hit.duplicate_of,
+                hit.duplicate_similarity * 100.0
+            ));
+        }
+        if hit.duplicate_count > 0 {
+            about.push(format!("+{} copies", hit.duplicate_count));
+        }
+        if !about.is_empty() {
+            outln!("  {}", about.join(" · "))?;
+        }
         for snippet in hit.snippets.iter().filter(|s| s.field == "body") {
             outln!("  {}", mark(snippet, colour))?;
         }

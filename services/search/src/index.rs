@@ -5,6 +5,7 @@
 //! Every method here blocks (I/O, merges, fsync): async callers go through
 //! `dossier_kit::run_blocking`.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Weak};
 use std::time::SystemTime;
@@ -22,9 +23,11 @@ use tantivy::{
 
 use crate::error::{Error, Result};
 use crate::facets::FacetDicts;
-use crate::model::IndexDoc;
+use crate::model::{IndexDoc, StoryMark};
 use crate::query::aliases::AliasNames;
 use crate::schema::{Fields, register_tokenizers};
+use crate::stories::view::StoryFigures;
+use crate::stories::{StorySettings, StoryTracker};
 
 /// Memory the writer may buffer before it flushes a segment.
 const WRITER_HEAP_BYTES: usize = 128 * 1024 * 1024;
@@ -36,6 +39,16 @@ pub struct Checkpoint {
     pub sequence: u64,
     /// The last extraction entity change applied.
     pub entity_sequence: u64,
+}
+
+/// What each commit's payload holds: the checkpoint, and the story merges
+/// so far (the rest of the stories' state is derived from the documents).
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct CommitPayload {
+    #[serde(flatten)]
+    checkpoint: Checkpoint,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    story_aliases: BTreeMap<String, String>,
 }
 
 /// One write, in change-feed order.
@@ -63,6 +76,11 @@ pub struct SearchIndex {
     /// The checkpoint of the commit the reader shows (updated after reload,
     /// so a reported sequence is always searchable).
     committed: Mutex<Checkpoint>,
+    /// Story assignment's window of recent documents; None when stories
+    /// are turned off.
+    stories: Mutex<Option<StoryTracker>>,
+    /// Every story's figures for one searcher generation (ListStories).
+    story_figures: Mutex<Option<(u64, StoryFigures)>>,
 }
 
 /// The reader's warmer: fills the per-segment caches (facet dictionaries,
@@ -157,13 +175,16 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .warmers(vec![weak])
             .try_into()?;
-        let committed = index
+        let payload: CommitPayload = index
             .load_metas()?
             .payload
             .as_deref()
             .and_then(|p| serde_json::from_str(p).ok())
             .unwrap_or_default();
-        Ok(Self {
+        let mut tracker = StoryTracker::new(StorySettings::default());
+        tracker.set_aliases(payload.story_aliases);
+        let committed = payload.checkpoint;
+        let this = Self {
             index,
             fields,
             writer: Mutex::new(writer),
@@ -173,7 +194,110 @@ impl SearchIndex {
             _warmer: warmer,
             last_commit: Mutex::new(None),
             committed: Mutex::new(committed),
-        })
+            stories: Mutex::new(Some(tracker)),
+            story_figures: Mutex::new(None),
+        };
+        this.restore_story_window()?;
+        Ok(this)
+    }
+
+    /// Sets how stories are formed (`None`: no stories), and rebuilds the
+    /// window of recent documents from the last commit.
+    pub fn configure_stories(&self, settings: Option<StorySettings>) -> Result<()> {
+        {
+            let mut stories = self.stories.lock();
+            let aliases = stories
+                .as_ref()
+                .map(|t| t.aliases().clone())
+                .unwrap_or_default();
+            *stories = settings.map(|settings| {
+                let mut tracker = StoryTracker::new(settings);
+                tracker.set_aliases(aliases);
+                tracker
+            });
+        }
+        self.restore_story_window()
+    }
+
+    /// Fills the story tracker's window with the committed documents
+    /// published within it (oldest sequence first), each in the story the
+    /// index records: the tracker's state is derived from the index, so a
+    /// restart goes on where the last commit stood.
+    fn restore_story_window(&self) -> Result<()> {
+        let mut guard = self.stories.lock();
+        let Some(tracker) = guard.as_mut() else {
+            return Ok(());
+        };
+        let window = tracker.settings().window_secs;
+        let searcher = self.searcher();
+        let mut dated: Vec<(u64, i64, DocAddress)> = Vec::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let published = segment.fast_fields().date("published_at")?;
+            let seq = segment.fast_fields().u64("seq")?;
+            for doc in segment.doc_ids_alive() {
+                if let Some(t) = published.first(doc) {
+                    let sequence = seq.first(doc).unwrap_or(0);
+                    dated.push((
+                        sequence,
+                        t.into_timestamp_secs(),
+                        DocAddress::new(ord as u32, doc),
+                    ));
+                }
+            }
+        }
+        let Some(newest) = dated.iter().map(|d| d.1).max() else {
+            return Ok(());
+        };
+        dated.retain(|d| d.1 >= newest - window);
+        dated.sort_unstable_by_key(|d| d.0);
+        let (mut ids, mut values) = (Vec::new(), Vec::new());
+        for (_, _, address) in dated {
+            let stored: TantivyDocument = searcher.doc(address)?;
+            let doc = IndexDoc::from_tantivy(&stored, &self.fields);
+            if let Some(mark) = doc.story.clone() {
+                let original = mark.duplicate_of.as_ref().map(|d| d.0.as_str());
+                tracker.restore(
+                    &doc.story_doc(&mut ids, &mut values),
+                    &mark.story_id,
+                    original,
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// The story `id` is now (itself or the story it was merged into), and
+    /// every id that resolves to that story.
+    pub fn story_ids(&self, id: &str) -> (String, Vec<String>) {
+        match self.stories.lock().as_ref() {
+            Some(tracker) => {
+                let survivor = tracker.resolve(id).to_string();
+                let mut all = tracker.aliases_of(&survivor);
+                all.insert(0, survivor.clone());
+                (survivor, all)
+            }
+            None => (id.to_string(), vec![id.to_string()]),
+        }
+    }
+
+    /// The story figures computed for searcher generation `generation`.
+    pub fn story_figures_cache(&self, generation: u64) -> Option<StoryFigures> {
+        match &*self.story_figures.lock() {
+            Some((g, figures)) if *g == generation => Some(Arc::clone(figures)),
+            _ => None,
+        }
+    }
+
+    pub fn set_story_figures_cache(&self, generation: u64, figures: StoryFigures) {
+        *self.story_figures.lock() = Some((generation, figures));
+    }
+
+    /// The story a stored story id stands for now.
+    pub fn resolve_story(&self, id: &str) -> String {
+        match self.stories.lock().as_ref() {
+            Some(tracker) => tracker.resolve(id).to_string(),
+            None => id.to_string(),
+        }
     }
 
     /// Searches each query's segments on `threads` threads (0: one per
@@ -220,13 +344,37 @@ impl SearchIndex {
     /// Queues writes; they become visible at the next `commit`.
     pub fn apply(&self, ops: Vec<IndexOp>) -> Result<()> {
         let writer = self.writer.lock();
+        let mut stories = self.stories.lock();
+        let (mut ids, mut values) = (Vec::new(), Vec::new());
         for op in ops {
             match op {
-                IndexOp::Upsert(doc) => {
+                IndexOp::Upsert(mut doc) => {
+                    if let Some(tracker) = stories.as_mut() {
+                        let story_doc = doc.story_doc(&mut ids, &mut values);
+                        let mark = match &doc.story {
+                            // Written again (curation, a rename): same story.
+                            Some(mark) => {
+                                let original = mark.duplicate_of.as_ref().map(|d| d.0.as_str());
+                                tracker.restore(&story_doc, &mark.story_id, original);
+                                mark.clone()
+                            }
+                            None => {
+                                let assigned = tracker.assign(&story_doc);
+                                StoryMark {
+                                    story_id: assigned.story_id,
+                                    duplicate_of: assigned.duplicate_of,
+                                }
+                            }
+                        };
+                        doc.story = Some(mark);
+                    }
                     writer.delete_term(Term::from_field_text(self.fields.id, &doc.id));
                     writer.add_document(doc.to_tantivy(&self.fields))?;
                 }
                 IndexOp::Delete(id) => {
+                    if let Some(tracker) = stories.as_mut() {
+                        tracker.remove(&id);
+                    }
                     writer.delete_term(Term::from_field_text(self.fields.id, &id));
                 }
             }
@@ -236,8 +384,17 @@ impl SearchIndex {
 
     /// Makes queued writes durable together with `checkpoint`, then visible.
     pub fn commit(&self, checkpoint: Checkpoint) -> Result<()> {
-        let payload = serde_json::to_string(&checkpoint)
-            .map_err(|e| Error::Internal(format!("cannot encode checkpoint: {e}")))?;
+        let story_aliases = self
+            .stories
+            .lock()
+            .as_ref()
+            .map(|t| t.aliases().clone())
+            .unwrap_or_default();
+        let payload = serde_json::to_string(&CommitPayload {
+            checkpoint,
+            story_aliases,
+        })
+        .map_err(|e| Error::Internal(format!("cannot encode checkpoint: {e}")))?;
         {
             let mut writer = self.writer.lock();
             let mut prepared = writer.prepare_commit()?;
@@ -253,13 +410,22 @@ impl SearchIndex {
     /// Drops every document and commits `checkpoint` (a rebuild's start).
     pub fn clear(&self, checkpoint: Checkpoint) -> Result<()> {
         self.writer.lock().delete_all_documents()?;
+        if let Some(tracker) = self.stories.lock().as_mut() {
+            *tracker = StoryTracker::new(tracker.settings().clone());
+        }
         self.commit(checkpoint)
     }
 
     /// Discards writes queued since the last commit.
     pub fn rollback(&self) -> Result<()> {
         self.writer.lock().rollback()?;
-        Ok(())
+        // The window held the discarded documents too: derive it again.
+        if let Some(tracker) = self.stories.lock().as_mut() {
+            let mut fresh = StoryTracker::new(tracker.settings().clone());
+            fresh.set_aliases(tracker.aliases().clone());
+            *tracker = fresh;
+        }
+        self.restore_story_window()
     }
 
     pub fn last_commit_time(&self) -> Option<SystemTime> {

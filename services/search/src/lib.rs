@@ -24,6 +24,7 @@ pub mod search;
 pub mod server;
 pub mod service;
 pub mod stats;
+pub mod stories;
 pub mod token;
 
 #[cfg(test)]

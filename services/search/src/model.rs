@@ -28,6 +28,29 @@ impl DocEntity {
     }
 }
 
+/// A date or amount extraction found, with its resolved value: the
+/// material of a story's timeline and evidence that two reports tell of one
+/// event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocValue {
+    /// `EntityType` as its i32 wire value (DATE or MONEY).
+    #[serde(rename = "type")]
+    pub value_type: i32,
+    /// UTF-8 byte offsets in the article text.
+    pub start: u32,
+    pub end: u32,
+    /// The normalised value ("2026-03-03", "2300000000 USD").
+    pub value: String,
+}
+
+/// Where story assignment put a document.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoryMark {
+    pub story_id: String,
+    /// The earlier document this one copies, and how alike they are.
+    pub duplicate_of: Option<(String, f32)>,
+}
+
 /// A document ready for the index.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct IndexDoc {
@@ -49,6 +72,11 @@ pub struct IndexDoc {
     pub language: String,
     pub labels: Vec<String>,
     pub entities: Vec<DocEntity>,
+    /// Resolved dates and amounts.
+    pub values: Vec<DocValue>,
+    /// Set by the index as it applies the document (story assignment);
+    /// carried over when a stored document is written again.
+    pub story: Option<StoryMark>,
 }
 
 impl IndexDoc {
@@ -72,6 +100,30 @@ impl IndexDoc {
             language: doc.language.clone(),
             labels: doc.labels.clone(),
             entities: entities_of(extraction),
+            values: values_of(extraction, headline_len(doc)),
+            story: None,
+        }
+    }
+
+    /// The document as story assignment reads it; `entity_ids` and
+    /// `values` are buffers the caller keeps alive.
+    pub fn story_doc<'a>(
+        &'a self,
+        entity_ids: &'a mut Vec<String>,
+        values: &'a mut Vec<String>,
+    ) -> crate::stories::StoryDoc<'a> {
+        entity_ids.clear();
+        entity_ids.extend(self.entities.iter().map(|e| e.id.clone()));
+        values.clear();
+        values.extend(self.values.iter().map(|v| v.value.clone()));
+        crate::stories::StoryDoc {
+            id: &self.id,
+            sequence: self.sequence,
+            published_at: self.published_at,
+            title: &self.title,
+            text: &self.body,
+            entities: entity_ids,
+            values,
         }
     }
 
@@ -146,6 +198,17 @@ impl IndexDoc {
         }
         let json = serde_json::to_string(&self.entities).unwrap_or_else(|_| "[]".into());
         d.add_text(f.entities_json, json);
+        if !self.values.is_empty() {
+            let json = serde_json::to_string(&self.values).unwrap_or_else(|_| "[]".into());
+            d.add_text(f.values_json, json);
+        }
+        if let Some(mark) = &self.story {
+            d.add_text(f.story, &mark.story_id);
+            if let Some((original, similarity)) = &mark.duplicate_of {
+                d.add_text(f.duplicate_of, original);
+                d.add_f64(f.duplicate_similarity, f64::from(*similarity));
+            }
+        }
         d
     }
 
@@ -158,6 +221,23 @@ impl IndexDoc {
                 .unwrap_or_default()
         };
         let entities = serde_json::from_str(&text(f.entities_json)).unwrap_or_default();
+        let values = doc
+            .get_first(f.values_json)
+            .and_then(|v| v.as_str())
+            .and_then(|json| serde_json::from_str(json).ok())
+            .unwrap_or_default();
+        let story_id = text(f.story);
+        let duplicate_of = text(f.duplicate_of);
+        let story = (!story_id.is_empty()).then(|| StoryMark {
+            story_id,
+            duplicate_of: (!duplicate_of.is_empty()).then(|| {
+                let similarity = doc
+                    .get_first(f.duplicate_similarity)
+                    .and_then(|v| v.as_f64())
+                    .unwrap_or(0.0);
+                (duplicate_of, similarity as f32)
+            }),
+        });
         Self {
             id: text(f.id),
             sequence: doc.get_first(f.seq).and_then(|v| v.as_u64()).unwrap_or(0),
@@ -180,6 +260,8 @@ impl IndexDoc {
                 .filter_map(|v| v.as_str().map(str::to_owned))
                 .collect(),
             entities,
+            values,
+            story,
         }
     }
 }
@@ -197,10 +279,55 @@ pub fn article_text(doc: &Document) -> &str {
     }
 }
 
+/// The text extraction reads: headline, blank line, the clean article text
+/// (never the raw body: see [`article_text`]). The headline is sent too
+/// because a name in it is one of the document's entities; offsets of
+/// what extraction finds are shifted back by [`headline_len`] to point into
+/// the article text.
+pub fn extraction_text(doc: &Document) -> String {
+    let article = article_text(doc);
+    match (doc.title.is_empty(), article.is_empty()) {
+        (true, _) => article.to_string(),
+        (false, true) => doc.title.clone(),
+        (false, false) => format!("{}\n\n{article}", doc.title),
+    }
+}
+
+/// Bytes before the article text in [`extraction_text`].
+pub fn headline_len(doc: &Document) -> usize {
+    if doc.title.is_empty() || article_text(doc).is_empty() {
+        0
+    } else {
+        doc.title.len() + 2
+    }
+}
+
 /// Whether cleaning left `doc` without article text. Storage says so in
 /// `text_empty`; a derived text that is empty says so too.
 pub fn is_text_empty(doc: &Document) -> bool {
     doc.text_empty || article_text(doc).trim().is_empty()
+}
+
+/// The dates and amounts of an extraction that resolved to a value, with
+/// offsets into the article text (`headline` bytes precede it in what
+/// extraction read; values in the headline itself are left out).
+pub fn values_of(extraction: &ExtractResponse, headline: usize) -> Vec<DocValue> {
+    let headline = headline as u32;
+    extraction
+        .mentions
+        .iter()
+        .filter(|m| {
+            !m.normalized_value.is_empty()
+                && m.start >= headline
+                && (m.r#type == EntityType::Date as i32 || m.r#type == EntityType::Money as i32)
+        })
+        .map(|m| DocValue {
+            value_type: m.r#type,
+            start: m.start - headline,
+            end: m.end - headline,
+            value: m.normalized_value.clone(),
+        })
+        .collect()
 }
 
 /// Groups an extraction's mentions by entity, keeping each spelling once.

@@ -90,11 +90,15 @@ pub fn more_like_this(
     for r in ranked {
         let mut doc = IndexDoc::from_tantivy(&searcher.doc(r.address)?, fields);
         doc.body.clear();
+        if let Some(mark) = &mut doc.story {
+            mark.story_id = index.resolve_story(&mark.story_id);
+        }
         hits.push(Hit {
             doc,
             score: r.score,
             snippets: Vec::new(),
             matched_variants: Vec::new(),
+            duplicate_count: 0,
         });
     }
     Ok((hits, total))

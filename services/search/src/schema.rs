@@ -73,6 +73,14 @@ pub struct Fields {
     pub entity_alias: Field,
     /// JSON list of the document's entities and their spellings, stored only.
     pub entities_json: Field,
+    /// The story the document belongs to (its id when it was assigned;
+    /// merged ids resolve through the index's story tracker).
+    pub story: Field,
+    /// The earlier document this one copies, if any.
+    pub duplicate_of: Field,
+    pub duplicate_similarity: Field,
+    /// Dates and amounts extraction found (JSON), for stories' timelines.
+    pub values_json: Field,
     /// Entity names per type (`person:`, `org:`...), in NAME_TYPES order.
     pub names: Vec<(EntityType, Field)>,
     /// Title and text again, stemmed, per language with a stemmer
@@ -126,6 +134,10 @@ impl Fields {
         let alias = b.add_text_field("alias", STRING);
         let entity_alias = b.add_text_field("entity_alias", STRING);
         let entities_json = b.add_text_field("entities_json", STORED);
+        let story = b.add_text_field("story", STRING | STORED | FAST);
+        let duplicate_of = b.add_text_field("duplicate_of", STRING | STORED | FAST);
+        let duplicate_similarity = b.add_f64_field("duplicate_similarity", STORED);
+        let values_json = b.add_text_field("values_json", STORED);
         let names_opts = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(TEXT_TOKENIZER)
@@ -176,6 +188,10 @@ impl Fields {
             alias,
             entity_alias,
             entities_json,
+            story,
+            duplicate_of,
+            duplicate_similarity,
+            values_json,
             names,
             stemmed,
         }

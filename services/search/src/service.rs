@@ -18,9 +18,12 @@ use crate::indexer::status::{IndexReport, StatusCell};
 use crate::query::Filter;
 use crate::related::{Cooccurrences, cooccurrences, more_like_this};
 use crate::search::{Hit, PageRequest, SearchPage, SearchQuery, page_size, search};
+use crate::stories::view::{Story, StoryListing, StoryPage, get_story, list_stories};
 
 /// Hits per page when the request says 0.
 const DEFAULT_PAGE_SIZE: usize = 10;
+/// Stories per ListStories page when the request says 0.
+const DEFAULT_STORY_PAGE_SIZE: usize = 20;
 /// MoreLikeThis page limit.
 const MAX_MLT_PAGE_SIZE: usize = 100;
 /// Co-occurrence limits (default, maximum).
@@ -92,6 +95,32 @@ impl SearchCore {
     pub async fn search(&self, query: SearchQuery, page: PageRequest) -> Result<SearchPage> {
         self.blocking(move |index| search(index, &query, &page))
             .await
+    }
+
+    /// A ListStories page size: 0 is 20, above --max-page-size the maximum.
+    pub fn story_page_size(&self, requested: i32) -> Result<usize> {
+        page_size(
+            requested,
+            DEFAULT_STORY_PAGE_SIZE,
+            self.limits.max_page_size,
+        )
+    }
+
+    /// One page of the stories `listing` selects.
+    pub async fn list_stories(
+        &self,
+        listing: StoryListing,
+        page_size: usize,
+        page_token: String,
+    ) -> Result<StoryPage> {
+        self.check_query(&listing.query)?;
+        self.blocking(move |index| list_stories(index, &listing, page_size, &page_token))
+            .await
+    }
+
+    /// One story, with its timeline.
+    pub async fn get_story(&self, id: String) -> Result<Story> {
+        self.blocking(move |index| get_story(index, &id)).await
     }
 
     /// Starts an export of every hit of `query` (see [`Export`]).

@@ -22,7 +22,7 @@ use tantivy::{Searcher, SearcherGeneration, SegmentReader};
 use crate::schema::SEP;
 
 /// Columns term facets count.
-pub const TERM_COLUMNS: [&str; 4] = ["source", "labels", "language", "entity_facet"];
+pub const TERM_COLUMNS: [&str; 5] = ["source", "labels", "language", "entity_facet", "story"];
 /// The column whose values are "id SEP TYPE SEP name".
 pub const ENTITY_COLUMN: &str = "entity_facet";
 

@@ -174,7 +174,8 @@ pub fn buckets(spec: &FacetSpec, counts: Counts) -> Vec<Bucket> {
         (
             FacetSpec::Source { limit }
             | FacetSpec::Label { limit }
-            | FacetSpec::Language { limit },
+            | FacetSpec::Language { limit }
+            | FacetSpec::Story { limit },
             Counts::Terms(map),
         ) => top(
             map.into_iter()

@@ -25,6 +25,11 @@ pub enum FacetSpec {
     PublishedAt {
         interval: Interval,
     },
+    /// Stories (values are stored story ids; the search resolves merged
+    /// ones and names each by its title).
+    Story {
+        limit: usize,
+    },
 }
 
 impl FacetSpec {
@@ -36,6 +41,7 @@ impl FacetSpec {
             FacetSpec::Language { .. } => "language",
             FacetSpec::Entity { .. } => "entity_facet",
             FacetSpec::PublishedAt { .. } => "published_at",
+            FacetSpec::Story { .. } => "story",
         }
     }
 
@@ -45,7 +51,8 @@ impl FacetSpec {
             FacetSpec::Source { limit }
             | FacetSpec::Label { limit }
             | FacetSpec::Language { limit }
-            | FacetSpec::Entity { limit, .. } => *limit,
+            | FacetSpec::Entity { limit, .. }
+            | FacetSpec::Story { limit } => *limit,
             FacetSpec::PublishedAt { .. } => 0,
         }
     }

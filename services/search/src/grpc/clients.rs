@@ -14,7 +14,7 @@ use futures::StreamExt;
 use crate::indexer::upstream::{
     BatchExtraction, ChangeFeed, Extractor, UpstreamError, UpstreamStream,
 };
-use crate::model::article_text;
+use crate::model::extraction_text;
 
 /// Deadline of unary upstream calls; streams have none (they are long-lived).
 const UNARY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -94,19 +94,9 @@ impl GrpcExtractor {
     }
 }
 
-/// The text extraction reads: headline, blank line, the clean article text
-/// (never the raw body: see `model::article_text`). The headline is sent
-/// too because a name in it is one of the document's entities; search
-/// keeps no mention offsets, so their starting at the headline matters to
-/// no one (a client that wants offsets into `Document.text` extracts the
-/// text alone).
+/// The request for one document: its text as [`extraction_text`] builds it.
 fn extract_request(doc: Document) -> ExtractRequest {
-    let article = article_text(&doc);
-    let text = match (doc.title.is_empty(), article.is_empty()) {
-        (true, _) => article.to_string(),
-        (false, true) => doc.title.clone(),
-        (false, false) => format!("{}\n\n{article}", doc.title),
-    };
+    let text = extraction_text(&doc);
     ExtractRequest {
         text,
         offset_encoding: OffsetEncoding::Utf8 as i32,

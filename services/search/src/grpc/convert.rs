@@ -15,6 +15,7 @@ use crate::query::{Expansion, Filter, Interpretation, Note, NoteKind, Suggestion
 use crate::related::Cooccurrences;
 use crate::search::{Hit, MatchedVariant, SearchPage, Snippet};
 use crate::service::Similar;
+use crate::stories::view::{Story, StoryOrder, StoryPage};
 
 /// Buckets a term facet returns when the request says 0.
 const DEFAULT_FACET_LIMIT: usize = 10;
@@ -179,6 +180,7 @@ pub fn facet(request: &pb::FacetRequest) -> Result<FacetSpec> {
         Ok(pb::FacetField::Label) => FacetSpec::Label { limit },
         Ok(pb::FacetField::Language) => FacetSpec::Language { limit },
         Ok(pb::FacetField::Entity) => FacetSpec::Entity { limit, entity_type },
+        Ok(pb::FacetField::Story) => FacetSpec::Story { limit },
         Ok(pb::FacetField::PublishedAt) => FacetSpec::PublishedAt {
             interval: match pb::HistogramInterval::try_from(interval) {
                 Ok(pb::HistogramInterval::Unspecified | pb::HistogramInterval::Day) => {
@@ -229,6 +231,7 @@ fn facet_key(spec: &FacetSpec) -> (pb::FacetField, i32) {
         FacetSpec::Language { .. } => (pb::FacetField::Language, 0),
         FacetSpec::Entity { entity_type, .. } => (pb::FacetField::Entity, *entity_type),
         FacetSpec::PublishedAt { .. } => (pb::FacetField::PublishedAt, 0),
+        FacetSpec::Story { .. } => (pb::FacetField::Story, 0),
     }
 }
 
@@ -258,7 +261,13 @@ pub fn hit(hit: Hit) -> pb::SearchHit {
         score,
         snippets,
         matched_variants,
+        duplicate_count,
     } = hit;
+    let (story_id, duplicate) = match doc.story {
+        Some(mark) => (mark.story_id, mark.duplicate_of),
+        None => (String::new(), None),
+    };
+    let (duplicate_of, duplicate_similarity) = duplicate.unwrap_or_default();
     pb::SearchHit {
         document_id: doc.id,
         score,
@@ -279,6 +288,10 @@ pub fn hit(hit: Hit) -> pb::SearchHit {
             })
             .collect(),
         body: doc.body,
+        story_id,
+        duplicate_of,
+        duplicate_similarity,
+        duplicate_count,
     }
 }
 
@@ -478,5 +491,68 @@ pub fn index_status(report: IndexReport) -> pb::IndexStatus {
         entity_sequence,
         last_commit_time: last_commit_time.map(system_time),
         text_empty_count,
+    }
+}
+
+pub fn story_order(order: i32) -> Result<StoryOrder> {
+    match pb::StoryOrder::try_from(order) {
+        Ok(pb::StoryOrder::Unspecified | pb::StoryOrder::Recent) => Ok(StoryOrder::Recent),
+        Ok(pb::StoryOrder::Size) => Ok(StoryOrder::Size),
+        Err(_) => Err(unknown_enum("order", order, "StoryOrder")),
+    }
+}
+
+pub fn story_page(page: StoryPage) -> pb::ListStoriesResponse {
+    pb::ListStoriesResponse {
+        stories: page.stories.into_iter().map(story).collect(),
+        next_page_token: page.next_page_token,
+        total_stories: page.total_stories,
+    }
+}
+
+pub fn story(s: Story) -> pb::Story {
+    pb::Story {
+        id: s.id,
+        title: s.title,
+        document_ids: s.document_ids,
+        sources: s
+            .sources
+            .into_iter()
+            .map(|src| pb::StorySource {
+                source: src.source,
+                first_document_id: src.first_document_id,
+                first_published: src.first_published.map(timestamp),
+                document_count: src.document_count,
+            })
+            .collect(),
+        first_published: s.first_published.map(timestamp),
+        last_published: s.last_published.map(timestamp),
+        document_count: s.document_count,
+        top_entities: s
+            .top_entities
+            .into_iter()
+            .map(|(e, n)| pb::StoryEntity {
+                entity: Some(pb::EntitySummary {
+                    id: e.id,
+                    canonical_name: e.name,
+                    r#type: e.entity_type,
+                }),
+                document_count: n,
+            })
+            .collect(),
+        timeline: s
+            .timeline
+            .into_iter()
+            .map(|t| pb::TimelineEntry {
+                date: t.date,
+                date_text: t.date_text,
+                sentence: t.sentence,
+                document_id: t.document_id,
+                source: t.source,
+                published_at: t.published_at.map(timestamp),
+            })
+            .collect(),
+        merged_ids: s.merged_ids,
+        duplicate_count: s.duplicate_count,
     }
 }

@@ -16,8 +16,10 @@ use futures::{Stream, StreamExt};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
+use crate::query::Filter;
 use crate::search::{PageRequest, SearchQuery};
 use crate::service::SearchCore;
+use crate::stories::view::StoryListing;
 
 type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
 
@@ -80,6 +82,7 @@ impl SearchService for SearchGrpc {
             highlight,
             include_body,
             syntax,
+            collapse_duplicates,
         } = request.into_inner();
         let query = self.query(query, filter, sort, disable_entity_expansion, syntax)?;
         let page = PageRequest {
@@ -88,6 +91,7 @@ impl SearchService for SearchGrpc {
             facets: convert::facets(&facets)?,
             highlight,
             include_body,
+            collapse_duplicates,
         };
         let result = self.core.search(query, page).await?;
         Ok(Response::new(convert::search_response(result)))
@@ -163,6 +167,57 @@ impl SearchService for SearchGrpc {
     ) -> Result<Response<pb::IndexStatus>, Status> {
         let report = self.core.status()?;
         Ok(Response::new(convert::index_status(report)))
+    }
+
+    async fn list_stories(
+        &self,
+        request: Request<pb::ListStoriesRequest>,
+    ) -> Result<Response<pb::ListStoriesResponse>, Status> {
+        let pb::ListStoriesRequest {
+            query,
+            entity_id,
+            published_after,
+            published_before,
+            source,
+            page_size,
+            page_token,
+            order,
+            min_documents,
+        } = request.into_inner();
+        let (after, before) = convert::time_range(
+            ("published_after", published_after),
+            ("published_before", published_before),
+        )?;
+        let listing = StoryListing {
+            query,
+            filter: Filter {
+                sources: (!source.is_empty()).then_some(source).into_iter().collect(),
+                published_after: after,
+                published_before: before,
+                entity_ids: (!entity_id.is_empty())
+                    .then_some(entity_id)
+                    .into_iter()
+                    .collect(),
+                ..Filter::default()
+            },
+            order: convert::story_order(order)?,
+            min_documents,
+        };
+        let page_size = self.core.story_page_size(page_size)?;
+        let page = self
+            .core
+            .list_stories(listing, page_size, page_token)
+            .await?;
+        Ok(Response::new(convert::story_page(page)))
+    }
+
+    async fn get_story(
+        &self,
+        request: Request<pb::GetStoryRequest>,
+    ) -> Result<Response<pb::Story>, Status> {
+        let pb::GetStoryRequest { id } = request.into_inner();
+        let story = self.core.get_story(id).await?;
+        Ok(Response::new(convert::story(story)))
     }
 
     async fn rebuild_index(

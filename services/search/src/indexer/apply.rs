@@ -175,8 +175,10 @@ pub async fn ops_for_entity_change<X: Extractor>(
         // The same guard as for new documents: a document extraction now
         // refuses is kept (without entities) instead of stalling the feed.
         let extracted = extract_all(extractor, &requests).await?;
-        for (doc, extraction) in requests.iter().zip(&extracted.responses) {
-            let doc = IndexDoc::from_parts(doc, doc.sequence, extraction);
+        for ((old, doc), extraction) in chunk.iter().zip(&requests).zip(&extracted.responses) {
+            let mut doc = IndexDoc::from_parts(doc, doc.sequence, extraction);
+            // Curation changes who is named, not which event it reports.
+            doc.story.clone_from(&old.story);
             planned.ops.push(IndexOp::Upsert(Box::new(doc)));
         }
         planned.refusals.extend(extracted.refusals);

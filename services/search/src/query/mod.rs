@@ -357,6 +357,9 @@ impl<'a> Converter<'a> {
 
     /// A word or phrase, expanded to the entities it spells when asked to.
     fn literal(&mut self, lit: UserInputLiteral) -> Result<Box<dyn Query>> {
+        if lit.field_name.as_deref() == Some("story") && !lit.prefix {
+            return Ok(self.story(&lit.phrase));
+        }
         match lit {
             lit if self.expand && lit.field_name.is_none() && !lit.prefix => {
                 let base = self.text_literal(lit.clone())?;
@@ -373,6 +376,16 @@ impl<'a> Converter<'a> {
             }
             lit => self.text_literal(lit),
         }
+    }
+
+    /// `story:<id>`: the documents of that story, including those of the
+    /// stories merged into it (or, for a merged id, into which it was
+    /// merged).
+    fn story(&self, id: &str) -> Box<dyn Query> {
+        let field = self.index.fields().story;
+        let (_, ids) = self.index.story_ids(id.trim());
+        let terms = ids.iter().map(|id| Term::from_field_text(field, id));
+        Box::new(tantivy::query::TermSetQuery::new(terms))
     }
 
     /// A word or phrase without expansion. Exact phrases on the text fields

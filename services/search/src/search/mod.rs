@@ -49,6 +49,8 @@ pub struct PageRequest {
     pub facets: Vec<FacetSpec>,
     pub highlight: bool,
     pub include_body: bool,
+    /// One hit per group of near-duplicates (see [`collapse`]).
+    pub collapse_duplicates: bool,
 }
 
 /// A matched span inside a snippet fragment, in UTF-8 bytes.
@@ -75,6 +77,8 @@ pub struct Hit {
     pub score: f32,
     pub snippets: Vec<Snippet>,
     pub matched_variants: Vec<MatchedVariant>,
+    /// With collapsing: the group's other matching documents.
+    pub duplicate_count: u32,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -115,6 +119,12 @@ pub fn search(index: &SearchIndex, query: &SearchQuery, page: &PageRequest) -> R
     )?;
     let mut interpretation = parsed.interpretation;
     interpretation.partial_match = partial_match;
+    let (full, collapsed) = if page.collapse_duplicates {
+        let collapsed = collapse::collapse(index, &searcher, full)?;
+        (collapsed.query.box_clone(), Some(collapsed))
+    } else {
+        (full, None)
+    };
     let (after, frozen) = match token {
         Some(t) => (Some(t.after), t.stats),
         None => (None, FrozenStats::default()),
@@ -152,11 +162,27 @@ pub fn search(index: &SearchIndex, query: &SearchQuery, page: &PageRequest) -> R
         Some(last) if more => PageToken::new(fp, last.key, stats.into_frozen()).encode(),
         _ => String::new(),
     };
-    let facets = match (collectors.1, tallies) {
+    let mut facets = match (collectors.1, tallies) {
         (Some(counter), Some(tallies)) => counter.buckets(tallies),
         _ => Vec::new(),
     };
-    let hits = hydrate(index, &searcher, &*full, &ranked, &parsed.expansions, page)?;
+    for (spec, buckets) in &mut facets {
+        if let FacetSpec::Story { limit } = spec {
+            *buckets = crate::stories::view::story_buckets(
+                index,
+                &searcher,
+                std::mem::take(buckets),
+                *limit,
+            )?;
+        }
+    }
+    let mut hits = hydrate(index, &searcher, &*full, &ranked, &parsed.expansions, page)?;
+    if let Some(collapsed) = &collapsed {
+        for hit in &mut hits {
+            let original = hit.doc.story.as_ref().and_then(|m| m.duplicate_of.as_ref());
+            hit.duplicate_count = collapsed.others(&hit.doc.id, original.map(|o| o.0.as_str()));
+        }
+    }
     Ok(SearchPage {
         hits,
         total_hits,
@@ -219,6 +245,11 @@ fn hydrate(
             })
             .collect();
         let matched_variants = matched_variants(&doc, expansions);
+        // A story merged since the document was written goes by the
+        // survivor's id.
+        if let Some(mark) = &mut doc.story {
+            mark.story_id = index.resolve_story(&mark.story_id);
+        }
         if !page.include_body {
             doc.body.clear();
         }
@@ -227,6 +258,7 @@ fn hydrate(
             score: r.score,
             snippets,
             matched_variants,
+            duplicate_count: 0,
         });
     }
     Ok(hits)
@@ -273,5 +305,6 @@ pub fn page_size(requested: i32, default: usize, max: usize) -> Result<usize> {
     }
 }
 
+pub mod collapse;
 #[cfg(test)]
 mod tests;

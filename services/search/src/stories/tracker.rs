@@ -1,0 +1,541 @@
+//! Incremental story assignment over a window of recent documents.
+//!
+//! Each arriving document is compared with the recent documents that share
+//! one of its rarer terms (a canonical entity, a date or amount, a content
+//! word), by the cosine of their weighted terms, damped by the time between
+//! them. The best-scoring story takes it when the score clears
+//! `join_threshold`; otherwise it founds a story of its own. A document that
+//! scores high with two stories bridges them: the younger story is merged
+//! into the older, whose id survives (the other stays as an alias).
+//!
+//! Only documents published within `window` of the newest one seen are
+//! candidates (and at most `max_window_docs` of them), so memory is bounded
+//! and a story stops growing once it has been quiet for a window.
+//! Assignment is deterministic for one feed order: no random seeds, and ties
+//! are broken by sequence.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::features::{BuildFnv, DocVector, RawTerms, TermVector};
+use super::sketch::Sketch;
+
+/// How stories are formed.
+#[derive(Debug, Clone)]
+pub struct StorySettings {
+    /// How far apart in publication time two documents may be and still be
+    /// compared: a story grows while its newest article is this recent.
+    pub window_secs: i64,
+    /// Most documents kept as candidates (the oldest leave first).
+    pub max_window_docs: usize,
+    /// Score a story needs for a document to join it.
+    pub join_threshold: f32,
+    /// Score two stories both need for a document to merge them.
+    pub merge_threshold: f32,
+    /// Text similarity from which a document is a copy of an earlier one.
+    pub duplicate_threshold: f64,
+}
+
+impl Default for StorySettings {
+    fn default() -> Self {
+        Self {
+            window_secs: 14 * 86_400,
+            max_window_docs: 100_000,
+            join_threshold: 0.20,
+            merge_threshold: 0.50,
+            duplicate_threshold: 0.80,
+        }
+    }
+}
+
+/// One document as story assignment reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct StoryDoc<'a> {
+    pub id: &'a str,
+    pub sequence: u64,
+    /// Unix seconds; documents without a date count as published when the
+    /// newest dated document seen so far was.
+    pub published_at: Option<i64>,
+    pub title: &'a str,
+    pub text: &'a str,
+    /// Canonical entity ids.
+    pub entities: &'a [String],
+    /// Normalised dates and amounts ("2025-03-04", "2300000000 USD").
+    pub values: &'a [String],
+}
+
+/// Where a document went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    pub story_id: String,
+    /// The earlier document this one copies, and how alike they are.
+    pub duplicate_of: Option<(String, f32)>,
+    /// Stories merged into `story_id` by this document.
+    pub merged: Vec<String>,
+}
+
+/// The story id a document founds: its sequence, so that one feed order
+/// always gives the same ids.
+pub fn story_id_for(sequence: u64) -> String {
+    format!("st-{sequence}")
+}
+
+/// Candidate documents scored per new document, at most.
+const MAX_CANDIDATES: usize = 400;
+/// Sketch keys indexed per document for finding copies.
+const DUPLICATE_KEYS: usize = 4;
+/// Terms in more than this share of the window do not propose candidates
+/// (they still count in the score).
+const COMMON_SHARE: f32 = 0.05;
+/// Members of a story summed to compare a new document with it.
+const CENTROID_MEMBERS: usize = 8;
+/// Full weight within this many seconds; the weight falls beyond it.
+const SAME_NEWS_CYCLE: i64 = 2 * 86_400;
+/// The time damping's floor at the window's edge.
+const FARTHEST_WEIGHT: f32 = 0.5;
+
+/// A document in the window.
+#[derive(Debug)]
+struct Entry {
+    id: String,
+    sequence: u64,
+    time: i64,
+    story: String,
+    duplicate_of: Option<String>,
+    vector: DocVector,
+    sketch: Sketch,
+    /// Every distinct term, for the document frequencies when it leaves.
+    df_terms: Vec<u64>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct StoryState {
+    founded: u64,
+    members: u32,
+}
+
+/// The window and the stories it holds.
+#[derive(Debug, Default)]
+pub struct StoryTracker {
+    settings: StorySettings,
+    slots: Vec<Option<Entry>>,
+    free: Vec<u32>,
+    by_id: HashMap<String, u32, BuildFnv>,
+    by_time: BTreeSet<(i64, u64, u32)>,
+    /// Document frequency of each term in the window.
+    df: HashMap<u64, u32, BuildFnv>,
+    /// Term → the window documents with it in their vector, as (slot,
+    /// sequence): a slot reused since is told apart by its sequence.
+    postings: HashMap<u64, Vec<(u32, u64)>, BuildFnv>,
+    /// Sketch key → documents, for finding copies.
+    copies: HashMap<u32, Vec<(u32, u64)>, BuildFnv>,
+    stories: HashMap<String, StoryState, BuildFnv>,
+    /// Merged story → the story that absorbed it.
+    aliases: BTreeMap<String, String>,
+    newest: i64,
+    live: usize,
+}
+
+impl StoryTracker {
+    pub fn new(settings: StorySettings) -> Self {
+        Self {
+            settings,
+            ..Self::default()
+        }
+    }
+
+    pub fn settings(&self) -> &StorySettings {
+        &self.settings
+    }
+
+    /// Documents in the window.
+    pub fn window_docs(&self) -> usize {
+        self.live
+    }
+
+    /// Assigns a new (or re-sent) document to a story.
+    pub fn assign(&mut self, doc: &StoryDoc) -> Assignment {
+        self.remove(doc.id);
+        let time = self.time_of(doc);
+        let raw = RawTerms::of(doc.text, doc.title, doc.entities, doc.values);
+        let df_terms = distinct_df_terms(&raw);
+        // The document counts in its own frequencies, as it will in the window.
+        let docs = self.live + 1;
+        let vector = TermVector::weigh(&raw, docs, |t| self.df.get(&t).copied().unwrap_or(0) + 1);
+        let sketch = Sketch::of(doc.text);
+
+        let duplicate = self.find_original(&sketch, doc.sequence);
+        let scored = self.score_stories(&vector, time);
+        tracing::debug!(
+            document_id = doc.id,
+            candidates = ?scored.iter().take(3).collect::<Vec<_>>(),
+            duplicate = ?duplicate.map(|d| d.1),
+            "story candidates"
+        );
+        let mut merged = Vec::new();
+        let story = match &duplicate {
+            // A copy belongs where its original is.
+            Some((slot, _)) => self.entry(*slot).story.clone(),
+            None => match scored.first() {
+                Some(best) if best.0 >= self.settings.join_threshold => {
+                    let mut survivor = best.1.clone();
+                    let bridged: Vec<String> = scored[1..]
+                        .iter()
+                        .filter(|s| {
+                            best.0 >= self.settings.merge_threshold
+                                && s.0 >= self.settings.merge_threshold
+                        })
+                        .map(|s| s.1.clone())
+                        .collect();
+                    for other in bridged {
+                        survivor = self.merge(&survivor, &other, &mut merged);
+                    }
+                    survivor
+                }
+                _ => story_id_for(doc.sequence),
+            },
+        };
+        let duplicate_of = duplicate.map(|(slot, similarity)| {
+            let original = self.entry(slot);
+            let root = original
+                .duplicate_of
+                .clone()
+                .unwrap_or_else(|| original.id.clone());
+            (root, similarity as f32)
+        });
+        self.insert(Entry {
+            id: doc.id.to_string(),
+            sequence: doc.sequence,
+            time,
+            story: story.clone(),
+            duplicate_of: duplicate_of.as_ref().map(|d| d.0.clone()),
+            vector,
+            sketch,
+            df_terms,
+        });
+        Assignment {
+            story_id: story,
+            duplicate_of,
+            merged,
+        }
+    }
+
+    /// Puts back a document whose story is already known (rebuilding the
+    /// window from the index after a restart), without assigning it again.
+    pub fn restore(&mut self, doc: &StoryDoc, story_id: &str, duplicate_of: Option<&str>) {
+        self.remove(doc.id);
+        let time = self.time_of(doc);
+        let raw = RawTerms::of(doc.text, doc.title, doc.entities, doc.values);
+        let df_terms = distinct_df_terms(&raw);
+        let docs = self.live + 1;
+        let vector = TermVector::weigh(&raw, docs, |t| self.df.get(&t).copied().unwrap_or(0) + 1);
+        let story = self.resolve(story_id).to_string();
+        self.insert(Entry {
+            id: doc.id.to_string(),
+            sequence: doc.sequence,
+            time,
+            story,
+            duplicate_of: duplicate_of.map(str::to_string),
+            vector,
+            sketch: Sketch::of(doc.text),
+            df_terms,
+        });
+    }
+
+    /// Forgets a document (deleted, or about to be assigned again). Its
+    /// story shrinks, and is forgotten with its last document.
+    pub fn remove(&mut self, id: &str) {
+        let Some(slot) = self.by_id.remove(id) else {
+            return;
+        };
+        let Some(entry) = self.slots[slot as usize].take() else {
+            return;
+        };
+        self.free.push(slot);
+        self.live -= 1;
+        self.by_time.remove(&(entry.time, entry.sequence, slot));
+        for term in &entry.df_terms {
+            if let Some(n) = self.df.get_mut(term) {
+                *n -= 1;
+                if *n == 0 {
+                    self.df.remove(term);
+                    // No live document has it: its postings are all stale.
+                    self.postings.remove(term);
+                }
+            }
+        }
+        if let Some(state) = self.stories.get_mut(&entry.story) {
+            state.members -= 1;
+            if state.members == 0 {
+                self.stories.remove(&entry.story);
+            }
+        }
+        // Copy keys are nearly unique to a document: cleaned now. Term
+        // postings are cleaned lazily (a stale (slot, sequence) pair no
+        // longer matches its slot), and dropped with their term's last
+        // document.
+        for key in entry.sketch.keys(DUPLICATE_KEYS) {
+            if let Some(list) = self.copies.get_mut(key) {
+                list.retain(|&(s, q)| (s, q) != (slot, entry.sequence));
+                if list.is_empty() {
+                    self.copies.remove(key);
+                }
+            }
+        }
+    }
+
+    /// The story `story_id` is now (itself, or the story it was merged into).
+    pub fn resolve<'a>(&'a self, story_id: &'a str) -> &'a str {
+        let mut id = story_id;
+        // Aliases point at the survivor directly (merge repoints them), so
+        // this loop runs once; the bound guards against a corrupt map.
+        for _ in 0..8 {
+            match self.aliases.get(id) {
+                Some(next) => id = next,
+                None => break,
+            }
+        }
+        id
+    }
+
+    /// The stories merged into `story_id`.
+    pub fn aliases_of(&self, story_id: &str) -> Vec<String> {
+        self.aliases
+            .iter()
+            .filter(|(_, to)| to.as_str() == story_id)
+            .map(|(from, _)| from.clone())
+            .collect()
+    }
+
+    /// Every merge so far (merged story → survivor), for the checkpoint.
+    pub fn aliases(&self) -> &BTreeMap<String, String> {
+        &self.aliases
+    }
+
+    /// Restores the merges a checkpoint recorded.
+    pub fn set_aliases(&mut self, aliases: BTreeMap<String, String>) {
+        self.aliases = aliases;
+    }
+
+    fn time_of(&mut self, doc: &StoryDoc) -> i64 {
+        let time = doc.published_at.unwrap_or(self.newest);
+        self.newest = self.newest.max(time);
+        time
+    }
+
+    fn entry(&self, slot: u32) -> &Entry {
+        self.slots[slot as usize]
+            .as_ref()
+            .expect("slots in postings are checked live before use")
+    }
+
+    fn live_slot(&self, slot: u32, sequence: u64) -> bool {
+        matches!(self.slots.get(slot as usize), Some(Some(e)) if e.sequence == sequence)
+    }
+
+    /// The earlier document `sketch` copies, if any, and the similarity.
+    fn find_original(&self, sketch: &Sketch, sequence: u64) -> Option<(u32, f64)> {
+        if !sketch.comparable() {
+            return None;
+        }
+        let mut best: Option<(u32, f64, u64)> = None;
+        let mut seen = BTreeSet::new();
+        for key in sketch.keys(DUPLICATE_KEYS) {
+            for &(slot, seq) in self.copies.get(key).into_iter().flatten() {
+                if seq >= sequence || !self.live_slot(slot, seq) || !seen.insert(slot) {
+                    continue;
+                }
+                let similarity = sketch.similarity(&self.entry(slot).sketch);
+                // The most alike; among equals, the earliest.
+                let better =
+                    best.is_none_or(|(_, s, q)| similarity > s || (similarity == s && seq < q));
+                if similarity >= self.settings.duplicate_threshold && better {
+                    best = Some((slot, similarity, seq));
+                }
+            }
+        }
+        best.map(|(slot, similarity, _)| (slot, similarity))
+    }
+
+    /// Candidate stories with their scores, best first.
+    fn score_stories(&self, vector: &DocVector, time: i64) -> Vec<(f32, String)> {
+        let common = ((self.live as f32) * COMMON_SHARE).max(20.0) as u32;
+        // Rarest terms first: they find the documents about this event.
+        let mut terms: Vec<(u32, u64)> = vector
+            .terms()
+            .map(|t| (self.df.get(&t).copied().unwrap_or(0), t))
+            .filter(|(df, _)| *df > 0 && *df <= common)
+            .collect();
+        terms.sort_unstable();
+        let mut candidates: Vec<u32> = Vec::new();
+        let mut seen = BTreeSet::new();
+        'terms: for (_, term) in terms {
+            for &(slot, seq) in self.postings.get(&term).into_iter().flatten() {
+                if self.live_slot(slot, seq) && seen.insert(slot) {
+                    candidates.push(slot);
+                    if candidates.len() >= MAX_CANDIDATES {
+                        break 'terms;
+                    }
+                }
+            }
+        }
+        // Similarities per story, and the members found.
+        let mut per_story: HashMap<&str, (Vec<f32>, Vec<u32>), BuildFnv> = HashMap::default();
+        for slot in candidates {
+            let e = self.entry(slot);
+            let gap = (e.time - time).abs();
+            if gap > self.settings.window_secs {
+                continue;
+            }
+            let similarity = vector.similarity(&e.vector) * self.time_weight(gap);
+            if similarity > 0.0 {
+                let (sims, members) = per_story.entry(e.story.as_str()).or_default();
+                sims.push(similarity);
+                members.push(slot);
+            }
+        }
+        let mut scored: Vec<(f32, u64, String)> = per_story
+            .into_iter()
+            .map(|(story, (sims, members))| {
+                let best = sims.iter().copied().fold(0.0f32, f32::max);
+                // A story told in several articles shares more with a new
+                // report than any one of them does: compare with their sum
+                // too (the most alike members, so a long story's old
+                // angles do not dilute it).
+                let centroid = if members.len() > 1 {
+                    let mut ranked: Vec<(f32, u32)> = sims.iter().copied().zip(members).collect();
+                    ranked.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                    ranked.truncate(CENTROID_MEMBERS);
+                    let sum =
+                        DocVector::sum(ranked.iter().map(|(_, slot)| &self.entry(*slot).vector));
+                    vector.similarity(&sum)
+                } else {
+                    0.0
+                };
+                let score = best.max(centroid);
+                let founded = self.stories.get(story).map_or(u64::MAX, |s| s.founded);
+                (score, founded, story.to_string())
+            })
+            .collect();
+        scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.into_iter().map(|(s, _, id)| (s, id)).collect()
+    }
+
+    fn time_weight(&self, gap: i64) -> f32 {
+        if gap <= SAME_NEWS_CYCLE {
+            return 1.0;
+        }
+        let span = (self.settings.window_secs - SAME_NEWS_CYCLE).max(1) as f32;
+        let past = (gap - SAME_NEWS_CYCLE) as f32 / span;
+        1.0 - (1.0 - FARTHEST_WEIGHT) * past.min(1.0)
+    }
+
+    /// Merges stories `a` and `b`; the older survives. Returns the survivor
+    /// and notes the absorbed one in `merged`.
+    fn merge(&mut self, a: &str, b: &str, merged: &mut Vec<String>) -> String {
+        let (a, b) = (self.resolve(a).to_string(), self.resolve(b).to_string());
+        if a == b {
+            return a;
+        }
+        let founded = |id: &str| self.stories.get(id).map_or(u64::MAX, |s| s.founded);
+        let (survivor, absorbed) = if (founded(&a), &a) <= (founded(&b), &b) {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        for entry in self.slots.iter_mut().flatten() {
+            if entry.story == absorbed {
+                entry.story.clone_from(&survivor);
+            }
+        }
+        if let Some(gone) = self.stories.remove(&absorbed) {
+            match self.stories.get_mut(&survivor) {
+                Some(state) => {
+                    state.members += gone.members;
+                    state.founded = state.founded.min(gone.founded);
+                }
+                None => {
+                    self.stories.insert(survivor.clone(), gone);
+                }
+            }
+        }
+        for to in self.aliases.values_mut() {
+            if *to == absorbed {
+                to.clone_from(&survivor);
+            }
+        }
+        self.aliases.insert(absorbed.clone(), survivor.clone());
+        merged.retain(|m| *m != survivor);
+        merged.push(absorbed);
+        survivor
+    }
+
+    fn insert(&mut self, entry: Entry) {
+        let slot = match self.free.pop() {
+            Some(slot) => slot,
+            None => {
+                self.slots.push(None);
+                (self.slots.len() - 1) as u32
+            }
+        };
+        for term in &entry.df_terms {
+            *self.df.entry(*term).or_insert(0) += 1;
+        }
+        let sequence = entry.sequence;
+        let terms: Vec<u64> = entry.vector.terms().collect();
+        let keys = entry.sketch.keys(DUPLICATE_KEYS).to_vec();
+        let state = self
+            .stories
+            .entry(entry.story.clone())
+            .or_insert(StoryState {
+                founded: sequence,
+                members: 0,
+            });
+        state.members += 1;
+        state.founded = state.founded.min(sequence);
+        self.by_time.insert((entry.time, sequence, slot));
+        self.by_id.insert(entry.id.clone(), slot);
+        // In its slot before the postings, which drop pairs whose slot does
+        // not hold them.
+        self.slots[slot as usize] = Some(entry);
+        self.live += 1;
+        for term in terms {
+            let list = self.postings.entry(term).or_default();
+            list.push((slot, sequence));
+            compact(list, &self.slots);
+        }
+        for key in keys {
+            self.copies.entry(key).or_default().push((slot, sequence));
+        }
+        self.evict();
+    }
+
+    /// Drops documents older than the window, and the oldest beyond the cap.
+    fn evict(&mut self) {
+        let horizon = self.newest - self.settings.window_secs;
+        while let Some(&(time, _, slot)) = self.by_time.first() {
+            if time >= horizon && self.live <= self.settings.max_window_docs {
+                break;
+            }
+            let id = self.entry(slot).id.clone();
+            self.remove(&id);
+        }
+    }
+}
+
+/// Drops stale pairs from a posting list once they may be half of it, so
+/// each list stays proportional to its live documents.
+fn compact(list: &mut Vec<(u32, u64)>, slots: &[Option<Entry>]) {
+    if list.len() >= 16 && list.len().is_power_of_two() {
+        list.retain(
+            |&(slot, seq)| matches!(slots.get(slot as usize), Some(Some(e)) if e.sequence == seq),
+        );
+    }
+}
+
+/// The distinct terms of a document, as the frequency map keys them.
+fn distinct_df_terms(raw: &RawTerms) -> Vec<u64> {
+    let mut terms: Vec<u64> = raw.terms.iter().map(|t| t.0).collect();
+    terms.sort_unstable();
+    terms.dedup();
+    terms
+}
