@@ -10,6 +10,9 @@ use crate::indexer::IndexerSettings;
 pub const DEFAULT_MAX_QUERY_BYTES: usize = 4_096;
 /// Default largest page a Search may ask for.
 pub const DEFAULT_MAX_PAGE_SIZE: usize = 1_000;
+/// Default story window: a story grows while its newest article is at
+/// most this many days older than a new one.
+pub const DEFAULT_STORY_WINDOW_DAYS: u32 = 14;
 
 /// Everything `serve` needs; `Default` gives laptop defaults.
 #[derive(Debug, Clone)]
@@ -32,6 +35,9 @@ pub struct SearchConfig {
     pub max_page_size: usize,
     /// Threads one query's segments are searched on (0: one per core).
     pub query_threads: usize,
+    /// How far back (days of publication time) a new article may join a
+    /// story; 0 turns stories and near-duplicates off.
+    pub story_window_days: u32,
 }
 
 impl Default for SearchConfig {
@@ -48,11 +54,20 @@ impl Default for SearchConfig {
             max_query_bytes: DEFAULT_MAX_QUERY_BYTES,
             max_page_size: DEFAULT_MAX_PAGE_SIZE,
             query_threads: 0,
+            story_window_days: DEFAULT_STORY_WINDOW_DAYS,
         }
     }
 }
 
 impl SearchConfig {
+    /// How stories are formed; None when they are off.
+    pub fn story_settings(&self) -> Option<crate::stories::StorySettings> {
+        (self.story_window_days > 0).then(|| crate::stories::StorySettings {
+            window_secs: i64::from(self.story_window_days) * 86_400,
+            ..Default::default()
+        })
+    }
+
     pub(crate) fn indexer_settings(&self) -> IndexerSettings {
         IndexerSettings {
             batch_docs: self.batch_docs.max(1),
@@ -144,6 +159,17 @@ pub struct SearchArgs {
         default_value_t = 0
     )]
     pub query_threads: usize,
+
+    /// Days of publication time within which a new article may join an
+    /// existing story (stories quiet for longer stop growing; memory grows
+    /// with the articles of the window). 0 turns stories and near-duplicate
+    /// marks off.
+    #[arg(
+        long = "story-window-days",
+        env = "DOSSIER_STORY_WINDOW_DAYS",
+        default_value_t = DEFAULT_STORY_WINDOW_DAYS
+    )]
+    pub story_window_days: u32,
 }
 
 impl SearchArgs {
@@ -159,6 +185,7 @@ impl SearchArgs {
             max_query_bytes: self.max_query_bytes,
             max_page_size: self.max_page_size.max(1),
             query_threads: self.query_threads,
+            story_window_days: self.story_window_days,
         }
     }
 }

@@ -125,8 +125,15 @@ fn clear_dir(dir: &Path) -> Result<()> {
 }
 
 impl SearchIndex {
-    /// Opens the index in `dir`, creating it when empty.
+    /// Opens the index in `dir`, creating it when empty, with stories as
+    /// they are by default.
     pub fn open(dir: &Path) -> Result<Self> {
+        Self::open_with(dir, Some(StorySettings::default()))
+    }
+
+    /// Opens the index in `dir`; `stories` says how stories are formed
+    /// (None: no stories or near-duplicate marks).
+    pub fn open_with(dir: &Path, stories: Option<StorySettings>) -> Result<Self> {
         std::fs::create_dir_all(dir).map_err(|e| {
             Error::Internal(format!("cannot create index dir {}: {e}", dir.display()))
         })?;
@@ -135,7 +142,7 @@ impl SearchIndex {
         if Index::exists(&directory).map_err(tantivy::TantivyError::from)? {
             let index = Index::open(directory.clone())?;
             if index.schema() == fields.schema {
-                return Self::with_index(index, fields);
+                return Self::with_index(index, fields, stories);
             }
             // The index is derived data: one written by another version of
             // the service is rebuilt from the feeds.
@@ -148,16 +155,20 @@ impl SearchIndex {
             clear_dir(dir)?;
         }
         let index = Index::create(directory, fields.schema.clone(), Default::default())?;
-        Self::with_index(index, fields)
+        Self::with_index(index, fields, stories)
     }
 
     /// An index in memory, for tests and the bench.
     pub fn in_memory() -> Result<Self> {
         let fields = Fields::build();
-        Self::with_index(Index::create_in_ram(fields.schema.clone()), fields)
+        Self::with_index(
+            Index::create_in_ram(fields.schema.clone()),
+            fields,
+            Some(StorySettings::default()),
+        )
     }
 
-    fn with_index(index: Index, fields: Fields) -> Result<Self> {
+    fn with_index(index: Index, fields: Fields, stories: Option<StorySettings>) -> Result<Self> {
         register_tokenizers(&index);
         let writer = index.writer(WRITER_HEAP_BYTES)?;
         // Manual reloads: a commit becomes searchable the moment `commit`
@@ -181,8 +192,11 @@ impl SearchIndex {
             .as_deref()
             .and_then(|p| serde_json::from_str(p).ok())
             .unwrap_or_default();
-        let mut tracker = StoryTracker::new(StorySettings::default());
-        tracker.set_aliases(payload.story_aliases);
+        let tracker = stories.map(|settings| {
+            let mut tracker = StoryTracker::new(settings);
+            tracker.set_aliases(payload.story_aliases);
+            tracker
+        });
         let committed = payload.checkpoint;
         let this = Self {
             index,
@@ -194,7 +208,7 @@ impl SearchIndex {
             _warmer: warmer,
             last_commit: Mutex::new(None),
             committed: Mutex::new(committed),
-            stories: Mutex::new(Some(tracker)),
+            stories: Mutex::new(tracker),
             story_figures: Mutex::new(None),
         };
         this.restore_story_window()?;
@@ -556,5 +570,78 @@ mod tests {
         index.apply(vec![doc("a", 1, "x")]).unwrap();
         index.commit(Checkpoint::default()).unwrap();
         assert_eq!(index.searcher().num_docs(), 1);
+    }
+
+    fn dated(id: &str, seq: u64, body: &str) -> IndexOp {
+        IndexOp::Upsert(Box::new(IndexDoc {
+            id: id.into(),
+            sequence: seq,
+            body: body.into(),
+            published_at: Some(1_770_000_000 + seq as i64 * 3_600),
+            ..Default::default()
+        }))
+    }
+
+    const QUAY: &str = "The harbour board voted to lease the northern quay to a grain trader \
+        for twelve years, ending the dispute over the docks. Fishermen protested at the quay.";
+    const QUAY_AGAIN: &str = "Grain will be loaded at the northern quay after the harbour \
+        board approved the twelve-year lease; the fishermen's protest at the docks went on.";
+
+    #[test]
+    fn stories_and_copies_survive_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let index = SearchIndex::open(dir.path()).unwrap();
+            index
+                .apply(vec![
+                    dated("a", 1, QUAY),
+                    dated("b", 2, &format!("{QUAY} Updated at noon.")),
+                ])
+                .unwrap();
+            index.commit(Checkpoint::default()).unwrap();
+            let b = index.get("b").unwrap().unwrap().story.unwrap();
+            assert_eq!(b.story_id, "st-1");
+            assert_eq!(b.duplicate_of.unwrap().0, "a");
+            index.close().unwrap();
+        }
+        // The window is derived from the committed documents: a report
+        // applied after the restart joins the story from before it.
+        let index = SearchIndex::open(dir.path()).unwrap();
+        index.apply(vec![dated("c", 3, QUAY_AGAIN)]).unwrap();
+        index.commit(Checkpoint::default()).unwrap();
+        let c = index.get("c").unwrap().unwrap().story.unwrap();
+        assert_eq!(c.story_id, "st-1");
+        assert!(c.duplicate_of.is_none());
+    }
+
+    #[test]
+    fn merged_story_ids_resolve_after_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let index = SearchIndex::open(dir.path()).unwrap();
+            index.stories.lock().as_mut().unwrap().set_aliases(
+                [("st-7".to_string(), "st-2".to_string())]
+                    .into_iter()
+                    .collect(),
+            );
+            index.commit(Checkpoint::default()).unwrap();
+            index.close().unwrap();
+        }
+        let index = SearchIndex::open(dir.path()).unwrap();
+        assert_eq!(index.resolve_story("st-7"), "st-2");
+        assert_eq!(
+            index.story_ids("st-2"),
+            (
+                "st-2".to_string(),
+                vec!["st-2".to_string(), "st-7".to_string()]
+            )
+        );
+        // Stories turned off: ids stand for themselves.
+        drop(index);
+        let off = SearchIndex::open_with(dir.path(), None).unwrap();
+        assert_eq!(off.resolve_story("st-7"), "st-7");
+        off.apply(vec![dated("x", 1, QUAY)]).unwrap();
+        off.commit(Checkpoint::default()).unwrap();
+        assert!(off.get("x").unwrap().unwrap().story.is_none());
     }
 }

@@ -37,8 +37,9 @@ pub async fn serve(
     tracing::debug!(?config, "search config");
     let dir = config.data_dir.clone();
     let threads = config.query_threads;
+    let stories = config.story_settings();
     let index = run_blocking(move || {
-        let mut index = SearchIndex::open(&dir)?;
+        let mut index = SearchIndex::open_with(&dir, stories)?;
         index.set_query_threads(threads)?;
         Ok::<_, Error>(index)
     })

@@ -539,3 +539,177 @@ fn distinct_df_terms(raw: &RawTerms) -> Vec<u64> {
     terms.dedup();
     terms
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY: i64 = 86_400;
+
+    struct Doc {
+        id: String,
+        sequence: u64,
+        day: i64,
+        text: String,
+        entities: Vec<String>,
+    }
+
+    fn doc(sequence: u64, day: i64, text: &str, entities: &[&str]) -> Doc {
+        Doc {
+            id: format!("d{sequence}"),
+            sequence,
+            day,
+            text: text.to_string(),
+            entities: entities.iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    fn assign(tracker: &mut StoryTracker, d: &Doc) -> Assignment {
+        tracker.assign(&StoryDoc {
+            id: &d.id,
+            sequence: d.sequence,
+            published_at: Some(1_770_000_000 + d.day * DAY),
+            title: "",
+            text: &d.text,
+            entities: &d.entities,
+            values: &[],
+        })
+    }
+
+    const QUAY: &str = "The harbour board voted to lease the northern quay to a grain trader \
+        for twelve years, ending the dispute over the docks. Fishermen protested at the quay.";
+    const QUAY_AGAIN: &str = "Grain will be loaded at the northern quay after the harbour \
+        board approved the twelve-year lease; the fishermen's protest at the docks went on.";
+    const FLOOD: &str = "Flood water closed the river road and the mayor opened two shelters \
+        for families whose houses were flooded overnight after the storm.";
+    const FLOOD_AGAIN: &str = "The mayor said the shelters would stay open while the flood \
+        water recedes from the river road and families return to their houses.";
+
+    #[test]
+    fn reports_of_one_event_join_and_another_event_of_the_same_people_does_not() {
+        let mut t = StoryTracker::new(StorySettings::default());
+        let people = ["ent_mayor", "ent_town"];
+        let a = assign(&mut t, &doc(1, 0, QUAY, &people));
+        let b = assign(&mut t, &doc(2, 0, QUAY_AGAIN, &people));
+        let c = assign(&mut t, &doc(3, 1, FLOOD, &people));
+        let d = assign(&mut t, &doc(4, 1, FLOOD_AGAIN, &people));
+        assert_eq!(a.story_id, "st-1");
+        assert_eq!(b.story_id, "st-1");
+        assert_eq!(c.story_id, "st-3");
+        assert_eq!(d.story_id, "st-3");
+        assert!(b.duplicate_of.is_none());
+    }
+
+    #[test]
+    fn a_copy_points_at_the_first_original_and_joins_its_story() {
+        let mut t = StoryTracker::new(StorySettings::default());
+        let text = format!("{QUAY} {FLOOD} {QUAY_AGAIN}");
+        assign(&mut t, &doc(1, 0, &text, &["ent_a"]));
+        let copy = assign(
+            &mut t,
+            &doc(2, 0, &format!("By a staff writer. {text}"), &[]),
+        );
+        let copy_of_copy = assign(&mut t, &doc(3, 1, &format!("{text} Updated."), &[]));
+        assert_eq!(copy.story_id, "st-1");
+        assert_eq!(copy.duplicate_of.as_ref().map(|d| d.0.as_str()), Some("d1"));
+        assert_eq!(
+            copy_of_copy.duplicate_of.map(|d| d.0),
+            Some("d1".to_string())
+        );
+    }
+
+    #[test]
+    fn a_bridging_report_merges_two_stories_into_the_older() {
+        let mut t = StoryTracker::new(StorySettings {
+            merge_threshold: 0.3,
+            ..StorySettings::default()
+        });
+        assign(&mut t, &doc(1, 0, QUAY, &["ent_a"]));
+        assign(&mut t, &doc(2, 0, FLOOD, &["ent_b"]));
+        let bridge = assign(
+            &mut t,
+            &doc(
+                3,
+                0,
+                &format!("{QUAY_AGAIN} {FLOOD_AGAIN}"),
+                &["ent_a", "ent_b"],
+            ),
+        );
+        assert_eq!(bridge.story_id, "st-1");
+        assert_eq!(bridge.merged, vec!["st-2".to_string()]);
+        assert_eq!(t.resolve("st-2"), "st-1");
+        assert_eq!(t.aliases_of("st-1"), vec!["st-2".to_string()]);
+        // A later flood report joins the survivor.
+        let later = assign(&mut t, &doc(4, 1, FLOOD_AGAIN, &["ent_b"]));
+        assert_eq!(later.story_id, "st-1");
+    }
+
+    #[test]
+    fn deleting_every_report_dissolves_a_story() {
+        let mut t = StoryTracker::new(StorySettings::default());
+        assign(&mut t, &doc(1, 0, QUAY, &["ent_a"]));
+        assign(&mut t, &doc(2, 0, QUAY_AGAIN, &["ent_a"]));
+        t.remove("d1");
+        assert_eq!(t.window_docs(), 1);
+        // The story lives on in its other report.
+        assert_eq!(
+            assign(&mut t, &doc(3, 0, QUAY, &["ent_a"])).story_id,
+            "st-1"
+        );
+        t.remove("d2");
+        t.remove("d3");
+        assert_eq!(t.window_docs(), 0);
+        assert!(t.stories.is_empty() && t.df.is_empty() && t.copies.is_empty());
+        assert_eq!(
+            assign(&mut t, &doc(4, 0, QUAY, &["ent_a"])).story_id,
+            "st-4"
+        );
+    }
+
+    #[test]
+    fn a_report_after_the_window_starts_a_new_story() {
+        let mut t = StoryTracker::new(StorySettings::default());
+        assign(&mut t, &doc(1, 0, QUAY, &["ent_a"]));
+        let late = assign(&mut t, &doc(2, 30, QUAY_AGAIN, &["ent_a"]));
+        assert_eq!(late.story_id, "st-2");
+        // The first left the window when the second moved time on.
+        assert_eq!(t.window_docs(), 1);
+    }
+
+    #[test]
+    fn a_restored_window_goes_on_as_before() {
+        let feed = [
+            doc(1, 0, QUAY, &["ent_a"]),
+            doc(2, 0, FLOOD, &["ent_a"]),
+            doc(3, 1, QUAY_AGAIN, &["ent_a"]),
+            doc(4, 1, FLOOD_AGAIN, &["ent_a"]),
+        ];
+        let mut whole = StoryTracker::new(StorySettings::default());
+        let expected: Vec<Assignment> = feed.iter().map(|d| assign(&mut whole, d)).collect();
+        // Restart after two documents: the window is rebuilt from what the
+        // index recorded, then the feed goes on.
+        let mut first = StoryTracker::new(StorySettings::default());
+        let before: Vec<Assignment> = feed[..2].iter().map(|d| assign(&mut first, d)).collect();
+        let mut restarted = StoryTracker::new(StorySettings::default());
+        for (d, a) in feed[..2].iter().zip(&before) {
+            restarted.restore(
+                &StoryDoc {
+                    id: &d.id,
+                    sequence: d.sequence,
+                    published_at: Some(1_770_000_000 + d.day * DAY),
+                    title: "",
+                    text: &d.text,
+                    entities: &d.entities,
+                    values: &[],
+                },
+                &a.story_id,
+                None,
+            );
+        }
+        let after: Vec<Assignment> = feed[2..]
+            .iter()
+            .map(|d| assign(&mut restarted, d))
+            .collect();
+        assert_eq!(after, expected[2..]);
+    }
+}
