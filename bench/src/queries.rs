@@ -26,10 +26,12 @@ pub enum QueryKind {
     Entity,
     Variant,
     DeepPage,
+    Stories,
+    Story,
 }
 
 impl QueryKind {
-    pub const ALL: [QueryKind; 8] = [
+    pub const ALL: [QueryKind; 10] = [
         QueryKind::Term,
         QueryKind::Phrase,
         QueryKind::Boolean,
@@ -38,6 +40,8 @@ impl QueryKind {
         QueryKind::Entity,
         QueryKind::Variant,
         QueryKind::DeepPage,
+        QueryKind::Stories,
+        QueryKind::Story,
     ];
 
     /// The name `--kinds` takes.
@@ -51,6 +55,8 @@ impl QueryKind {
             QueryKind::Entity => "entity",
             QueryKind::Variant => "variant",
             QueryKind::DeepPage => "deep",
+            QueryKind::Stories => "stories",
+            QueryKind::Story => "story",
         }
     }
 
@@ -65,6 +71,8 @@ impl QueryKind {
             QueryKind::Entity => "entity (`entity:<id>`, top-50 people)",
             QueryKind::Variant => "name variant, expanded (`Chapovtchouk` finds `Shapovchuk`)",
             QueryKind::DeepPage => "deep page (page 11–25 of 20 hits via page tokens)",
+            QueryKind::Stories => "ListStories (stories of a term's articles, 20 per page)",
+            QueryKind::Story => "GetStory (a listed story with its timeline)",
         }
     }
 }
@@ -163,6 +171,8 @@ impl QueryContext<'_> {
                 request.query = word(rng, 40..200);
                 request.page_size = 20;
             }
+            // Not Search requests: see `stories` and `story`.
+            QueryKind::Stories | QueryKind::Story => request.query = word(rng, 100..3_000),
         }
         request
     }
@@ -220,6 +230,9 @@ pub async fn measure(
         }
         let stats = match kind {
             QueryKind::DeepPage => deep_pages(&mut client, context, per_kind, &mut rng).await?,
+            QueryKind::Stories | QueryKind::Story => {
+                stories(&mut client, context, kind, per_kind, &mut rng).await?
+            }
             _ => {
                 let warmup = (per_kind / 10).max(5);
                 let mut latency = Latency::new();
@@ -251,6 +264,58 @@ pub async fn measure(
         out.push(stats);
     }
     Ok(out)
+}
+
+/// ListStories for a term (`Stories`), or GetStory of a story such a
+/// listing returned (`Story`). `mean_hits` is stories per listing, or
+/// articles per story.
+async fn stories(
+    client: &mut SearchServiceClient<Channel>,
+    context: &QueryContext<'_>,
+    kind: QueryKind,
+    samples: usize,
+    rng: &mut ChaCha8Rng,
+) -> anyhow::Result<QueryStats> {
+    let warmup = (samples / 10).max(5);
+    let mut latency = Latency::new();
+    let mut sizes = 0u64;
+    for i in 0..warmup + samples {
+        let listing = pb::ListStoriesRequest {
+            query: context.request(kind, rng).query,
+            ..Default::default()
+        };
+        let started = Instant::now();
+        let response = client.list_stories(listing).await?.into_inner();
+        let mut elapsed = started.elapsed();
+        let mut size = response.total_stories;
+        if kind == QueryKind::Story {
+            let Some(story) = response
+                .stories
+                .get(rng.random_range(0..response.stories.len().max(1)))
+            else {
+                continue;
+            };
+            let started = Instant::now();
+            let story = client
+                .get_story(pb::GetStoryRequest {
+                    id: story.id.clone(),
+                })
+                .await?
+                .into_inner();
+            elapsed = started.elapsed();
+            size = u64::from(story.document_count);
+        }
+        if i >= warmup {
+            latency.record(elapsed);
+            sizes += size;
+        }
+    }
+    Ok(QueryStats {
+        kind,
+        latency,
+        mean_hits: sizes as f64 / samples.max(1) as f64,
+        expanded: 0.0,
+    })
 }
 
 /// Pages 11 to 25 of common-word queries, each fetched with the previous

@@ -17,6 +17,7 @@ pub fn rows(rows: &mut Rows, c: &Clients, seeded: &Seeded) {
     search(rows, c, seeded);
     more_like_this(rows, c, seeded);
     cooccurrences(rows, c, seeded);
+    stories(rows, c);
     let search = &c.search;
     #[rustfmt::skip]
     let calls = [
@@ -187,5 +188,46 @@ fn cooccurrences(rows: &mut Rows, c: &Clients, seeded: &Seeded) {
     for (name, request, code, says) in cases {
         let call = unary!(search, get_cooccurrences, request);
         rows.add(format!("GetCooccurrences: {name}"), Q, code, says, call);
+    }
+}
+
+fn stories(rows: &mut Rows, c: &Clients) {
+    let list = |f: &dyn Fn(&mut pb::ListStoriesRequest)| {
+        let mut request = pb::ListStoriesRequest {
+            query: "harbour".into(),
+            ..Default::default()
+        };
+        f(&mut request);
+        request
+    };
+    let long = "x".repeat(TEN_K);
+    #[rustfmt::skip]
+    let cases = [
+        ("empty request", list(&|r| r.query.clear()), Code::Ok, ""),
+        ("malformed query is read leniently", list(&|r| r.query = "((harbour AND".into()), Code::Ok, ""),
+        ("10,000-byte query", list(&|r| r.query = long.clone()), Code::ResourceExhausted, "--max-query-bytes"),
+        ("negative page_size", list(&|r| r.page_size = -1), Code::InvalidArgument, "page_size"),
+        ("i32::MAX page_size is lowered to the maximum", list(&|r| r.page_size = i32::MAX), Code::Ok, ""),
+        ("forged page_token", list(&|r| r.page_token = "0123456789abcdef1".into()), Code::InvalidArgument, "page_token"),
+        ("unknown order 999", list(&|r| r.order = 999), Code::InvalidArgument, "order"),
+        ("unknown entity finds no story", list(&|r| r.entity_id = "ent_999999999".into()), Code::Ok, ""),
+        ("published_after later than published_before", list(&|r| { r.published_after = timestamp(1_700_000_100, 0); r.published_before = timestamp(1_700_000_000, 0); }), Code::InvalidArgument, "later than published_before"),
+    ];
+    let search = &c.search;
+    for (name, request, code, says) in cases {
+        let call = unary!(search, list_stories, request);
+        rows.add(format!("ListStories: {name}"), Q, code, says, call);
+    }
+    let get = |id: &str| pb::GetStoryRequest { id: id.to_string() };
+    #[rustfmt::skip]
+    let cases = [
+        ("empty id", get(""), Code::InvalidArgument, "story id"),
+        ("unknown story", get("st-999999999"), Code::NotFound, "ListStories"),
+        ("10,000-character id", get(&long), Code::InvalidArgument, "ids are at most"),
+        ("control characters", get("st-1\u{0}"), Code::InvalidArgument, "control characters"),
+    ];
+    for (name, request, code, says) in cases {
+        let call = unary!(search, get_story, request);
+        rows.add(format!("GetStory: {name}"), Q, code, says, call);
     }
 }

@@ -103,6 +103,7 @@ pub fn get_story(index: &SearchIndex, id: &str) -> Result<Story> {
     if id.trim().is_empty() {
         return Err(Error::invalid("id", "give a story id, e.g. st-1042"));
     }
+    crate::related::check_id("id", id)?;
     let searcher = index.searcher();
     let (survivor, all) = index.story_ids(id);
     let addresses = story_docs(index, &searcher, &all)?;
