@@ -37,10 +37,19 @@ pub struct Sketch {
 impl Sketch {
     /// The sketch of `text`.
     pub fn of(text: &str) -> Self {
-        let words: Vec<String> = text
+        // Each word hashed once, lowercased as it is read (no allocation
+        // per word); a shingle's hash combines its words' hashes in order.
+        let words: Vec<u64> = text
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
+            .map(|w| {
+                let mut h = Fnv::default();
+                for c in w.chars().flat_map(char::to_lowercase) {
+                    let mut buf = [0u8; 4];
+                    h.write(c.encode_utf8(&mut buf).as_bytes());
+                }
+                h.finish()
+            })
             .collect();
         if words.len() < SHINGLE_WORDS {
             return Self::default();
@@ -48,13 +57,11 @@ impl Sketch {
         let mut hashes: Vec<u32> = words
             .windows(SHINGLE_WORDS)
             .map(|shingle| {
-                let mut h = Fnv::default();
-                for w in shingle {
-                    h.write(w.as_bytes());
-                    h.write_u8(0xff);
-                }
-                // The high half mixes best in FNV.
-                (mix64(h.finish()) >> 32) as u32
+                let combined = shingle
+                    .iter()
+                    .fold(0u64, |acc, w| mix64(acc.rotate_left(17) ^ w));
+                // The high half of the mixed hash.
+                (combined >> 32) as u32
             })
             .collect();
         hashes.sort_unstable();
