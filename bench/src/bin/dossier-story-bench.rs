@@ -73,7 +73,7 @@ fn main() -> anyhow::Result<()> {
     let quality = score(&docs, &run);
     let mut sweep = Vec::new();
     if args.sweep {
-        for join in [0.20f32, 0.25, 0.30, 0.35, 0.40, 0.45] {
+        for join in [0.10f32, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40] {
             let settings = StorySettings {
                 join_threshold: join,
                 ..defaults.clone()
