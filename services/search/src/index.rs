@@ -27,7 +27,7 @@ use crate::model::{IndexDoc, StoryMark};
 use crate::query::aliases::AliasNames;
 use crate::schema::{Fields, register_tokenizers};
 use crate::stories::view::StoryFigures;
-use crate::stories::{StorySettings, StoryTracker};
+use crate::stories::{StorySettings, StoryTracker, tracker};
 
 /// Memory the writer may buffer before it flushes a segment.
 const WRITER_HEAP_BYTES: usize = 128 * 1024 * 1024;
@@ -79,6 +79,8 @@ pub struct SearchIndex {
     /// Story assignment's window of recent documents; None when stories
     /// are turned off.
     stories: Mutex<Option<StoryTracker>>,
+    /// The tracker's merges as of the last batch applied, for queries.
+    published_aliases: parking_lot::RwLock<Arc<BTreeMap<String, String>>>,
     /// Every story's figures for one searcher generation (ListStories).
     story_figures: Mutex<Option<(u64, StoryFigures)>>,
 }
@@ -208,29 +210,17 @@ impl SearchIndex {
             _warmer: warmer,
             last_commit: Mutex::new(None),
             committed: Mutex::new(committed),
+            published_aliases: parking_lot::RwLock::new(Arc::new(
+                tracker
+                    .as_ref()
+                    .map(|t| t.aliases().clone())
+                    .unwrap_or_default(),
+            )),
             stories: Mutex::new(tracker),
             story_figures: Mutex::new(None),
         };
         this.restore_story_window()?;
         Ok(this)
-    }
-
-    /// Sets how stories are formed (`None`: no stories), and rebuilds the
-    /// window of recent documents from the last commit.
-    pub fn configure_stories(&self, settings: Option<StorySettings>) -> Result<()> {
-        {
-            let mut stories = self.stories.lock();
-            let aliases = stories
-                .as_ref()
-                .map(|t| t.aliases().clone())
-                .unwrap_or_default();
-            *stories = settings.map(|settings| {
-                let mut tracker = StoryTracker::new(settings);
-                tracker.set_aliases(aliases);
-                tracker
-            });
-        }
-        self.restore_story_window()
     }
 
     /// Fills the story tracker's window with the committed documents
@@ -283,15 +273,23 @@ impl SearchIndex {
     /// The story `id` is now (itself or the story it was merged into), and
     /// every id that resolves to that story.
     pub fn story_ids(&self, id: &str) -> (String, Vec<String>) {
-        match self.stories.lock().as_ref() {
-            Some(tracker) => {
-                let survivor = tracker.resolve(id).to_string();
-                let mut all = tracker.aliases_of(&survivor);
-                all.insert(0, survivor.clone());
-                (survivor, all)
-            }
-            None => (id.to_string(), vec![id.to_string()]),
-        }
+        let aliases = self.story_aliases();
+        let survivor = tracker::resolve(&aliases, id).to_string();
+        let mut all = tracker::aliases_of(&aliases, &survivor);
+        all.insert(0, survivor.clone());
+        (survivor, all)
+    }
+
+    /// The merges so far, as queries read them (without waiting for the
+    /// indexer, which holds the tracker while it applies a batch).
+    fn story_aliases(&self) -> Arc<BTreeMap<String, String>> {
+        Arc::clone(&self.published_aliases.read())
+    }
+
+    /// Publishes the tracker's merges to queries.
+    fn publish_aliases(&self, tracker: Option<&StoryTracker>) {
+        let aliases = tracker.map(|t| t.aliases().clone()).unwrap_or_default();
+        *self.published_aliases.write() = Arc::new(aliases);
     }
 
     /// The story figures computed for searcher generation `generation`.
@@ -308,10 +306,7 @@ impl SearchIndex {
 
     /// The story a stored story id stands for now.
     pub fn resolve_story(&self, id: &str) -> String {
-        match self.stories.lock().as_ref() {
-            Some(tracker) => tracker.resolve(id).to_string(),
-            None => id.to_string(),
-        }
+        tracker::resolve(&self.story_aliases(), id).to_string()
     }
 
     /// Searches each query's segments on `threads` threads (0: one per
@@ -360,6 +355,7 @@ impl SearchIndex {
         let writer = self.writer.lock();
         let mut stories = self.stories.lock();
         let (mut ids, mut values) = (Vec::new(), Vec::new());
+        let mut merged = false;
         for op in ops {
             match op {
                 IndexOp::Upsert(mut doc) => {
@@ -374,6 +370,7 @@ impl SearchIndex {
                             }
                             None => {
                                 let assigned = tracker.assign(&story_doc);
+                                merged |= !assigned.merged.is_empty();
                                 StoryMark {
                                     story_id: assigned.story_id,
                                     duplicate_of: assigned.duplicate_of,
@@ -392,6 +389,9 @@ impl SearchIndex {
                     writer.delete_term(Term::from_field_text(self.fields.id, &id));
                 }
             }
+        }
+        if merged {
+            self.publish_aliases(stories.as_ref());
         }
         Ok(())
     }
@@ -424,8 +424,12 @@ impl SearchIndex {
     /// Drops every document and commits `checkpoint` (a rebuild's start).
     pub fn clear(&self, checkpoint: Checkpoint) -> Result<()> {
         self.writer.lock().delete_all_documents()?;
-        if let Some(tracker) = self.stories.lock().as_mut() {
-            *tracker = StoryTracker::new(tracker.settings().clone());
+        {
+            let mut stories = self.stories.lock();
+            if let Some(tracker) = stories.as_mut() {
+                *tracker = StoryTracker::new(tracker.settings().clone());
+            }
+            self.publish_aliases(stories.as_ref());
         }
         self.commit(checkpoint)
     }

@@ -79,6 +79,29 @@ pub fn story_id_for(sequence: u64) -> String {
     format!("st-{sequence}")
 }
 
+/// The story `story_id` is now under `aliases` (merged story → survivor).
+pub fn resolve<'a>(aliases: &'a BTreeMap<String, String>, story_id: &'a str) -> &'a str {
+    let mut id = story_id;
+    // Aliases point at the survivor directly (merge repoints them), so this
+    // loop runs once; the bound guards against a corrupt map.
+    for _ in 0..8 {
+        match aliases.get(id) {
+            Some(next) => id = next,
+            None => break,
+        }
+    }
+    id
+}
+
+/// The stories merged into `story_id` under `aliases`.
+pub fn aliases_of(aliases: &BTreeMap<String, String>, story_id: &str) -> Vec<String> {
+    aliases
+        .iter()
+        .filter(|(_, to)| to.as_str() == story_id)
+        .map(|(from, _)| from.clone())
+        .collect()
+}
+
 /// Candidate documents scored per new document, at most.
 const MAX_CANDIDATES: usize = 400;
 /// Sketch keys indexed per document for finding copies.
@@ -285,25 +308,12 @@ impl StoryTracker {
 
     /// The story `story_id` is now (itself, or the story it was merged into).
     pub fn resolve<'a>(&'a self, story_id: &'a str) -> &'a str {
-        let mut id = story_id;
-        // Aliases point at the survivor directly (merge repoints them), so
-        // this loop runs once; the bound guards against a corrupt map.
-        for _ in 0..8 {
-            match self.aliases.get(id) {
-                Some(next) => id = next,
-                None => break,
-            }
-        }
-        id
+        resolve(&self.aliases, story_id)
     }
 
     /// The stories merged into `story_id`.
     pub fn aliases_of(&self, story_id: &str) -> Vec<String> {
-        self.aliases
-            .iter()
-            .filter(|(_, to)| to.as_str() == story_id)
-            .map(|(from, _)| from.clone())
-            .collect()
+        aliases_of(&self.aliases, story_id)
     }
 
     /// Every merge so far (merged story → survivor), for the checkpoint.

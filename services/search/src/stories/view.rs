@@ -9,9 +9,11 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-use tantivy::collector::DocSetCollector;
+use tantivy::collector::{Collector, DocSetCollector, SegmentCollector};
 use tantivy::query::{Query, TermSetQuery};
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
+};
 
 use crate::error::{Error, Result};
 use crate::facets::{Bucket, top};
@@ -136,10 +138,12 @@ pub fn list_stories(
     let parsed = parse_as(index, &searcher, &listing.query, true, Syntax::Lenient)?;
     let (query, _) =
         filtered_or_partial(index, &searcher, parsed.query, None, &listing.filter, true)?;
-    let matching = searcher.search(&*query, &DocSetCollector)?;
-    // Every matched story, with its figures over all its documents.
-    let matched: BTreeSet<String> = story_of_docs(index, &searcher, matching.into_iter())?
-        .into_values()
+    // Every matched story (resolved), with its figures over all its
+    // documents.
+    let matched: BTreeSet<String> = searcher
+        .search(&*query, &MatchedStories)?
+        .iter()
+        .map(|id| index.resolve_story(id))
         .collect();
     let figures = all_story_figures(index, &searcher)?;
     let mut rows: Vec<(&String, &Figures)> = matched
@@ -280,44 +284,68 @@ fn all_story_figures(index: &SearchIndex, searcher: &Searcher) -> Result<StoryFi
     Ok(resolved)
 }
 
-/// The (resolved) story of each document address.
-fn story_of_docs(
-    index: &SearchIndex,
-    searcher: &Searcher,
-    addresses: impl Iterator<Item = DocAddress>,
-) -> Result<BTreeMap<DocAddress, String>> {
-    let mut out = BTreeMap::new();
-    let mut columns = HashMap::new();
-    let mut name = String::new();
-    let mut resolved: HashMap<(u32, u64), String> = HashMap::new();
-    for address in addresses {
-        let segment = searcher.segment_reader(address.segment_ord);
-        let column = match columns.entry(address.segment_ord) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(segment.fast_fields().str("story")?)
-            }
-        };
-        let Some(column) = column.as_ref() else {
-            continue;
-        };
-        let Some(ord) = column.term_ords(address.doc_id).next() else {
-            continue;
-        };
-        let story = match resolved.get(&(address.segment_ord, ord)) {
-            Some(s) => s.clone(),
-            None => {
-                column
-                    .ord_to_str(ord, &mut name)
-                    .map_err(|e| Error::Internal(format!("cannot read story ids: {e}")))?;
-                let s = index.resolve_story(&name);
-                resolved.insert((address.segment_ord, ord), s.clone());
-                s
-            }
-        };
-        out.insert(address, story);
+/// The stories (stored ids) of the documents a query matches: one column
+/// read per match, each segment's distinct story ordinals kept in a bit
+/// set, their names read once.
+struct MatchedStories;
+
+struct MatchedInSegment {
+    column: Option<tantivy::columnar::StrColumn>,
+    seen: Vec<bool>,
+}
+
+impl Collector for MatchedStories {
+    type Fruit = BTreeSet<String>;
+    type Child = MatchedInSegment;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<MatchedInSegment> {
+        let column = reader.fast_fields().str("story")?;
+        let terms = column.as_ref().map_or(0, |c| c.num_terms());
+        Ok(MatchedInSegment {
+            column,
+            seen: vec![false; terms],
+        })
     }
-    Ok(out)
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<BTreeSet<String>>) -> tantivy::Result<BTreeSet<String>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for MatchedInSegment {
+    type Fruit = BTreeSet<String>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        if let Some(column) = &self.column {
+            for ord in column.term_ords(doc) {
+                if let Some(seen) = self.seen.get_mut(ord as usize) {
+                    *seen = true;
+                }
+            }
+        }
+    }
+
+    fn harvest(self) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        let Some(column) = self.column else {
+            return out;
+        };
+        let mut name = String::new();
+        for (ord, _) in self.seen.iter().enumerate().filter(|(_, s)| **s) {
+            if column.ord_to_str(ord as u64, &mut name).is_ok() {
+                out.insert(name.clone());
+            }
+        }
+        out
+    }
 }
 
 /// Addresses of the documents stored under any of `ids`, oldest first.
