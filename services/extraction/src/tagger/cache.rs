@@ -85,15 +85,17 @@ thread_local! {
 }
 
 /// Runs `f` with this thread's cache for the model `owner` (emptied if it
-/// held another model's words).
-pub(crate) fn with<R>(owner: u64, f: impl FnOnce(&mut WordCache) -> R) -> R {
+/// held another model's words). `None`, with `f` not run, if the cache is
+/// in use further up this thread's stack (callers never hold it across
+/// other work, so this is a guard, not a path taken).
+pub(crate) fn with<R>(owner: u64, f: impl FnOnce(&mut WordCache) -> R) -> Option<R> {
     CACHE.with(|cell| {
-        let mut slot = cell.borrow_mut();
+        let mut slot = cell.try_borrow_mut().ok()?;
         let cache = match slot.as_mut() {
             Some(c) if c.owner == owner => c,
             _ => slot.insert(WordCache::new(owner)),
         };
-        f(cache)
+        Some(f(cache))
     })
 }
 
@@ -128,6 +130,13 @@ mod tests {
         with(new_owner(), |c| {
             assert!(c.get("Paris", hash_str("Paris")).is_none())
         });
+    }
+
+    #[test]
+    fn a_cache_in_use_is_not_lent_twice() {
+        let owner = new_owner();
+        let inner = with(owner, |_| with(owner, |_| ()));
+        assert_eq!(inner, Some(None));
     }
 
     #[test]

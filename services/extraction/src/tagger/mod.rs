@@ -232,43 +232,50 @@ impl Tagger {
             self.model.score(feats, &mut row);
             cache::WordEntry { info, scores: row }
         };
-        cache::with(self.cache_owner, |cache| {
-            let mut infos = Vec::with_capacity(distinct.len());
-            scores.clear();
-            scores.reserve(distinct.len());
-            let mut missing = Vec::new();
+        let mut infos = vec![word::WordInfo::default(); distinct.len()];
+        scores.clear();
+        scores.resize(distinct.len(), [0.0; N_TAGS]);
+        // The cache is borrowed for the lookups and again for the inserts,
+        // never across the parallel work between: a rayon thread waiting
+        // there may run another document's tagging, which takes the same
+        // thread's cache.
+        let mut missing = Vec::new();
+        let looked_up = cache::with(self.cache_owner, |cache| {
             for (k, (w, &h)) in distinct.iter().zip(hashes).enumerate() {
                 match cache.get(w, h) {
                     Some(e) => {
-                        infos.push(e.info);
-                        scores.push(e.scores);
+                        infos[k] = e.info;
+                        scores[k] = e.scores;
                     }
-                    None => {
-                        infos.push(word::WordInfo::default());
-                        scores.push([0.0; N_TAGS]);
-                        missing.push(k);
-                    }
+                    None => missing.push(k),
                 }
             }
-            let fresh: Vec<cache::WordEntry> = if parallel {
-                missing
-                    .par_iter()
-                    .map_init(Vec::new, |feats, &k| entry(feats, &distinct[k]))
-                    .collect()
-            } else {
-                let mut feats = Vec::new();
-                missing
-                    .iter()
-                    .map(|&k| entry(&mut feats, &distinct[k]))
-                    .collect()
-            };
+        });
+        if looked_up.is_none() {
+            missing = (0..distinct.len()).collect();
+        }
+        let fresh: Vec<cache::WordEntry> = if parallel {
+            missing
+                .par_iter()
+                .map_init(Vec::new, |feats, &k| entry(feats, &distinct[k]))
+                .collect()
+        } else {
+            let mut feats = Vec::new();
+            missing
+                .iter()
+                .map(|&k| entry(&mut feats, &distinct[k]))
+                .collect()
+        };
+        for (&k, e) in missing.iter().zip(&fresh) {
+            infos[k] = e.info;
+            scores[k] = e.scores;
+        }
+        cache::with(self.cache_owner, |cache| {
             for (&k, e) in missing.iter().zip(fresh) {
-                infos[k] = e.info;
-                scores[k] = e.scores;
                 cache.insert(distinct[k], hashes[k], e);
             }
-            infos
-        })
+        });
+        infos
     }
 
     /// First-pass labels only (for diagnostics and training).
@@ -434,6 +441,30 @@ mod tests {
 
     fn tagger() -> Tagger {
         Tagger::load_default().expect("the committed model loads (train it first)")
+    }
+
+    #[test]
+    fn documents_tagged_in_parallel_inside_the_pool_agree() {
+        use rayon::prelude::*;
+        // Each document spreads its own words over the pool while other
+        // documents run on it: the per-thread word cache is never lent
+        // twice, and every document gets the names it gets alone.
+        let t = tagger();
+        let docs: Vec<String> = (0..16)
+            .map(|d| {
+                (0..12)
+                    .map(|s| {
+                        format!("Minister Ana Ruiz{d} met Wu Hao{s} in Tallinn{d} on Tuesday. ")
+                    })
+                    .collect()
+            })
+            .collect();
+        let alone: Vec<_> = docs.iter().map(|d| t.tag_counted_with(d, false)).collect();
+        let pooled: Vec<_> = docs
+            .par_iter()
+            .map(|d| t.tag_counted_with(d, true))
+            .collect();
+        assert_eq!(alone, pooled);
     }
 
     #[test]
