@@ -50,6 +50,15 @@ struct Args {
     /// Also run the tracker with several join and merge thresholds.
     #[arg(long)]
     sweep: bool,
+    /// Join threshold (default: the tracker's).
+    #[arg(long)]
+    join: Option<f32>,
+    /// Merge threshold (default: the tracker's).
+    #[arg(long)]
+    merge: Option<f32>,
+    /// Least content-word similarity of one story (default: the tracker's).
+    #[arg(long)]
+    min_words: Option<f32>,
 }
 
 /// What extraction gave one article.
@@ -68,7 +77,13 @@ fn main() -> anyhow::Result<()> {
     let generation = started.elapsed();
     let (features, extraction) = extract(&docs, &args.model)?;
 
-    let defaults = StorySettings::default();
+    let base = StorySettings::default();
+    let defaults = StorySettings {
+        join_threshold: args.join.unwrap_or(base.join_threshold),
+        merge_threshold: args.merge.unwrap_or(base.merge_threshold),
+        min_word_similarity: args.min_words.unwrap_or(base.min_word_similarity),
+        ..base
+    };
     let run = track(&docs, &features, &defaults);
     let quality = score(&docs, &run);
     let mut sweep = Vec::new();

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use super::sketch::hash_str;
 
 /// Content words kept per document (its highest-weighted).
-const KEYWORDS_KEPT: usize = 300;
+const KEYWORDS_KEPT: usize = 120;
 /// Entities weigh this much more than a content word of the same rarity:
 /// who and where tell events apart better than vocabulary.
 const ENTITY_BOOST: f32 = 2.0;
@@ -66,7 +66,12 @@ impl RawTerms {
         let mut word = String::new();
         for part in [title, text] {
             for w in part.split(|c: char| !c.is_alphanumeric()) {
-                if w.chars().count() < 3 || w.bytes().all(|b| b.is_ascii_digit()) {
+                // Capitalised words are mostly names, which the entity view
+                // holds: the word view keeps to what happened.
+                if w.chars().count() < 3
+                    || w.bytes().all(|b| b.is_ascii_digit())
+                    || w.starts_with(char::is_uppercase)
+                {
                     continue;
                 }
                 word.clear();
@@ -93,7 +98,10 @@ impl TermVector {
     /// included), keeping every entity and value and the best content words.
     pub fn weigh(raw: &RawTerms, docs: usize, df: impl Fn(u64) -> u32) -> DocVector {
         let n = docs.max(1) as f32;
-        let idf = |term: u64| (1.0 + n / df(term).max(1) as f32).ln();
+        // Smoothed so that a word in every document weighs next to nothing
+        // while the second report of an event still counts the words it
+        // shares with the first.
+        let idf = |term: u64| ((n + 1.0) / df(term).max(1) as f32).ln();
         let mut words: Vec<(u64, f32)> = Vec::new();
         let mut names: Vec<(u64, f32)> = Vec::new();
         for &(term, kind, count) in &raw.terms {
@@ -166,10 +174,15 @@ pub struct DocVector {
 impl DocVector {
     /// How alike two documents are: the geometric mean of the two views'
     /// cosines, so that neither shared names without shared substance nor
-    /// shared vocabulary about other people makes one event of two. A
-    /// document without names is compared by its words alone.
-    pub fn similarity(&self, other: &DocVector) -> f32 {
+    /// shared vocabulary about other people makes one event of two; 0 when
+    /// the words are less alike than `min_words` (below it, word overlap is
+    /// the noise of any two news reports). A document without names is
+    /// compared by its words alone.
+    pub fn similarity(&self, other: &DocVector, min_words: f32) -> f32 {
         let words = self.words.cosine(&other.words);
+        if words < min_words {
+            return 0.0;
+        }
         if self.names.terms.is_empty() || other.names.terms.is_empty() {
             return words;
         }
@@ -406,7 +419,7 @@ mod tests {
             10,
             |_| 1,
         );
-        assert_eq!(a.similarity(&b), 0.0);
+        assert_eq!(a.similarity(&b, 0.0), 0.0);
     }
 
     #[test]
@@ -421,8 +434,8 @@ mod tests {
             10,
             |_| 1,
         );
-        assert!((a.similarity(&a) - 1.0).abs() < 1e-5);
-        assert_eq!(a.similarity(&b), 0.0);
+        assert!((a.similarity(&a, 0.0) - 1.0).abs() < 1e-5);
+        assert_eq!(a.similarity(&b, 0.0), 0.0);
     }
 
     #[test]

@@ -33,6 +33,10 @@ pub struct StorySettings {
     pub merge_threshold: f32,
     /// Text similarity from which a document is a copy of an earlier one.
     pub duplicate_threshold: f64,
+    /// Two documents whose content words are less alike than this are not
+    /// of one story whatever names they share: the same minister in the
+    /// same city in one week is often two events.
+    pub min_word_similarity: f32,
 }
 
 impl Default for StorySettings {
@@ -40,9 +44,10 @@ impl Default for StorySettings {
         Self {
             window_secs: 14 * 86_400,
             max_window_docs: 100_000,
-            join_threshold: 0.20,
+            join_threshold: 0.08,
             merge_threshold: 0.50,
             duplicate_threshold: 0.80,
+            min_word_similarity: 0.10,
         }
     }
 }
@@ -103,14 +108,14 @@ pub fn aliases_of(aliases: &BTreeMap<String, String>, story_id: &str) -> Vec<Str
 }
 
 /// Candidate documents scored per new document, at most.
-const MAX_CANDIDATES: usize = 400;
+const MAX_CANDIDATES: usize = 150;
 /// Sketch keys indexed per document for finding copies.
 const DUPLICATE_KEYS: usize = 4;
 /// Terms in more than this share of the window do not propose candidates
 /// (they still count in the score).
 const COMMON_SHARE: f32 = 0.05;
 /// Members of a story summed to compare a new document with it.
-const CENTROID_MEMBERS: usize = 8;
+const CENTROID_MEMBERS: usize = 4;
 /// Full weight within this many seconds; the weight falls beyond it.
 const SAME_NEWS_CYCLE: i64 = 2 * 86_400;
 /// The time damping's floor at the window's edge.
@@ -396,7 +401,9 @@ impl StoryTracker {
             if gap > self.settings.window_secs {
                 continue;
             }
-            let similarity = vector.similarity(&e.vector) * self.time_weight(gap);
+            let similarity = vector.similarity(&e.vector, self.settings.min_word_similarity)
+                * self.time_weight(gap);
+
             if similarity > 0.0 {
                 let (sims, members) = per_story.entry(e.story.as_str()).or_default();
                 sims.push(similarity);
@@ -417,7 +424,7 @@ impl StoryTracker {
                     ranked.truncate(CENTROID_MEMBERS);
                     let sum =
                         DocVector::sum(ranked.iter().map(|(_, slot)| &self.entry(*slot).vector));
-                    vector.similarity(&sum)
+                    vector.similarity(&sum, self.settings.min_word_similarity)
                 } else {
                     0.0
                 };
