@@ -26,7 +26,7 @@ use crate::facets::FacetDicts;
 use crate::model::{IndexDoc, StoryMark};
 use crate::query::aliases::AliasNames;
 use crate::schema::{Fields, register_tokenizers};
-use crate::stories::view::StoryFigures;
+use crate::stories::view::StoryTable;
 use crate::stories::{StorySettings, StoryTracker, tracker};
 
 /// Memory the writer may buffer before it flushes a segment.
@@ -81,8 +81,8 @@ pub struct SearchIndex {
     stories: Mutex<Option<StoryTracker>>,
     /// The tracker's merges as of the last batch applied, for queries.
     published_aliases: parking_lot::RwLock<Arc<BTreeMap<String, String>>>,
-    /// Every story's figures for one searcher generation (ListStories).
-    story_figures: Mutex<Option<(u64, StoryFigures)>>,
+    /// The story table of one searcher generation (ListStories).
+    story_table: Mutex<Option<(u64, Arc<StoryTable>)>>,
 }
 
 /// The reader's warmer: fills the per-segment caches (facet dictionaries,
@@ -217,7 +217,7 @@ impl SearchIndex {
                     .unwrap_or_default(),
             )),
             stories: Mutex::new(tracker),
-            story_figures: Mutex::new(None),
+            story_table: Mutex::new(None),
         };
         this.restore_story_window()?;
         Ok(this)
@@ -292,16 +292,16 @@ impl SearchIndex {
         *self.published_aliases.write() = Arc::new(aliases);
     }
 
-    /// The story figures computed for searcher generation `generation`.
-    pub fn story_figures_cache(&self, generation: u64) -> Option<StoryFigures> {
-        match &*self.story_figures.lock() {
-            Some((g, figures)) if *g == generation => Some(Arc::clone(figures)),
+    /// The story table built for searcher generation `generation`.
+    pub fn story_table_cache(&self, generation: u64) -> Option<Arc<StoryTable>> {
+        match &*self.story_table.lock() {
+            Some((g, table)) if *g == generation => Some(Arc::clone(table)),
             _ => None,
         }
     }
 
-    pub fn set_story_figures_cache(&self, generation: u64, figures: StoryFigures) {
-        *self.story_figures.lock() = Some((generation, figures));
+    pub fn set_story_table_cache(&self, generation: u64, table: Arc<StoryTable>) {
+        *self.story_table.lock() = Some((generation, table));
     }
 
     /// The story a stored story id stands for now.

@@ -22,7 +22,10 @@ use tantivy::{Searcher, SearcherGeneration, SegmentReader};
 use crate::schema::SEP;
 
 /// Columns term facets count.
-pub const TERM_COLUMNS: [&str; 5] = ["source", "labels", "language", "entity_facet", "story"];
+/// (The `story` facet is resolved when asked for: warming a column of up to
+/// one value per document at every reload would cost the indexer more than
+/// the rare story facet saves.)
+pub const TERM_COLUMNS: [&str; 4] = ["source", "labels", "language", "entity_facet"];
 /// The column whose values are "id SEP TYPE SEP name".
 pub const ENTITY_COLUMN: &str = "entity_facet";
 

@@ -132,17 +132,6 @@ impl TermVector {
         Self { terms }
     }
 
-    /// The sum of `vectors`, scaled to unit length.
-    pub fn sum<'a>(vectors: impl Iterator<Item = &'a TermVector>) -> Self {
-        let mut sum: HashMap<u64, f32, BuildFnv> = HashMap::default();
-        for v in vectors {
-            for &(term, weight) in &v.terms {
-                *sum.entry(term).or_insert(0.0) += weight;
-            }
-        }
-        Self::unit(sum.into_iter().collect())
-    }
-
     /// Cosine similarity (both vectors have unit length).
     pub fn cosine(&self, other: &TermVector) -> f32 {
         let (a, b) = (&self.terms, &other.terms);
@@ -172,30 +161,19 @@ pub struct DocVector {
 }
 
 impl DocVector {
-    /// How alike two documents are: the geometric mean of the two views'
-    /// cosines, so that neither shared names without shared substance nor
-    /// shared vocabulary about other people makes one event of two; 0 when
-    /// the words are less alike than `min_words` (below it, word overlap is
-    /// the noise of any two news reports). A document without names is
-    /// compared by its words alone.
+    /// How alike two documents are (see [`combine`]).
     pub fn similarity(&self, other: &DocVector, min_words: f32) -> f32 {
-        let words = self.words.cosine(&other.words);
-        if words < min_words {
-            return 0.0;
-        }
-        if self.names.terms.is_empty() || other.names.terms.is_empty() {
-            return words;
-        }
-        let names = self.names.cosine(&other.names);
-        (names * words).sqrt()
+        let (names, words) = self.cosines(other);
+        combine(names, words, min_words)
     }
 
-    /// Both views' sums.
-    pub fn sum<'a>(vectors: impl Iterator<Item = &'a DocVector> + Clone) -> Self {
-        Self {
-            names: TermVector::sum(vectors.clone().map(|v| &v.names)),
-            words: TermVector::sum(vectors.map(|v| &v.words)),
-        }
+    /// The cosines of the two views; names are None when either document
+    /// has none.
+    pub fn cosines(&self, other: &DocVector) -> (Option<f32>, f32) {
+        let words = self.words.cosine(&other.words);
+        let names = (!self.names.terms.is_empty() && !other.names.terms.is_empty())
+            .then(|| self.names.cosine(&other.names));
+        (names, words)
     }
 
     /// Every term of both views.
@@ -205,6 +183,21 @@ impl DocVector {
             .iter()
             .chain(&self.words.terms)
             .map(|t| t.0)
+    }
+}
+
+/// How alike two documents are from their views' cosines: the geometric
+/// mean, so that neither shared names without shared substance nor shared
+/// vocabulary about other people makes one event of two; 0 when the words
+/// are less alike than `min_words` (below it, word overlap is the noise of
+/// any two news reports). Without names, the words alone.
+pub fn combine(names: Option<f32>, words: f32, min_words: f32) -> f32 {
+    if words < min_words {
+        return 0.0;
+    }
+    match names {
+        Some(names) => (names.max(0.0) * words).sqrt(),
+        None => words,
     }
 }
 

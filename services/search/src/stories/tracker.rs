@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::features::{BuildFnv, DocVector, RawTerms, TermVector};
+use super::features::{BuildFnv, DocVector, RawTerms, TermVector, combine};
 use super::sketch::Sketch;
 
 /// How stories are formed.
@@ -108,7 +108,7 @@ pub fn aliases_of(aliases: &BTreeMap<String, String>, story_id: &str) -> Vec<Str
 }
 
 /// Candidate documents scored per new document, at most.
-const MAX_CANDIDATES: usize = 150;
+const MAX_CANDIDATES: usize = 60;
 /// Sketch keys indexed per document for finding copies.
 const DUPLICATE_KEYS: usize = 4;
 /// Terms in more than this share of the window do not propose candidates
@@ -120,6 +120,16 @@ const CENTROID_MEMBERS: usize = 4;
 const SAME_NEWS_CYCLE: i64 = 2 * 86_400;
 /// The time damping's floor at the window's edge.
 const FARTHEST_WEIGHT: f32 = 0.5;
+
+/// A window document found alike a new one.
+#[derive(Debug, Clone, Copy)]
+struct Found {
+    similarity: f32,
+    slot: u32,
+    /// Cosine of the name views (None when either has no names).
+    names: Option<f32>,
+    words: f32,
+}
 
 /// A document in the window.
 #[derive(Debug)]
@@ -249,9 +259,18 @@ impl StoryTracker {
 
     /// Puts back a document whose story is already known (rebuilding the
     /// window from the index after a restart), without assigning it again.
+    ///
+    /// A document already in the window is left as it is: written again,
+    /// it is the same text (curation renamed or relinked its entities), and
+    /// its story does not change. One older than the window is not kept.
     pub fn restore(&mut self, doc: &StoryDoc, story_id: &str, duplicate_of: Option<&str>) {
-        self.remove(doc.id);
+        if self.by_id.contains_key(doc.id) {
+            return;
+        }
         let time = self.time_of(doc);
+        if time < self.newest - self.settings.window_secs {
+            return;
+        }
         let raw = RawTerms::of(doc.text, doc.title, doc.entities, doc.values);
         let df_terms = distinct_df_terms(&raw);
         let docs = self.live + 1;
@@ -394,47 +413,69 @@ impl StoryTracker {
             }
         }
         // Similarities per story, and the members found.
-        let mut per_story: HashMap<&str, (Vec<f32>, Vec<u32>), BuildFnv> = HashMap::default();
+        let floor = self.settings.min_word_similarity;
+        let mut per_story: HashMap<&str, Vec<Found>, BuildFnv> = HashMap::default();
         for slot in candidates {
             let e = self.entry(slot);
             let gap = (e.time - time).abs();
             if gap > self.settings.window_secs {
                 continue;
             }
-            let similarity = vector.similarity(&e.vector, self.settings.min_word_similarity)
-                * self.time_weight(gap);
-
+            let (names, words) = vector.cosines(&e.vector);
+            let similarity = combine(names, words, floor) * self.time_weight(gap);
             if similarity > 0.0 {
-                let (sims, members) = per_story.entry(e.story.as_str()).or_default();
-                sims.push(similarity);
-                members.push(slot);
+                per_story.entry(e.story.as_str()).or_default().push(Found {
+                    similarity,
+                    slot,
+                    names,
+                    words,
+                });
             }
         }
         let mut scored: Vec<(f32, u64, String)> = per_story
             .into_iter()
-            .map(|(story, (sims, members))| {
-                let best = sims.iter().copied().fold(0.0f32, f32::max);
-                // A story told in several articles shares more with a new
-                // report than any one of them does: compare with their sum
-                // too (the most alike members, so a long story's old
-                // angles do not dilute it).
-                let centroid = if members.len() > 1 {
-                    let mut ranked: Vec<(f32, u32)> = sims.iter().copied().zip(members).collect();
-                    ranked.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-                    ranked.truncate(CENTROID_MEMBERS);
-                    let sum =
-                        DocVector::sum(ranked.iter().map(|(_, slot)| &self.entry(*slot).vector));
-                    vector.similarity(&sum, self.settings.min_word_similarity)
-                } else {
-                    0.0
-                };
-                let score = best.max(centroid);
+            .map(|(story, mut found)| {
+                found.sort_unstable_by(|a, b| {
+                    b.similarity
+                        .total_cmp(&a.similarity)
+                        .then(a.slot.cmp(&b.slot))
+                });
+                found.truncate(CENTROID_MEMBERS);
+                let score = found[0].similarity.max(self.centroid(&found, floor));
                 let founded = self.stories.get(story).map_or(u64::MAX, |s| s.founded);
                 (score, founded, story.to_string())
             })
             .collect();
         scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         scored.into_iter().map(|(s, _, id)| (s, id)).collect()
+    }
+
+    /// A story told in several articles shares more with a new report
+    /// than any one of them does: the similarity with the sum of its most
+    /// alike members (`found`, best first), from the dot products already
+    /// taken and the members' dot products with each other (cos(v, Σm) =
+    /// Σ v·m / |Σm|), without building the sum.
+    fn centroid(&self, found: &[Found], floor: f32) -> f32 {
+        if found.len() < 2 {
+            return 0.0;
+        }
+        let vectors: Vec<&DocVector> = found.iter().map(|f| &self.entry(f.slot).vector).collect();
+        let (mut names_norm, mut words_norm) = (0.0f32, 0.0f32);
+        for (i, a) in vectors.iter().enumerate() {
+            names_norm += if a.names.terms.is_empty() { 0.0 } else { 1.0 };
+            words_norm += if a.words.terms.is_empty() { 0.0 } else { 1.0 };
+            for b in &vectors[i + 1..] {
+                let (names, words) = a.cosines(b);
+                names_norm += 2.0 * names.unwrap_or(0.0);
+                words_norm += 2.0 * words;
+            }
+        }
+        let words = found.iter().map(|f| f.words).sum::<f32>() / words_norm.max(1e-6).sqrt();
+        let names_dot: Option<f32> = found.iter().map(|f| f.names).sum();
+        let names = names_dot
+            .filter(|_| names_norm > 0.0)
+            .map(|dot| dot / names_norm.sqrt());
+        combine(names, words, floor)
     }
 
     fn time_weight(&self, gap: i64) -> f32 {

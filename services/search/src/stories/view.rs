@@ -6,7 +6,7 @@
 //! computed from its documents in the last commit, so deletions and
 //! curation show at once. Blocking; call through `run_blocking`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, DocSetCollector, SegmentCollector};
@@ -139,16 +139,14 @@ pub fn list_stories(
     let (query, _) =
         filtered_or_partial(index, &searcher, parsed.query, None, &listing.filter, true)?;
     // Every matched story (resolved), with its figures over all its
-    // documents.
-    let matched: BTreeSet<String> = searcher
-        .search(&*query, &MatchedStories)?
-        .iter()
-        .map(|id| index.resolve_story(id))
-        .collect();
-    let figures = all_story_figures(index, &searcher)?;
+    // documents, from the commit's story table.
+    let table = story_table(index, &searcher)?;
+    let matched = searcher.search(&*query, &MatchedStories(Arc::clone(&table)))?;
     let mut rows: Vec<(&String, &Figures)> = matched
         .iter()
-        .filter_map(|id| figures.get(id).map(|f| (id, f)))
+        .enumerate()
+        .filter(|(_, hit)| **hit)
+        .map(|(i, _)| (&table.ids[i], &table.figures[i]))
         .filter(|(_, f)| f.count >= listing.min_documents.max(1))
         .collect();
     match listing.order {
@@ -237,65 +235,78 @@ pub struct Figures {
     last: Option<i64>,
 }
 
-/// Every story's figures in one commit.
-pub type StoryFigures = Arc<HashMap<String, Figures>>;
+/// Every story of one commit: its (resolved) id and figures, and for each
+/// segment the story of each ordinal of its `story` column. Built once per
+/// commit (one pass over the columns and their dictionaries, in order), so
+/// a listing reads one column value per matching document and no string.
+#[derive(Debug, Default)]
+pub struct StoryTable {
+    ids: Vec<String>,
+    figures: Vec<Figures>,
+    segments: HashMap<tantivy::index::SegmentId, Vec<u32>>,
+}
 
-/// Count and last publication of every story in `searcher`'s commit,
-/// keyed by the story each stored id resolves to. Kept per commit: a
-/// listing right after another reads no column again.
-fn all_story_figures(index: &SearchIndex, searcher: &Searcher) -> Result<StoryFigures> {
+/// The story table of `searcher`'s commit.
+fn story_table(index: &SearchIndex, searcher: &Searcher) -> Result<Arc<StoryTable>> {
     let generation = searcher.generation().generation_id();
-    if let Some(cached) = index.story_figures_cache(generation) {
+    if let Some(cached) = index.story_table_cache(generation) {
         return Ok(cached);
     }
-    let mut by_stored: HashMap<String, Figures> = HashMap::new();
+    let mut table = StoryTable::default();
+    let mut by_id: HashMap<String, u32> = HashMap::new();
     for segment in searcher.segment_readers() {
-        let stories = segment.fast_fields().str("story")?;
+        let Some(stories) = segment.fast_fields().str("story")? else {
+            continue;
+        };
         let published = segment.fast_fields().date("published_at")?;
-        let Some(stories) = stories else { continue };
-        let mut per_ord: HashMap<u64, Figures> = HashMap::new();
+        // Ordinal → story, reading the dictionary once in order.
+        let mut map = Vec::with_capacity(stories.num_terms());
+        let mut stream = stories
+            .dictionary()
+            .stream()
+            .map_err(|e| Error::Internal(format!("cannot read story ids: {e}")))?;
+        while stream.advance() {
+            let stored = String::from_utf8_lossy(stream.key());
+            let id = index.resolve_story(&stored);
+            let next = table.ids.len() as u32;
+            let at = *by_id.entry(id.clone()).or_insert_with(|| {
+                table.ids.push(id);
+                table.figures.push(Figures::default());
+                next
+            });
+            map.push(at);
+        }
         for doc in segment.doc_ids_alive() {
-            let Some(ord) = stories.term_ords(doc).next() else {
+            let Some(at) = stories
+                .term_ords(doc)
+                .next()
+                .and_then(|ord| map.get(ord as usize))
+            else {
                 continue;
             };
-            let f = per_ord.entry(ord).or_default();
+            let f = &mut table.figures[*at as usize];
             f.count += 1;
             let t = published.first(doc).map(|d| d.into_timestamp_secs());
             f.last = f.last.max(t);
         }
-        let mut name = String::new();
-        for (ord, f) in per_ord {
-            stories
-                .ord_to_str(ord, &mut name)
-                .map_err(|e| Error::Internal(format!("cannot read story ids: {e}")))?;
-            let total = by_stored.entry(name.clone()).or_default();
-            total.count += f.count;
-            total.last = total.last.max(f.last);
-        }
+        table.segments.insert(segment.segment_id(), map);
     }
-    let mut resolved: HashMap<String, Figures> = HashMap::with_capacity(by_stored.len());
-    for (id, f) in by_stored {
-        let total = resolved.entry(index.resolve_story(&id)).or_default();
-        total.count += f.count;
-        total.last = total.last.max(f.last);
-    }
-    let resolved = Arc::new(resolved);
-    index.set_story_figures_cache(generation, Arc::clone(&resolved));
-    Ok(resolved)
+    let table = Arc::new(table);
+    index.set_story_table_cache(generation, Arc::clone(&table));
+    Ok(table)
 }
 
-/// The stories (stored ids) of the documents a query matches: one column
-/// read per match, each segment's distinct story ordinals kept in a bit
-/// set, their names read once.
-struct MatchedStories;
+/// Which stories of a [`StoryTable`] the matching documents belong to.
+struct MatchedStories(Arc<StoryTable>);
 
 struct MatchedInSegment {
     column: Option<tantivy::columnar::StrColumn>,
-    seen: Vec<bool>,
+    map: Option<Vec<u32>>,
+    hit: Vec<bool>,
 }
 
 impl Collector for MatchedStories {
-    type Fruit = BTreeSet<String>;
+    type Fruit = Vec<bool>;
     type Child = MatchedInSegment;
 
     fn for_segment(
@@ -303,11 +314,10 @@ impl Collector for MatchedStories {
         _: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<MatchedInSegment> {
-        let column = reader.fast_fields().str("story")?;
-        let terms = column.as_ref().map_or(0, |c| c.num_terms());
         Ok(MatchedInSegment {
-            column,
-            seen: vec![false; terms],
+            column: reader.fast_fields().str("story")?,
+            map: self.0.segments.get(&reader.segment_id()).cloned(),
+            hit: vec![false; self.0.ids.len()],
         })
     }
 
@@ -315,36 +325,33 @@ impl Collector for MatchedStories {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<BTreeSet<String>>) -> tantivy::Result<BTreeSet<String>> {
-        Ok(fruits.into_iter().flatten().collect())
+    fn merge_fruits(&self, fruits: Vec<Vec<bool>>) -> tantivy::Result<Vec<bool>> {
+        let mut all = vec![false; self.0.ids.len()];
+        for fruit in fruits {
+            for (a, b) in all.iter_mut().zip(fruit) {
+                *a |= b;
+            }
+        }
+        Ok(all)
     }
 }
 
 impl SegmentCollector for MatchedInSegment {
-    type Fruit = BTreeSet<String>;
+    type Fruit = Vec<bool>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        if let Some(column) = &self.column {
-            for ord in column.term_ords(doc) {
-                if let Some(seen) = self.seen.get_mut(ord as usize) {
-                    *seen = true;
-                }
+        let (Some(column), Some(map)) = (&self.column, &self.map) else {
+            return;
+        };
+        for ord in column.term_ords(doc) {
+            if let Some(&at) = map.get(ord as usize) {
+                self.hit[at as usize] = true;
             }
         }
     }
 
-    fn harvest(self) -> BTreeSet<String> {
-        let mut out = BTreeSet::new();
-        let Some(column) = self.column else {
-            return out;
-        };
-        let mut name = String::new();
-        for (ord, _) in self.seen.iter().enumerate().filter(|(_, s)| **s) {
-            if column.ord_to_str(ord as u64, &mut name).is_ok() {
-                out.insert(name.clone());
-            }
-        }
-        out
+    fn harvest(self) -> Vec<bool> {
+        self.hit
     }
 }
 
