@@ -102,9 +102,17 @@ fn term(field: Field, value: &str) -> Box<dyn Query> {
     ))
 }
 
-fn any_of(field: Field, values: &[String]) -> Option<Box<dyn Query>> {
+/// Documents whose `field` holds one of `values` (a keyword field). A few
+/// values are a union of term queries; many, a term set (whose automaton
+/// costs more to build than a handful of postings lookups).
+pub(crate) fn any_of(field: Field, values: &[String]) -> Option<Box<dyn Query>> {
+    const TERM_SET_FROM: usize = 64;
     if values.is_empty() {
         return None;
+    }
+    if values.len() >= TERM_SET_FROM {
+        let terms = values.iter().map(|v| Term::from_field_text(field, v));
+        return Some(Box::new(tantivy::query::TermSetQuery::new(terms)));
     }
     Some(Box::new(BooleanQuery::new(
         values

@@ -36,6 +36,7 @@ use tantivy::query_grammar::{
 use tantivy::schema::{Field, FieldType};
 
 pub use expand::Expansion;
+pub(crate) use filter::any_of;
 pub use filter::{Filter, filter_query};
 pub use interpret::{Interpretation, Note, NoteKind, Suggestion, Syntax};
 pub use partial::filtered_or_partial;
@@ -382,10 +383,8 @@ impl<'a> Converter<'a> {
     /// stories merged into it (or, for a merged id, into which it was
     /// merged).
     fn story(&self, id: &str) -> Box<dyn Query> {
-        let field = self.index.fields().story;
         let (_, ids) = self.index.story_ids(id.trim());
-        let terms = ids.iter().map(|id| Term::from_field_text(field, id));
-        Box::new(tantivy::query::TermSetQuery::new(terms))
+        filter::any_of(self.index.fields().story, &ids).unwrap_or_else(|| Box::new(EmptyQuery))
     }
 
     /// A word or phrase without expansion. Exact phrases on the text fields

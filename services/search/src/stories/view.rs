@@ -10,10 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, DocSetCollector, SegmentCollector};
-use tantivy::query::{Query, TermSetQuery};
-use tantivy::{
-    DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
-};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument};
 
 use crate::error::{Error, Result};
 use crate::facets::{Bucket, top};
@@ -357,9 +354,9 @@ impl SegmentCollector for MatchedInSegment {
 
 /// Addresses of the documents stored under any of `ids`, oldest first.
 fn story_docs(index: &SearchIndex, searcher: &Searcher, ids: &[String]) -> Result<Vec<DocAddress>> {
-    let field = index.fields().story;
-    let terms = ids.iter().map(|id| Term::from_field_text(field, id));
-    let query: Box<dyn Query> = Box::new(TermSetQuery::new(terms));
+    let Some(query) = crate::query::any_of(index.fields().story, ids) else {
+        return Ok(Vec::new());
+    };
     let mut addresses: Vec<(u64, DocAddress)> = Vec::new();
     for address in searcher.search(&*query, &DocSetCollector)? {
         let seq = searcher
