@@ -44,7 +44,7 @@ pub const DAYS: i64 = 180;
 
 /// Transliteration styles an outlet may follow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Style {
+pub(super) enum Style {
     English,
     French,
     German,
@@ -484,7 +484,7 @@ fn person(i: usize, rng: &mut ChaCha8Rng) -> Person {
 /// Spells an English-transliterated name in another house style, the way
 /// French and German papers render Ukrainian and Russian names
 /// (Shapovchuk → Chapovtchouk, Schapowtschuk; sloppy: Shapovchuck).
-fn transliterate(english: &str, style: Style) -> String {
+pub(super) fn transliterate(english: &str, style: Style) -> String {
     let lower = english.to_lowercase();
     let out = match style {
         Style::English => lower,

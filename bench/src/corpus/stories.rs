@@ -29,7 +29,7 @@ use dossier_kit::civil::civil_from_days;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::news::{Corpus, T0, VOCABULARY};
+use super::news::{Corpus, Style, T0, VOCABULARY, transliterate};
 use super::words::{Zipf, capitalize, syllable_word};
 
 /// Articles published per day, on average (copies included).
@@ -162,15 +162,6 @@ struct Draft {
     /// Index in `drafts` of the wire report (keys equal indices until sorted).
     original: Option<usize>,
     copy_group: Option<u32>,
-}
-
-/// Name spelling conventions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Style {
-    English,
-    French,
-    German,
-    Sloppy,
 }
 
 /// Outlets and their house styles; the first two are wire agencies.
@@ -956,31 +947,6 @@ fn person(i: usize, rng: &mut ChaCha8Rng) -> Person {
     let first = [first[0], first[1], first[2], first[0]];
     let full = std::array::from_fn(|s| format!("{} {}", first[s], surname[s]));
     Person { full, surname }
-}
-
-/// The house spellings of an English-transliterated name (as in `news`).
-fn transliterate(english: &str, style: Style) -> String {
-    let lower = english.to_lowercase();
-    let out = match style {
-        Style::English => lower,
-        Style::French => lower
-            .replace("ch", "tch")
-            .replace("sh", "ch")
-            .replace("zh", "j")
-            .replace('u', "ou")
-            .replace('y', "i"),
-        Style::German => lower
-            .replace("ch", "tsch")
-            .replace("sh", "sch")
-            .replace("zh", "sch")
-            .replace('v', "w")
-            .replace('y', "j"),
-        Style::Sloppy => match lower.strip_suffix('k') {
-            Some(stem) => format!("{stem}ck"),
-            None => lower.replace("ov", "off"),
-        },
-    };
-    capitalize(&out)
 }
 
 /// "14 March 2025" for a day counted from the Unix epoch.
