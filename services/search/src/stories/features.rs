@@ -93,34 +93,6 @@ pub struct TermVector {
 }
 
 impl TermVector {
-    /// Weighs `raw` by inverse document frequency in a window of `docs`
-    /// documents (`df` gives each term's frequency there, this document
-    /// included), keeping every entity and value and the best content words.
-    pub fn weigh(raw: &RawTerms, docs: usize, df: impl Fn(u64) -> u32) -> DocVector {
-        let n = docs.max(1) as f32;
-        // Smoothed so that a word in every document weighs next to nothing
-        // while the second report of an event still counts the words it
-        // shares with the first.
-        let idf = |term: u64| ((n + 1.0) / df(term).max(1) as f32).ln();
-        let mut words: Vec<(u64, f32)> = Vec::new();
-        let mut names: Vec<(u64, f32)> = Vec::new();
-        for &(term, kind, count) in &raw.terms {
-            match kind {
-                TermKind::Entity => names.push((term, ENTITY_BOOST * idf(term))),
-                TermKind::Value => names.push((term, VALUE_BOOST * idf(term))),
-                TermKind::Word => words.push((term, (1.0 + (count as f32).ln()) * idf(term))),
-            }
-        }
-        // Highest weight first; the term breaks ties, so the cut is the same
-        // on every run.
-        words.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        words.truncate(KEYWORDS_KEPT);
-        DocVector {
-            names: Self::unit(names),
-            words: Self::unit(words),
-        }
-    }
-
     fn unit(mut terms: Vec<(u64, f32)>) -> Self {
         terms.sort_unstable_by_key(|t| t.0);
         let norm = terms.iter().map(|t| t.1 * t.1).sum::<f32>().sqrt();
@@ -161,6 +133,34 @@ pub struct DocVector {
 }
 
 impl DocVector {
+    /// Weighs `raw` by inverse document frequency in a window of `docs`
+    /// documents (`df` gives each term's frequency there, this document
+    /// included), keeping every entity and value and the best content words.
+    pub fn weigh(raw: &RawTerms, docs: usize, df: impl Fn(u64) -> u32) -> DocVector {
+        let n = docs.max(1) as f32;
+        // Smoothed so that a word in every document weighs next to nothing
+        // while the second report of an event still counts the words it
+        // shares with the first.
+        let idf = |term: u64| ((n + 1.0) / df(term).max(1) as f32).ln();
+        let mut words: Vec<(u64, f32)> = Vec::new();
+        let mut names: Vec<(u64, f32)> = Vec::new();
+        for &(term, kind, count) in &raw.terms {
+            match kind {
+                TermKind::Entity => names.push((term, ENTITY_BOOST * idf(term))),
+                TermKind::Value => names.push((term, VALUE_BOOST * idf(term))),
+                TermKind::Word => words.push((term, (1.0 + (count as f32).ln()) * idf(term))),
+            }
+        }
+        // Highest weight first; the term breaks ties, so the cut is the same
+        // on every run.
+        words.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        words.truncate(KEYWORDS_KEPT);
+        DocVector {
+            names: TermVector::unit(names),
+            words: TermVector::unit(words),
+        }
+    }
+
     /// How alike two documents are (see [`combine`]).
     pub fn similarity(&self, other: &DocVector, min_words: f32) -> f32 {
         let (names, words) = self.cosines(other);
@@ -386,7 +386,7 @@ mod tests {
             &["ent_1".to_string()],
             &["2025-03-04".to_string()],
         );
-        let v = TermVector::weigh(&raw, 100, |_| 1);
+        let v = DocVector::weigh(&raw, 100, |_| 1);
         let weight = |kind| {
             raw.terms
                 .iter()
@@ -402,12 +402,12 @@ mod tests {
 
     #[test]
     fn same_names_without_shared_words_are_not_alike() {
-        let a = TermVector::weigh(
+        let a = DocVector::weigh(
             &RawTerms::of("grain quay lease dispute", "", &["ent_1".into()], &[]),
             10,
             |_| 1,
         );
-        let b = TermVector::weigh(
+        let b = DocVector::weigh(
             &RawTerms::of("orchestra concert season", "", &["ent_1".into()], &[]),
             10,
             |_| 1,
@@ -417,12 +417,12 @@ mod tests {
 
     #[test]
     fn cosine_of_a_vector_with_itself_is_one_and_disjoint_is_zero() {
-        let a = TermVector::weigh(
+        let a = DocVector::weigh(
             &RawTerms::of("grain quay lease dispute", "", &[], &[]),
             10,
             |_| 1,
         );
-        let b = TermVector::weigh(
+        let b = DocVector::weigh(
             &RawTerms::of("orchestra concert season", "", &[], &[]),
             10,
             |_| 1,
@@ -435,7 +435,7 @@ mod tests {
     fn common_terms_weigh_less_than_rare_ones() {
         let raw = RawTerms::of("harbour minister", "", &[], &[]);
         let harbour = hash_str("harbour");
-        let v = TermVector::weigh(&raw, 1000, |t| if t == harbour { 2 } else { 900 });
+        let v = DocVector::weigh(&raw, 1000, |t| if t == harbour { 2 } else { 900 });
         let w = |t| v.words.terms.iter().find(|x| x.0 == t).unwrap().1;
         assert!(w(harbour) > 3.0 * w(hash_str("minister")));
     }

@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::features::{BuildFnv, DocVector, RawTerms, TermVector, combine};
+use super::features::{BuildFnv, DocVector, RawTerms, combine};
 use super::sketch::Sketch;
 
 /// How stories are formed.
@@ -194,11 +194,7 @@ impl StoryTracker {
     pub fn assign(&mut self, doc: &StoryDoc) -> Assignment {
         self.remove(doc.id);
         let time = self.time_of(doc);
-        let raw = RawTerms::of(doc.text, doc.title, doc.entities, doc.values);
-        let df_terms = distinct_df_terms(&raw);
-        // The document counts in its own frequencies, as it will in the window.
-        let docs = self.live + 1;
-        let vector = TermVector::weigh(&raw, docs, |t| self.df.get(&t).copied().unwrap_or(0) + 1);
+        let (vector, df_terms) = self.features(doc);
         let sketch = Sketch::of(doc.text);
 
         let duplicate = self.find_original(&sketch, doc.sequence);
@@ -271,10 +267,7 @@ impl StoryTracker {
         if time < self.newest - self.settings.window_secs {
             return;
         }
-        let raw = RawTerms::of(doc.text, doc.title, doc.entities, doc.values);
-        let df_terms = distinct_df_terms(&raw);
-        let docs = self.live + 1;
-        let vector = TermVector::weigh(&raw, docs, |t| self.df.get(&t).copied().unwrap_or(0) + 1);
+        let (vector, df_terms) = self.features(doc);
         let story = self.resolve(story_id).to_string();
         self.insert(Entry {
             id: doc.id.to_string(),
@@ -348,6 +341,17 @@ impl StoryTracker {
     /// Restores the merges a checkpoint recorded.
     pub fn set_aliases(&mut self, aliases: BTreeMap<String, String>) {
         self.aliases = aliases;
+    }
+
+    /// A document's weighted views and its distinct terms (for the window's
+    /// frequencies). It counts in its own frequencies, as it will in the
+    /// window.
+    fn features(&self, doc: &StoryDoc) -> (DocVector, Vec<u64>) {
+        let raw = RawTerms::of(doc.text, doc.title, doc.entities, doc.values);
+        let vector = DocVector::weigh(&raw, self.live + 1, |t| {
+            self.df.get(&t).copied().unwrap_or(0) + 1
+        });
+        (vector, distinct_df_terms(&raw))
     }
 
     fn time_of(&mut self, doc: &StoryDoc) -> i64 {

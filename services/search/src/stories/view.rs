@@ -357,12 +357,10 @@ fn story_docs(index: &SearchIndex, searcher: &Searcher, ids: &[String]) -> Resul
     let Some(query) = crate::query::any_of(index.fields().story, ids) else {
         return Ok(Vec::new());
     };
+    let seqs = segment_columns(searcher, |s| s.fast_fields().u64("seq"))?;
     let mut addresses: Vec<(u64, DocAddress)> = Vec::new();
     for address in searcher.search(&*query, &DocSetCollector)? {
-        let seq = searcher
-            .segment_reader(address.segment_ord)
-            .fast_fields()
-            .u64("seq")?
+        let seq = seqs[address.segment_ord as usize]
             .first(address.doc_id)
             .unwrap_or(0);
         addresses.push((seq, address));
@@ -391,21 +389,21 @@ fn describe(
     let mut docs: Vec<IndexDoc> = Vec::new();
     let mut entity_counts: HashMap<String, (DocEntity, u32)> = HashMap::new();
     let mut sources: BTreeMap<String, StorySource> = BTreeMap::new();
+    // Every document's date from its column; the first `listed` are read
+    // for their ids, the first `described` of those for the rest.
+    let dates = segment_columns(searcher, |s| s.fast_fields().date("published_at"))?;
+    let listed = if with_timeline {
+        MAX_STORY_DOCUMENT_IDS.max(described)
+    } else {
+        described
+    };
     for (i, &address) in addresses.iter().enumerate() {
-        let segment = searcher.segment_reader(address.segment_ord);
-        let published = segment
-            .fast_fields()
-            .date("published_at")?
+        let published = dates[address.segment_ord as usize]
             .first(address.doc_id)
             .map(|d| d.into_timestamp_secs());
         story.first_published = min_some(story.first_published, published);
         story.last_published = story.last_published.max(published);
-        let listed = if with_timeline {
-            MAX_STORY_DOCUMENT_IDS
-        } else {
-            described
-        };
-        if i >= listed.max(described) {
+        if i >= listed {
             continue;
         }
         let stored: TantivyDocument = searcher.doc(address)?;
@@ -464,6 +462,19 @@ fn describe(
         story.timeline = timeline(&docs);
     }
     Ok(story)
+}
+
+/// One fast-field column per segment of `searcher`, by segment ordinal,
+/// opened once per call rather than once per document.
+fn segment_columns<T>(
+    searcher: &Searcher,
+    open: impl Fn(&SegmentReader) -> tantivy::Result<T>,
+) -> Result<Vec<T>> {
+    Ok(searcher
+        .segment_readers()
+        .iter()
+        .map(open)
+        .collect::<tantivy::Result<_>>()?)
 }
 
 fn min_some(a: Option<i64>, b: Option<i64>) -> Option<i64> {
