@@ -220,6 +220,13 @@ impl SearchService for SearchGrpc {
         Ok(Response::new(convert::story(story)))
     }
 
+    async fn list_quotes(
+        &self,
+        _: Request<pb::ListQuotesRequest>,
+    ) -> Result<Response<pb::ListQuotesResponse>, Status> {
+        Err(Status::unimplemented("ListQuotes is being built (#17)"))
+    }
+
     async fn rebuild_index(
         &self,
         _: Request<pb::RebuildIndexRequest>,
