@@ -18,6 +18,7 @@ pub mod index;
 pub mod indexer;
 pub mod model;
 pub mod query;
+pub mod quotes;
 pub mod related;
 pub mod schema;
 pub mod search;

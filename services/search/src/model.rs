@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::schema::{Field, Value};
 use tantivy::{DateTime, TantivyDocument};
 
+use crate::quotes::{DocQuote, quotes_of};
 use crate::schema::{Fields, SEP, normalize_name};
 
 /// One entity a document mentions, with the spellings used in it.
@@ -74,6 +75,8 @@ pub struct IndexDoc {
     pub entities: Vec<DocEntity>,
     /// Resolved dates and amounts.
     pub values: Vec<DocValue>,
+    /// What the article quotes, in text order ([`crate::quotes`]).
+    pub quotes: Vec<DocQuote>,
     /// Set by the index as it applies the document (story assignment);
     /// carried over when a stored document is written again.
     pub story: Option<StoryMark>,
@@ -101,6 +104,7 @@ impl IndexDoc {
             labels: doc.labels.clone(),
             entities: entities_of(extraction),
             values: values_of(extraction, headline_len(doc)),
+            quotes: quotes_of(extraction),
             story: None,
         }
     }
@@ -202,6 +206,16 @@ impl IndexDoc {
             let json = serde_json::to_string(&self.values).unwrap_or_else(|_| "[]".into());
             d.add_text(f.values_json, json);
         }
+        if !self.quotes.is_empty() {
+            for quote in &self.quotes {
+                if !quote.speaker_entity_id.is_empty() {
+                    d.add_text(f.quote, &quote.speaker_entity_id);
+                }
+                d.add_text(f.quote_kind, quote.kind());
+            }
+            let json = serde_json::to_string(&self.quotes).unwrap_or_else(|_| "[]".into());
+            d.add_text(f.quotes_json, json);
+        }
         if let Some(mark) = &self.story {
             d.add_text(f.story, &mark.story_id);
             if let Some((original, similarity)) = &mark.duplicate_of {
@@ -223,6 +237,11 @@ impl IndexDoc {
         let entities = serde_json::from_str(&text(f.entities_json)).unwrap_or_default();
         let values = doc
             .get_first(f.values_json)
+            .and_then(|v| v.as_str())
+            .and_then(|json| serde_json::from_str(json).ok())
+            .unwrap_or_default();
+        let quotes = doc
+            .get_first(f.quotes_json)
             .and_then(|v| v.as_str())
             .and_then(|json| serde_json::from_str(json).ok())
             .unwrap_or_default();
@@ -261,6 +280,7 @@ impl IndexDoc {
                 .collect(),
             entities,
             values,
+            quotes,
             story,
         }
     }

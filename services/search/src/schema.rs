@@ -81,6 +81,14 @@ pub struct Fields {
     pub duplicate_similarity: Field,
     /// Dates and amounts extraction found (JSON), for stories' timelines.
     pub values_json: Field,
+    /// The entity ids of the document's quote speakers (`quote:<id>`); in
+    /// the quote index, the speaker of the one quote.
+    pub quote: Field,
+    /// "direct" or "reported", per quote (`quote_kind:direct`).
+    pub quote_kind: Field,
+    /// JSON list of the document's quotes (the quote index: of its one
+    /// quote), stored only.
+    pub quotes_json: Field,
     /// Entity names per type (`person:`, `org:`...), in NAME_TYPES order.
     pub names: Vec<(EntityType, Field)>,
     /// Title and text again, stemmed, per language with a stemmer
@@ -89,6 +97,9 @@ pub struct Fields {
     /// field, so an English index holds nothing in them; they are not among
     /// the default fields, so queries without a field do not read them.
     pub stemmed: Vec<(&'static str, Field)>,
+    /// What a query term without `field:` searches: title and body in the
+    /// article index, the body alone (the quote's words) in the quote index.
+    defaults: Vec<Field>,
 }
 
 impl Fields {
@@ -138,6 +149,9 @@ impl Fields {
         let duplicate_of = b.add_text_field("duplicate_of", STRING | STORED | FAST);
         let duplicate_similarity = b.add_f64_field("duplicate_similarity", STORED);
         let values_json = b.add_text_field("values_json", STORED);
+        let quote = b.add_text_field("quote", STRING);
+        let quote_kind = b.add_text_field("quote_kind", STRING);
+        let quotes_json = b.add_text_field("quotes_json", STORED);
         let names_opts = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(TEXT_TOKENIZER)
@@ -192,9 +206,23 @@ impl Fields {
             duplicate_of,
             duplicate_similarity,
             values_json,
+            quote,
+            quote_kind,
+            quotes_json,
             names,
             stemmed,
+            defaults: vec![title, body],
         }
+    }
+
+    /// The fields of the quote index ([`crate::quotes`]): the same schema,
+    /// whose documents are quotes, so that the query language reads a
+    /// quote as it reads an article; a word without `field:` searches the
+    /// quote's words (its `body`), never the headline kept in `title`.
+    pub fn for_quotes() -> Self {
+        let mut fields = Self::build();
+        fields.defaults = vec![fields.body];
+        fields
     }
 
     /// The stemmed field for documents in `language` (a BCP 47 tag: its
@@ -213,7 +241,7 @@ impl Fields {
 
     /// Fields a query term without `field:` searches.
     pub fn default_fields(&self) -> Vec<Field> {
-        vec![self.title, self.body]
+        self.defaults.clone()
     }
 
     /// The gram field beside a text field, for fields that have one.

@@ -16,6 +16,7 @@ use crate::index::SearchIndex;
 use crate::indexer::Control;
 use crate::indexer::status::{IndexReport, StatusCell};
 use crate::query::Filter;
+use crate::quotes::{QuoteListing, QuotePage, list_quotes};
 use crate::related::{Cooccurrences, cooccurrences, more_like_this};
 use crate::search::{Hit, PageRequest, SearchPage, SearchQuery, page_size, search};
 use crate::stories::view::{Story, StoryListing, StoryPage, get_story, list_stories};
@@ -24,6 +25,8 @@ use crate::stories::view::{Story, StoryListing, StoryPage, get_story, list_stori
 const DEFAULT_PAGE_SIZE: usize = 10;
 /// Stories per ListStories page when the request says 0.
 const DEFAULT_STORY_PAGE_SIZE: usize = 20;
+/// Quotes per ListQuotes page when the request says 0.
+const DEFAULT_QUOTE_PAGE_SIZE: usize = 20;
 /// MoreLikeThis page limit.
 const MAX_MLT_PAGE_SIZE: usize = 100;
 /// Co-occurrence limits (default, maximum).
@@ -121,6 +124,27 @@ impl SearchCore {
     /// One story, with its timeline.
     pub async fn get_story(&self, id: String) -> Result<Story> {
         self.blocking(move |index| get_story(index, &id)).await
+    }
+
+    /// A ListQuotes page size: 0 is 20, above --max-page-size the maximum.
+    pub fn quote_page_size(&self, requested: i32) -> Result<usize> {
+        page_size(
+            requested,
+            DEFAULT_QUOTE_PAGE_SIZE,
+            self.limits.max_page_size,
+        )
+    }
+
+    /// One page of the quotes `listing` selects.
+    pub async fn list_quotes(
+        &self,
+        listing: QuoteListing,
+        page_size: usize,
+        page_token: String,
+    ) -> Result<QuotePage> {
+        self.check_query(&listing.query)?;
+        self.blocking(move |index| list_quotes(index, &listing, page_size, &page_token))
+            .await
     }
 
     /// Starts an export of every hit of `query` (see [`Export`]).

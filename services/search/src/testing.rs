@@ -13,6 +13,8 @@ use futures::stream;
 use parking_lot::Mutex;
 use tokio::sync::{Notify, watch};
 
+mod quoting;
+
 use crate::indexer::upstream::{
     BatchExtraction, ChangeFeed, Extractor, UpstreamError, UpstreamStream,
 };
@@ -307,40 +309,51 @@ impl FakeExtractor {
         });
     }
 
-    fn run(&self, doc: &Document) -> ExtractResponse {
-        let text = format!("{}\n{}", doc.title, crate::model::article_text(doc));
+    /// The entity a word links to now (merges applied).
+    fn link(&self, word: &str) -> Option<Linked> {
         let aliases = self.aliases.lock();
         let merged = self.merged.lock();
+        let (id, canonical, kind) = aliases.get(&word.to_lowercase())?;
+        let id = merged.get(id).unwrap_or(id).clone();
+        let canonical = aliases
+            .values()
+            .find(|(i, _, _)| *i == id)
+            .map_or(canonical.clone(), |(_, c, _)| c.clone());
+        Some((id, canonical, *kind))
+    }
+
+    /// Reads what extraction reads (headline, blank line, article text):
+    /// every known word is a mention, and quotes as [`quoting`] finds them.
+    fn run(&self, doc: &Document) -> ExtractResponse {
+        let text = crate::model::extraction_text(doc);
         let mut response = ExtractResponse {
             document_id: doc.id.clone(),
             ..Default::default()
         };
-        let mut start = 0;
         for word in text.split(|c: char| !c.is_alphanumeric()) {
-            if let Some((id, canonical, kind)) = aliases.get(&word.to_lowercase()) {
-                let id = merged.get(id).unwrap_or(id).clone();
-                let canonical = aliases
-                    .values()
-                    .find(|(i, _, _)| *i == id)
-                    .map_or(canonical.clone(), |(_, c, _)| c.clone());
-                response.mentions.push(Mention {
-                    start: start as u32,
-                    end: (start + word.len()) as u32,
-                    text: word.into(),
-                    r#type: *kind as i32,
-                    entity_id: id.clone(),
-                    ..Mention::default()
+            let Some((id, canonical, kind)) = self.link(word) else {
+                continue;
+            };
+            let start = word.as_ptr() as usize - text.as_ptr() as usize;
+            response.mentions.push(Mention {
+                start: start as u32,
+                end: (start + word.len()) as u32,
+                text: word.into(),
+                r#type: kind as i32,
+                entity_id: id.clone(),
+                ..Mention::default()
+            });
+            if !response.entities.iter().any(|e| e.id == id) {
+                response.entities.push(EntitySummary {
+                    id,
+                    canonical_name: canonical,
+                    r#type: kind as i32,
                 });
-                if !response.entities.iter().any(|e| e.id == id) {
-                    response.entities.push(EntitySummary {
-                        id,
-                        canonical_name: canonical,
-                        r#type: *kind as i32,
-                    });
-                }
             }
-            start += word.len() + 1;
         }
+        response.quotes = quoting::find_quotes(&text, &|word| {
+            self.link(word).map(|(id, canonical, _)| (id, canonical))
+        });
         response
     }
 }

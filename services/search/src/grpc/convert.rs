@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::facets::{Bucket, FacetSpec, MAX_FACET_LIMIT};
 use crate::indexer::status::IndexReport;
 use crate::query::{Expansion, Filter, Interpretation, Note, NoteKind, Suggestion, Syntax};
+use crate::quotes::{DocQuote, ListedQuote, QuotePage};
 use crate::related::Cooccurrences;
 use crate::search::{Hit, MatchedVariant, SearchPage, Snippet};
 use crate::service::Similar;
@@ -554,5 +555,72 @@ pub fn story(s: Story) -> pb::Story {
             .collect(),
         merged_ids: s.merged_ids,
         duplicate_count: s.duplicate_count,
+    }
+}
+
+pub fn quote_page(page: QuotePage) -> pb::ListQuotesResponse {
+    let QuotePage {
+        quotes,
+        next_page_token,
+        total_quotes,
+    } = page;
+    pb::ListQuotesResponse {
+        quotes: quotes.into_iter().map(quote_record).collect(),
+        next_page_token,
+        total_quotes,
+    }
+}
+
+fn quote_record(listed: ListedQuote) -> pb::QuoteRecord {
+    let ListedQuote {
+        document_id,
+        source,
+        published_at,
+        title,
+        quote: q,
+        story_id,
+    } = listed;
+    pb::QuoteRecord {
+        document_id,
+        source,
+        published_at: published_at.map(timestamp),
+        title,
+        quote: Some(quote(q)),
+        story_id,
+    }
+}
+
+/// The entities named inside the quote are the index's own (they let the
+/// query language's entity expansion read the quote); the wire has no
+/// field for them.
+fn quote(q: DocQuote) -> pb::Quote {
+    let DocQuote {
+        text,
+        start,
+        end,
+        direct,
+        cue,
+        speaker_entity_id,
+        speaker_name,
+        speaker_start,
+        speaker_end,
+        speaker_canonical_name,
+        addressee_entity_id,
+        addressee,
+        entities: _,
+    } = q;
+    pb::Quote {
+        text,
+        start,
+        end,
+        direct,
+        cue,
+        speaker_entity_id,
+        speaker_name,
+        speaker_start,
+        speaker_end,
+        addressee_entity_id,
+        addressee,
+        speaker_canonical_name,
     }
 }

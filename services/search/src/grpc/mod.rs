@@ -17,6 +17,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
 use crate::query::Filter;
+use crate::quotes::QuoteListing;
 use crate::search::{PageRequest, SearchQuery};
 use crate::service::SearchCore;
 use crate::stories::view::StoryListing;
@@ -24,10 +25,10 @@ use crate::stories::view::StoryListing;
 type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
 
 /// What a request over the transport's decoding limit is told: only a
-/// query makes a Search or ExportSearch request large.
+/// query makes a Search, ExportSearch or ListQuotes request large.
 pub fn message_limit(max_query_bytes: usize) -> MessageLimit {
     MessageLimit {
-        rpcs: &["Search", "ExportSearch"],
+        rpcs: &["Search", "ExportSearch", "ListQuotes"],
         field: "query",
         max_bytes: max_query_bytes,
         flag: "--max-query-bytes",
@@ -222,9 +223,36 @@ impl SearchService for SearchGrpc {
 
     async fn list_quotes(
         &self,
-        _: Request<pb::ListQuotesRequest>,
+        request: Request<pb::ListQuotesRequest>,
     ) -> Result<Response<pb::ListQuotesResponse>, Status> {
-        Err(Status::unimplemented("ListQuotes is being built (#17)"))
+        let pb::ListQuotesRequest {
+            entity_id,
+            query,
+            published_after,
+            published_before,
+            source,
+            page_size,
+            page_token,
+            direct_only,
+        } = request.into_inner();
+        let (published_after, published_before) = convert::time_range(
+            ("published_after", published_after),
+            ("published_before", published_before),
+        )?;
+        let listing = QuoteListing {
+            entity_id,
+            query,
+            published_after,
+            published_before,
+            source,
+            direct_only,
+        };
+        let page_size = self.core.quote_page_size(page_size)?;
+        let page = self
+            .core
+            .list_quotes(listing, page_size, page_token)
+            .await?;
+        Ok(Response::new(convert::quote_page(page)))
     }
 
     async fn rebuild_index(

@@ -142,6 +142,15 @@ pub async fn ops_for_relabelling(
                     changed = true;
                 }
             }
+            // A quote's speaker goes by the new name too.
+            for q in &mut doc.quotes {
+                if let Some(new) = latest.get(&q.speaker_entity_id)
+                    && q.speaker_canonical_name != new.canonical_name
+                {
+                    q.speaker_canonical_name.clone_from(&new.canonical_name);
+                    changed = true;
+                }
+            }
             changed.then(|| IndexOp::Upsert(Box::new(doc)))
         })
         .collect();
@@ -186,7 +195,9 @@ pub async fn ops_for_entity_change<X: Extractor>(
     Ok(planned)
 }
 
-/// Indexed documents named by the change or linked to any of its entities.
+/// Indexed documents named by the change, or linked to any of its entities
+/// or quoting one (a speaker is usually among a document's entities, but
+/// the quote is what must follow the change).
 fn affected_docs(
     index: &SearchIndex,
     entity_ids: &[String],
@@ -196,10 +207,9 @@ fn affected_docs(
     let searcher = index.searcher();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for id in entity_ids.iter().filter(|id| !id.is_empty()) {
-        clauses.push((
-            Occur::Should,
-            term_query(Term::from_field_text(fields.entity, id)),
-        ));
+        for field in [fields.entity, fields.quote] {
+            clauses.push((Occur::Should, term_query(Term::from_field_text(field, id))));
+        }
     }
     for id in named {
         clauses.push((

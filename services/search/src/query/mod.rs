@@ -361,6 +361,9 @@ impl<'a> Converter<'a> {
         if lit.field_name.as_deref() == Some("story") && !lit.prefix {
             return Ok(self.story(&lit.phrase));
         }
+        if lit.field_name.as_deref() == Some("quote") && !lit.prefix {
+            return self.quoted(&lit.phrase);
+        }
         match lit {
             lit if self.expand && lit.field_name.is_none() && !lit.prefix => {
                 let base = self.text_literal(lit.clone())?;
@@ -385,6 +388,25 @@ impl<'a> Converter<'a> {
     fn story(&self, id: &str) -> Box<dyn Query> {
         let (_, ids) = self.index.story_ids(id.trim());
         filter::any_of(self.index.fields().story, &ids).unwrap_or_else(|| Box::new(EmptyQuery))
+    }
+
+    /// `quote:<entity id or name>`: the documents quoting that entity. A
+    /// name stands for every entity it spells in the index, as a bare word
+    /// does (so `quote:Kadhafi` finds the documents quoting Gaddafi however
+    /// they spell him); an id stands for itself. Speaker ids are those of
+    /// the document's last extraction, which follows curated merges, as
+    /// `entity:` does.
+    fn quoted(&mut self, phrase: &str) -> Result<Box<dyn Query>> {
+        let phrase = phrase.trim();
+        let mut ids = vec![phrase.to_string()];
+        for expansion in expand::lookup(self.index, self.searcher, phrase)? {
+            if !ids.contains(&expansion.entity_id) {
+                ids.push(expansion.entity_id.clone());
+            }
+            self.expansions.push(expansion);
+        }
+        let quote = self.index.fields().quote;
+        Ok(filter::any_of(quote, &ids).unwrap_or_else(|| Box::new(EmptyQuery)))
     }
 
     /// A word or phrase without expansion. Exact phrases on the text fields

@@ -2,6 +2,11 @@
 //! (change-feed and entity-feed sequences) stored in each commit's payload,
 //! so a restart resumes exactly after what the last commit holds.
 //!
+//! Beside the article index lives the quote index ([`crate::quotes`], in
+//! the `quotes/` directory): every write to an article writes its quotes
+//! too, and every commit commits the quote index first, then the articles
+//! (see `quotes.rs` here for how the two stay consistent across a crash).
+//!
 //! Every method here blocks (I/O, merges, fsync): async callers go through
 //! `dossier_kit::run_blocking`.
 
@@ -29,8 +34,26 @@ use crate::schema::{Fields, register_tokenizers};
 use crate::stories::view::StoryTable;
 use crate::stories::{StorySettings, StoryTracker, tracker};
 
+mod quotes;
+
+pub use quotes::QUOTES_DIR;
+
 /// Memory the writer may buffer before it flushes a segment.
 const WRITER_HEAP_BYTES: usize = 128 * 1024 * 1024;
+
+/// How an index's writer is set up.
+#[derive(Debug, Clone, Copy)]
+struct WriterSetup {
+    heap_bytes: usize,
+    /// None: tantivy's choice (one per core, up to 8).
+    threads: Option<usize>,
+}
+
+/// The article index's writer.
+const ARTICLE_WRITER: WriterSetup = WriterSetup {
+    heap_bytes: WRITER_HEAP_BYTES,
+    threads: None,
+};
 
 /// Where the index stands in the feeds it follows; the commit payload.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +72,10 @@ struct CommitPayload {
     checkpoint: Checkpoint,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     story_aliases: BTreeMap<String, String>,
+    /// Commits so far. The article index and its quote index hold the same
+    /// writes exactly when their last commits carry the same generation.
+    #[serde(default)]
+    generation: u64,
 }
 
 /// One write, in change-feed order.
@@ -83,6 +110,10 @@ pub struct SearchIndex {
     published_aliases: parking_lot::RwLock<Arc<BTreeMap<String, String>>>,
     /// The story table of one searcher generation (ListStories).
     story_table: Mutex<Option<(u64, Arc<StoryTable>)>>,
+    /// The generation of the last commit (see `CommitPayload`).
+    generation: Mutex<u64>,
+    /// The quote index of an article index; None in the quote index itself.
+    quotes: Option<Box<SearchIndex>>,
 }
 
 /// The reader's warmer: fills the per-segment caches (facet dictionaries,
@@ -136,15 +167,32 @@ impl SearchIndex {
     /// Opens the index in `dir`; `stories` says how stories are formed
     /// (None: no stories or near-duplicate marks).
     pub fn open_with(dir: &Path, stories: Option<StorySettings>) -> Result<Self> {
+        let articles = Self::open_dir(dir, Fields::build(), stories, ARTICLE_WRITER)?;
+        let quotes = Self::open_dir(
+            &dir.join(QUOTES_DIR),
+            Fields::for_quotes(),
+            None,
+            quotes::QUOTE_WRITER,
+        )?;
+        articles.with_quotes(quotes)
+    }
+
+    /// Opens the one index in `dir`, creating it when empty or written with
+    /// another schema.
+    fn open_dir(
+        dir: &Path,
+        fields: Fields,
+        stories: Option<StorySettings>,
+        writer: WriterSetup,
+    ) -> Result<Self> {
         std::fs::create_dir_all(dir).map_err(|e| {
             Error::Internal(format!("cannot create index dir {}: {e}", dir.display()))
         })?;
-        let fields = Fields::build();
         let directory = MmapDirectory::open(dir)?;
         if Index::exists(&directory).map_err(tantivy::TantivyError::from)? {
             let index = Index::open(directory.clone())?;
             if index.schema() == fields.schema {
-                return Self::with_index(index, fields, stories);
+                return Self::with_index(index, fields, stories, writer);
             }
             // The index is derived data: one written by another version of
             // the service is rebuilt from the feeds.
@@ -157,22 +205,39 @@ impl SearchIndex {
             clear_dir(dir)?;
         }
         let index = Index::create(directory, fields.schema.clone(), Default::default())?;
-        Self::with_index(index, fields, stories)
+        Self::with_index(index, fields, stories, writer)
     }
 
     /// An index in memory, for tests and the bench.
     pub fn in_memory() -> Result<Self> {
         let fields = Fields::build();
-        Self::with_index(
+        let articles = Self::with_index(
             Index::create_in_ram(fields.schema.clone()),
             fields,
             Some(StorySettings::default()),
-        )
+            ARTICLE_WRITER,
+        )?;
+        let fields = Fields::for_quotes();
+        let quotes = Self::with_index(
+            Index::create_in_ram(fields.schema.clone()),
+            fields,
+            None,
+            quotes::QUOTE_WRITER,
+        )?;
+        articles.with_quotes(quotes)
     }
 
-    fn with_index(index: Index, fields: Fields, stories: Option<StorySettings>) -> Result<Self> {
+    fn with_index(
+        index: Index,
+        fields: Fields,
+        stories: Option<StorySettings>,
+        setup: WriterSetup,
+    ) -> Result<Self> {
         register_tokenizers(&index);
-        let writer = index.writer(WRITER_HEAP_BYTES)?;
+        let writer = match setup.threads {
+            None => index.writer(setup.heap_bytes)?,
+            Some(n) => index.writer_with_num_threads(n, setup.heap_bytes)?,
+        };
         // Manual reloads: a commit becomes searchable the moment `commit`
         // returns, not after a file-watcher delay. New segments' facet
         // dictionaries are resolved during the reload, not by a query.
@@ -200,6 +265,7 @@ impl SearchIndex {
             tracker
         });
         let committed = payload.checkpoint;
+        let generation = payload.generation;
         let this = Self {
             index,
             fields,
@@ -218,6 +284,8 @@ impl SearchIndex {
             )),
             stories: Mutex::new(tracker),
             story_table: Mutex::new(None),
+            generation: Mutex::new(generation),
+            quotes: None,
         };
         this.restore_story_window()?;
         Ok(this)
@@ -319,6 +387,9 @@ impl SearchIndex {
         if threads > 1 {
             self.index.set_multithread_executor(threads)?;
         }
+        if let Some(quotes) = self.quotes.as_mut() {
+            quotes.set_query_threads(threads)?;
+        }
         Ok(())
     }
 
@@ -381,12 +452,18 @@ impl SearchIndex {
                     }
                     writer.delete_term(Term::from_field_text(self.fields.id, &doc.id));
                     writer.add_document(doc.to_tantivy(&self.fields))?;
+                    if let Some(quotes) = &self.quotes {
+                        quotes.replace_quotes(&doc)?;
+                    }
                 }
                 IndexOp::Delete(id) => {
                     if let Some(tracker) = stories.as_mut() {
                         tracker.remove(&id);
                     }
                     writer.delete_term(Term::from_field_text(self.fields.id, &id));
+                    if let Some(quotes) = &self.quotes {
+                        quotes.delete_quotes(&id);
+                    }
                 }
             }
         }
@@ -396,8 +473,19 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Makes queued writes durable together with `checkpoint`, then visible.
+    /// Makes queued writes durable together with `checkpoint`, then visible:
+    /// the quote index's first, then the articles' (so a crash between the
+    /// two leaves generations that differ, which the next open repairs).
     pub fn commit(&self, checkpoint: Checkpoint) -> Result<()> {
+        let generation = *self.generation.lock() + 1;
+        if let Some(quotes) = &self.quotes {
+            quotes.commit_as(checkpoint, generation)?;
+        }
+        self.commit_as(checkpoint, generation)
+    }
+
+    /// Commits this one index with `checkpoint` and `generation`.
+    fn commit_as(&self, checkpoint: Checkpoint, generation: u64) -> Result<()> {
         let story_aliases = self
             .stories
             .lock()
@@ -407,6 +495,7 @@ impl SearchIndex {
         let payload = serde_json::to_string(&CommitPayload {
             checkpoint,
             story_aliases,
+            generation,
         })
         .map_err(|e| Error::Internal(format!("cannot encode checkpoint: {e}")))?;
         {
@@ -415,6 +504,7 @@ impl SearchIndex {
             prepared.set_payload(&payload);
             prepared.commit()?;
         }
+        *self.generation.lock() = generation;
         self.reader.reload()?;
         *self.committed.lock() = checkpoint;
         *self.last_commit.lock() = Some(SystemTime::now());
@@ -424,6 +514,9 @@ impl SearchIndex {
     /// Drops every document and commits `checkpoint` (a rebuild's start).
     pub fn clear(&self, checkpoint: Checkpoint) -> Result<()> {
         self.writer.lock().delete_all_documents()?;
+        if let Some(quotes) = &self.quotes {
+            quotes.writer.lock().delete_all_documents()?;
+        }
         {
             let mut stories = self.stories.lock();
             if let Some(tracker) = stories.as_mut() {
@@ -437,6 +530,9 @@ impl SearchIndex {
     /// Discards writes queued since the last commit.
     pub fn rollback(&self) -> Result<()> {
         self.writer.lock().rollback()?;
+        if let Some(quotes) = &self.quotes {
+            quotes.writer.lock().rollback()?;
+        }
         // The window held the discarded documents too: derive it again.
         if let Some(tracker) = self.stories.lock().as_mut() {
             let mut fresh = StoryTracker::new(tracker.settings().clone());
@@ -487,7 +583,11 @@ impl SearchIndex {
 
     /// Waits for merges to finish; call once, at shutdown.
     pub fn close(self) -> Result<()> {
-        self.writer.into_inner().wait_merging_threads()?;
+        let Self { writer, quotes, .. } = self;
+        writer.into_inner().wait_merging_threads()?;
+        if let Some(quotes) = quotes {
+            quotes.close()?;
+        }
         Ok(())
     }
 }

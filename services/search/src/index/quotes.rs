@@ -1,0 +1,107 @@
+//! The quote index beside the article index: writing an article's quote
+//! records, and keeping the two indexes consistent across crashes.
+//!
+//! The quote index is derived from the article index, which stores every
+//! article's quotes (`quotes_json`). A commit writes the quote index first,
+//! then the articles, both with the same generation. If the process dies
+//! between the two, the quote index holds writes the articles do not;
+//! so at open, a quote index whose generation is not the articles' is
+//! rebuilt from the committed articles, and then the indexer replays the
+//! change feed from the articles' checkpoint into both, as after any crash.
+
+use tantivy::collector::DocSetCollector;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{TantivyDocument, Term};
+
+use super::{SearchIndex, WriterSetup};
+use crate::error::{Error, Result};
+use crate::model::IndexDoc;
+use crate::quotes::records;
+
+/// The quote index's directory inside the article index's.
+pub const QUOTES_DIR: &str = "quotes";
+
+/// The quote index's writer: quotes are short, so one thread and a small
+/// buffer keep up with the articles' writer.
+pub(super) const QUOTE_WRITER: WriterSetup = WriterSetup {
+    heap_bytes: 32 * 1024 * 1024,
+    threads: Some(1),
+};
+
+impl SearchIndex {
+    /// This article index with `quotes` as its quote index, rebuilt first
+    /// if the two were not committed together.
+    pub(super) fn with_quotes(mut self, quotes: SearchIndex) -> Result<Self> {
+        let (articles, quoted) = (*self.generation.lock(), *quotes.generation.lock());
+        if articles != quoted {
+            tracing::warn!(
+                article_generation = articles,
+                quote_generation = quoted,
+                "the quote index was not committed with the articles; rebuilding it from them"
+            );
+            let written = quotes.rebuild_quotes_from(&self)?;
+            tracing::info!(quotes = written, "quote index rebuilt");
+        }
+        self.quotes = Some(Box::new(quotes));
+        Ok(self)
+    }
+
+    /// The quote index of this article index.
+    pub fn quote_index(&self) -> Result<&SearchIndex> {
+        self.quotes
+            .as_deref()
+            .ok_or_else(|| Error::Internal("the quote index has no quote index".into()))
+    }
+
+    /// Replaces the quote records of `article` with those it holds now.
+    pub(super) fn replace_quotes(&self, article: &IndexDoc) -> Result<()> {
+        let writer = self.writer.lock();
+        writer.delete_term(Term::from_field_text(self.fields.id, &article.id));
+        for record in records(article) {
+            writer.add_document(record.to_tantivy(&self.fields))?;
+        }
+        Ok(())
+    }
+
+    /// Deletes the quote records of article `id`.
+    pub(super) fn delete_quotes(&self, id: &str) {
+        let writer = self.writer.lock();
+        writer.delete_term(Term::from_field_text(self.fields.id, id));
+    }
+
+    /// Drops every quote record and writes those of the committed articles
+    /// of `articles` again, committing with their checkpoint and
+    /// generation. Returns how many records it wrote.
+    fn rebuild_quotes_from(&self, articles: &SearchIndex) -> Result<u64> {
+        let searcher = articles.searcher();
+        let fields = articles.fields();
+        // Only articles that quote anyone have a quote kind.
+        let quoting: Vec<(Occur, Box<dyn Query>)> = ["direct", "reported"]
+            .into_iter()
+            .map(|kind| {
+                let term = Term::from_field_text(fields.quote_kind, kind);
+                let query: Box<dyn Query> =
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                (Occur::Should, query)
+            })
+            .collect();
+        let addresses = searcher.search(&BooleanQuery::new(quoting), &DocSetCollector)?;
+        let mut written = 0;
+        {
+            let writer = self.writer.lock();
+            writer.delete_all_documents()?;
+            for address in addresses {
+                let stored: TantivyDocument = searcher.doc(address)?;
+                let article = IndexDoc::from_tantivy(&stored, fields);
+                for record in records(&article) {
+                    writer.add_document(record.to_tantivy(&self.fields))?;
+                    written += 1;
+                }
+            }
+        }
+        let generation = *articles.generation.lock();
+        self.commit_as(articles.checkpoint()?, generation)?;
+        Ok(written)
+    }
+}
