@@ -13,6 +13,7 @@ pub mod language;
 pub mod link;
 pub mod offsets;
 pub mod pipeline;
+pub mod quotes;
 pub mod registry;
 pub mod rules;
 pub mod server;

@@ -52,6 +52,8 @@ enum Command {
     /// Extract mentions from JSON-lines articles (the full pipeline) and
     /// write them as JSON lines; --passes N also reports tokens/s.
     Annotate(tooling::AnnotateArgs),
+    /// Score quote attribution on annotated sets (testdata/quotes).
+    Quotes(tooling::QuotesArgs),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +62,7 @@ fn main() -> ExitCode {
         Some(Command::Train(a)) => tooling::run_train(a),
         Some(Command::Eval(a)) => tooling::run_eval(a),
         Some(Command::Annotate(a)) => tooling::run_annotate(a),
+        Some(Command::Quotes(a)) => tooling::run_quotes(a),
         None => serve(cli.serve),
     };
     match result {

@@ -18,6 +18,7 @@ use crate::error::{ExtractionError, Result};
 use crate::language;
 use crate::link::{DocumentMeta, NameMention};
 use crate::offsets::{OffsetUnit, convert};
+use crate::quotes;
 use crate::registry::{EntitySummary, MAX_DOCUMENT_ID_BYTES, Registry};
 use crate::rules::{self, CivilDate};
 use crate::tagger::Tagger;
@@ -67,6 +68,28 @@ pub struct ExtractResponse {
     pub document_id: Option<String>,
     pub request_id: String,
     pub token_count: u32,
+    /// In text order.
+    pub quotes: Vec<Quote>,
+}
+
+/// A quotation or reported statement, offsets in the request's unit.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Quote {
+    pub text: String,
+    pub start: u32,
+    pub end: u32,
+    pub direct: bool,
+    pub cue: String,
+    /// The speaker's entity, when the speaker phrase resolves to a linked
+    /// name.
+    pub speaker_entity_id: Option<String>,
+    pub speaker_canonical_name: String,
+    /// The speaker as written, with its span (empty and 0..0 without one).
+    pub speaker_name: String,
+    pub speaker_start: u32,
+    pub speaker_end: u32,
+    pub addressee_entity_id: Option<String>,
+    pub addressee: String,
 }
 
 /// A span in UTF-8 byte offsets, before linking.
@@ -85,6 +108,8 @@ pub struct Analysis {
     request: ExtractRequest,
     spans: Vec<Span>,
     token_count: usize,
+    /// Speaker and addressee names index the name spans, in order.
+    quotes: Vec<quotes::FoundQuote>,
 }
 
 impl Analysis {
@@ -203,6 +228,7 @@ impl Extractor {
                 request,
                 spans: Vec::new(),
                 token_count: 0,
+                quotes: Vec::new(),
             });
         }
         let text = request.text.as_str();
@@ -236,10 +262,21 @@ impl Extractor {
             value: v.value,
         });
         let spans = merge_spans(text, names.collect(), values.collect());
+        let name_refs: Vec<quotes::NameRef> = spans
+            .iter()
+            .filter(|s| s.entity_type.is_name())
+            .map(|s| quotes::NameRef {
+                start: s.start,
+                end: s.end,
+                entity_type: s.entity_type,
+            })
+            .collect();
+        let quotes = quotes::find(text, &name_refs);
         Ok(Analysis {
             request,
             spans,
             token_count,
+            quotes,
         })
     }
 
@@ -384,8 +421,9 @@ fn finish(
         request,
         spans,
         token_count,
+        quotes: found,
     } = analysis;
-    let mut ids = name_entities.into_iter();
+    let mut ids = name_entities.iter().cloned();
     let mut mentions = Vec::with_capacity(spans.len());
     let mut offsets = Vec::with_capacity(spans.len() * 2);
     for s in spans {
@@ -408,9 +446,48 @@ fn finish(
             normalized_value: s.value,
         });
     }
+    let entity_of =
+        |name: Option<usize>| name.and_then(|i| name_entities.get(i).cloned().flatten());
+    let mut quotes = Vec::with_capacity(found.len());
+    for q in found {
+        let speaker = q.speaker.clone().unwrap_or(0..0);
+        offsets.extend([
+            q.start as u32,
+            q.end as u32,
+            speaker.start as u32,
+            speaker.end as u32,
+        ]);
+        let speaker_entity_id = entity_of(q.speaker_name);
+        let speaker_canonical_name = speaker_entity_id
+            .as_deref()
+            .and_then(|id| entities.iter().find(|e| e.id == id))
+            .map(|e| e.canonical_name.clone())
+            .unwrap_or_default();
+        quotes.push(Quote {
+            text: request.text[q.start..q.end].to_string(),
+            start: 0,
+            end: 0,
+            direct: q.direct,
+            cue: q.cue,
+            speaker_entity_id,
+            speaker_canonical_name,
+            speaker_name: request.text[speaker].to_string(),
+            speaker_start: 0,
+            speaker_end: 0,
+            addressee_entity_id: entity_of(q.addressee_name),
+            addressee: q
+                .addressee
+                .map(|a| request.text[a].to_string())
+                .unwrap_or_default(),
+        });
+    }
     convert(&request.text, &mut offsets, request.offsets);
-    for (m, o) in mentions.iter_mut().zip(offsets.chunks_exact(2)) {
+    let (mention_offsets, quote_offsets) = offsets.split_at(mentions.len() * 2);
+    for (m, o) in mentions.iter_mut().zip(mention_offsets.chunks_exact(2)) {
         (m.start, m.end) = (o[0], o[1]);
+    }
+    for (q, o) in quotes.iter_mut().zip(quote_offsets.chunks_exact(4)) {
+        (q.start, q.end, q.speaker_start, q.speaker_end) = (o[0], o[1], o[2], o[3]);
     }
     let used: BTreeSet<&str> = mentions
         .iter()
@@ -427,6 +504,7 @@ fn finish(
         document_id: request.document_id,
         request_id: request.request_id,
         token_count: u32::try_from(token_count).unwrap_or(u32::MAX),
+        quotes,
     }
 }
 

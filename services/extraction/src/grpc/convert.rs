@@ -8,7 +8,7 @@ use prost_types::Timestamp;
 use crate::EntityType;
 use crate::error::{ExtractionError, Result};
 use crate::offsets::OffsetUnit;
-use crate::pipeline::{ExtractRequest, ExtractResponse, Mention};
+use crate::pipeline::{ExtractRequest, ExtractResponse, Mention, Quote};
 use crate::registry::{
     Alias, Curation, Entity, EntityChange, EntityChangeKind, EntityOrder, EntitySummary, ListQuery,
 };
@@ -84,6 +84,7 @@ pub fn extract_response(r: ExtractResponse) -> pb::ExtractResponse {
         document_id,
         request_id,
         token_count,
+        quotes,
     } = r;
     pb::ExtractResponse {
         mentions: mentions.into_iter().map(mention).collect(),
@@ -91,6 +92,38 @@ pub fn extract_response(r: ExtractResponse) -> pb::ExtractResponse {
         document_id: document_id.unwrap_or_default(),
         request_id,
         token_count,
+        quotes: quotes.into_iter().map(quote).collect(),
+    }
+}
+
+fn quote(q: Quote) -> pb::Quote {
+    let Quote {
+        text,
+        start,
+        end,
+        direct,
+        cue,
+        speaker_entity_id,
+        speaker_canonical_name,
+        speaker_name,
+        speaker_start,
+        speaker_end,
+        addressee_entity_id,
+        addressee,
+    } = q;
+    pb::Quote {
+        text,
+        start,
+        end,
+        direct,
+        cue,
+        speaker_entity_id: speaker_entity_id.unwrap_or_default(),
+        speaker_name,
+        speaker_start,
+        speaker_end,
+        addressee_entity_id: addressee_entity_id.unwrap_or_default(),
+        addressee,
+        speaker_canonical_name,
     }
 }
 

@@ -72,6 +72,21 @@ pub struct AnnotateArgs {
     pub model: Option<PathBuf>,
 }
 
+/// `quotes`: score quote attribution on annotated sets (testdata/quotes).
+#[derive(Debug, Clone, clap::Args)]
+pub struct QuotesArgs {
+    /// Annotated articles, JSON lines (testdata/quotes/GUIDELINES.md);
+    /// repeat for several sets, each scored on its own.
+    #[arg(long, required = true)]
+    pub set: Vec<PathBuf>,
+    /// Print every miss, extra quote and wrong speaker.
+    #[arg(long)]
+    pub errors: bool,
+    /// Model file (default: the model embedded in this binary).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+}
+
 /// The model at `model`, or the embedded one.
 pub fn load(model: &Option<PathBuf>) -> anyhow::Result<Tagger> {
     let t0 = Instant::now();
@@ -173,5 +188,32 @@ pub fn run_annotate(a: &AnnotateArgs) -> anyhow::Result<()> {
         timing.elapsed.as_secs_f64(),
         timing.tokens_per_sec()
     );
+    Ok(())
+}
+
+pub fn run_quotes(a: &QuotesArgs) -> anyhow::Result<()> {
+    for path in &a.set {
+        let jsonl =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let set = super::quote_eval::read_set(&jsonl)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        // A fresh registry per set: the articles link among themselves only.
+        let scratch = ScratchDir::create()?;
+        let config = ExtractionConfig {
+            data_dir: scratch.0.clone(),
+            model: a.model.clone(),
+            max_text_bytes: DEFAULT_MAX_TEXT_BYTES,
+            ..ExtractionConfig::default()
+        };
+        let extractor = Extractor::open(&config)?.with_parallel(false);
+        let report = super::quote_eval::evaluate(&extractor, &set, a.errors)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        drop(extractor);
+        println!("{}", path.display());
+        for line in &report.errors {
+            println!("  {line}");
+        }
+        print!("{report}");
+    }
     Ok(())
 }

@@ -11,6 +11,9 @@ pub mod commands;
 pub mod conll;
 pub mod eval;
 pub mod linking;
+pub mod quote_eval;
 pub mod train;
 
-pub use commands::{AnnotateArgs, EvalArgs, TrainArgs, run_annotate, run_eval, run_train};
+pub use commands::{
+    AnnotateArgs, EvalArgs, QuotesArgs, TrainArgs, run_annotate, run_eval, run_quotes, run_train,
+};

@@ -1,0 +1,172 @@
+use super::*;
+
+/// Names at every occurrence of each (surface, type).
+fn names(text: &str, list: &[(&str, EntityType)]) -> Vec<NameRef> {
+    let mut out = Vec::new();
+    for (surface, t) in list {
+        for (i, _) in text.match_indices(surface) {
+            out.push(NameRef {
+                start: i,
+                end: i + surface.len(),
+                entity_type: *t,
+            });
+        }
+    }
+    out.sort_by_key(|n| n.start);
+    out
+}
+
+/// (quote text, direct, cue, speaker as written, speaker name resolved).
+fn read(text: &str, list: &[(&str, EntityType)]) -> Vec<(String, bool, String, String, String)> {
+    let names = names(text, list);
+    find(text, &names)
+        .into_iter()
+        .map(|q| {
+            (
+                text[q.start..q.end].to_string(),
+                q.direct,
+                q.cue,
+                q.speaker.map(|s| text[s].to_string()).unwrap_or_default(),
+                q.speaker_name
+                    .map(|i| text[names[i].start..names[i].end].to_string())
+                    .unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+const P: EntityType = EntityType::Person;
+const O: EntityType = EntityType::Org;
+
+fn q(
+    t: &str,
+    direct: bool,
+    cue: &str,
+    phrase: &str,
+    name: &str,
+) -> (String, bool, String, String, String) {
+    (t.into(), direct, cue.into(), phrase.into(), name.into())
+}
+
+#[test]
+fn quote_then_speaker_and_speaker_then_quote() {
+    let t = "Ana Popescu arrived late. “We stay,” Popescu said. Rusu told reporters: “Nothing changes.”";
+    let got = read(t, &[("Ana Popescu", P), ("Popescu", P), ("Rusu", P)]);
+    assert_eq!(
+        got,
+        vec![
+            q("We stay,", true, "said", "Popescu", "Popescu"),
+            q("Nothing changes.", true, "told", "Rusu", "Rusu"),
+        ]
+    );
+}
+
+#[test]
+fn inverted_attribution_and_pronouns() {
+    let t = "Ana Popescu met Ion Rusu.\n\n“It went well,” said the minister.\n\n“We will meet again,” she added. “Soon.”";
+    let got = read(t, &[("Ana Popescu", P), ("Ion Rusu", P)]);
+    assert_eq!(got[0].2, "said");
+    assert_eq!(got[0].3, "the minister");
+    assert_eq!(got[1].3, "she");
+    assert_eq!(got[1].4, "Ana Popescu", "Rusu is an object of 'met'");
+    assert_eq!(got[2].0, "Soon.");
+    assert_eq!(
+        got[2].4, "Ana Popescu",
+        "an interrupted quote keeps its speaker"
+    );
+}
+
+#[test]
+fn titles_resolve_descriptions() {
+    let t = "Foreign Minister Ana Popescu and Ion Rusu, the trade commissioner, spoke.\n\n“Fine,” the minister said.";
+    let got = read(t, &[("Ana Popescu", P), ("Ion Rusu", P)]);
+    assert_eq!(got[0].4, "Ana Popescu");
+}
+
+#[test]
+fn reported_speech() {
+    let t = "Norvik Shipping said on Tuesday that its fleet would stay in port. The talks will resume next week, Popescu told reporters. According to the ministry, prices rose sharply in May.";
+    let got = read(t, &[("Norvik Shipping", O), ("Popescu", P)]);
+    assert_eq!(
+        got,
+        vec![
+            q(
+                "its fleet would stay in port",
+                false,
+                "said",
+                "Norvik Shipping",
+                "Norvik Shipping"
+            ),
+            q(
+                "The talks will resume next week",
+                false,
+                "told",
+                "Popescu",
+                "Popescu"
+            ),
+            q(
+                "prices rose sharply in May",
+                false,
+                "according to",
+                "the ministry",
+                "Norvik Shipping"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn scare_quotes_are_not_quotes_and_unattributed_quotes_have_no_speaker() {
+    let t = "Ships of the so-called “shadow fleet” left. “Nobody told us anything at all,” one sign read.\n\nA banner said nothing. “We were never asked about any of this.”";
+    let got = read(t, &[]);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[1].0, "We were never asked about any of this.");
+    assert_eq!(got[1].3, "");
+}
+
+#[test]
+fn paragraph_of_quotation_continues_the_speaker() {
+    let t = "“We are ready,” Lin Wei said.\n\n“The rest is up to them.”";
+    let got = read(t, &[("Lin Wei", P)]);
+    assert_eq!(got[1].4, "Lin Wei");
+}
+
+#[test]
+fn headline_quotes() {
+    let t = "'We will not back down,' says Sarrau\n\nBody.";
+    let got = read(t, &[("Sarrau", P)]);
+    assert_eq!(
+        got,
+        vec![q(
+            "We will not back down,",
+            true,
+            "says",
+            "Sarrau",
+            "Sarrau"
+        )]
+    );
+    let t = "Kovalenko: “Doors stay open”\n\nBody.";
+    let got = read(t, &[("Kovalenko", P)]);
+    assert_eq!(got[0].4, "Kovalenko");
+}
+
+#[test]
+fn hostile_text_never_panics() {
+    for t in [
+        "“",
+        "”",
+        "\"",
+        "«»",
+        "„“",
+        "'",
+        "“a”b”c“",
+        "said",
+        "according to",
+        ", said",
+        "“x,” said",
+        "\u{feff}“é,” she said.”",
+        "\n\n“\n\n“\n\n",
+    ] {
+        let _ = find(t, &[]);
+    }
+}
