@@ -112,6 +112,7 @@ async fn server_with_docs(
 ) {
     use dossier_search::index::{Checkpoint, IndexOp, SearchIndex};
     use dossier_search::model::IndexDoc;
+    use dossier_search::quotes::DocQuote;
 
     let dir = tempfile::tempdir().unwrap();
     let data_dir = dir.path().join("search");
@@ -125,6 +126,14 @@ async fn server_with_docs(
                 // 4 KB, so a whole export (with bodies) is far more than
                 // HTTP/2 flow control lets the server send ahead.
                 body: "The ferry left the harbour before the storm. ".repeat(90),
+                published_at: Some(1_772_409_600 + seq as i64),
+                // One quote each, direct in even reports (ListQuotes).
+                quotes: vec![DocQuote {
+                    text: format!("Pilots wait for report {seq}"),
+                    speaker_entity_id: "e1".into(),
+                    direct: seq % 2 == 0,
+                    ..Default::default()
+                }],
                 ..Default::default()
             }))
         })
@@ -459,5 +468,132 @@ async fn bad_values_name_their_field() {
         .await
         .unwrap_err();
     assert_eq!(missing.code(), Code::NotFound, "{}", missing.message());
+    stop(shutdown, server).await;
+}
+
+/// ListQuotes over gRPC: pages of quotes newest first, and each mistake
+/// refused with the field it is about.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_quotes_pages_and_names_the_field_of_each_mistake() {
+    use dossier_proto::v1::ListQuotesRequest;
+    use prost_types::Timestamp;
+
+    let (_dir, mut client, shutdown, server) = server_with_docs(30).await;
+    let request = |f: &dyn Fn(&mut ListQuotesRequest)| {
+        let mut request = ListQuotesRequest {
+            entity_id: "e1".into(),
+            ..Default::default()
+        };
+        f(&mut request);
+        request
+    };
+    let first = client
+        .list_quotes(request(&|r| r.page_size = 0))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(first.total_quotes, 30);
+    assert_eq!(first.quotes.len(), 20, "0 means 20");
+    let newest = &first.quotes[0];
+    assert_eq!(newest.document_id, "doc00030");
+    assert_eq!(newest.title, "Harbour report 30");
+    let quote = newest.quote.as_ref().unwrap();
+    assert_eq!(quote.text, "Pilots wait for report 30");
+    assert_eq!(quote.speaker_entity_id, "e1");
+    let rest = client
+        .list_quotes(request(&|r| r.page_token = first.next_page_token.clone()))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(rest.quotes.len(), 10);
+    assert!(rest.next_page_token.is_empty());
+    assert_eq!(rest.quotes[9].document_id, "doc00001");
+    let direct = client
+        .list_quotes(request(&|r| {
+            r.direct_only = true;
+            r.query = "report".into();
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(direct.total_quotes, 15);
+    // The quote's words, not the article's.
+    let article_words = client
+        .list_quotes(request(&|r| r.query = "ferry".into()))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(article_words.total_quotes, 0);
+
+    let at = |seconds| Some(Timestamp { seconds, nanos: 0 });
+    for (name, bad, code, field) in [
+        (
+            "negative page_size",
+            request(&|r| r.page_size = -1),
+            Code::InvalidArgument,
+            "page_size",
+        ),
+        (
+            "forged token",
+            request(&|r| r.page_token = "abc".into()),
+            Code::InvalidArgument,
+            "page_token",
+        ),
+        (
+            "another listing's token",
+            request(&|r| {
+                r.entity_id = "e2".into();
+                r.page_token = first.next_page_token.clone();
+            }),
+            Code::InvalidArgument,
+            "page_token",
+        ),
+        (
+            "bounds the wrong way",
+            request(&|r| {
+                r.published_after = at(20);
+                r.published_before = at(10);
+            }),
+            Code::InvalidArgument,
+            "published_after",
+        ),
+        (
+            "nanos out of range",
+            request(&|r| {
+                r.published_before = Some(Timestamp {
+                    seconds: 0,
+                    nanos: -1,
+                })
+            }),
+            Code::InvalidArgument,
+            "published_before",
+        ),
+        (
+            "control characters in entity_id",
+            request(&|r| r.entity_id = "e\u{1}".into()),
+            Code::InvalidArgument,
+            "entity_id",
+        ),
+        (
+            "query over --max-query-bytes",
+            request(&|r| r.query = "x ".repeat(5_000)),
+            Code::ResourceExhausted,
+            "query",
+        ),
+    ] {
+        let status = client.list_quotes(bad).await.unwrap_err();
+        assert_eq!(status.code(), code, "{name}: {}", status.message());
+        assert!(
+            status.message().contains(field),
+            "{name}: {}",
+            status.message()
+        );
+    }
+    let huge = client
+        .list_quotes(request(&|r| r.page_size = i32::MAX))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(huge.quotes.len(), 30, "lowered to the maximum");
     stop(shutdown, server).await;
 }

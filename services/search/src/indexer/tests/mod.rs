@@ -12,6 +12,8 @@ use crate::index::SearchIndex;
 use crate::search::{PageRequest, SearchQuery, search};
 use crate::testing::{FakeExtractor, FakeStorage};
 
+/// Quotes: speakers through merges and renames, deletes, rebuilds (#17).
+mod quotes;
 /// Pages, empty text and TEXT_UPDATED changes (issue 14).
 mod text;
 
