@@ -24,6 +24,10 @@ pub struct Attribution {
     /// The text the attribution covers, so the reported-speech reader does
     /// not read its cue a second time.
     pub covers: Range<usize>,
+    /// Words between the cue and a quotation after it: more than a few
+    /// make the quotation a fragment inside reported speech ("described
+    /// the talks as “candid”").
+    pub words_between: usize,
 }
 
 /// Words that may sit between a speaker and the verb ("she later told").
@@ -137,6 +141,22 @@ pub fn is_speaker_phrase(text: &str, phrase: &[Word], names: &[NameRef]) -> bool
     ) {
         return false;
     }
+    // A noun phrase starts with a capital (a name, "Police"), a
+    // determiner or a number ("54-year-old"); "visiting the hospital in
+    // Shymkent" and "when the council" are no speakers.
+    let starts_like_a_phrase = first
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+        || cues::is_determiner(first);
+    // "chief executive Halvard Strand", "editor-in-chief Joanna Krajewska":
+    // a title before a name.
+    let ends_with_name = names
+        .iter()
+        .any(|n| n.start >= start && n.end == end && super::can_speak(n.entity_type));
+    if !starts_like_a_phrase && !ends_with_name {
+        return false;
+    }
     if names
         .iter()
         .any(|n| n.start >= start && n.end <= end && super::can_speak(n.entity_type))
@@ -193,19 +213,35 @@ pub fn after_quote(text: &str, window: Range<usize>, names: &[NameRef]) -> Optio
                 speaker: span(phrase),
                 addressee: None,
                 covers: window.start..phrase.last().map_or(window.end, |x| x.end),
+                words_between: 0,
             });
         }
         return None;
     }
-    // `said the minister`, `says Sarrau`.
+    // `said the minister`, `says Sarrau`, `said the mayor, Siobhán Keane`.
     if cues::is_speech_verb(&lower(first)) {
-        let phrase = phrase_after(text, &w[1..]);
+        let mut phrase = phrase_after(text, &w[1..]);
+        let after_phrase = &w[1 + phrase.len()..];
+        if after_phrase.first().is_some_and(|x| x.text(text) == ",") {
+            let named = phrase_after(text, &after_phrase[1..]);
+            let person = |p: &[Word]| {
+                p.first().is_some_and(|f| {
+                    names
+                        .iter()
+                        .any(|n| n.start == f.start && n.entity_type == crate::EntityType::Person)
+                })
+            };
+            if !person(phrase) && person(named) && head_noun(text, phrase).is_some() {
+                phrase = named;
+            }
+        }
         if is_speaker_phrase(text, phrase, names) {
             return Some(Attribution {
                 cue: lower(first),
                 speaker: span(phrase),
                 addressee: None,
                 covers: window.start..phrase.last().map_or(first.end, |x| x.end),
+                words_between: 0,
             });
         }
         return None;
@@ -229,6 +265,7 @@ pub fn after_quote(text: &str, window: Range<usize>, names: &[NameRef]) -> Optio
         speaker: Some(speaker),
         addressee,
         covers: window.start..end,
+        words_between: 0,
     })
 }
 
@@ -267,6 +304,7 @@ pub fn before_quote(text: &str, window: Range<usize>, names: &[NameRef]) -> Opti
                     speaker: span(phrase),
                     addressee: None,
                     covers: w[0].start..window.end,
+                    words_between: 0,
                 });
             }
             return None;
@@ -286,6 +324,7 @@ pub fn before_quote(text: &str, window: Range<usize>, names: &[NameRef]) -> Opti
             speaker: Some(speaker),
             addressee,
             covers: window.clone(),
+            words_between: w.len() - k - 1,
         });
     }
     // A bare `Sarrau: “…”` (headlines, interview transcripts).
@@ -295,6 +334,7 @@ pub fn before_quote(text: &str, window: Range<usize>, names: &[NameRef]) -> Opti
             speaker: span(w),
             addressee: None,
             covers: window,
+            words_between: 0,
         });
     }
     None
@@ -319,32 +359,21 @@ pub fn first_section(text: &str, subject: &[Word], names: &[NameRef]) -> Option<
             .iter()
             .any(|n| n.start >= a && n.end <= b && super::can_speak(n.entity_type))
     };
-    // The section right before the verb, unless it is an appositive or a
-    // relative clause after a name.
-    let last_text = last[0].text(text).to_lowercase();
-    let appositive = matches!(
-        last_text.as_str(),
-        "who"
-            | "which"
-            | "whose"
-            | "speaking"
-            | "a"
-            | "an"
-            | "the"
-            | "his"
-            | "her"
-            | "its"
-            | "their"
-    ) || sections.len() > 1 && !has_name(last);
-    if appositive && sections.len() > 1 {
-        for s in sections.iter().rev().skip(1) {
-            let s = strip_lead(text, s);
-            if has_name(s) && is_speaker_phrase(text, s, names) {
-                return span(s);
-            }
+    // The section right before the verb, unless it describes the name
+    // before it ("Ana Popescu, the foreign minister, said"; "Xingchen
+    // Auto, one of China's largest makers, said"; "Sarsenbayeva, visiting
+    // the hospital, said").
+    let last = strip_lead(text, last);
+    let first_word = last[0].text(text);
+    let pronoun = last.len() == 1 && cues::pronoun(first_word).is_some();
+    let describes =
+        !pronoun && (cues::is_determiner(first_word) || !is_speaker_phrase(text, last, names));
+    if describes && sections.len() > 1 {
+        let before = strip_lead(text, sections[sections.len() - 2]);
+        if has_name(before) && is_speaker_phrase(text, before, names) {
+            return span(before);
         }
     }
-    let last = strip_lead(text, last);
     if is_speaker_phrase(text, last, names) {
         return span(last);
     }

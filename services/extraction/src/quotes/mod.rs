@@ -57,6 +57,10 @@ fn can_speak(t: EntityType) -> bool {
 /// fleet”).
 const MIN_UNATTRIBUTED_WORDS: usize = 4;
 
+/// Fewest words of a quotation inside a reported clause ("described the
+/// talks as “candid and in-depth”") still read as a direct quote.
+const MIN_QUOTE_WORDS_IN_CLAUSE: usize = 5;
+
 /// Longest window read for an attribution beside a quotation, in bytes.
 const ATTRIBUTION_WINDOW: usize = 240;
 
@@ -111,12 +115,17 @@ pub fn find(text: &str, names: &[NameRef]) -> Vec<FoundQuote> {
                     speaker: speaker.clone(),
                     addressee: None,
                     covers: seg.close..seg.close,
+                    words_between: 0,
                 });
             }
         }
         let quoted_text = &text[seg.start..seg.end];
-        let is_quote =
-            attribution.is_some() || words >= MIN_UNATTRIBUTED_WORDS && !is_title(quoted_text);
+        let fragment = attribution
+            .as_ref()
+            .is_some_and(|a| a.words_between > 3 && words < MIN_QUOTE_WORDS_IN_CLAUSE);
+        let is_quote = !is_label(text, seg.open)
+            && !fragment
+            && (attribution.is_some() || words >= MIN_UNATTRIBUTED_WORDS && !is_title(quoted_text));
         if !is_quote {
             continue;
         }
@@ -174,6 +183,37 @@ pub fn find(text: &str, names: &[NameRef]) -> Vec<FoundQuote> {
         });
     }
     found
+}
+
+/// A quotation that names something rather than reports speech: the
+/// so-called “shadow fleet”, dubbed “Operation Dawn”, described as “candid”.
+fn is_label(text: &str, open: usize) -> bool {
+    let before = text[..open].trim_end();
+    let last = before
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    matches!(
+        last.as_str(),
+        "called"
+            | "dubbed"
+            | "so-called"
+            | "titled"
+            | "entitled"
+            | "named"
+            | "branded"
+            | "labelled"
+            | "labeled"
+            | "nicknamed"
+            | "as"
+            | "word"
+            | "term"
+            | "phrase"
+            | "slogan"
+            | "reading"
+            | "read"
+    )
 }
 
 /// Every word capitalised: the title of a work or an operation.

@@ -388,9 +388,17 @@ fn according(text: &str, w: &[Word], k: usize, names: &[NameRef]) -> Option<Repo
 }
 
 /// The span of a reported clause: its first to last word, at least three
-/// words long.
+/// words long, not a question put to the speaker ("Asked whether …").
 fn clause_span(text: &str, w: &[Word]) -> Option<Range<usize>> {
     let mut w = w;
+    if w.first().is_some_and(|x| {
+        matches!(
+            x.text(text),
+            "Asked" | "Pressed" | "Speaking" | "Questioned"
+        )
+    }) {
+        return None;
+    }
     while let Some(l) = w.last()
         && !l.is_alnum(text)
         && !matches!(l.text(text), ")" | "%")

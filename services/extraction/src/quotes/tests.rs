@@ -55,7 +55,7 @@ fn quote_then_speaker_and_speaker_then_quote() {
     assert_eq!(
         got,
         vec![
-            q("We stay,", true, "said", "Popescu", "Popescu"),
+            q("We stay,", true, "said", "Popescu", "Ana Popescu"),
             q("Nothing changes.", true, "told", "Rusu", "Rusu"),
         ]
     );
@@ -104,12 +104,13 @@ fn reported_speech() {
                 "Popescu",
                 "Popescu"
             ),
+            // No ministry is named: "the ministry" is no one in particular.
             q(
                 "prices rose sharply in May",
                 false,
                 "according to",
                 "the ministry",
-                "Norvik Shipping"
+                ""
             ),
         ]
     );
@@ -168,5 +169,119 @@ fn hostile_text_never_panics() {
         "\n\n“\n\n“\n\n",
     ] {
         let _ = find(t, &[]);
+    }
+}
+
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Text made of the marks, cue words and multi-byte letters the finder
+    /// reacts to, with names at random char boundaries.
+    fn hostile() -> impl Strategy<Value = (String, Vec<NameRef>)> {
+        let piece = prop::sample::select(vec![
+            "“",
+            "”",
+            "\"",
+            "'",
+            "‘",
+            "’",
+            "«",
+            "»",
+            "„",
+            "‚",
+            " ",
+            " ",
+            " ",
+            "\n",
+            "\n\n",
+            ",",
+            ".",
+            ":",
+            "?",
+            "said",
+            "told",
+            "according to",
+            "that",
+            "he",
+            "she",
+            "the minister",
+            "a spokesperson for",
+            "Ana",
+            "Popescu",
+            "Ünal",
+            "İzmir",
+            "—",
+            "é",
+            "日本",
+            "🙂",
+            "Mr.",
+            "the statement",
+            "the company",
+            "the 54-year-old",
+            "who",
+            "'s",
+        ]);
+        prop::collection::vec(piece, 0..80).prop_flat_map(|pieces| {
+            let text: String = pieces.concat();
+            let bounds: Vec<usize> = text
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([text.len()])
+                .collect();
+            let n = bounds.len();
+            let names = prop::collection::vec((0..n, 0..n, 0..4u8), 0..8).prop_map(move |raw| {
+                let mut names: Vec<NameRef> = raw
+                    .into_iter()
+                    .filter_map(|(a, b, t)| {
+                        let (a, b) = (bounds[a.min(b)], bounds[a.max(b)]);
+                        (a < b).then_some(NameRef {
+                            start: a,
+                            end: b,
+                            entity_type: [
+                                EntityType::Person,
+                                EntityType::Org,
+                                EntityType::Gpe,
+                                EntityType::Norp,
+                            ][t as usize],
+                        })
+                    })
+                    .collect();
+                names.sort_by_key(|n| (n.start, n.end));
+                names.dedup_by_key(|n| n.start);
+                // Names never overlap in the pipeline.
+                let mut last_end = 0;
+                names.retain(|n| {
+                    let keep = n.start >= last_end;
+                    if keep {
+                        last_end = n.end;
+                    }
+                    keep
+                });
+                names
+            });
+            (Just(text), names)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Never a panic; every span lies on char boundaries, in order,
+        /// with its speaker a real name index.
+        #[test]
+        fn any_text_gives_well_formed_quotes((text, names) in hostile()) {
+            let found = find(&text, &names);
+            for q in &found {
+                prop_assert!(q.start < q.end && q.end <= text.len());
+                prop_assert!(text.is_char_boundary(q.start) && text.is_char_boundary(q.end));
+                if let Some(s) = &q.speaker {
+                    prop_assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+                }
+                prop_assert!(q.speaker_name.is_none_or(|i| i < names.len()));
+            }
+            prop_assert!(found.windows(2).all(|w| (w[0].start, w[0].end) <= (w[1].start, w[1].end)));
+        }
     }
 }
