@@ -49,14 +49,35 @@ impl Context<'_> {
             .filter(|(_, n)| !self.in_quote(n.start))
     }
 
-    /// The lower-case word before a name ("with" in "met with Rusu").
+    /// The lower-case word governing a name ("with" in "met with Rusu",
+    /// "told" in "told the Ledger"), empty when the name opens its
+    /// sentence or follows a sentence-opening preposition ("For Hrytsenko,
+    /// …" makes him the topic, not an object).
     fn word_before(&self, n: &NameRef) -> String {
-        let head = &self.text[super::ceil(self.text, n.start.saturating_sub(24))..n.start];
-        let head = head.trim_end();
-        let from = head.rfind(|c: char| !c.is_alphanumeric()).map_or(0, |p| {
-            p + head[p..].chars().next().map_or(1, char::len_utf8)
-        });
-        head.get(from..).unwrap_or("").to_lowercase()
+        let mut end = n.start;
+        for _ in 0..2 {
+            let base = super::ceil(self.text, end.saturating_sub(24));
+            let head = self.text[base..end].trim_end();
+            let from = head.rfind(|c: char| !c.is_alphanumeric()).map_or(0, |p| {
+                p + head[p..].chars().next().map_or(1, char::len_utf8)
+            });
+            let word = head.get(from..).unwrap_or("").to_lowercase();
+            let word_start = base + from;
+            let opens_sentence = self.text[..word_start]
+                .trim_end_matches([' ', '\t'])
+                .chars()
+                .next_back()
+                .is_none_or(|c| matches!(c, '\n' | '.' | '“' | '"'));
+            if opens_sentence {
+                return String::new();
+            }
+            if word == "the" || word == "a" {
+                end = word_start;
+                continue;
+            }
+            return word;
+        }
+        String::new()
     }
 
     /// The words around a person's name that give their title: a few
