@@ -39,7 +39,6 @@ struct Article {
 #[derive(Debug, serde::Deserialize)]
 struct Annotated {
     text: String,
-    direct: bool,
     /// The speaker's full name as the outlet writes it; None: unattributed.
     speaker: Option<String>,
 }
