@@ -163,6 +163,14 @@ pub enum Command {
         id: String,
     },
 
+    /// What a person or organisation said, newest first: each quote with
+    /// the speaker as written and as known, the outlet and the date.
+    ///
+    /// The speaker is an entity id (ent_…) or a name in any spelling the
+    /// registry has seen ("Gritsenko" finds Oleksii Hrytsenko's quotes in
+    /// every outlet, however each spelled him).
+    Quotes(QuotesArgs),
+
     /// Health of each service.
     Status,
 
@@ -340,7 +348,7 @@ pub struct StoriesArgs {
     #[arg(long)]
     pub entity: Option<String>,
     /// Only stories with an article published since: a duration back from
-    /// now (7d, 24h, 90m) or an RFC 3339 time.
+    /// now (7d, 24h, 90m), a day (2026-11-18) or an RFC 3339 time.
     #[arg(long)]
     pub since: Option<String>,
     /// Only stories with an article from this outlet.
@@ -356,6 +364,32 @@ pub struct StoriesArgs {
     pub page_size: i32,
     #[arg(long, default_value = "")]
     pub page_token: String,
+}
+
+#[derive(Debug, Args)]
+pub struct QuotesArgs {
+    /// The speaker: an entity id (ent_…) or a name.
+    pub speaker: String,
+    /// Only quotes whose own words match this query (the search language).
+    #[arg(default_value = "")]
+    pub query: String,
+    /// Only quotes in articles published since: a duration back from now
+    /// (7d, 24h, 90m), a day (2026-11-18) or an RFC 3339 time.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only quotes in articles published before: a day (up to its end), an
+    /// RFC 3339 time, or a duration back from now.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Only quotes in articles from this outlet.
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Only direct quotes (inside quotation marks), not reported speech.
+    #[arg(long)]
+    pub direct: bool,
+    /// Print at most this many quotes (0: all of them).
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
 }
 
 /// Where ingest reads from.

@@ -92,6 +92,8 @@ proto_names!(
     IndexStatus,
     ListStoriesResponse,
     Story,
+    ListQuotesResponse,
+    QuoteRecord,
 );
 
 /// The proto3 JSON form of a message.

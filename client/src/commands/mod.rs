@@ -5,9 +5,12 @@ mod documents;
 mod entities;
 mod extract;
 mod ingest;
+mod quotes;
+mod resolve;
 mod search;
 mod status;
 mod stories;
+mod time;
 mod watch;
 
 use std::io::Write;
@@ -74,6 +77,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             let client =
                 SearchServiceClient::new(connect("search", &cli.global.search, sec).await?);
             stories::show(client, id, format).await
+        }
+        Command::Quotes(args) => {
+            let search =
+                SearchServiceClient::new(connect("search", &cli.global.search, sec).await?);
+            let extraction = ExtractionServiceClient::new(
+                connect("extraction", &cli.global.extraction, sec).await?,
+            );
+            quotes::run(search, extraction, args, format).await
         }
         Command::Status => status::run(&cli.global, sec, format).await,
         Command::Health { address, service } => {

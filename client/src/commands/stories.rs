@@ -1,13 +1,11 @@
 //! `stories` and `story`: events covered by several outlets, with their
 //! outlets, entities and a timeline of the dates their articles give.
 
-use std::time::{Duration, SystemTime};
-
 use dossier_kit::client::ClientChannel;
 use dossier_proto::v1::search_service_client::SearchServiceClient;
 use dossier_proto::v1::{GetStoryRequest, ListStoriesRequest, Story, StoryOrder};
 
-use super::search::parse_time;
+use super::time;
 use crate::cli::StoriesArgs;
 use crate::exit;
 use crate::output::{self, Format, Printed, outln};
@@ -20,7 +18,7 @@ pub async fn list(
     let request = ListStoriesRequest {
         query: args.query,
         entity_id: args.entity.unwrap_or_default(),
-        published_after: since(args.since.as_deref())?,
+        published_after: time::since("--since", args.since.as_deref())?,
         published_before: None,
         source: args.source.unwrap_or_default(),
         page_size: args.page_size,
@@ -64,34 +62,6 @@ pub async fn show(
         Format::Text => print_story(&story)?,
     }
     Ok(exit::OK)
-}
-
-/// `--since`: "7d", "24h", "90m" back from now, or an RFC 3339 time.
-fn since(value: Option<&str>) -> anyhow::Result<Option<prost_types::Timestamp>> {
-    let Some(text) = value else {
-        return Ok(None);
-    };
-    let unit = |c: char| match c {
-        'd' => Some(86_400),
-        'h' => Some(3_600),
-        'm' => Some(60),
-        _ => None,
-    };
-    if let Some(last) = text.chars().last()
-        && let Some(seconds) = unit(last)
-        && let Ok(n) = text[..text.len() - 1].parse::<u64>()
-    {
-        let back = Duration::from_secs(n.saturating_mul(seconds));
-        let at = SystemTime::now()
-            .checked_sub(back)
-            .unwrap_or(SystemTime::UNIX_EPOCH);
-        return Ok(Some(prost_types::Timestamp::from(at)));
-    }
-    parse_time("--since", Some(text)).map_err(|_| {
-        anyhow::anyhow!(
-            "--since {text:?}: give a duration such as 7d, 24h or 90m, or an RFC 3339 time"
-        )
-    })
 }
 
 fn print_heading(story: &Story) -> Printed {
