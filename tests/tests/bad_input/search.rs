@@ -18,6 +18,7 @@ pub fn rows(rows: &mut Rows, c: &Clients, seeded: &Seeded) {
     more_like_this(rows, c, seeded);
     cooccurrences(rows, c, seeded);
     stories(rows, c);
+    quotes(rows, c, seeded);
     let search = &c.search;
     #[rustfmt::skip]
     let calls = [
@@ -230,4 +231,48 @@ fn stories(rows: &mut Rows, c: &Clients) {
         let call = unary!(search, get_story, request);
         rows.add(format!("GetStory: {name}"), Q, code, says, call);
     }
+}
+
+fn quotes(rows: &mut Rows, c: &Clients, seeded: &Seeded) {
+    let list = |f: &dyn Fn(&mut pb::ListQuotesRequest)| {
+        let mut request = pb::ListQuotesRequest {
+            query: "harbour".into(),
+            ..Default::default()
+        };
+        f(&mut request);
+        request
+    };
+    let long = "x".repeat(TEN_K);
+    #[rustfmt::skip]
+    let cases = [
+        ("empty request", list(&|r| r.query.clear()), Code::Ok, ""),
+        ("malformed query is read leniently", list(&|r| r.query = "((harbour AND".into()), Code::Ok, ""),
+        ("NUL and control characters in query", list(&|r| r.query = "harbour\0 pilots\u{7}\u{1b}".into()), Code::Ok, ""),
+        ("10,000-byte query", list(&|r| r.query = long.clone()), Code::ResourceExhausted, "--max-query-bytes"),
+        ("message over the decoding limit", list(&|r| r.query = "x".repeat(OVER_STORAGE_AND_SEARCH_MESSAGE)), Code::ResourceExhausted, "the limit is"),
+        ("negative page_size", list(&|r| r.page_size = -1), Code::InvalidArgument, "page_size"),
+        ("i32::MAX page_size is lowered to the maximum", list(&|r| r.page_size = i32::MAX), Code::Ok, ""),
+        ("random base64 page_token", list(&|r| r.page_token = RANDOM_BASE64.into()), Code::InvalidArgument, "page_token"),
+        ("page_token of Search", list(&|r| r.page_token = seeded.search_token.clone()), Code::InvalidArgument, "page_token"),
+        ("page_token of ListDocuments", list(&|r| r.page_token = seeded.list_token.clone()), Code::InvalidArgument, "page_token"),
+        ("10,000-character page_token", list(&|r| r.page_token = long.clone()), Code::InvalidArgument, "page_token"),
+        ("unknown entity lists nothing", list(&|r| r.entity_id = "ent_999999999".into()), Code::Ok, ""),
+        ("10,000-character entity_id", list(&|r| r.entity_id = long.clone()), Code::InvalidArgument, "ids are at most"),
+        ("control characters in entity_id", list(&|r| r.entity_id = "ent_1\u{0}".into()), Code::InvalidArgument, "control characters"),
+        ("published_after negative nanos", list(&|r| r.published_after = timestamp(0, -1)), Code::InvalidArgument, "nanos"),
+        ("published_before i64::MIN seconds", list(&|r| r.published_before = timestamp(i64::MIN, 0)), Code::InvalidArgument, "out of range"),
+        ("published_after later than published_before", list(&|r| { r.published_after = timestamp(1_700_000_100, 0); r.published_before = timestamp(1_700_000_000, 0); }), Code::InvalidArgument, "later than published_before"),
+        ("10,000-character source matches nothing", list(&|r| r.source = long.clone()), Code::Ok, ""),
+        ("direct_only with no quotes", list(&|r| r.direct_only = true), Code::Ok, ""),
+    ];
+    let search = &c.search;
+    for (name, request, code, says) in cases {
+        let call = unary!(search, list_quotes, request);
+        rows.add(format!("ListQuotes: {name}"), Q, code, says, call);
+    }
+    #[rustfmt::skip]
+    let calls = [
+        ("ListQuotes: invalid UTF-8 in query", Code::Internal, "UTF-8", raw(&c.search_channel, "/dossier.v1.SearchService/ListQuotes", field(2, NOT_UTF8))),
+    ];
+    rows.add_calls(Q, calls);
 }
