@@ -212,9 +212,11 @@ async fn one_call(shared: &Shared, rpc: Rpc, rng: &mut ChaCha8Rng) -> Result<(),
                 docs: shared.stored_docs,
                 person_ids: &shared.person_ids,
             };
-            // The kinds that are one Search call (not deep paging, a
-            // sequence of calls, nor the story RPCs).
-            let kinds = &QueryKind::ALL[..QueryKind::ALL.len() - 3];
+            // The kinds that are one Search call.
+            let kinds: Vec<QueryKind> = QueryKind::ALL
+                .into_iter()
+                .filter(|k| k.is_one_search())
+                .collect();
             let request = context.request(kinds[rng.random_range(0..kinds.len())], rng);
             SearchServiceClient::new(shared.targets.search.clone())
                 .search(deadline(request, shared.config.deadline))

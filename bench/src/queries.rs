@@ -28,10 +28,12 @@ pub enum QueryKind {
     DeepPage,
     Stories,
     Story,
+    Quotes,
+    QuotesQuery,
 }
 
 impl QueryKind {
-    pub const ALL: [QueryKind; 10] = [
+    pub const ALL: [QueryKind; 12] = [
         QueryKind::Term,
         QueryKind::Phrase,
         QueryKind::Boolean,
@@ -42,7 +44,22 @@ impl QueryKind {
         QueryKind::DeepPage,
         QueryKind::Stories,
         QueryKind::Story,
+        QueryKind::Quotes,
+        QueryKind::QuotesQuery,
     ];
+
+    /// Whether a query of this kind is one Search call (not paging, a
+    /// sequence of calls, nor another RPC): what the load test mixes.
+    pub fn is_one_search(self) -> bool {
+        !matches!(
+            self,
+            QueryKind::DeepPage
+                | QueryKind::Stories
+                | QueryKind::Story
+                | QueryKind::Quotes
+                | QueryKind::QuotesQuery
+        )
+    }
 
     /// The name `--kinds` takes.
     pub fn name(self) -> &'static str {
@@ -57,6 +74,8 @@ impl QueryKind {
             QueryKind::DeepPage => "deep",
             QueryKind::Stories => "stories",
             QueryKind::Story => "story",
+            QueryKind::Quotes => "quotes",
+            QueryKind::QuotesQuery => "quotes-query",
         }
     }
 
@@ -73,6 +92,10 @@ impl QueryKind {
             QueryKind::DeepPage => "deep page (page 11–25 of 20 hits via page tokens)",
             QueryKind::Stories => "ListStories (stories of a term's articles, 20 per page)",
             QueryKind::Story => "GetStory (a listed story with its timeline)",
+            QueryKind::Quotes => "ListQuotes (a top-50 person's quotes, 20 per page)",
+            QueryKind::QuotesQuery => {
+                "ListQuotes (a top-50 person's quotes with a word of rank 40–400)"
+            }
         }
     }
 }
@@ -171,10 +194,28 @@ impl QueryContext<'_> {
                 request.query = word(rng, 40..200);
                 request.page_size = 20;
             }
-            // Not Search requests: see `stories` and `story`.
+            // Not Search requests: see `stories`, `story` and `quotes`.
             QueryKind::Stories | QueryKind::Story => request.query = word(rng, 100..3_000),
+            QueryKind::Quotes => {}
+            QueryKind::QuotesQuery => request.query = word(rng, 40..400),
         }
         request
+    }
+
+    /// A ListQuotes request of `kind` (Quotes or QuotesQuery): one of the
+    /// most mentioned people, and for QuotesQuery a word their quotes
+    /// must say (ranks 40–400: in many quotes, not in most).
+    pub fn quotes_request(&self, kind: QueryKind, rng: &mut ChaCha8Rng) -> pb::ListQuotesRequest {
+        let entity_id = match self.person_ids {
+            [] => String::new(),
+            ids => ids[rng.random_range(0..ids.len())].clone(),
+        };
+        pb::ListQuotesRequest {
+            entity_id,
+            query: self.request(kind, rng).query,
+            page_size: 20,
+            ..Default::default()
+        }
     }
 
     /// Two adjacent lowercase words of a random article, as a phrase query.
@@ -232,6 +273,9 @@ pub async fn measure(
             QueryKind::DeepPage => deep_pages(&mut client, context, per_kind, &mut rng).await?,
             QueryKind::Stories | QueryKind::Story => {
                 stories(&mut client, context, kind, per_kind, &mut rng).await?
+            }
+            QueryKind::Quotes | QueryKind::QuotesQuery => {
+                quotes(&mut client, context, kind, per_kind, &mut rng).await?
             }
             _ => {
                 let warmup = (per_kind / 10).max(5);
@@ -314,6 +358,35 @@ async fn stories(
         kind,
         latency,
         mean_hits: sizes as f64 / samples.max(1) as f64,
+        expanded: 0.0,
+    })
+}
+
+/// ListQuotes of a prominent person (`Quotes`), or of such a person with a
+/// word (`QuotesQuery`), first page of 20. `mean_hits` is `total_quotes`.
+async fn quotes(
+    client: &mut SearchServiceClient<Channel>,
+    context: &QueryContext<'_>,
+    kind: QueryKind,
+    samples: usize,
+    rng: &mut ChaCha8Rng,
+) -> anyhow::Result<QueryStats> {
+    let warmup = (samples / 10).max(5);
+    let mut latency = Latency::new();
+    let mut total = 0u64;
+    for i in 0..warmup + samples {
+        let request = context.quotes_request(kind, rng);
+        let started = Instant::now();
+        let response = client.list_quotes(request).await?.into_inner();
+        if i >= warmup {
+            latency.record(started.elapsed());
+            total += response.total_quotes;
+        }
+    }
+    Ok(QueryStats {
+        kind,
+        latency,
+        mean_hits: total as f64 / samples.max(1) as f64,
         expanded: 0.0,
     })
 }

@@ -69,7 +69,8 @@ struct Args {
     #[arg(long, requires = "keep")]
     queries_only: bool,
     /// Query kinds to measure, comma-separated (default: all): term, phrase,
-    /// boolean, filtered, faceted, entity, variant, deep.
+    /// boolean, filtered, faceted, entity, variant, deep, stories, story,
+    /// quotes, quotes-query.
     #[arg(long, value_delimiter = ',', value_parser = parse_kind)]
     kinds: Vec<QueryKind>,
 }
@@ -86,9 +87,16 @@ fn parse_kind(name: &str) -> Result<QueryKind, String> {
 
 /// The file in a kept directory that says which corpus it was indexed from.
 const KEPT_MARKER: &str = "dossier-bench.json";
+/// Articles the kept marker's corpus digest covers.
+const MARKED_ARTICLES: u64 = 200;
 
-fn kept_marker(docs: u64, seed: u64) -> String {
-    format!("{{\"docs\": {docs}, \"seed\": {seed}}}")
+/// Size, seed and digest of the corpus: a kept index from another version
+/// of the generator (say, before articles had quotes) is not reused.
+fn kept_marker(corpus: &Corpus, docs: u64, seed: u64) -> String {
+    format!(
+        "{{\"docs\": {docs}, \"seed\": {seed}, \"corpus\": \"{:016x}\"}}",
+        corpus.fingerprint(MARKED_ARTICLES)
+    )
 }
 
 #[tokio::main]
@@ -189,7 +197,7 @@ async fn main() -> anyhow::Result<()> {
 
     std::fs::write(
         cluster.work_dir().join(KEPT_MARKER),
-        kept_marker(args.docs, args.seed),
+        kept_marker(&corpus, args.docs, args.seed),
     )?;
     query_rows(&args, &corpus, &extraction, &search, &mut report).await?;
 
@@ -242,9 +250,10 @@ async fn queries_only(
 ) -> anyhow::Result<()> {
     let keep = args.keep.clone().unwrap_or_default();
     let marker = std::fs::read_to_string(keep.join(KEPT_MARKER)).unwrap_or_default();
-    if marker != kept_marker(args.docs, args.seed) {
+    if marker != kept_marker(corpus, args.docs, args.seed) {
         anyhow::bail!(
-            "{} holds no finished run of --docs {} --seed {}; run once with --keep first",
+            "{} holds no finished run of --docs {} --seed {} on this corpus generator; \
+             run once with --keep first",
             keep.display(),
             args.docs,
             args.seed
@@ -304,7 +313,7 @@ fn corpus_note(args: &Args) -> String {
         "Corpus: {} articles (seed {}) in stories of {STORY_SIZE} outlets over the same days, \
          some reprinting a wire paragraph; {} outlets with house transliteration styles \
          (Shapovchuk / Chapovtchouk / Schapowtschuk / Shapovchuck); Zipf vocabulary of {} words; \
-         dates over six months; amounts in text. Services are the release binaries as separate \
+         dates over six months; amounts and attributed quotes in text. Services are the release binaries as separate \
          processes on 127.0.0.1; all calls over gRPC unless noted.",
         thousands(args.docs as f64),
         args.seed,

@@ -15,6 +15,10 @@
 //!   for).
 //! - **Dates and amounts** in the text, for the rule-based extractors, and
 //!   `published_at` spread over six months, for range filters and histograms.
+//! - **Quotes**: every fifth sentence or so is a direct quote attributed to
+//!   one of the story's two people by surname (`“…,” said Shapovchuk.`,
+//!   `“…,” Chapovtchouk told reporters.`), for quote attribution and
+//!   ListQuotes.
 //!
 //! Article `n` is a pure function of `(seed, n)`: generation can be split
 //! over tasks in any order and still give the same corpus.
@@ -342,6 +346,10 @@ impl Corpus {
                     story.amount,
                     date_text(story.day - rng.random_range(0..30)),
                 )),
+                3 => {
+                    let speaker = [&a.surname, &b.surname][rng.random_range(0..2)];
+                    body.push_str(&self.quote(&mut rng, &speaker[style as usize]));
+                }
                 _ => body.push_str(&format!("{}.", self.filler(&mut rng, 8, 22))),
             }
         }
@@ -415,6 +423,39 @@ impl Corpus {
             ),
         ];
         story
+    }
+
+    /// A direct quote of Zipf words attributed to `speaker` after it, in
+    /// one of the two commonest shapes of news attribution.
+    fn quote(&self, rng: &mut ChaCha8Rng, speaker: &str) -> String {
+        let words = self.filler(rng, 6, 14);
+        if rng.random_bool(0.5) {
+            format!("“{words},” said {speaker}.")
+        } else {
+            format!("“{words},” {speaker} told reporters.")
+        }
+    }
+
+    /// A digest (FNV-1a) of the first `n` articles: which corpus an index
+    /// was built from. A change to the generator changes it; the test
+    /// `the_corpus_is_the_published_one` pins it, so such a change is made
+    /// on purpose (and published figures re-measured), never by accident.
+    pub fn fingerprint(&self, n: u64) -> u64 {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut eat = |bytes: &[u8]| {
+            for b in bytes {
+                hash = (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+            }
+        };
+        for i in 0..n {
+            let doc = self.article(i);
+            eat(doc.title.as_bytes());
+            eat(doc.body.as_bytes());
+            eat(doc.source.as_bytes());
+            let published = doc.published_at.map_or(0, |t| t.seconds);
+            eat(&published.to_le_bytes());
+        }
+        hash
     }
 
     /// A capitalised run of `min..max` Zipf words.
@@ -575,6 +616,33 @@ mod tests {
         assert!((0.2..0.95).contains(&minister), "minister in {minister}");
         let rare = share(corpus.word(2_000));
         assert!(rare < 0.1 && rare > 0.0, "rank 2000 in {rare}");
+    }
+
+    /// The corpus of the published figures (README, tests/BENCHMARKS.md).
+    /// Changing the generator changes this digest: update it in the same
+    /// commit, say so in the message, and re-measure what is published.
+    #[test]
+    fn the_corpus_is_the_published_one() {
+        assert_eq!(
+            format!("{:016x}", Corpus::new(42).fingerprint(200)),
+            "f6da4a8f505b0f29"
+        );
+    }
+
+    #[test]
+    fn every_article_quotes_its_people() {
+        let corpus = Corpus::new(9);
+        for n in 0..50 {
+            let doc = corpus.article(n);
+            let quotes = doc.body.matches('“').count();
+            assert!((2..12).contains(&quotes), "{quotes} quotes in {n}");
+            assert_eq!(doc.body.matches('”').count(), quotes);
+            assert!(
+                doc.body.contains(",” said ") || doc.body.contains(" told reporters."),
+                "{}",
+                doc.body
+            );
+        }
     }
 
     #[test]
