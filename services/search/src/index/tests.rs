@@ -1,0 +1,157 @@
+//! The index: commits, checkpoints, replays, schema changes, stories across
+//! restarts.
+
+use super::*;
+
+fn doc(id: &str, seq: u64, body: &str) -> IndexOp {
+    IndexOp::Upsert(Box::new(IndexDoc {
+        id: id.into(),
+        sequence: seq,
+        body: body.into(),
+        ..Default::default()
+    }))
+}
+
+#[test]
+fn commits_carry_the_checkpoint_across_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let index = SearchIndex::open(dir.path()).unwrap();
+        assert_eq!(index.checkpoint().unwrap(), Checkpoint::default());
+        index
+            .apply(vec![doc("a", 1, "x"), doc("b", 2, "y")])
+            .unwrap();
+        let cp = Checkpoint {
+            sequence: 2,
+            entity_sequence: 5,
+        };
+        index.commit(cp).unwrap();
+        index.close().unwrap();
+    }
+    let index = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(
+        index.checkpoint().unwrap(),
+        Checkpoint {
+            sequence: 2,
+            entity_sequence: 5
+        }
+    );
+    assert_eq!(index.counts().0, 2);
+}
+
+#[test]
+fn replays_and_deletes_keep_one_copy_per_id() {
+    let index = SearchIndex::in_memory().unwrap();
+    index
+        .apply(vec![doc("a", 1, "x"), doc("b", 2, "y")])
+        .unwrap();
+    index.commit(Checkpoint::default()).unwrap();
+    // A replay of the same changes after a crash.
+    index
+        .apply(vec![doc("a", 1, "x"), doc("b", 2, "y")])
+        .unwrap();
+    index.apply(vec![IndexOp::Delete("b".into())]).unwrap();
+    index.commit(Checkpoint::default()).unwrap();
+    assert_eq!(index.counts().0, 1);
+    assert!(index.get("a").unwrap().is_some());
+    assert!(index.get("b").unwrap().is_none());
+}
+
+#[test]
+fn an_index_of_another_schema_is_rebuilt_from_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        // An index an older version wrote: other fields, a checkpoint.
+        let mut b = tantivy::schema::Schema::builder();
+        let body = b.add_text_field("body", tantivy::schema::TEXT);
+        let index = Index::create_in_dir(dir.path(), b.build()).unwrap();
+        let mut writer: IndexWriter = index.writer(15_000_000).unwrap();
+        writer
+            .add_document(tantivy::doc!(body => "old words"))
+            .unwrap();
+        let mut commit = writer.prepare_commit().unwrap();
+        commit.set_payload(r#"{"sequence":7,"entity_sequence":3}"#);
+        commit.commit().unwrap();
+    }
+    std::fs::write(dir.path().join("notes.txt"), "not the index's").unwrap();
+    let index = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(index.checkpoint().unwrap(), Checkpoint::default());
+    assert_eq!(index.searcher().num_docs(), 0);
+    assert!(dir.path().join("notes.txt").exists());
+    index.apply(vec![doc("a", 1, "x")]).unwrap();
+    index.commit(Checkpoint::default()).unwrap();
+    assert_eq!(index.searcher().num_docs(), 1);
+}
+
+fn dated(id: &str, seq: u64, body: &str) -> IndexOp {
+    IndexOp::Upsert(Box::new(IndexDoc {
+        id: id.into(),
+        sequence: seq,
+        body: body.into(),
+        published_at: Some(1_770_000_000 + seq as i64 * 3_600),
+        ..Default::default()
+    }))
+}
+
+const QUAY: &str = "The harbour board voted to lease the northern quay to a grain trader \
+    for twelve years, ending the dispute over the docks. Fishermen protested at the quay.";
+const QUAY_AGAIN: &str = "Grain will be loaded at the northern quay after the harbour \
+    board approved the twelve-year lease; the fishermen's protest at the docks went on.";
+
+#[test]
+fn stories_and_copies_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let index = SearchIndex::open(dir.path()).unwrap();
+        index
+            .apply(vec![
+                dated("a", 1, QUAY),
+                dated("b", 2, &format!("{QUAY} Updated at noon.")),
+            ])
+            .unwrap();
+        index.commit(Checkpoint::default()).unwrap();
+        let b = index.get("b").unwrap().unwrap().story.unwrap();
+        assert_eq!(b.story_id, "st-1");
+        assert_eq!(b.duplicate_of.unwrap().0, "a");
+        index.close().unwrap();
+    }
+    // The window is derived from the committed documents: a report
+    // applied after the restart joins the story from before it.
+    let index = SearchIndex::open(dir.path()).unwrap();
+    index.apply(vec![dated("c", 3, QUAY_AGAIN)]).unwrap();
+    index.commit(Checkpoint::default()).unwrap();
+    let c = index.get("c").unwrap().unwrap().story.unwrap();
+    assert_eq!(c.story_id, "st-1");
+    assert!(c.duplicate_of.is_none());
+}
+
+#[test]
+fn merged_story_ids_resolve_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let index = SearchIndex::open(dir.path()).unwrap();
+        index.stories.lock().as_mut().unwrap().set_aliases(
+            [("st-7".to_string(), "st-2".to_string())]
+                .into_iter()
+                .collect(),
+        );
+        index.commit(Checkpoint::default()).unwrap();
+        index.close().unwrap();
+    }
+    let index = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(index.resolve_story("st-7"), "st-2");
+    assert_eq!(
+        index.story_ids("st-2"),
+        (
+            "st-2".to_string(),
+            vec!["st-2".to_string(), "st-7".to_string()]
+        )
+    );
+    // Stories turned off: ids stand for themselves.
+    drop(index);
+    let off = SearchIndex::open_with(dir.path(), None).unwrap();
+    assert_eq!(off.resolve_story("st-7"), "st-7");
+    off.apply(vec![dated("x", 1, QUAY)]).unwrap();
+    off.commit(Checkpoint::default()).unwrap();
+    assert!(off.get("x").unwrap().unwrap().story.is_none());
+}
