@@ -156,7 +156,7 @@ pub fn find(text: &str, names: &[NameRef]) -> Vec<FoundQuote> {
         });
     }
     let all_marks: Vec<Range<usize>> = segments.iter().map(|s| s.open..s.close).collect();
-    for r in reported::find(text, &paragraphs, &all_marks, &covered, names) {
+    for r in reported::find(text, &paragraphs, &all_marks, &kept_marks, &covered, names) {
         found.push(FoundQuote {
             start: r.clause.start,
             end: r.clause.end,

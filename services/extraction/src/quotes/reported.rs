@@ -129,12 +129,15 @@ fn is_filler_start(w: &str) -> bool {
     )
 }
 
-/// Reported statements in `text`, outside `skip` (quotations with their
-/// marks, and attributions already read).
+/// Reported statements in `text`: cues outside quotation marks (`marks`,
+/// quotes or not) and outside attributions already read (`skip`), in
+/// sentences with no direct quote (`quotes`: those are the direct
+/// reader's).
 pub fn find(
     text: &str,
     paragraphs: &[Range<usize>],
-    quoted: &[Range<usize>],
+    marks: &[Range<usize>],
+    quotes: &[Range<usize>],
     skip: &[Range<usize>],
     names: &[NameRef],
 ) -> Vec<Reported> {
@@ -143,7 +146,7 @@ pub fn find(
         |pos: usize, ranges: &[Range<usize>]| ranges.iter().any(|r| r.start <= pos && pos < r.end);
     let mut last_sentence: Option<Range<usize>> = None;
     for m in CUE.find_iter(text) {
-        if inside(m.start(), quoted) || inside(m.start(), skip) {
+        if inside(m.start(), marks) || inside(m.start(), skip) {
             continue;
         }
         let p = paragraphs.partition_point(|r| r.end <= m.start());
@@ -152,7 +155,7 @@ pub fn find(
         };
         let sentence = sentence_around(text, para.clone(), m.start());
         // A sentence with a quotation is the direct reader's.
-        if quoted
+        if quotes
             .iter()
             .any(|q| q.start < sentence.end && sentence.start < q.end)
         {
