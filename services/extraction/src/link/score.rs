@@ -31,6 +31,17 @@ pub fn given_names(a: &ParsedName, b: &ParsedName) -> GivenNames {
     if ga == gb {
         return GivenNames::Compatible(1.0);
     }
+    // Ukrainian and Russian forms of one name: Oleksandr / Aleksandr,
+    // Oleksii / Aleksei, Olha / Olga share all but the opening vowel.
+    let (ua, ub) = (ukrainian_o(ga), ukrainian_o(gb));
+    if ua != ga || ub != gb {
+        let (la, lb) = (ua.chars().count(), ub.chars().count());
+        if ua == ub
+            || jaro_winkler(&ua, &ub) >= 0.9 && la.abs_diff(lb) <= 2 && !gendered_pair(&ua, &ub)
+        {
+            return GivenNames::Compatible(0.9);
+        }
+    }
     let (la, lb) = (ga.chars().count(), gb.chars().count());
     if la == 1 || lb == 1 {
         // Compare initials as written (folded), not as keyed: J. is not I.
@@ -53,6 +64,15 @@ pub fn given_names(a: &ParsedName, b: &ParsedName) -> GivenNames {
         return GivenNames::Compatible(0.85);
     }
     GivenNames::Blocked
+}
+
+/// A given name's key with a Russian opening "al" read as the Ukrainian
+/// "ol" (the same letter in each language's spelling of one name).
+fn ukrainian_o(key: &str) -> String {
+    match key.strip_prefix("al") {
+        Some(rest) if rest.starts_with("eks") => format!("ol{rest}"),
+        _ => key.to_string(),
+    }
 }
 
 /// Masculine and feminine forms of one name are different people's names:
@@ -233,6 +253,26 @@ mod tests {
         assert!(person("Yulia Tymoshenko", "Yuliya Timoshenko") > 0.9);
         assert!(person("J. Smith", "John Smith") > 0.85);
         assert!(person("Mohammed Aziz", "Muhammad Aziz") > 0.9);
+    }
+
+    #[test]
+    fn ukrainian_and_russian_spellings() {
+        let v = [
+            "Oleksii Hrytsenko",
+            "Oleksiy Hrytsenko",
+            "Olexij Hryzenko",
+            "Ołeksij Hryćenko",
+            "Aleksei Gritsenko",
+            "Oleksiï Hrytsenko",
+        ];
+        for a in v {
+            for b in v {
+                assert!(person(a, b) > 0.85, "{a} / {b}: {}", person(a, b));
+            }
+        }
+        assert!(person("Oleksandr Hlibov", "Aleksandr Glibov") > 0.85);
+        assert_eq!(person("Aleksandr Hrytsenko", "Oleksandra Hrytsenko"), 0.0);
+        assert_eq!(person("Aleksei Gritsenko", "Andrii Hrytsenko"), 0.0);
     }
 
     #[test]

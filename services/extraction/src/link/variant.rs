@@ -96,6 +96,19 @@ pub fn variant_key(token: &str) -> String {
     } else {
         token.to_string()
     };
+    // Ukrainian Г before r or l is written H (Hryhorii, Hlib), Russian G
+    // (Grigory, Gleb); initial g is read as k below, so H is too.
+    if (s.starts_with("hr") || s.starts_with("hl")) && s.len() > 3 {
+        s.replace_range(0..1, "k");
+    }
+    // Ц in the Ukrainian -енко ending, as English (ts), German (z) and
+    // Polish or Czech (c, ć) write it: Hrytsenko, Hryzenko, Hrycenko.
+    for (from, to) in [("zenko", "tsenko"), ("cenko", "tsenko")] {
+        if s.ends_with(from) && s.len() > from.len() + 1 {
+            let at = s.len() - from.len();
+            s.replace_range(at.., to);
+        }
+    }
     // Multi-letter spellings first, longest first.
     for (from, to) in [
         ("shch", "sh"),
