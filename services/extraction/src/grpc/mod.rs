@@ -268,4 +268,14 @@ impl ExtractionService for ExtractionGrpc {
     ) -> Result<Response<pb::ModelInfo>, Status> {
         Ok(Response::new(self.model_info.clone()))
     }
+
+    // #18 (screening): the contract is in proto; UNIMPLEMENTED until built.
+    async fn match_names(
+        &self,
+        _request: Request<pb::MatchNamesRequest>,
+    ) -> Result<Response<pb::MatchNamesResponse>, Status> {
+        Err(Status::unimplemented(
+            "MatchNames is not served by this version of dossier-extraction yet",
+        ))
+    }
 }

@@ -262,4 +262,66 @@ impl SearchService for SearchGrpc {
         let report = self.core.rebuild()?;
         Ok(Response::new(convert::index_status(report)))
     }
+
+    // #18 (watches and screening): the contract is in proto; the service
+    // answers UNIMPLEMENTED until each part is built.
+    async fn create_watch(
+        &self,
+        _request: Request<pb::CreateWatchRequest>,
+    ) -> Result<Response<pb::Watch>, Status> {
+        Err(not_yet("CreateWatch"))
+    }
+
+    async fn get_watch(
+        &self,
+        _request: Request<pb::GetWatchRequest>,
+    ) -> Result<Response<pb::Watch>, Status> {
+        Err(not_yet("GetWatch"))
+    }
+
+    async fn list_watches(
+        &self,
+        _request: Request<pb::ListWatchesRequest>,
+    ) -> Result<Response<pb::ListWatchesResponse>, Status> {
+        Err(not_yet("ListWatches"))
+    }
+
+    async fn delete_watch(
+        &self,
+        _request: Request<pb::DeleteWatchRequest>,
+    ) -> Result<Response<pb::DeleteWatchResponse>, Status> {
+        Err(not_yet("DeleteWatch"))
+    }
+
+    type StreamWatchMatchesStream = BoxStream<pb::WatchMatch>;
+
+    async fn stream_watch_matches(
+        &self,
+        _request: Request<pb::StreamWatchMatchesRequest>,
+    ) -> Result<Response<Self::StreamWatchMatchesStream>, Status> {
+        Err(not_yet("StreamWatchMatches"))
+    }
+
+    async fn screen_names(
+        &self,
+        _request: Request<pb::ScreenNamesRequest>,
+    ) -> Result<Response<pb::ScreenNamesResponse>, Status> {
+        Err(not_yet("ScreenNames"))
+    }
+
+    type StreamScreenNamesStream = BoxStream<pb::ScreenResult>;
+
+    async fn stream_screen_names(
+        &self,
+        _request: Request<pb::ScreenNamesRequest>,
+    ) -> Result<Response<Self::StreamScreenNamesStream>, Status> {
+        Err(not_yet("StreamScreenNames"))
+    }
+}
+
+/// The answer of an RPC whose contract is published but not yet served.
+fn not_yet(rpc: &str) -> Status {
+    Status::unimplemented(format!(
+        "{rpc} is not served by this version of dossier-search yet"
+    ))
 }
