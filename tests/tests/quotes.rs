@@ -7,8 +7,9 @@
 //! - Search's part, whatever extraction finds: ListQuotes by one spelling
 //!   lists exactly the quotes extraction attributed to that entity, with
 //!   the articles' words, offsets and dates, newest first, page by page;
-//!   after a curator merges the entities of the other spellings, exactly
-//!   those of all of them.
+//!   if linking left the spellings apart, after a curator merges them,
+//!   those of all of them; and a split of one outlet's spelling, and its
+//!   undo, move that outlet's quotes away and back.
 //! - The bar (#17, "done when"): one spelling, looked up as
 //!   `dossier quotes` looks it up, lists what he said in every outlet with
 //!   the right words and dates, with no curation.
@@ -19,7 +20,8 @@ use std::time::Duration;
 
 use dossier_proto::v1::{
     Document, EntityOrder, GetEntityRequest, GetIndexStatusRequest, ListEntitiesRequest,
-    ListQuotesRequest, MergeEntitiesRequest, QuoteRecord, SearchRequest,
+    ListQuotesRequest, MergeEntitiesRequest, QuoteRecord, SearchRequest, SplitEntityRequest,
+    UndoCurationRequest,
 };
 use dossier_tests::TestSystem;
 
@@ -214,8 +216,46 @@ async fn wait_for_merge(
     }
 }
 
+/// The entity's canonical name in the registry.
+async fn registry_name(system: &TestSystem, id: &str) -> String {
+    system
+        .extraction_client()
+        .await
+        .get_entity(GetEntityRequest { id: id.into() })
+        .await
+        .unwrap()
+        .into_inner()
+        .canonical_name
+}
+
+/// Waits until every quote of `entity_id` carries the registry's `name`:
+/// the registry renames an entity as new spellings shift which is the most
+/// complete and frequent, and search relabels through the entity feed.
+async fn wait_for_name(system: &TestSystem, entity_id: &str, name: &str) {
+    let deadline = std::time::Instant::now() + INDEX_TIMEOUT;
+    loop {
+        let request = ListQuotesRequest {
+            entity_id: entity_id.into(),
+            ..Default::default()
+        };
+        let (listed, _) = list_all(system, request).await;
+        let names: BTreeSet<&str> = listed
+            .iter()
+            .map(|q| q.quote.as_ref().unwrap().speaker_canonical_name.as_str())
+            .collect();
+        if names.len() == 1 && names.contains(name) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "quotes of {entity_id} go by {names:?}, not {name:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn quotes_by_one_spelling_are_what_extraction_attributed_and_follow_merges() {
+async fn quotes_by_one_spelling_are_what_extraction_attributed_and_follow_curation() {
     let (system, articles) = ingest().await;
     let (all, total) = list_all(&system, ListQuotesRequest::default()).await;
     assert_eq!(all.len() as u64, total);
@@ -271,6 +311,8 @@ async fn quotes_by_one_spelling_are_what_extraction_attributed_and_follow_merges
     // survivor's id and name, and as the outlet wrote it.
     let merged = resolve(&system, "Gritsenko").await;
     assert_eq!(merged, survivor);
+    let name = registry_name(&system, &survivor).await;
+    wait_for_name(&system, &survivor, &name).await;
     let (listed, total) = list_all(&system, request(&merged)).await;
     assert_eq!(total as usize, listed.len());
     assert_eq!(
@@ -278,16 +320,6 @@ async fn quotes_by_one_spelling_are_what_extraction_attributed_and_follow_merges
         spoken_by(&all, &[survivor.clone()].into())
     );
     check_against_articles(&listed, &articles);
-    let name = system
-        .extraction_client()
-        .await
-        .get_entity(GetEntityRequest {
-            id: survivor.clone(),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .canonical_name;
     for q in &listed {
         let quote = q.quote.as_ref().unwrap();
         assert_eq!(quote.speaker_entity_id, survivor);
@@ -345,15 +377,101 @@ async fn quotes_by_one_spelling_are_what_extraction_attributed_and_follow_merges
         .unwrap()
         .into_inner();
     assert_eq!(found.total_hits as usize, quoting.len());
+
+    // A curator splits one outlet's spelling off, then undoes it: the
+    // quotes follow each step.
+    let spellings: Vec<String> = system
+        .extraction_client()
+        .await
+        .get_entity(GetEntityRequest {
+            id: survivor.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .aliases
+        .into_iter()
+        .map(|a| a.name)
+        .filter(|a| a.contains("Gritsenko"))
+        .collect();
+    assert!(
+        !spellings.is_empty(),
+        "the survivor has the Gritsenko spellings"
+    );
+    let split = system
+        .extraction_client()
+        .await
+        .split_entity(SplitEntityRequest {
+            entity_id: survivor.clone(),
+            aliases: spellings,
+            note: "one outlet's spelling apart".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    wait_entity_sequence(&system, split.sequence).await;
+    let apart = split
+        .entities
+        .iter()
+        .find(|e| e.id != survivor)
+        .expect("the split made an entity")
+        .id
+        .clone();
+    let (moved, _) = list_all(&system, request(&apart)).await;
+    assert!(!moved.is_empty());
+    assert!(moved.iter().all(|q| q.source == "eurasia-wire.example"));
+    let (kept, _) = list_all(&system, request(&survivor)).await;
+    assert!(kept.iter().all(|q| q.source != "eurasia-wire.example"));
+    let undo = system
+        .extraction_client()
+        .await
+        .undo_curation(UndoCurationRequest {
+            curation_id: split.curation_id,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    wait_entity_sequence(&system, undo.sequence).await;
+    assert!(list_all(&system, request(&apart)).await.0.is_empty());
+    let (back, _) = list_all(&system, request(&survivor)).await;
+    let mut back: Vec<(String, u32)> = back.iter().map(place).collect();
+    let mut before: Vec<(String, u32)> = listed.iter().map(place).collect();
+    back.sort();
+    before.sort();
+    assert_eq!(back, before);
     system.stop().await;
 }
 
-/// The bar, with no curation: open until extraction links the six
-/// spellings to one entity and attributes the inverted cues of L'Écho's
-/// article ("summed up the … minister, Oleksiï Hrytsenko"); run it with
-/// `cargo nextest run -p dossier-tests --test quotes --run-ignored all`.
+/// Waits until search has applied extraction's entity change `sequence`
+/// (and committed the documents it re-extracted for it).
+async fn wait_entity_sequence(system: &TestSystem, sequence: u64) {
+    let deadline = std::time::Instant::now() + INDEX_TIMEOUT;
+    loop {
+        let status = system
+            .search_client()
+            .await
+            .get_index_status(GetIndexStatusRequest {})
+            .await
+            .unwrap()
+            .into_inner();
+        if status.entity_sequence >= sequence {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "search did not apply entity change {sequence}: {status:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The bar, with no curation: extraction links the six spellings
+/// to one entity, and that entity's quotes come from every outlet with the
+/// articles' words and dates; at least nine in ten listed are his as
+/// annotated, and four in five of his annotated quotes are listed (0.93
+/// and 0.88 when written).
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "#17's bar: extraction links 4 entities for the 6 spellings and misses L'Écho's attributions"]
 async fn one_spelling_lists_what_the_negotiator_said_in_every_outlet() {
     let (system, articles) = ingest().await;
 
@@ -435,7 +553,7 @@ async fn one_spelling_lists_what_the_negotiator_said_in_every_outlet() {
         "an outlet is missing"
     );
     assert!(precision >= 0.9, "precision {precision:.2}");
-    assert!(recall >= 0.7, "recall {recall:.2}");
+    assert!(recall >= 0.8, "recall {recall:.2}");
 
     // The quote's own words: a query narrows his quotes to those saying it.
     let (ships, _) = list_all(
