@@ -10,6 +10,10 @@ pub enum ExtractionError {
     /// A request field is malformed; `field` names it.
     #[error("invalid {field}: {reason}")]
     InvalidArgument { field: &'static str, reason: String },
+    /// One element of a repeated field is malformed; `field` names it with
+    /// its index ("names[3].name").
+    #[error("invalid {field}: {reason}")]
+    InvalidElement { field: String, reason: String },
     /// The text is longer than the configured limit.
     #[error(
         "text is {bytes} bytes, more than the limit of {limit} bytes (--max-text-bytes); split the document"
@@ -30,6 +34,13 @@ impl ExtractionError {
     pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
         ExtractionError::InvalidArgument {
             field,
+            reason: reason.into(),
+        }
+    }
+
+    pub fn element(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        ExtractionError::InvalidElement {
+            field: field.into(),
             reason: reason.into(),
         }
     }

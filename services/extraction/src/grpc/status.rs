@@ -13,6 +13,7 @@ impl ServiceError for ExtractionError {
     fn code(&self) -> Code {
         match self {
             ExtractionError::InvalidArgument { .. } => Code::InvalidArgument,
+            ExtractionError::InvalidElement { .. } => Code::InvalidArgument,
             ExtractionError::TextTooLarge { .. } => Code::ResourceExhausted,
             ExtractionError::Registry(r) => r.code(),
             ExtractionError::ShuttingDown => Code::Unavailable,
@@ -23,6 +24,7 @@ impl ServiceError for ExtractionError {
     fn field_violation(&self) -> Option<(&str, &str)> {
         match self {
             ExtractionError::InvalidArgument { field, reason } => Some((field, reason)),
+            ExtractionError::InvalidElement { field, reason } => Some((field, reason)),
             ExtractionError::Registry(r) => r.field_violation(),
             _ => None,
         }

@@ -17,7 +17,7 @@ const MAX_POSTINGS: usize = 2_000;
 const MAX_CANDIDATES: usize = 64;
 
 /// Tokens too common to retrieve organisations by.
-const STOP_TOKENS: &[&str] = &[
+pub const STOP_TOKENS: &[&str] = &[
     "te", "of", "and", "for", "national", "ministri", "bank", "ink", "ltd",
 ];
 
@@ -108,6 +108,13 @@ impl CandidateIndex {
             }
         }
         out
+    }
+
+    /// The handles indexed under one key (as [`key_tiers`] writes keys).
+    /// Screening reads postings directly: it looks at every tier and keeps
+    /// going past the first that finds something.
+    pub fn postings(&self, key: &str) -> &[u32] {
+        self.postings.get(key).map_or(&[], Vec::as_slice)
     }
 
     pub fn key_count(&self) -> usize {

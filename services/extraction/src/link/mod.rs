@@ -7,6 +7,7 @@
 pub mod chinese;
 pub mod document;
 pub mod fold;
+pub mod given;
 pub mod index;
 pub mod name;
 pub mod score;

@@ -8,6 +8,7 @@
 
 use strsim::{damerau_levenshtein, jaro_winkler};
 
+use super::given::{self, Forms, Relation};
 use super::name::ParsedName;
 use super::variant::skeleton;
 use crate::EntityType;
@@ -23,13 +24,68 @@ pub enum GivenNames {
     Blocked,
 }
 
+/// Why two given names are one name (see [`given_pair`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GivenWhy {
+    /// Written the same (after folding).
+    Identical,
+    /// Spelled differently, same variant key (Aleksei / Alexey).
+    VariantKey,
+    /// Forms of one name by the table of [`super::given`].
+    KnownForms(Forms),
+    /// Ukrainian and Russian spellings differing in the opening vowel.
+    UkrainianO,
+    /// An initial and a name that starts with it.
+    Initial,
+    /// A close spelling (Jaro-Winkler ≥ 0.9).
+    CloseSpelling,
+    /// The same consonants, vowels differing (Mohammed / Muhammad).
+    SameConsonants,
+}
+
+impl GivenWhy {
+    pub fn describe(self) -> &'static str {
+        match self {
+            GivenWhy::Identical => "exact",
+            GivenWhy::VariantKey => "variant key",
+            GivenWhy::KnownForms(f) => f.describe(),
+            GivenWhy::UkrainianO => "Ukrainian/Russian form",
+            GivenWhy::Initial => "initial",
+            GivenWhy::CloseSpelling => "close spelling",
+            GivenWhy::SameConsonants => "same consonants",
+        }
+    }
+}
+
 /// Compares the first given names of two parsed person names.
 pub fn given_names(a: &ParsedName, b: &ParsedName) -> GivenNames {
-    let (Some(ga), Some(gb)) = (a.first_given(), b.first_given()) else {
+    let (Some(&ia), Some(&ib)) = (a.given.first(), b.given.first()) else {
         return GivenNames::Unknown;
     };
+    match given_pair(a, ia, b, ib) {
+        Some((strength, _)) => GivenNames::Compatible(strength),
+        None => GivenNames::Blocked,
+    }
+}
+
+/// Compares token `ia` of `a` with token `ib` of `b` as given names: the
+/// strength and the reason when they can be one name, `None` when they are
+/// different names (different initials, a masculine and a feminine form,
+/// names the table knows apart, or simply unlike).
+pub fn given_pair(a: &ParsedName, ia: usize, b: &ParsedName, ib: usize) -> Option<(f64, GivenWhy)> {
+    let (ga, gb) = (a.keys[ia].as_str(), b.keys[ib].as_str());
     if ga == gb {
-        return GivenNames::Compatible(1.0);
+        let why = if a.folded[ia] == b.folded[ib] {
+            GivenWhy::Identical
+        } else {
+            GivenWhy::VariantKey
+        };
+        return Some((1.0, why));
+    }
+    match given::relation(ga, gb) {
+        Some(Relation::Same(forms)) => return Some((0.95, GivenWhy::KnownForms(forms))),
+        Some(Relation::Different) => return None,
+        None => {}
     }
     // Ukrainian and Russian forms of one name: Oleksandr / Aleksandr,
     // Oleksii / Aleksei, Olha / Olga share all but the opening vowel.
@@ -39,31 +95,27 @@ pub fn given_names(a: &ParsedName, b: &ParsedName) -> GivenNames {
         if ua == ub
             || jaro_winkler(&ua, &ub) >= 0.9 && la.abs_diff(lb) <= 2 && !gendered_pair(&ua, &ub)
         {
-            return GivenNames::Compatible(0.9);
+            return Some((0.9, GivenWhy::UkrainianO));
         }
     }
     let (la, lb) = (ga.chars().count(), gb.chars().count());
     if la == 1 || lb == 1 {
         // Compare initials as written (folded), not as keyed: J. is not I.
-        let ia = a.given.first().and_then(|&i| a.folded[i].chars().next());
-        let ib = b.given.first().and_then(|&i| b.folded[i].chars().next());
-        return if ia == ib {
-            GivenNames::Compatible(0.8)
-        } else {
-            GivenNames::Blocked
-        };
+        let ia = a.folded[ia].chars().next();
+        let ib = b.folded[ib].chars().next();
+        return (ia == ib).then_some((0.8, GivenWhy::Initial));
     }
     if gendered_pair(ga, gb) {
-        return GivenNames::Blocked;
+        return None;
     }
     let jw = jaro_winkler(ga, gb);
     if jw >= 0.9 && la.abs_diff(lb) <= 2 {
-        return GivenNames::Compatible(0.9);
+        return Some((0.9, GivenWhy::CloseSpelling));
     }
     if skeleton(ga) == skeleton(gb) && la.abs_diff(lb) <= 1 && jw >= 0.75 {
-        return GivenNames::Compatible(0.85);
+        return Some((0.85, GivenWhy::SameConsonants));
     }
-    GivenNames::Blocked
+    None
 }
 
 /// A given name's key with a Russian opening "al" read as the Ukrainian
@@ -117,7 +169,7 @@ pub fn token_similarity(a: &str, b: &str) -> f64 {
 }
 
 /// Legal-form words that do not change which organisation is meant.
-const ORG_SUFFIXES: &[&str] = &[
+pub const ORG_SUFFIXES: &[&str] = &[
     "ink",
     "ltd",
     "korp",

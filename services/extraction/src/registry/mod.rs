@@ -13,6 +13,7 @@ mod error;
 mod linker;
 mod model;
 mod query;
+mod screen;
 mod state;
 mod store;
 #[cfg(test)]
@@ -33,6 +34,10 @@ pub use model::{
     entity_id, parse_entity_id,
 };
 pub use query::{EntityOrder, EntityPage, ListQuery, MAX_PAGE_SIZE, NameCandidate};
+pub use screen::{
+    DEFAULT_MAX_MATCHES, DEFAULT_MIN_SCORE, MAX_ALIASES, MAX_MATCHES_PER_NAME, MAX_NAME_BYTES,
+    MAX_NAMES, MatchOptions, NameMatch, NameQuery,
+};
 pub use store::REGISTRY_FILE;
 
 use crate::link::{DocumentMeta, NameMention, cluster_document};
