@@ -56,8 +56,6 @@ fn is_adverb(w: &str) -> bool {
             | "would"
             | "will"
             | "did"
-            | "had earlier"
-            | "told"
             | "quickly"
             | "flatly"
             | "firmly"
@@ -71,7 +69,7 @@ fn is_adverb(w: &str) -> bool {
             | "finally"
             | "last"
             | "often"
-    ) && w != "told"
+    )
 }
 
 /// Words ending a speaker or addressee phrase read after a cue.
@@ -119,7 +117,6 @@ fn ends_phrase(w: &str) -> bool {
             | "to"
             | "with"
             | "of"
-            | "–-"
             | "\""
     )
 }
