@@ -10,6 +10,10 @@ use crate::indexer::IndexerSettings;
 pub const DEFAULT_MAX_QUERY_BYTES: usize = 4_096;
 /// Default largest page a Search may ask for.
 pub const DEFAULT_MAX_PAGE_SIZE: usize = 1_000;
+/// Default most watches a server keeps.
+pub const DEFAULT_MAX_WATCHES: usize = 100_000;
+/// Default most StreamWatchMatches open at once.
+pub const DEFAULT_MAX_WATCH_STREAMS: usize = 10_000;
 /// Default story window: a story grows while its newest article is at
 /// most this many days older than a new one.
 pub const DEFAULT_STORY_WINDOW_DAYS: u32 = 14;
@@ -38,6 +42,10 @@ pub struct SearchConfig {
     /// How far back (days of publication time) a new article may join a
     /// story; 0 turns stories and near-duplicates off.
     pub story_window_days: u32,
+    /// Most watches kept (CreateWatch beyond it: RESOURCE_EXHAUSTED).
+    pub max_watches: usize,
+    /// Most StreamWatchMatches open at once.
+    pub max_watch_streams: usize,
 }
 
 impl Default for SearchConfig {
@@ -55,6 +63,8 @@ impl Default for SearchConfig {
             max_page_size: DEFAULT_MAX_PAGE_SIZE,
             query_threads: 0,
             story_window_days: DEFAULT_STORY_WINDOW_DAYS,
+            max_watches: DEFAULT_MAX_WATCHES,
+            max_watch_streams: DEFAULT_MAX_WATCH_STREAMS,
         }
     }
 }
@@ -170,6 +180,21 @@ pub struct SearchArgs {
         default_value_t = DEFAULT_STORY_WINDOW_DAYS
     )]
     pub story_window_days: u32,
+
+    /// Most watches (saved searches streamed as new documents match) this
+    /// server keeps; each costs memory for its compiled query and a share
+    /// of the percolation after every commit.
+    #[arg(long = "max-watches", env = "DOSSIER_MAX_WATCHES", default_value_t = DEFAULT_MAX_WATCHES)]
+    pub max_watches: usize,
+
+    /// Most StreamWatchMatches streams open at once (each is a task that
+    /// reads a page of matches at a time).
+    #[arg(
+        long = "max-watch-streams",
+        env = "DOSSIER_MAX_WATCH_STREAMS",
+        default_value_t = DEFAULT_MAX_WATCH_STREAMS
+    )]
+    pub max_watch_streams: usize,
 }
 
 impl SearchArgs {
@@ -186,6 +211,8 @@ impl SearchArgs {
             max_page_size: self.max_page_size.max(1),
             query_threads: self.query_threads,
             story_window_days: self.story_window_days,
+            max_watches: self.max_watches,
+            max_watch_streams: self.max_watch_streams,
         }
     }
 }

@@ -38,11 +38,16 @@ pub enum Error {
     /// tantivy failed (I/O, corrupt index...).
     #[error("index error: {0}")]
     Index(#[from] tantivy::TantivyError),
-    /// The server is shutting down and stopped the work (an export).
+    /// The server is shutting down and stopped the work (an export, a
+    /// watch stream).
     #[error(
-        "the search service is shutting down; retry (an export from the start) against a running server"
+        "the search service is shutting down; retry against a running server (an export from \
+         the start, a watch stream after the last sequence it sent)"
     )]
     ShuttingDown,
+    /// A create whose request id already made something else.
+    #[error("{0}")]
+    AlreadyExists(String),
     /// A worker task died or the server is shutting down.
     #[error(transparent)]
     Blocking(#[from] dossier_kit::blocking::BlockingError),

@@ -27,6 +27,7 @@ pub mod service;
 pub mod stats;
 pub mod stories;
 pub mod token;
+pub mod watches;
 
 #[cfg(test)]
 pub(crate) mod testing;

@@ -19,6 +19,7 @@ use crate::index::SearchIndex;
 use crate::indexer::status::StatusCell;
 use crate::indexer::{Control, Indexer};
 use crate::service::{Limits, SearchCore};
+use crate::watches::{WATCHES_DIR, WatchLimits, Watches};
 
 /// Largest request accepted (queries are small; this bounds abuse).
 const MAX_REQUEST_BYTES: usize = 1024 * 1024;
@@ -54,6 +55,22 @@ pub async fn serve(
     let status = Arc::new(StatusCell::default());
     let control = Arc::new(Control::default());
 
+    let watch_limits = WatchLimits {
+        max_watches: config.max_watches,
+        max_streams: config.max_watch_streams,
+        max_page_size: config.max_page_size,
+    };
+    let (watch_dir, watch_index, stop_watches) = (
+        config.data_dir.join(WATCHES_DIR),
+        Arc::clone(&index),
+        shutdown.child(),
+    );
+    let watches =
+        run_blocking(move || Watches::open(&watch_dir, watch_index, watch_limits, stop_watches))
+            .await?
+            .context("cannot open the watches")?;
+    let percolator = tokio::spawn(Arc::clone(&watches).percolate());
+
     let indexer = Indexer {
         index: Arc::clone(&index),
         feed: GrpcFeed::new(lazy_channel(&config.storage_url).context("bad --storage url")?),
@@ -79,6 +96,7 @@ pub async fn serve(
         control,
         limits,
         shutdown.clone(),
+        watches,
     );
     let server = SearchServiceServer::new(SearchGrpc::new(core))
         .max_decoding_message_size(MAX_REQUEST_BYTES)
@@ -94,6 +112,8 @@ pub async fn serve(
     // Whatever ended the server, stop the indexer and commit its work.
     stop_indexer.trigger();
     let indexed = indexer_task.await.context("indexer task failed")?;
+    percolator.abort();
+    let _ = percolator.await;
     served?;
     indexed?;
     if let Ok(index) = Arc::try_unwrap(index) {

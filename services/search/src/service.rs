@@ -20,6 +20,8 @@ use crate::quotes::{QuoteListing, QuotePage, list_quotes};
 use crate::related::{Cooccurrences, cooccurrences, more_like_this};
 use crate::search::{Hit, PageRequest, SearchPage, SearchQuery, page_size, search};
 use crate::stories::view::{Story, StoryListing, StoryPage, get_story, list_stories};
+use crate::watches::model::{Watch, WatchSpec};
+use crate::watches::{Match, WatchPage, Watches};
 
 /// Hits per page when the request says 0.
 const DEFAULT_PAGE_SIZE: usize = 10;
@@ -54,6 +56,7 @@ pub struct SearchCore {
     control: Arc<Control>,
     limits: Limits,
     shutdown: Shutdown,
+    watches: Arc<Watches>,
 }
 
 impl SearchCore {
@@ -63,6 +66,7 @@ impl SearchCore {
         control: Arc<Control>,
         limits: Limits,
         shutdown: Shutdown,
+        watches: Arc<Watches>,
     ) -> Self {
         Self {
             index,
@@ -70,6 +74,7 @@ impl SearchCore {
             control,
             limits,
             shutdown,
+            watches,
         }
     }
 
@@ -212,6 +217,34 @@ impl SearchCore {
         tracing::info!("rebuild requested");
         self.control.request_rebuild();
         self.status()
+    }
+
+    /// Creates a watch (idempotent on its request id).
+    pub async fn create_watch(&self, spec: WatchSpec) -> Result<Watch> {
+        self.check_query(&spec.query)?;
+        self.watches.create(spec).await
+    }
+
+    pub fn get_watch(&self, id: &str) -> Result<Watch> {
+        self.watches.get(id)
+    }
+
+    pub fn list_watches(&self, page_size: i32, page_token: &str) -> Result<WatchPage> {
+        self.watches.list(page_size, page_token)
+    }
+
+    pub async fn delete_watch(&self, id: String) -> Result<()> {
+        self.watches.delete(id).await
+    }
+
+    /// Starts streaming the matches of a watch after `after_sequence`.
+    pub fn stream_watch(
+        &self,
+        id: String,
+        after_sequence: u64,
+        deadline: Option<Instant>,
+    ) -> Result<mpsc::Receiver<Result<Match>>> {
+        self.watches.stream(id, after_sequence, deadline)
     }
 
     async fn blocking<T: Send + 'static>(

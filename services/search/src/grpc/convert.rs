@@ -296,7 +296,7 @@ pub fn hit(hit: Hit) -> pb::SearchHit {
     }
 }
 
-fn snippet(s: Snippet) -> pb::Snippet {
+pub(super) fn snippet(s: Snippet) -> pb::Snippet {
     pb::Snippet {
         field: s.field.to_string(),
         fragment: s.fragment,
@@ -308,7 +308,7 @@ fn snippet(s: Snippet) -> pb::Snippet {
     }
 }
 
-fn variant(v: MatchedVariant) -> pb::MatchedVariant {
+pub(super) fn variant(v: MatchedVariant) -> pb::MatchedVariant {
     pb::MatchedVariant {
         entity_id: v.entity_id,
         canonical_name: v.canonical_name,

@@ -5,6 +5,7 @@
 pub mod clients;
 mod convert;
 mod status;
+mod watches;
 
 use std::pin::Pin;
 
@@ -25,10 +26,11 @@ use crate::stories::view::StoryListing;
 type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
 
 /// What a request over the transport's decoding limit is told: only a
-/// query makes a Search, ExportSearch or ListQuotes request large.
+/// query makes a Search, ExportSearch, ListQuotes or CreateWatch request
+/// large.
 pub fn message_limit(max_query_bytes: usize) -> MessageLimit {
     MessageLimit {
-        rpcs: &["Search", "ExportSearch", "ListQuotes"],
+        rpcs: &["Search", "ExportSearch", "ListQuotes", "CreateWatch"],
         field: "query",
         max_bytes: max_query_bytes,
         flag: "--max-query-bytes",
@@ -263,45 +265,70 @@ impl SearchService for SearchGrpc {
         Ok(Response::new(convert::index_status(report)))
     }
 
-    // #18 (watches and screening): the contract is in proto; the service
-    // answers UNIMPLEMENTED until each part is built.
     async fn create_watch(
         &self,
-        _request: Request<pb::CreateWatchRequest>,
+        request: Request<pb::CreateWatchRequest>,
     ) -> Result<Response<pb::Watch>, Status> {
-        Err(not_yet("CreateWatch"))
+        let spec = watches::spec(request.into_inner())?;
+        let watch = self.core.create_watch(spec).await?;
+        Ok(Response::new(watches::watch(watch)))
     }
 
     async fn get_watch(
         &self,
-        _request: Request<pb::GetWatchRequest>,
+        request: Request<pb::GetWatchRequest>,
     ) -> Result<Response<pb::Watch>, Status> {
-        Err(not_yet("GetWatch"))
+        let pb::GetWatchRequest { id } = request.into_inner();
+        let watch = self.core.get_watch(&id)?;
+        Ok(Response::new(watches::watch(watch)))
     }
 
     async fn list_watches(
         &self,
-        _request: Request<pb::ListWatchesRequest>,
+        request: Request<pb::ListWatchesRequest>,
     ) -> Result<Response<pb::ListWatchesResponse>, Status> {
-        Err(not_yet("ListWatches"))
+        let pb::ListWatchesRequest {
+            page_size,
+            page_token,
+        } = request.into_inner();
+        let page = self.core.list_watches(page_size, &page_token)?;
+        Ok(Response::new(watches::page(page)))
     }
 
     async fn delete_watch(
         &self,
-        _request: Request<pb::DeleteWatchRequest>,
+        request: Request<pb::DeleteWatchRequest>,
     ) -> Result<Response<pb::DeleteWatchResponse>, Status> {
-        Err(not_yet("DeleteWatch"))
+        let pb::DeleteWatchRequest { id } = request.into_inner();
+        self.core.delete_watch(id).await?;
+        Ok(Response::new(pb::DeleteWatchResponse {}))
     }
 
-    type StreamWatchMatchesStream = BoxStream<pb::WatchMatch>;
+    type StreamWatchMatchesStream = Deadlined<BoxStream<pb::WatchMatch>>;
 
     async fn stream_watch_matches(
         &self,
-        _request: Request<pb::StreamWatchMatchesRequest>,
+        request: Request<pb::StreamWatchMatchesRequest>,
     ) -> Result<Response<Self::StreamWatchMatchesStream>, Status> {
-        Err(not_yet("StreamWatchMatches"))
+        let deadline = deadline::stream_deadline(&request);
+        let pb::StreamWatchMatchesRequest {
+            watch_id,
+            after_sequence,
+        } = request.into_inner();
+        let matches = self.core.stream_watch(watch_id, after_sequence, deadline)?;
+        let matches: BoxStream<pb::WatchMatch> = Box::pin(
+            ReceiverStream::new(matches)
+                .map(|found| found.map(watches::found).map_err(Status::from)),
+        );
+        let expired = deadline::exceeded_with(
+            "StreamWatchMatches",
+            "resume after the last sequence received, with a later deadline or none",
+        );
+        Ok(Response::new(Deadlined::new(matches, deadline, expired)))
     }
 
+    // #18 screening: the contract is in proto; the service answers
+    // UNIMPLEMENTED until it is built.
     async fn screen_names(
         &self,
         _request: Request<pb::ScreenNamesRequest>,

@@ -18,6 +18,7 @@ impl ServiceError for Error {
             // request is well formed, only too large for this server.
             Error::LimitExceeded { .. } => Code::ResourceExhausted,
             Error::NotFound(_) => Code::NotFound,
+            Error::AlreadyExists(_) => Code::AlreadyExists,
             Error::Unavailable { .. }
             | Error::ShuttingDown
             | Error::Blocking(BlockingError::Cancelled) => Code::Unavailable,

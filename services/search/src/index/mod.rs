@@ -78,6 +78,15 @@ struct CommitPayload {
     generation: u64,
 }
 
+/// A commit as those who follow the index see it: its checkpoint and a
+/// searcher that shows exactly it (the watches' percolator reads the
+/// batch it made visible).
+#[derive(Clone)]
+pub struct CommitView {
+    pub checkpoint: Checkpoint,
+    pub searcher: Searcher,
+}
+
 /// One write, in change-feed order.
 #[derive(Debug, Clone)]
 pub enum IndexOp {
@@ -114,6 +123,8 @@ pub struct SearchIndex {
     generation: Mutex<u64>,
     /// The quote index of an article index; None in the quote index itself.
     quotes: Option<Box<SearchIndex>>,
+    /// The last commit (None before the first of this process).
+    commits: tokio::sync::watch::Sender<Option<CommitView>>,
 }
 
 /// The reader's warmer: fills the per-segment caches (facet dictionaries,
@@ -286,6 +297,7 @@ impl SearchIndex {
             story_table: Mutex::new(None),
             generation: Mutex::new(generation),
             quotes: None,
+            commits: tokio::sync::watch::channel(None).0,
         };
         this.restore_story_window()?;
         Ok(this)
@@ -481,7 +493,18 @@ impl SearchIndex {
         if let Some(quotes) = &self.quotes {
             quotes.commit_as(checkpoint, generation)?;
         }
-        self.commit_as(checkpoint, generation)
+        self.commit_as(checkpoint, generation)?;
+        self.commits.send_replace(Some(CommitView {
+            checkpoint,
+            searcher: self.reader.searcher(),
+        }));
+        Ok(())
+    }
+
+    /// Each commit from now on, as it becomes visible (a receiver that
+    /// falls behind sees only the newest).
+    pub fn subscribe_commits(&self) -> tokio::sync::watch::Receiver<Option<CommitView>> {
+        self.commits.subscribe()
     }
 
     /// Commits this one index with `checkpoint` and `generation`.

@@ -4,7 +4,7 @@
 use std::ops::Bound;
 
 use dossier_proto::v1::EntityType;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DateTime, Term};
@@ -13,7 +13,8 @@ use crate::schema::Fields;
 
 /// Every set part must match; values inside one list are alternatives,
 /// except `entity_ids`, which must all be mentioned.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Filter {
     pub sources: Vec<String>,
     /// Unix seconds, inclusive.

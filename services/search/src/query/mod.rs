@@ -40,6 +40,7 @@ pub(crate) use filter::any_of;
 pub use filter::{Filter, filter_query};
 pub use interpret::{Interpretation, Note, NoteKind, Suggestion, Syntax};
 pub use partial::filtered_or_partial;
+pub(crate) use phrase::gram_run;
 pub use suggest::{SUGGEST_BELOW, suggest};
 
 use crate::error::{Error, MAX_ECHO_CHARS, Result, echo};
@@ -61,6 +62,33 @@ pub struct ParsedQuery {
     /// For a lenient query of plain words only: the words, whose best
     /// partial matches stand in when all of them together find nothing.
     pub partial_words: Option<Vec<String>>,
+    /// The entity names the reading asked the index about, and what it
+    /// found: a watch's query is read again when a new spelling changes
+    /// one of these answers.
+    pub consulted: Consulted,
+}
+
+/// The questions a query's reading asked of the index's entity names.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Consulted {
+    /// Normalized names looked up, each with the ids of the live entities
+    /// found (empty: none).
+    pub names: Vec<(String, Vec<String>)>,
+    /// Normalized word runs that no known name continued, so the reading
+    /// did not try a longer name ("iouri" before "Iouri Chapovtchouk" was
+    /// known).
+    pub open_prefixes: Vec<String>,
+}
+
+impl Consulted {
+    fn looked_up(&mut self, phrase: &str, found: &[Expansion]) {
+        let name = normalize_name(phrase);
+        if name.is_empty() {
+            return;
+        }
+        let ids = found.iter().map(|e| e.entity_id.clone()).collect();
+        self.names.push((name, ids));
+    }
 }
 
 /// Parses `text` strictly for `searcher`'s index. `expand` turns on entity
@@ -88,6 +116,7 @@ pub fn parse_as(
             expansions: Vec::new(),
             interpretation: Interpretation::new(text, String::new(), Vec::new()),
             partial_words: None,
+            consulted: Consulted::default(),
         });
     }
     if syntax == Syntax::Strict {
@@ -99,6 +128,7 @@ pub fn parse_as(
             expansions: converter.expansions,
             interpretation: Interpretation::new(text, text.trim().to_string(), Vec::new()),
             partial_words: None,
+            consulted: converter.consulted,
         });
     }
     let repaired = lenient::repair(text, &|name| field_named(index, name));
@@ -110,6 +140,7 @@ pub fn parse_as(
                 expansions: Vec::new(),
                 interpretation: Interpretation::new(text, candidate.text, candidate.notes),
                 partial_words: None,
+                consulted: Consulted::default(),
             });
         }
         let Ok(ast) = strict_ast(&candidate.text) else {
@@ -123,6 +154,7 @@ pub fn parse_as(
         return Ok(ParsedQuery {
             query,
             expansions: converter.expansions,
+            consulted: converter.consulted,
             interpretation: Interpretation::new(text, candidate.text, notes),
             partial_words,
         });
@@ -216,6 +248,7 @@ struct Converter<'a> {
     lenient: bool,
     expansions: Vec<Expansion>,
     notes: Vec<Note>,
+    consulted: Consulted,
 }
 
 impl<'a> Converter<'a> {
@@ -238,6 +271,7 @@ impl<'a> Converter<'a> {
             lenient,
             expansions: Vec::new(),
             notes: Vec::new(),
+            consulted: Consulted::default(),
         }
     }
 
@@ -368,6 +402,7 @@ impl<'a> Converter<'a> {
             lit if self.expand && lit.field_name.is_none() && !lit.prefix => {
                 let base = self.text_literal(lit.clone())?;
                 let found = expand::lookup(self.index, self.searcher, &lit.phrase)?;
+                self.consulted.looked_up(&lit.phrase, &found);
                 if found.is_empty() {
                     return Ok(base);
                 }
@@ -399,7 +434,9 @@ impl<'a> Converter<'a> {
     fn quoted(&mut self, phrase: &str) -> Result<Box<dyn Query>> {
         let phrase = phrase.trim();
         let mut ids = vec![phrase.to_string()];
-        for expansion in expand::lookup(self.index, self.searcher, phrase)? {
+        let found = expand::lookup(self.index, self.searcher, phrase)?;
+        self.consulted.looked_up(phrase, &found);
+        for expansion in found {
             if !ids.contains(&expansion.entity_id) {
                 ids.push(expansion.entity_id.clone());
             }
@@ -461,9 +498,11 @@ impl<'a> Converter<'a> {
         let mut longest = 1;
         for word in &words[1..] {
             let next = normalize_name(&word.phrase);
-            if next.is_empty()
-                || !expand::some_alias_continues(self.index, self.searcher, &normalized)?
-            {
+            if next.is_empty() {
+                break;
+            }
+            if !expand::some_alias_continues(self.index, self.searcher, &normalized)? {
+                self.consulted.open_prefixes.push(normalized.clone());
                 break;
             }
             normalized.push(' ');
@@ -477,6 +516,7 @@ impl<'a> Converter<'a> {
                 .collect::<Vec<_>>()
                 .join(" ");
             let found = expand::lookup(self.index, self.searcher, &name)?;
+            self.consulted.looked_up(&name, &found);
             if found.is_empty() {
                 continue;
             }

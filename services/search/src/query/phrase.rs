@@ -81,6 +81,12 @@ fn on_field(
     })
 }
 
+/// The query a gram phrase runs, when `query` is one (what the documents
+/// it finds must contain, for a watch's candidate terms).
+pub(crate) fn gram_run(query: &dyn Query) -> Option<&dyn Query> {
+    query.downcast_ref::<ShownAs>().map(|shown| &*shown.run)
+}
+
 /// Runs one query and shows another: the gram query finds the documents,
 /// while highlighting (which asks a query for its terms) sees the phrase's
 /// words in the text field.

@@ -264,7 +264,7 @@ fn hydrate(
     Ok(hits)
 }
 
-fn snippet_generator(
+pub(crate) fn snippet_generator(
     searcher: &Searcher,
     query: &dyn Query,
     field: Field,
@@ -275,7 +275,7 @@ fn snippet_generator(
 }
 
 /// For each expanded entity the document mentions: the spellings it uses.
-fn matched_variants(doc: &IndexDoc, expansions: &[Expansion]) -> Vec<MatchedVariant> {
+pub(crate) fn matched_variants(doc: &IndexDoc, expansions: &[Expansion]) -> Vec<MatchedVariant> {
     let mut out = Vec::new();
     for exp in expansions {
         let Some(entity) = doc.entities.iter().find(|e| e.id == exp.entity_id) else {
