@@ -212,7 +212,8 @@ impl Watches {
 
     /// A page of watches, oldest first.
     pub fn list(&self, requested: i32, token: &str) -> Result<WatchPage> {
-        let size = page_size(requested, DEFAULT_PAGE_SIZE, self.limits.max_page_size)?;
+        let max = self.limits.max_page_size.max(1);
+        let size = page_size(requested, DEFAULT_PAGE_SIZE.min(max), max)?;
         let after = paging::decode(token)?;
         let (watches, more) = self.registry.read().page(after.as_deref(), size);
         let next_page_token = match watches.last() {
