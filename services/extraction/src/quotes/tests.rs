@@ -285,3 +285,24 @@ mod fuzz {
         }
     }
 }
+
+#[test]
+fn everyday_news_patterns() {
+    let list = [("Lena Vogt", P), ("Vogt", P), ("Kestrel Energy", O)];
+    let t = "“We will appeal,” Vogt, 54, said on Tuesday.";
+    assert_eq!(read(t, &list)[0].4, "Vogt");
+    let t = "In a statement, Kestrel Energy said: “The plant is safe.”";
+    let got = read(t, &list);
+    assert_eq!(
+        (got[0].2.as_str(), got[0].4.as_str()),
+        ("said", "Kestrel Energy")
+    );
+    let t = "Lena Vogt spoke first.\n\n“It is over,” she wrote on social media.";
+    assert_eq!(read(t, &list)[0].4, "Lena Vogt");
+    let t = "“Nobody expected this,” said Vogt, who chairs the board.";
+    assert_eq!(read(t, &list)[0].3, "Vogt");
+    let t = "Kestrel Energy said it would cut 400 jobs by March.";
+    let got = read(t, &list);
+    assert_eq!(got[0].0, "it would cut 400 jobs by March");
+    assert!(!got[0].1);
+}
