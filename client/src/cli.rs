@@ -10,7 +10,9 @@ Examples:
   cat feed.jsonl | dossier ingest -           load JSON lines from stdin
   dossier ls --source harbour-gazette         list one outlet's documents
   dossier get 01JD3K8Z...                     show one document
-  dossier watch --after 120                   follow the change feed from sequence 120
+  dossier watch add 'Shapovchuk AND Gdynia'   save a search; new matching articles are streamed
+  dossier watch follow wt-…                   print a watch's matches as they arrive
+  dossier changes --after 120                 follow the change feed from sequence 120
   dossier status                              is everything up?
 
 Exit codes: 0 ok, 1 request refused by a service, 2 usage, 3 not found,
@@ -134,15 +136,19 @@ pub enum Command {
     },
 
     /// Follow the change feed: replay after a sequence, then tail live.
-    Watch {
-        /// Start after this sequence (0 replays everything).
-        #[arg(long, default_value_t = 0)]
-        after: u64,
+    Changes(ChangesArgs),
 
-        /// Stop after this many changes.
-        #[arg(long)]
-        limit: Option<u64>,
-    },
+    /// Saved searches that stream new matching articles: add, ls, rm,
+    /// follow.
+    ///
+    /// A watch is a query (the search language, entity-aware: a name
+    /// matches every spelling of its entities) with optional filters.
+    /// `follow` prints every article indexed after a sequence that matches,
+    /// in order, then new ones as they are indexed; resume with --after
+    /// the last sequence printed to miss nothing and see nothing twice.
+    /// Without a subcommand, `watch` still follows the change feed, as it
+    /// did before `changes` (deprecated).
+    Watch(WatchArgs),
 
     /// Find the entities in a text (a file, or stdin when omitted or "-").
     Extract(ExtractArgs),
@@ -189,6 +195,69 @@ pub enum Command {
     Completions {
         /// bash, zsh, fish, elvish or powershell.
         shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ChangesArgs {
+    /// Start after this sequence (0 replays everything).
+    #[arg(long, default_value_t = 0)]
+    pub after: u64,
+
+    /// Stop after this many changes.
+    #[arg(long)]
+    pub limit: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct WatchArgs {
+    #[command(subcommand)]
+    pub command: Option<WatchCommand>,
+
+    /// Deprecated: `dossier watch --after N` is `dossier changes --after N`.
+    #[arg(long, hide = true)]
+    pub after: Option<u64>,
+
+    /// Deprecated: see `dossier changes --limit`.
+    #[arg(long, hide = true)]
+    pub limit: Option<u64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WatchCommand {
+    /// Save a search; prints the new watch's id. Adding the same watch
+    /// again returns the one already saved.
+    Add {
+        /// The query (the search language; names match every spelling).
+        query: String,
+        /// A label for people (default: the query).
+        #[arg(long)]
+        name: Option<String>,
+        /// Only articles from these outlets.
+        #[arg(long = "source")]
+        sources: Vec<String>,
+    },
+    /// List the saved watches, oldest first.
+    Ls,
+    /// Delete a watch; its followers stop.
+    Rm {
+        /// The watch id (wt-…).
+        id: String,
+    },
+    /// Print a watch's matches as they arrive: every article indexed after
+    /// --after that matches, in sequence order, then new ones live.
+    /// Reconnects when search restarts, resuming after the last sequence
+    /// printed. With --jsonl, one JSON object per line (with its sequence).
+    Follow {
+        /// The watch id (wt-…).
+        id: String,
+        /// Start after this sequence (0: every match in the index).
+        #[arg(long, default_value_t = 0, value_name = "SEQ")]
+        after: u64,
+        /// Stop after this many matches.
+        #[arg(long)]
+        limit: Option<u64>,
     },
 }
 

@@ -67,13 +67,42 @@ pub async fn connect(
     url: &str,
     security: &ClientSecurity,
 ) -> Result<ClientChannel, ConnectError> {
-    let endpoint = client::endpoint(url, security)
+    connect_with(service, url, security, false).await
+}
+
+/// As [`connect`], for a command that keeps a stream open for hours
+/// (`watch follow`): HTTP/2 pings every [`KEEP_ALIVE`] keep a quiet stream's
+/// connection from being dropped by a proxy or NAT, and show a dead one.
+pub async fn connect_streaming(
+    service: &'static str,
+    url: &str,
+    security: &ClientSecurity,
+) -> Result<ClientChannel, ConnectError> {
+    connect_with(service, url, security, true).await
+}
+
+/// How often a long-lived connection pings the server.
+const KEEP_ALIVE: Duration = Duration::from_secs(30);
+
+async fn connect_with(
+    service: &'static str,
+    url: &str,
+    security: &ClientSecurity,
+    keep_alive: bool,
+) -> Result<ClientChannel, ConnectError> {
+    let mut endpoint = client::endpoint(url, security)
         .map_err(|err| ConnectError::BadUrl {
             service,
             url: url.to_string(),
             reason: err.to_string(),
         })?
         .connect_timeout(Duration::from_secs(5));
+    if keep_alive {
+        endpoint = endpoint
+            .http2_keep_alive_interval(KEEP_ALIVE)
+            .keep_alive_timeout(Duration::from_secs(20))
+            .keep_alive_while_idle(true);
+    }
     let url = endpoint.uri().to_string();
     let channel = endpoint
         .connect()

@@ -94,6 +94,9 @@ proto_names!(
     Story,
     ListQuotesResponse,
     QuoteRecord,
+    Watch,
+    ListWatchesResponse,
+    WatchMatch,
 );
 
 /// The proto3 JSON form of a message.

@@ -129,6 +129,8 @@ async fn every_printing_command_ends_quietly_when_its_reader_has_gone() {
         vec!["search", "Gdynia", "--json", "--facet", "source"],
         vec!["watch"],
         vec!["watch", "--jsonl"],
+        vec!["changes"],
+        vec!["changes", "--jsonl"],
         vec!["entities", "list"],
         vec!["entities", "list", "--jsonl"],
         vec!["entities", "show", &entity_id],

@@ -1,6 +1,7 @@
 //! One module per group of commands; each turns arguments into RPCs and
 //! prints what comes back.
 
+mod changes;
 mod documents;
 mod entities;
 mod extract;
@@ -11,14 +12,14 @@ mod search;
 mod status;
 mod stories;
 mod time;
-mod watch;
+mod watches;
 
 use std::io::Write;
 
 use clap::CommandFactory;
 
-use crate::cli::{Cli, Command};
-use crate::connect::connect;
+use crate::cli::{ChangesArgs, Cli, Command, WatchArgs, WatchCommand};
+use crate::connect::{connect, connect_streaming};
 use crate::exit;
 use crate::output::{WriteError, outln};
 use dossier_proto::v1::document_service_client::DocumentServiceClient;
@@ -47,9 +48,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             let client = documents_client(connect("storage", &cli.global.storage, sec).await?);
             documents::remove(client, id, format).await
         }
-        Command::Watch { after, limit } => {
+        Command::Changes(ChangesArgs { after, limit }) => {
             let client = documents_client(connect("storage", &cli.global.storage, sec).await?);
-            watch::run(client, after, limit, format).await
+            changes::run(client, after, limit, format).await
+        }
+        Command::Watch(WatchArgs {
+            command: None,
+            after,
+            limit,
+        }) => {
+            eprintln!(
+                "note: `dossier watch` without a subcommand is `dossier changes` (the change \
+                 feed) and will stop meaning it; `dossier watch add|ls|rm|follow` are saved searches"
+            );
+            let client = documents_client(connect("storage", &cli.global.storage, sec).await?);
+            changes::run(client, after.unwrap_or(0), limit, format).await
+        }
+        Command::Watch(WatchArgs {
+            command: Some(command),
+            ..
+        }) => {
+            let search = connect_streaming("search", &cli.global.search, sec).await?;
+            watch(SearchServiceClient::new(search), command, format).await
         }
         Command::Extract(args) => {
             let client = ExtractionServiceClient::new(
@@ -107,6 +127,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                 .and_then(|()| stdout.flush())
                 .map_err(WriteError::from)?;
             Ok(exit::OK)
+        }
+    }
+}
+
+async fn watch(
+    client: SearchServiceClient<dossier_kit::client::ClientChannel>,
+    command: WatchCommand,
+    format: crate::output::Format,
+) -> anyhow::Result<i32> {
+    match command {
+        WatchCommand::Add {
+            query,
+            name,
+            sources,
+        } => watches::add(client, query, name, sources, format).await,
+        WatchCommand::Ls => watches::list(client, format).await,
+        WatchCommand::Rm { id } => watches::remove(client, id, format).await,
+        WatchCommand::Follow { id, after, limit } => {
+            watches::follow(client, id, after, limit, format).await
         }
     }
 }

@@ -205,7 +205,7 @@ fn print_interpreted(interpreted: &InterpretedQuery) {
 }
 
 /// The snippet with its highlighted spans in bold (TTY) or between `*`.
-fn mark(snippet: &Snippet, colour: bool) -> String {
+pub(super) fn mark(snippet: &Snippet, colour: bool) -> String {
     let text = &snippet.fragment;
     let (open, close) = if colour {
         ("\x1b[1;33m", "\x1b[0m")

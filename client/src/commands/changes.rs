@@ -1,4 +1,5 @@
-//! `watch`: the change feed, replayed then tailed live.
+//! `changes`: storage's change feed, replayed then tailed live (formerly
+//! `watch`, which now names saved searches; the old spelling still works).
 
 use dossier_kit::client::ClientChannel;
 use dossier_proto::v1::document_service_client::DocumentServiceClient;
