@@ -4,8 +4,8 @@ use dossier_proto::v1 as pb;
 use tonic::Code;
 
 use crate::harness::{
-    Clients, NOT_UTF8, OVER_STORAGE_AND_SEARCH_MESSAGE, Rows, Service, TEN_K, field, raw, streamed,
-    unary,
+    Call, Clients, NOT_UTF8, OVER_STORAGE_AND_SEARCH_MESSAGE, Rows, Service, TEN_K, drain, field,
+    raw, streamed, unary,
 };
 use crate::seed::{RANDOM_BASE64, Seeded, timestamp, truncated};
 
@@ -19,6 +19,7 @@ pub fn rows(rows: &mut Rows, c: &Clients, seeded: &Seeded) {
     cooccurrences(rows, c, seeded);
     stories(rows, c);
     quotes(rows, c, seeded);
+    watches(rows, c, seeded);
     let search = &c.search;
     #[rustfmt::skip]
     let calls = [
@@ -273,6 +274,160 @@ fn quotes(rows: &mut Rows, c: &Clients, seeded: &Seeded) {
     #[rustfmt::skip]
     let calls = [
         ("ListQuotes: invalid UTF-8 in query", Code::Internal, "UTF-8", raw(&c.search_channel, "/dossier.v1.SearchService/ListQuotes", field(2, NOT_UTF8))),
+    ];
+    rows.add_calls(Q, calls);
+}
+
+/// A CreateWatch request for "harbour" with `f` applied to it.
+fn watch(f: &dyn Fn(&mut pb::CreateWatchRequest)) -> pb::CreateWatchRequest {
+    let mut request = pb::CreateWatchRequest {
+        watch: Some(pb::Watch {
+            query: "harbour".into(),
+            ..Default::default()
+        }),
+        request_id: String::new(),
+    };
+    f(&mut request);
+    request
+}
+
+/// The watch of a CreateWatch request.
+fn w(request: &mut pb::CreateWatchRequest) -> &mut pb::Watch {
+    request.watch.get_or_insert_with(Default::default)
+}
+
+/// Creates a watch on "harbour", then streams it from `after`.
+fn stream_new_watch(c: &Clients, after: u64) -> Call {
+    let mut client = c.search.clone();
+    Box::pin(async move {
+        let id = client.create_watch(watch(&|_| {})).await?.into_inner().id;
+        let request = pb::StreamWatchMatchesRequest {
+            watch_id: id,
+            after_sequence: after,
+        };
+        drain(client.stream_watch_matches(request)).await
+    })
+}
+
+/// Creates a watch with request id `request_id`, then another query with it.
+fn reuse_request_id(c: &Clients, request_id: &'static str) -> Call {
+    let mut client = c.search.clone();
+    Box::pin(async move {
+        client
+            .create_watch(watch(&|r| r.request_id = request_id.into()))
+            .await?;
+        let other = watch(&|r| {
+            r.request_id = request_id.into();
+            w(r).query = "ferry".into();
+        });
+        client.create_watch(other).await.map(drop)
+    })
+}
+
+/// Watches (#18): CreateWatch, GetWatch, ListWatches, DeleteWatch,
+/// StreamWatchMatches.
+fn watches(rows: &mut Rows, c: &Clients, seeded: &Seeded) {
+    let long = "x".repeat(TEN_K);
+    #[rustfmt::skip]
+    let cases = [
+        ("empty request", pb::CreateWatchRequest::default(), Code::InvalidArgument, "watch"),
+        ("empty query and no filter", watch(&|r| w(r).query.clear()), Code::InvalidArgument, "neither a query nor a filter"),
+        ("whitespace query", watch(&|r| w(r).query = " \t\n ".into()), Code::InvalidArgument, "neither a query nor a filter"),
+        ("query that reads as nothing", watch(&|r| w(r).query = "(( AND".into()), Code::InvalidArgument, "no query at all"),
+        ("malformed query is read leniently", watch(&|r| w(r).query = "((harbour AND".into()), Code::Ok, ""),
+        ("1,000 nested parentheses are read leniently", watch(&|r| w(r).query = nested(1000)), Code::Ok, ""),
+        ("NUL and control characters in query", watch(&|r| w(r).query = "harbour\0 pilots\u{7}\u{1b}".into()), Code::Ok, ""),
+        ("10,000-byte query", watch(&|r| w(r).query = "harbour ".repeat(TEN_K / 8)), Code::ResourceExhausted, "--max-query-bytes"),
+        ("message over the decoding limit", watch(&|r| w(r).query = "x".repeat(OVER_STORAGE_AND_SEARCH_MESSAGE)), Code::ResourceExhausted, "the limit is"),
+        ("a filter and no query", watch(&|r| { w(r).query.clear(); w(r).filter = filter(&|f| f.sources = vec!["harbour-gazette".into()]); }), Code::Ok, ""),
+        ("output-only id, create_time and create_sequence are ignored", watch(&|r| { w(r).id = "wt-mine".into(); w(r).create_time = timestamp(-1, -1); w(r).create_sequence = u64::MAX; }), Code::Ok, ""),
+        ("10,000-character name", watch(&|r| w(r).name = long.clone()), Code::InvalidArgument, "watch.name"),
+        ("control characters in name", watch(&|r| w(r).name = "port\u{0}watch".into()), Code::InvalidArgument, "control characters"),
+        ("10,000-character request_id", watch(&|r| r.request_id = long.clone()), Code::InvalidArgument, "ids are at most"),
+        ("control characters in request_id", watch(&|r| r.request_id = "r\u{1b}1".into()), Code::InvalidArgument, "control characters"),
+        ("filter: unknown entity type 999", watch(&|r| w(r).filter = filter(&|f| f.entity_types = vec![999])), Code::InvalidArgument, "entity_types"),
+        ("filter: published_after negative nanos", watch(&|r| w(r).filter = filter(&|f| f.published_after = timestamp(0, -1))), Code::InvalidArgument, "nanos"),
+        ("filter: published_after later than published_before", watch(&|r| w(r).filter = filter(&|f| { f.published_after = timestamp(1_700_000_100, 0); f.published_before = timestamp(1_700_000_000, 0); })), Code::InvalidArgument, "later than filter.published_before"),
+        ("filter: 10,000-character values match nothing", watch(&|r| w(r).filter = filter(&|f| { f.sources = vec![long.clone()]; f.entity_ids = vec![long.clone()]; })), Code::Ok, ""),
+    ];
+    let search = &c.search;
+    for (name, request, code, says) in cases {
+        let call = unary!(search, create_watch, request);
+        rows.add(format!("CreateWatch: {name}"), Q, code, says, call);
+    }
+    let ids = |rpc: &'static str| -> Vec<(String, String, Code, &'static str)> {
+        #[rustfmt::skip]
+        let cases = [
+            ("empty id", "", Code::InvalidArgument, "required"),
+            ("unknown watch", "wt-00000000000000000000000000", Code::NotFound, "not found"),
+            ("10,000-character id", long.as_str(), Code::InvalidArgument, "ids are at most"),
+            ("control characters in id", "wt-1\u{0}", Code::InvalidArgument, "control characters"),
+        ];
+        cases
+            .into_iter()
+            .map(|(name, id, code, says)| (format!("{rpc}: {name}"), id.to_string(), code, says))
+            .collect()
+    };
+    for (name, id, code, says) in ids("GetWatch") {
+        rows.add(
+            name,
+            Q,
+            code,
+            says,
+            unary!(search, get_watch, pb::GetWatchRequest { id }),
+        );
+    }
+    for (name, id, code, says) in ids("DeleteWatch") {
+        rows.add(
+            name,
+            Q,
+            code,
+            says,
+            unary!(search, delete_watch, pb::DeleteWatchRequest { id }),
+        );
+    }
+    for (name, watch_id, code, says) in ids("StreamWatchMatches") {
+        let request = pb::StreamWatchMatchesRequest {
+            watch_id,
+            after_sequence: 0,
+        };
+        rows.add(
+            name,
+            Q,
+            code,
+            says,
+            streamed!(search, stream_watch_matches, request),
+        );
+    }
+    let list = |page_size: i32, page_token: &str| pb::ListWatchesRequest {
+        page_size,
+        page_token: page_token.into(),
+    };
+    #[rustfmt::skip]
+    let cases = [
+        ("empty request", list(0, ""), Code::Ok, ""),
+        ("negative page_size", list(-1, ""), Code::InvalidArgument, "page_size"),
+        ("i32::MAX page_size is lowered to the maximum", list(i32::MAX, ""), Code::Ok, ""),
+        ("random base64 page_token", list(0, RANDOM_BASE64), Code::InvalidArgument, "page_token"),
+        ("page_token of Search", list(0, &seeded.search_token), Code::InvalidArgument, "page_token"),
+        ("page_token of ListDocuments", list(0, &seeded.list_token), Code::InvalidArgument, "page_token"),
+        ("10,000-character page_token", list(0, &long), Code::InvalidArgument, "page_token"),
+    ];
+    for (name, request, code, says) in cases {
+        rows.add(
+            format!("ListWatches: {name}"),
+            Q,
+            code,
+            says,
+            unary!(search, list_watches, request),
+        );
+    }
+    #[rustfmt::skip]
+    let calls = [
+        ("CreateWatch: invalid UTF-8 in query", Code::Internal, "UTF-8", raw(&c.search_channel, "/dossier.v1.SearchService/CreateWatch", field(1, &field(3, NOT_UTF8)))),
+        ("CreateWatch: request_id reused for another query", Code::AlreadyExists, "request_id", reuse_request_id(c, "bad-input-reused")),
+        ("StreamWatchMatches: replay from 0", Code::Ok, "", stream_new_watch(c, 0)),
+        ("StreamWatchMatches: after_sequence u64::MAX waits quietly", Code::Ok, "", stream_new_watch(c, u64::MAX)),
     ];
     rows.add_calls(Q, calls);
 }
