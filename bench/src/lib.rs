@@ -2,7 +2,8 @@
 //! harness every bench shares (latency histograms and number formatting in
 //! `stats`, the markdown report in `report`, machine facts in `machine`, the
 //! service binaries as child processes in `procs`), and the measurements of
-//! `dossier-bench` and `dossier-load`. The commands are in `src/bin/`:
+//! `dossier-bench` and `dossier-load` (`watches`: saved searches and how
+//! fast their matches arrive). The commands are in `src/bin/`:
 //!
 //! - `dossier-bench`: the whole system, one table; `dossier-load`: mixed
 //!   concurrent load (both drive the release service binaries over gRPC);
@@ -25,3 +26,4 @@ pub mod queries;
 pub mod reads;
 pub mod report;
 pub mod stats;
+pub mod watches;

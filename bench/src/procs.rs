@@ -267,6 +267,16 @@ impl Cluster {
         Ok(url)
     }
 
+    /// Stops search gracefully (its data stays for the next start).
+    pub async fn stop_search(&mut self) -> anyhow::Result<()> {
+        if let Some(search) = self.search.take()
+            && !search.stop().await?
+        {
+            eprintln!("warning: search did not exit cleanly");
+        }
+        Ok(())
+    }
+
     /// The directory holding each service's data and log.
     pub fn work_dir(&self) -> &Path {
         self.work_dir.path()

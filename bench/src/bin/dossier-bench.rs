@@ -24,7 +24,7 @@ use dossier_bench::procs::Cluster;
 use dossier_bench::queries::{QueryContext, QueryKind, measure, top_people};
 use dossier_bench::report::Report;
 use dossier_bench::stats::thousands;
-use dossier_bench::{extract, indexing, ingest, net, reads};
+use dossier_bench::{extract, indexing, ingest, net, reads, watches};
 
 #[derive(Debug, Parser)]
 #[command(about = "Runs every Dossier benchmark and prints one markdown table")]
@@ -68,6 +68,17 @@ struct Args {
     /// figures): for iterating on query speed without re-indexing.
     #[arg(long, requires = "keep")]
     queries_only: bool,
+    /// Watches (saved searches) present while the index catches up: names
+    /// and words of the corpus, some AND pairs. 0: none (the baseline).
+    #[arg(long, default_value_t = 0)]
+    watches: usize,
+    /// Articles stored one by one after the other figures, to time how
+    /// soon their matches reach open watch streams.
+    #[arg(long, default_value_t = 200)]
+    live_docs: u64,
+    /// Rate of those articles, per second.
+    #[arg(long, default_value_t = 20.0)]
+    live_rate: f64,
     /// Query kinds to measure, comma-separated (default: all): term, phrase,
     /// boolean, filtered, faceted, entity, variant, deep, stories, story,
     /// quotes, quotes-query.
@@ -136,6 +147,8 @@ async fn main() -> anyhow::Result<()> {
     let storage = net::connect(&cluster.storage.url).await?;
     let extraction = net::connect(&cluster.extraction.url).await?;
 
+    let watch_ids = create_watches(&args, &corpus, &mut cluster, &mut report).await?;
+
     eprintln!(
         "importing {} articles over {} streams",
         args.docs, args.streams
@@ -185,9 +198,10 @@ async fn main() -> anyhow::Result<()> {
         format!("**{} docs/s**", thousands(args.docs as f64 / end_to_end)),
         format!(
             "first import until `indexed_sequence` = storage's `last_sequence` ({end_to_end:.1} s); \
-             search started after the import, catching up at {} docs/s; CPU during catch-up: {}; \
-             {} docs, {} segments, {} entity changes applied",
+             search started after the import, catching up at {} docs/s with {} watches; CPU during \
+             catch-up: {}; {} docs, {} segments, {} entity changes applied",
             thousands(args.docs as f64 / catch_up),
+            thousands(args.watches as f64),
             cpu.join(", "),
             thousands(status.document_count as f64),
             status.segment_count,
@@ -229,6 +243,8 @@ async fn main() -> anyhow::Result<()> {
         ),
     );
 
+    delivery_rows(&args, &corpus, &storage, &search, &watch_ids, &mut report).await?;
+
     report.row(
         "peak RSS per service (VmHWM)",
         format!("**{}**", cluster.peak_rss_summary()),
@@ -238,6 +254,94 @@ async fn main() -> anyhow::Result<()> {
 
     report.footnote(corpus_note(&args));
     println!("{}", report.render(&machine));
+    Ok(())
+}
+
+/// With `--watches N`: starts search on the still empty storage, creates
+/// the watches, and stops it again, so they are all there from the first
+/// document of the catch-up; a row for the creation.
+async fn create_watches(
+    args: &Args,
+    corpus: &Corpus,
+    cluster: &mut Cluster,
+    report: &mut Report,
+) -> anyhow::Result<Vec<String>> {
+    if args.watches == 0 {
+        return Ok(Vec::new());
+    }
+    eprintln!("creating {} watches", args.watches);
+    let search = net::connect(&cluster.start_search().await?).await?;
+    let queries = watches::queries(corpus, args.watches, args.seed);
+    let (ids, elapsed) = watches::create(&search, &queries).await?;
+    cluster.stop_search().await?;
+    let pairs = queries.iter().filter(|q| q.contains(" AND ")).count();
+    report.row(
+        "CreateWatch",
+        format!(
+            "**{} watches/s**",
+            thousands(ids.len() as f64 / elapsed.as_secs_f64())
+        ),
+        format!(
+            "{} watches ({} AND pairs; the rest a Zipf word of rank 200-20,000 or a person's \
+             surname in one outlet's spelling), 8 concurrent clients, each create fsync'd",
+            thousands(ids.len() as f64),
+            thousands(pairs as f64)
+        ),
+    );
+    Ok(ids)
+}
+
+/// Stores `--live-docs` articles one by one and times their matches'
+/// arrival on open streams (a probe watch matching every article, and up
+/// to 20 of the `--watches`).
+async fn delivery_rows(
+    args: &Args,
+    corpus: &Corpus,
+    storage: &tonic::transport::Channel,
+    search: &tonic::transport::Channel,
+    watch_ids: &[String],
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    if args.live_docs == 0 {
+        return Ok(());
+    }
+    eprintln!(
+        "watch match delivery: {} articles at {}/s",
+        args.live_docs, args.live_rate
+    );
+    let followed = &watch_ids[..watch_ids.len().min(20)];
+    let delivery = watches::delivery(
+        storage,
+        search,
+        corpus,
+        args.docs + 1_000_000,
+        args.live_docs,
+        args.live_rate,
+        followed,
+    )
+    .await?;
+    let notes = format!(
+        "{} matches on {} open StreamWatchMatches ({} of them watches of `--watches`, one a \
+         probe matching every article); {} articles stored one by one at {}/s with {} watches; \
+         searchable = GetIndexStatus polled every 10 ms",
+        thousands(delivery.matches as f64),
+        delivery.streams,
+        delivery.streams - 1,
+        args.live_docs,
+        args.live_rate,
+        thousands(args.watches as f64 + 1.0)
+    );
+    report.row(
+        "watch match delivery p50 / p99: searchable → stream",
+        format!("**{}**", delivery.from_indexed.p50_p99()),
+        notes,
+    );
+    report.row(
+        "watch match delivery p50 / p99: stored → stream",
+        format!("**{}**", delivery.from_stored.p50_p99()),
+        "CreateDocument answered → match received: extraction, indexing, the commit \
+         (--commit-interval-ms 1000 when idle) and delivery",
+    );
     Ok(())
 }
 
