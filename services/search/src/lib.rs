@@ -20,6 +20,7 @@ pub mod model;
 pub mod query;
 pub mod quotes;
 pub mod related;
+pub mod screening;
 pub mod schema;
 pub mod search;
 pub mod server;
