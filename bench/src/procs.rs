@@ -56,7 +56,7 @@ impl ServiceProcess {
             .arg("--data-dir")
             .arg(&data_dir)
             .args(extra_args)
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", service_log_filter())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(File::create(&log)?)
@@ -155,6 +155,13 @@ impl Drop for ServiceProcess {
             let _ = self.child.wait();
         }
     }
+}
+
+/// The services' log filter: `warn`, or `DOSSIER_BENCH_SERVICE_LOG` when
+/// set (e.g. `dossier_search=debug` to see what search does in a run; the
+/// logs are in the work directory, kept with `--keep`).
+fn service_log_filter() -> String {
+    std::env::var("DOSSIER_BENCH_SERVICE_LOG").unwrap_or_else(|_| "warn".into())
 }
 
 /// Clock ticks per second for /proc CPU times (`getconf CLK_TCK`, almost
