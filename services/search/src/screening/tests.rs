@@ -24,7 +24,12 @@ fn article(seq: u64, body: &str, entities: Vec<DocEntity>) -> IndexDoc {
         sequence: seq,
         title: format!("Headline {seq}"),
         body: body.into(),
-        source: if seq.is_multiple_of(2) { "wire" } else { "gazette" }.into(),
+        source: if seq.is_multiple_of(2) {
+            "wire"
+        } else {
+            "gazette"
+        }
+        .into(),
         published_at: Some(T0 + seq as i64 * DAY),
         language: "en".into(),
         entities,

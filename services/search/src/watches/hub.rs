@@ -65,6 +65,11 @@ impl Hub {
     pub fn followed(&self) -> usize {
         self.channels.lock().len()
     }
+
+    /// The ids of the watches with at least one stream.
+    pub fn followed_ids(&self) -> std::collections::HashSet<String> {
+        self.channels.lock().keys().cloned().collect()
+    }
 }
 
 #[cfg(test)]

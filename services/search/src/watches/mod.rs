@@ -278,7 +278,14 @@ impl Watches {
             let this = Arc::clone(&self);
             let started = Instant::now();
             let done = run_blocking(move || {
-                let outcome = percolator.percolate(&this.index, &this.registry, &view);
+                let followed = this.hub.followed_ids();
+                let outcome = percolator.percolate(
+                    &this.index,
+                    &this.registry,
+                    &view,
+                    &|id| followed.contains(id),
+                    &mut |id, sequence| this.hub.notify(id, sequence),
+                );
                 (percolator, outcome)
             })
             .await;
@@ -288,9 +295,6 @@ impl Watches {
             percolator = back;
             match outcome {
                 Ok(outcome) => {
-                    for (id, sequence) in &outcome.matched {
-                        self.hub.notify(id, *sequence);
-                    }
                     if outcome.candidates > 0 {
                         tracing::debug!(
                             candidates = outcome.candidates,

@@ -63,12 +63,17 @@ impl Percolator {
         }
     }
 
-    /// Percolates the documents `view` added since the last call.
+    /// Percolates the documents `view` added since the last call, calling
+    /// `wake` for each watch that matched as soon as it is known. Watches
+    /// `followed` says have streams run first, so a match's delivery does
+    /// not wait for the watches no one follows.
     pub fn percolate(
         &mut self,
         index: &SearchIndex,
         registry: &RwLock<Registry>,
         view: &CommitView,
+        followed: &dyn Fn(&str) -> bool,
+        wake: &mut dyn FnMut(&str, u64),
     ) -> Result<Outcome> {
         let searcher = &view.searcher;
         let through = view.checkpoint.sequence;
@@ -102,10 +107,12 @@ impl Percolator {
         if fresh.is_empty() {
             return Ok(outcome);
         }
-        let candidates = candidates(registry, &fresh)?;
+        let mut candidates = candidates(registry, &fresh)?;
+        candidates.sort_by_key(|(id, _)| !followed(id));
         outcome.candidates = candidates.len();
         for (id, compiled) in candidates {
             if let Some(newest) = newest_match(searcher, &compiled, &fresh, after, through)? {
+                wake(&id, newest);
                 outcome.matched.push((id, newest));
             }
         }

@@ -102,14 +102,27 @@ fn a_batch_runs_only_the_watches_whose_terms_it_holds() {
     let registry = registry_of(&index, &["harbour", "ferry pilots", "-storm", "dredging"]);
     let mut percolator = Percolator::new(&index.searcher(), 2);
     let view = commit(&index, vec![doc(3, "the ferry pilots met", vec![])]);
-    let outcome = percolator.percolate(&index, &registry, &view).unwrap();
+    // Watches with streams are run (and woken) first.
+    let mut woken = Vec::new();
+    let outcome = percolator
+        .percolate(
+            &index,
+            &registry,
+            &view,
+            &|id| id == "ferry pilots",
+            &mut |id, _| woken.push(id.to_string()),
+        )
+        .unwrap();
+    assert_eq!(woken, ["ferry pilots", "-storm"]);
     // "ferry pilots" (filed under its rarer word) and "-storm" (no required
     // term) run; "harbour" and "dredging" are not in the batch.
     assert_eq!(outcome.candidates, 2);
     assert_eq!(ids(&outcome), BTreeSet::from(["ferry pilots", "-storm"]));
     assert_eq!(outcome.matched[0].1, 3);
     // Nothing new: nothing runs.
-    let again = percolator.percolate(&index, &registry, &view).unwrap();
+    let again = percolator
+        .percolate(&index, &registry, &view, &|_| false, &mut |_, _| {})
+        .unwrap();
     assert_eq!((again.candidates, again.matched.len()), (0, 0));
 }
 
@@ -178,7 +191,9 @@ fn a_watch_on_one_spelling_matches_the_others_and_follows_new_ones() {
         &index,
         vec![doc(2, "Qaddafi left", vec![person("e1", &["Qaddafi"])])],
     );
-    let outcome = percolator.percolate(&index, &registry, &view).unwrap();
+    let outcome = percolator
+        .percolate(&index, &registry, &view, &|_| false, &mut |_, _| {})
+        .unwrap();
     assert_eq!(ids(&outcome), BTreeSet::from(["Gaddafi"]));
 
     // A batch that spells him "Kadhafi" teaches the index that spelling:
@@ -187,13 +202,17 @@ fn a_watch_on_one_spelling_matches_the_others_and_follows_new_ones() {
         &index,
         vec![doc(3, "Kadhafi returned", vec![person("e1", &["Kadhafi"])])],
     );
-    let outcome = percolator.percolate(&index, &registry, &view).unwrap();
+    let outcome = percolator
+        .percolate(&index, &registry, &view, &|_| false, &mut |_, _| {})
+        .unwrap();
     assert!(outcome.recompiled >= 1, "{outcome:?}");
     let view = commit(
         &index,
         vec![doc(4, "Qaddafi again", vec![person("e1", &["Qaddafi"])])],
     );
-    let outcome = percolator.percolate(&index, &registry, &view).unwrap();
+    let outcome = percolator
+        .percolate(&index, &registry, &view, &|_| false, &mut |_, _| {})
+        .unwrap();
     assert_eq!(ids(&outcome), BTreeSet::from(["Gaddafi", "Kadhafi"]));
 
     let compiled = Arc::clone(&registry.read().get("Kadhafi").unwrap().compiled);
