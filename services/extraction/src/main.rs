@@ -54,6 +54,9 @@ enum Command {
     Annotate(tooling::AnnotateArgs),
     /// Score quote attribution on annotated sets (testdata/quotes).
     Quotes(tooling::QuotesArgs),
+    /// Score name screening (MatchNames) on the screening set
+    /// (testdata/screening): precision, recall, the curve, speed.
+    Screen(tooling::ScreenArgs),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         Some(Command::Eval(a)) => tooling::run_eval(a),
         Some(Command::Annotate(a)) => tooling::run_annotate(a),
         Some(Command::Quotes(a)) => tooling::run_quotes(a),
+        Some(Command::Screen(a)) => tooling::run_screen(a),
         None => serve(cli.serve),
     };
     match result {

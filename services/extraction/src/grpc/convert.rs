@@ -11,6 +11,7 @@ use crate::offsets::OffsetUnit;
 use crate::pipeline::{ExtractRequest, ExtractResponse, Mention, Quote};
 use crate::registry::{
     Alias, Curation, Entity, EntityChange, EntityChangeKind, EntityOrder, EntitySummary, ListQuery,
+    MatchOptions, NameMatch, NameQuery,
 };
 
 /// Longest accepted `source` and `request_id`, in bytes: generous for any
@@ -265,6 +266,87 @@ pub fn list_query(req: pb::ListEntitiesRequest) -> Result<ListQuery> {
     })
 }
 
+/// A MatchNames request as the core's names and options. Types are checked
+/// here (UNSPECIFIED is any type; value types such as DATE name no
+/// entity); names, aliases and the score by `registry::screen::validate`.
+pub fn match_names_request(req: pb::MatchNamesRequest) -> Result<(Vec<NameQuery>, MatchOptions)> {
+    let pb::MatchNamesRequest {
+        names,
+        min_score,
+        max_matches_per_name,
+    } = req;
+    let names = names
+        .into_iter()
+        .enumerate()
+        .map(|(i, n)| name_to_match(i, n))
+        .collect::<Result<Vec<_>>>()?;
+    let options = MatchOptions {
+        min_score: f64::from(min_score),
+        max_matches: usize::try_from(max_matches_per_name).unwrap_or(usize::MAX),
+    };
+    Ok((names, options))
+}
+
+fn name_to_match(i: usize, n: pb::NameToMatch) -> Result<NameQuery> {
+    let pb::NameToMatch {
+        name,
+        r#type,
+        aliases,
+    } = n;
+    let entity_type = match r#type {
+        0 => None,
+        t => {
+            let field = || format!("names[{i}].type");
+            let t = entity_type_in("type", t).map_err(|_| {
+                ExtractionError::element(
+                    field(),
+                    format!("{t} is not an entity type (0 for any, PERSON=1 .. MISC=14)"),
+                )
+            })?;
+            if !t.is_name() {
+                return Err(ExtractionError::element(
+                    field(),
+                    format!("{t} is a value type, not a name; use a name type or leave it unset"),
+                ));
+            }
+            Some(t)
+        }
+    };
+    Ok(NameQuery {
+        name,
+        entity_type,
+        aliases,
+    })
+}
+
+pub fn match_names_response(results: Vec<Vec<NameMatch>>) -> pb::MatchNamesResponse {
+    pb::MatchNamesResponse {
+        results: results
+            .into_iter()
+            .map(|matches| pb::NameMatches {
+                matches: matches.into_iter().map(entity_match).collect(),
+            })
+            .collect(),
+    }
+}
+
+fn entity_match(m: NameMatch) -> pb::EntityMatch {
+    let NameMatch {
+        entity,
+        score,
+        matched_spellings,
+        explanation,
+        mention_count,
+    } = m;
+    pb::EntityMatch {
+        entity: Some(entity_summary(entity)),
+        score: score as f32,
+        matched_spellings,
+        explanation,
+        mention_count,
+    }
+}
+
 /// An entity type from the wire; UNSPECIFIED and unknown values are errors.
 fn entity_type_in(field: &'static str, value: i32) -> Result<EntityType> {
     let t = match pb::EntityType::try_from(value) {
@@ -380,6 +462,35 @@ mod tests {
             }),
             "types"
         );
+    }
+
+    #[test]
+    fn match_names_types() {
+        let req = |t: i32| pb::MatchNamesRequest {
+            names: vec![
+                pb::NameToMatch {
+                    name: "Ann Smith".into(),
+                    ..Default::default()
+                },
+                pb::NameToMatch {
+                    name: "Ann Smith".into(),
+                    r#type: t,
+                    aliases: vec![],
+                },
+            ],
+            ..Default::default()
+        };
+        let (names, _) = match_names_request(req(pb::EntityType::Person as i32)).unwrap();
+        assert_eq!(names[0].entity_type, None);
+        assert_eq!(names[1].entity_type, Some(EntityType::Person));
+        for bad in [999, pb::EntityType::Date as i32] {
+            match match_names_request(req(bad)) {
+                Err(ExtractionError::InvalidElement { field, .. }) => {
+                    assert_eq!(field, "names[1].type")
+                }
+                other => panic!("{other:?}"),
+            }
+        }
     }
 
     #[test]

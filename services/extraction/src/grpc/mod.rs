@@ -26,6 +26,9 @@ use crate::pipeline::Extractor;
 /// What a client whose texts outlast its deadline can do.
 const DEADLINE_ADVICE: &str = "allow more time, or send smaller or fewer texts per call";
 
+/// What a client whose name list outlasts its deadline can do.
+const MATCH_ADVICE: &str = "allow more time, or send fewer names per call";
+
 /// What a request over the transport's decoding limit is told: only
 /// Extract's and BatchExtract's requests are mostly a text.
 pub fn message_limit(max_text_bytes: usize) -> MessageLimit {
@@ -269,13 +272,16 @@ impl ExtractionService for ExtractionGrpc {
         Ok(Response::new(self.model_info.clone()))
     }
 
-    // #18 (screening): the contract is in proto; UNIMPLEMENTED until built.
     async fn match_names(
         &self,
-        _request: Request<pb::MatchNamesRequest>,
+        request: Request<pb::MatchNamesRequest>,
     ) -> Result<Response<pb::MatchNamesResponse>, Status> {
-        Err(Status::unimplemented(
-            "MatchNames is not served by this version of dossier-extraction yet",
-        ))
+        let deadline = deadline::unary_deadline(&request);
+        let (names, options) = convert::match_names_request(request.into_inner())?;
+        // Up to seconds of CPU for a long list: the blocking pool, not
+        // rayon, so Extract's analyses are not queued behind it.
+        let work = self.blocking(move |core| core.registry().match_names(&names, &options));
+        let results = deadline::within("MatchNames", MATCH_ADVICE, deadline, work).await?;
+        Ok(Response::new(convert::match_names_response(results)))
     }
 }

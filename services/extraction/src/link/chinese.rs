@@ -23,9 +23,11 @@ const FAMILY_NAMES: &[&str] = &[
     "lin", "luo", "gao", "xi", "deng", "cai", "xie", "feng", "dong", "xiao", "cheng", "cao",
     "peng", "zeng", "jiang", "wei", "pan", "jin", "fan", "fang", "shi", "yao", "liao", "zou",
     "xiong", "qian", "qiu", "hou", "meng", "qin", "wen", "mao", "kong", "li", "wu", "hu", "ma",
-    "he", // Wade-Giles
+    "he", "tang", "song", "zheng", "han", "luo", "tan", "shen", "ye", "lu", "du", "ren", "yu",
+    "cui", "fu", "dai", "xue", "bai", "yan", "lei", "jia", "duan", "hao", // Wade-Giles
     "chang", "chao", "chou", "hsu", "chu", "kuo", "kao", "teng", "tsai", "hsieh", "tung", "hsiao",
-    "tseng", "chiang", "chin", "shih", "tsou", "hsiung", "chien", "chiu", "hsi",
+    "tseng", "chiang", "chin", "shih", "tsou", "hsiung", "chien", "chiu", "hsi", "sung", "yeh",
+    "hsueh", "yen", "chia", "tuan", "lo",
 ];
 
 /// Whether a folded token is a Chinese family name (either system).
@@ -43,8 +45,12 @@ pub fn chinese_key(folded: &str) -> String {
         ("zh", "z"),
         ("ch", "z"),
         ("ieh", "ie"),
+        ("ueh", "ue"),
         ("ih", "i"),
         ("ung", "ong"),
+        // Wade-Giles -ien and yen are Pinyin -ian and yan (chien = jian).
+        ("ien", "ian"),
+        ("yen", "yan"),
     ] {
         if s.contains(from) {
             s = s.replace(from, to);
@@ -77,6 +83,9 @@ mod tests {
         assert_eq!(chinese_key("shih"), chinese_key("shi"));
         assert_eq!(chinese_key("chiang"), chinese_key("jiang"));
         assert_eq!(chinese_key("tung"), chinese_key("dong"));
+        assert_eq!(chinese_key("chienkuo"), chinese_key("jianguo"));
+        assert_eq!(chinese_key("yen"), chinese_key("yan"));
+        assert_eq!(chinese_key("hsueh"), chinese_key("xue"));
     }
 
     #[test]

@@ -13,14 +13,25 @@ use unicode_normalization::char::is_combining_mark;
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut prev: Option<char> = None;
+    // Ukrainian text (і, ї, є, ґ appear in no Russian word) is romanised
+    // the Ukrainian way: Гавриленко is Havrylenko there, not Gavrilenko.
+    let ukrainian = text.chars().any(is_ukrainian_letter);
     for ch in text.chars() {
         if is_cyrillic(ch) {
             let lower = ch.to_lowercase().next().unwrap_or(ch);
             let word_start = !prev.is_some_and(char::is_alphabetic);
             let after_vowel = prev.is_some_and(is_cyrillic_vowel);
-            out.push_str(romanise(lower, word_start || after_vowel));
+            let iotated = word_start || after_vowel;
+            let roman = if ukrainian {
+                romanise_ukrainian(lower, iotated)
+            } else {
+                None
+            };
+            out.push_str(roman.unwrap_or_else(|| romanise(lower, iotated)));
         } else if ch.is_ascii() {
             push_ascii(&mut out, ch);
+        } else if let Some(s) = special(ch) {
+            out.push_str(s);
         } else {
             for d in std::iter::once(ch).nfkd() {
                 if is_combining_mark(d) {
@@ -67,7 +78,8 @@ fn collapse_spaces(s: &str) -> String {
     out
 }
 
-/// Letters that NFKD does not decompose into a base letter plus marks.
+/// Letters that NFKD does not decompose into a base letter plus marks, and
+/// letters whose base letter would lose a sound (ż).
 fn special(c: char) -> Option<&'static str> {
     Some(match c {
         'ß' => "ss",
@@ -79,6 +91,8 @@ fn special(c: char) -> Option<&'static str> {
         'þ' | 'Þ' => "th",
         'ı' => "i",
         'ħ' | 'Ħ' => "h",
+        // Polish ż is Ж (Preobrażenski = Preobrazhensky).
+        'ż' | 'Ż' => "zh",
         '\u{2010}'..='\u{2015}' => " ",
         _ => return None,
     })
@@ -90,6 +104,26 @@ fn is_cyrillic(c: char) -> bool {
 
 fn is_cyrillic_vowel(c: char) -> bool {
     "аеёиоуыэюяєіїАЕЁИОУЫЭЮЯЄІЇ".contains(c)
+}
+
+fn is_ukrainian_letter(c: char) -> bool {
+    matches!(c, 'і' | 'ї' | 'є' | 'ґ' | 'І' | 'Ї' | 'Є' | 'Ґ')
+}
+
+/// The letters Ukraine's national romanisation writes otherwise than the
+/// Russian table; `None` for the rest.
+fn romanise_ukrainian(c: char, iotated: bool) -> Option<&'static str> {
+    Some(match c {
+        'г' => "h",
+        'и' => "y",
+        'е' => "e",
+        'є' if !iotated => "ie",
+        'ї' if !iotated => "i",
+        'й' if !iotated => "i",
+        'ю' if !iotated => "iu",
+        'я' if !iotated => "ia",
+        _ => return None,
+    })
 }
 
 /// News-style romanisation (BGN/PCGN-like, as wire services write it);
@@ -160,6 +194,7 @@ mod tests {
         assert_eq!(fold("Recep Tayyip Erdoğan"), "recep tayyip erdogan");
         assert_eq!(fold("Straße"), "strasse");
         assert_eq!(fold("Ærø"), "aero");
+        assert_eq!(fold("Preobrażenski"), "preobrazhenski");
     }
 
     #[test]
@@ -170,6 +205,14 @@ mod tests {
         assert_eq!(fold("Ельцин"), "yeltsin");
         assert_eq!(fold("Зеленський"), "zelenskiy");
         assert_eq!(fold("Хрущёв"), "khrushchyov");
+    }
+
+    #[test]
+    fn ukrainian_cyrillic_romanised_the_ukrainian_way() {
+        assert_eq!(fold("Євген Гавриленко"), "yevhen havrylenko");
+        assert_eq!(fold("Олексій Гриценко"), "oleksiy hrytsenko");
+        // Without a letter only Ukrainian has, the Russian table applies.
+        assert_eq!(fold("Гавриленко"), "gavrilenko");
     }
 
     #[test]

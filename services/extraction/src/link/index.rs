@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use super::name::ParsedName;
+use super::variant::skeleton;
 use crate::EntityType;
 
 /// A key with more postings than this is too unselective to scan.
@@ -33,7 +34,7 @@ pub fn key_tiers(name: &ParsedName, entity_type: EntityType) -> [Vec<String>; 3]
     if entity_type == EntityType::Person && !name.is_acronym {
         if let Some(s) = name.surname_key() {
             tiers[1].push(format!("s:{s}"));
-            tiers[2].push(format!("p:{}", name.skeleton()));
+            tiers[2].push(format!("p:{}", open_vowel(name.skeleton())));
         }
         return tiers;
     }
@@ -41,15 +42,29 @@ pub fn key_tiers(name: &ParsedName, entity_type: EntityType) -> [Vec<String>; 3]
         tiers[1].push(format!("a:{a}"));
     }
     if name.keys.len() == 1 {
-        tiers[2].push(format!("p:{}", name.skeleton()));
+        tiers[2].push(format!("p:{}", open_vowel(name.skeleton())));
     } else {
         for k in &name.keys {
             if k.len() >= 3 && !STOP_TOKENS.contains(&k.as_str()) {
                 tiers[1].push(format!("t:{k}"));
+                // A misspelt word of a longer name (Promswjasstroj).
+                if k.len() >= 5 {
+                    tiers[2].push(format!("p:{}", open_vowel(skeleton(k))));
+                }
             }
         }
     }
     tiers
+}
+
+/// A skeleton whose opening vowel, if any, is written "a": romanisations
+/// disagree on it (Othman / Uthman, Ilinsky / Ilyinsky). For retrieval
+/// only; scoring decides.
+fn open_vowel(mut skeleton: String) -> String {
+    if skeleton.starts_with(['e', 'i', 'o', 'u', 'y']) {
+        skeleton.replace_range(0..1, "a");
+    }
+    skeleton
 }
 
 /// Every key of a name (all tiers).

@@ -4,7 +4,7 @@
 
 use super::chinese::{chinese_key, is_family_name};
 use super::fold::fold;
-use super::variant::{skeleton, token_keys};
+use super::variant::{skeleton, token_keys_with};
 use crate::EntityType;
 
 /// Titles and honorifics that precede a person's name, folded, longest first
@@ -140,6 +140,9 @@ const FAMILY_FIRST: &[&str] = &[
     "park", "choi", "jung", "kang", "cho", "yoon", "jang", "lim", "moon", "shin",
 ];
 
+/// Letters only Polish writes; folding turns them into plain ones.
+const POLISH_LETTERS: &str = "łŁżŻźŹśŚćĆńŃąĄęĘ";
+
 /// Words skipped when forming an acronym ("Organization *of the* Petroleum…").
 const ACRONYM_STOP: &[&str] = &[
     "of", "the", "and", "for", "in", "on", "de", "des", "du", "la", "le", "et", "a", "an", "to",
@@ -160,6 +163,9 @@ pub struct ParsedName {
     pub given: Vec<usize>,
     /// Whether the surface is written as an acronym ("NATO", "U.N.").
     pub is_acronym: bool,
+    /// Whether it was read as a Chinese name (family name first, keys of
+    /// [`super::chinese`]).
+    pub chinese: bool,
 }
 
 impl ParsedName {
@@ -179,7 +185,8 @@ impl ParsedName {
             owned = join_abd_names(owned);
         }
         let tokens: Vec<&str> = owned.iter().map(String::as_str).collect();
-        let keys = token_keys(&tokens);
+        let polish = display.chars().any(|c| POLISH_LETTERS.contains(c));
+        let keys = token_keys_with(&tokens, polish);
         let (surname, given) = if entity_type == EntityType::Person && !is_acronym {
             person_parts(&tokens)
         } else {
@@ -193,6 +200,7 @@ impl ParsedName {
             surname,
             given,
             is_acronym,
+            chinese: false,
         }
     }
 
@@ -242,23 +250,27 @@ impl ParsedName {
 }
 
 /// A person's name written family name first in Pinyin or Wade-Giles
-/// ("Zhao Mingde", "Chao Ming-te", or a bare "Zhao"), parsed with the
+/// ("Zhao Mingde", "Chao Ming-te", "Zhao Ming De", or a bare "Zhao"), parsed with the
 /// system-neutral keys of [`super::chinese`]: the family name is the
 /// surname, and the given name, hyphenated or not, is one given name.
 /// `None` for any other shape, which then parses the ordinary way.
 fn chinese_name(display: &str) -> Option<ParsedName> {
     let words: Vec<&str> = display.split_whitespace().collect();
-    if words.is_empty() || words.len() > 2 {
+    if words.is_empty() || words.len() > 3 {
         return None;
     }
     let family = fold(words[0]);
     if !is_family_name(&family) {
         return None;
     }
+    // "Zhao Ming De": the given name's syllables written apart, each short.
+    if words.len() == 3 && words[1..].iter().any(|w| fold(w).len() > 6) {
+        return None;
+    }
     let mut folded = vec![family];
-    if let Some(given) = words.get(1) {
+    if words.len() > 1 {
         // "Ming-te" → "mingte": the syllables of one given name.
-        let given: String = fold(given).split_whitespace().collect();
+        let given: String = fold(&words[1..].join(" ")).split_whitespace().collect();
         let plausible =
             (2..=12).contains(&given.len()) && given.chars().all(|c| c.is_ascii_lowercase());
         if !plausible {
@@ -279,6 +291,7 @@ fn chinese_name(display: &str) -> Option<ParsedName> {
         surname: Some(0),
         given,
         is_acronym: false,
+        chinese: true,
     })
 }
 
@@ -486,6 +499,10 @@ mod tests {
         );
         assert_ne!(
             ParsedName::parse("Chao Pei-yu", EntityType::Person).keys,
+            py.keys
+        );
+        assert_eq!(
+            ParsedName::parse("Zhao Ming De", EntityType::Person).keys,
             py.keys
         );
         let n = ParsedName::parse("Muammar al-Gaddafi", EntityType::Person);

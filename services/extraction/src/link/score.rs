@@ -8,6 +8,7 @@
 
 use strsim::{damerau_levenshtein, jaro_winkler};
 
+use super::chinese::chinese_key;
 use super::given::{self, Forms, Relation};
 use super::name::ParsedName;
 use super::variant::skeleton;
@@ -81,6 +82,14 @@ pub fn given_pair(a: &ParsedName, ia: usize, b: &ParsedName, ib: usize) -> Optio
             GivenWhy::VariantKey
         };
         return Some((1.0, why));
+    }
+    // A Chinese given name is its syllables: another syllable is another
+    // name (Kaidong / Kaiyong), however close the spelling. Against a name
+    // not read as Chinese, the two meet only under the Chinese key.
+    if a.chinese || b.chinese {
+        let same =
+            a.chinese != b.chinese && chinese_key(&a.folded[ia]) == chinese_key(&b.folded[ib]);
+        return same.then_some((1.0, GivenWhy::VariantKey));
     }
     match given::relation(ga, gb) {
         Some(Relation::Same(forms)) => return Some((0.95, GivenWhy::KnownForms(forms))),
@@ -160,12 +169,68 @@ pub fn token_similarity(a: &str, b: &str) -> f64 {
     if len >= 7 && damerau_levenshtein(a, b) <= 2 && skeleton(a) == skeleton(b) {
         return 0.9;
     }
+    // German umlauts written out (Oeztuerk = Öztürk, Mueller = Müller).
+    if len >= 4 && (a.contains('e') || b.contains('e')) && umlaut_e(a) == umlaut_e(b) {
+        return UMLAUT;
+    }
+    // One vowel apart, in a name of four letters or more: romanisations
+    // of Arabic and Cyrillic disagree on vowels (Kurdi / Kordy, Jabir /
+    // Jaber, Uthman / Othman).
+    if len >= 4 && one_vowel_apart(a, b) {
+        return ONE_VOWEL;
+    }
     let jw = jaro_winkler(a, b);
     if jw >= 0.95 && len >= 6 {
         jw * 0.95
     } else {
         0.0
     }
+}
+
+/// [`token_similarity`] of two spellings that differ only by umlauts
+/// written out.
+pub const UMLAUT: f64 = 0.93;
+/// [`token_similarity`] of two spellings one vowel apart.
+pub const ONE_VOWEL: f64 = 0.91;
+
+/// A key with the "e" of written-out umlauts (ae, oe, ue) dropped.
+fn umlaut_e(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut prev = ' ';
+    for c in key.chars() {
+        if c == 'e' && matches!(prev, 'a' | 'o' | 'u') {
+            prev = c;
+            continue;
+        }
+        out.push(c);
+        prev = c;
+    }
+    out
+}
+
+/// The only difference is one vowel: for another (Jabir / Jaber), or one
+/// more (Sayigh / Sayegh, Othman / Othmane) — but not a final "a", which
+/// makes a Slavic surname feminine (Petrov / Petrova).
+fn one_vowel_apart(a: &str, b: &str) -> bool {
+    let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u');
+    if a.len() == b.len() {
+        let mut diffs = a.chars().zip(b.chars()).filter(|(x, y)| x != y);
+        return matches!(diffs.next(), Some((x, y)) if vowel(x) && vowel(y))
+            && diffs.next().is_none();
+    }
+    let (short, long) = if a.len() < b.len() { (a, b) } else { (b, a) };
+    if long.len() != short.len() + 1 || !long.is_ascii() || !short.is_ascii() {
+        return false;
+    }
+    // The first position where they differ holds the extra letter.
+    let at = short
+        .bytes()
+        .zip(long.bytes())
+        .position(|(x, y)| x != y)
+        .unwrap_or(short.len());
+    let extra = long.as_bytes()[at] as char;
+    let final_a = at == short.len() && extra == 'a';
+    vowel(extra) && !final_a && long[..at] == short[..at] && long[at + 1..] == short[at..]
 }
 
 /// Legal-form words that do not change which organisation is meant.
@@ -332,6 +397,18 @@ mod tests {
         assert!(person("Yulia Tymoshenko", "Yulia Tymoshneko") > 0.85);
         assert!(person("Vladimir Medvedchuck", "Vladimir Medvedchuk") > 0.95);
         assert_eq!(person("Anna Kovac", "Anna Novak"), 0.0);
+    }
+
+    #[test]
+    fn umlauts_and_vowels() {
+        assert!(person("Fatma Oeztuerk", "Fatma Öztürk") > 0.95);
+        assert!(person("Khaled Othman", "Khalid Uthman") > 0.9);
+        assert!(person("Layla Jabir", "Leila Jaber") > 0.9);
+        assert!(person("Abdulrahman Sayigh", "Abdulrahman Sayegh") > 0.9);
+        // Two vowels apart are two names; a final a makes another person.
+        assert_eq!(person("Marco Rossi", "Marco Russo"), 0.0);
+        assert!(!one_vowel_apart("petrov", "petrova"));
+        assert!(one_vowel_apart("saig", "saieg"));
     }
 
     #[test]

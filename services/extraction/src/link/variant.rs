@@ -13,19 +13,147 @@
 /// Romanisation is a property of the name as one outlet wrote it, not of a
 /// single token: "Iouri Chapovtchouk" is French-derived throughout, so the
 /// French reading (see [`is_french_style`]) applies to every token once any
-/// token shows it.
+/// token shows it. German and Polish readings ([`is_german_style`],
+/// [`is_polish_style`]) are judged on the last token, the surname in news
+/// order, so a given name ("Andrew") cannot change how a surname alone, as a
+/// second reference writes it, is keyed.
 pub fn token_keys(tokens: &[&str]) -> Vec<String> {
-    let french = tokens.iter().any(|t| is_french_style(t));
+    token_keys_with(tokens, false)
+}
+
+/// [`token_keys`], told whether the name as written had letters only
+/// Polish writes (ł, ż, ś, ć, ń…), which folding removes: then a Polish
+/// reading applies even without a Polish digraph (Połozow).
+pub fn token_keys_with(tokens: &[&str], polish_letters: bool) -> Vec<String> {
+    let last = tokens.last().copied().unwrap_or("");
+    let reading: fn(&str) -> String = if tokens.iter().any(|t| is_french_style(t)) {
+        anglicise_french
+    } else if polish_letters || is_polish_style(last) {
+        anglicise_polish
+    } else if is_german_style(last) {
+        anglicise_german
+    } else {
+        str::to_string
+    };
     tokens
         .iter()
-        .map(|t| {
-            if french {
-                variant_key(&anglicise_french(t))
-            } else {
-                variant_key(t)
-            }
-        })
+        .map(|t| variant_key(&ukrainian_h(&reading(t))))
         .collect()
+}
+
+/// Endings of Russian surnames (and patronymics) as German romanises them:
+/// -ow, -owa, -ew, -ewa, -owitsch, -owna.
+const GERMAN_ENDINGS: &[&str] = &["ow", "owa", "ew", "ewa", "itsch", "owna", "ewna"];
+
+/// Whether a folded surname shows German romanisation of a Cyrillic name:
+/// "tsch" for Ч (Tkatschuk, Lewtschenko), "sch" beside the w or z no
+/// English spelling writes (Schwez), or a -ow / -ew ending (Suchorukow,
+/// Kusnezow).
+pub fn is_german_style(token: &str) -> bool {
+    token.len() > 3
+        && (token.contains("tsch")
+            || token.contains("sch") && (token.contains('w') || token.contains('z'))
+            || GERMAN_ENDINGS.iter().any(|e| token.ends_with(e)))
+}
+
+/// Reads a German-romanised token the English way: "schtsch" → "shch"
+/// (Щ), "tsch" → "ch" (Ч), "sch" → "sh" (Ш), other "ch" → "kh" (Х), "z"
+/// → "ts" (Ц), and an "s" between vowels → "z" (З: Polosow = Polozov).
+pub fn anglicise_german(token: &str) -> String {
+    let b = token.as_bytes();
+    let vowel = |i: usize| matches!(b.get(i), Some(b'a' | b'e' | b'i' | b'o' | b'u' | b'y'));
+    let mut out = String::with_capacity(token.len() + 4);
+    let mut i = 0;
+    while i < b.len() {
+        let rest = &b[i..];
+        let (add, skip) = if rest.starts_with(b"schtsch") {
+            ("shch", 7)
+        } else if rest.starts_with(b"tsch") {
+            ("ch", 4)
+        } else if rest.starts_with(b"sch") {
+            ("sh", 3)
+        } else if rest.starts_with(b"ch") {
+            ("kh", 2)
+        } else if b[i] == b'z' {
+            ("ts", 1)
+        } else if b[i] == b's' && i > 0 && vowel(i - 1) && vowel(i + 1) {
+            ("z", 1)
+        } else {
+            let ch = token[i..].chars().next().unwrap_or(' ');
+            out.push(ch);
+            i += ch.len_utf8();
+            continue;
+        };
+        out.push_str(add);
+        i += skip;
+    }
+    out
+}
+
+/// Whether a folded surname shows Polish romanisation of a Cyrillic name:
+/// the digraphs "sz" (Ш) or "cz" (Ч), or -cow / -cew for -цов / -цев
+/// (Woroncow), which no other system writes.
+pub fn is_polish_style(token: &str) -> bool {
+    token.contains("sz")
+        || token.contains("cz")
+        || ["cow", "cowa", "cew", "cewa"]
+            .iter()
+            .any(|e| token.ends_with(e))
+}
+
+/// Reads a Polish-romanised token the English way: "szcz" → "shch", "sz"
+/// → "sh", "cz" → "ch", "rz" → "zh", "ch" → "kh", another "c" → "ts" (Ц),
+/// and the "i" that marks a soft consonant before "e" dropped (Siergiej =
+/// Sergej, Kuzniecow = Kuznetsov).
+pub fn anglicise_polish(token: &str) -> String {
+    let b = token.as_bytes();
+    let mut out = String::with_capacity(token.len() + 4);
+    let mut i = 0;
+    while i < b.len() {
+        let rest = &b[i..];
+        let (add, skip) = if rest.starts_with(b"szcz") {
+            ("shch", 4)
+        } else if rest.starts_with(b"sz") {
+            ("sh", 2)
+        } else if rest.starts_with(b"cz") {
+            ("ch", 2)
+        } else if rest.starts_with(b"rz") {
+            ("zh", 2)
+        } else if rest.starts_with(b"ch") {
+            ("kh", 2)
+        } else if b[i] == b'c' {
+            ("ts", 1)
+        } else if rest.starts_with(b"ie")
+            && i > 0
+            && !matches!(b[i - 1], b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
+        {
+            ("e", 2)
+        } else {
+            let ch = token[i..].chars().next().unwrap_or(' ');
+            out.push(ch);
+            i += ch.len_utf8();
+            continue;
+        };
+        out.push_str(add);
+        i += skip;
+    }
+    out
+}
+
+/// Ukrainian surnames write Г as H where Russian writes G (Havrylenko /
+/// Gavrilenko, Humeniuk / Gumenyuk): a Ukrainian-looking surname's opening
+/// "h" before a vowel is read as "g" (which every key then reads as k).
+fn ukrainian_h(token: &str) -> String {
+    const ENDINGS: &[&str] = &["enko", "uk", "iuk", "yuk", "chuk"];
+    let b = token.as_bytes();
+    if b.len() > 4
+        && b[0] == b'h'
+        && matches!(b[1], b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
+        && ENDINGS.iter().any(|e| token.ends_with(e))
+    {
+        return format!("g{}", &token[1..]);
+    }
+    token.to_string()
 }
 
 /// Whether a folded token shows French-derived romanisation of a Cyrillic
@@ -35,14 +163,22 @@ pub fn token_keys(tokens: &[&str]) -> Vec<String> {
 /// either, so they are safe markers; without one, "ch" keeps its English
 /// reading (Ч: Chernenko, or Wade-Giles "Chao").
 pub fn is_french_style(token: &str) -> bool {
-    token.contains("tch") || token.starts_with("iou")
+    token.contains("tch")
+        || token.starts_with("iou")
+        || token.contains("ou") && SLAVIC_ENDINGS.iter().any(|e| token.ends_with(e))
 }
+
+/// Endings of Russian and Ukrainian surnames as French writes them; with an
+/// "ou" (У), they mark a French romanisation (Ouchakov, Choubine).
+const SLAVIC_ENDINGS: &[&str] = &[
+    "ov", "ova", "ev", "eva", "in", "ine", "ina", "ski", "skaia", "enko", "ouk", "itch",
+];
 
 /// Rewrites French-derived digraphs into their English-style equivalents:
 /// "chtch" → "shch" (Щ), "tch" → "ch" (Ч), any other "ch" → "sh" (Ш, as in
-/// Chapovtchouk = Shapovchuk, Chevardnadze = Shevardnadze), and "gu" before
-/// e/i → "g" (Guennadi = Gennadi). "ou" → "u" and "ï" → "i" are handled by
-/// every key already. Only for tokens of names [`is_french_style`] marks.
+/// Chapovtchouk = Shapovchuk, Chevardnadze = Shevardnadze), "gu" before
+/// e/i → "g" (Guennadi = Gennadi) and "j" → "zh" (Ж). "ou" → "u" and
+/// "ï" → "i" are handled by every key already. Only for tokens of names [`is_french_style`] marks.
 pub fn anglicise_french(token: &str) -> String {
     let b = token.as_bytes();
     let mut out = String::with_capacity(token.len() + 2);
@@ -57,6 +193,10 @@ pub fn anglicise_french(token: &str) -> String {
         } else if b[i..].starts_with(b"gu") && matches!(b.get(i + 2), Some(b'e' | b'i')) {
             out.push('g');
             i += 2;
+        } else if b[i] == b'j' {
+            // Ж: Jourakivsky = Zhurakivsky, Joukov = Zhukov.
+            out.push_str("zh");
+            i += 1;
         } else {
             // Tokens are folded but may hold non-ASCII letters: copy whole chars.
             let ch = token[i..].chars().next().unwrap_or(' ');
@@ -113,6 +253,8 @@ pub fn variant_key(token: &str) -> String {
     for (from, to) in [
         ("shch", "sh"),
         ("sch", "sh"),
+        // Ж and Ш: German writes both "sch" (Schytomyr = Zhytomyr).
+        ("zh", "sh"),
         ("tch", "ch"),
         ("kh", "h"),
         ("dh", "d"),
@@ -122,6 +264,8 @@ pub fn variant_key(token: &str) -> String {
         ("ck", "k"),
         ("tz", "ts"),
         ("ou", "u"),
+        // Noor / Nour / Nur, Mahmood / Mahmoud.
+        ("oo", "u"),
         ("x", "ks"),
         ("w", "v"),
         ("q", "k"),
@@ -137,7 +281,9 @@ pub fn variant_key(token: &str) -> String {
         let next = bytes.get(i + 1).copied();
         let mapped = match c {
             'y' => 'i',
-            // c before h stays (ch); otherwise c sounds k in the names we meet.
+            // c before h stays (ch); before e, i or y it sounds s (Kacem =
+            // Kassem, Marcel); otherwise k.
+            'c' if matches!(next, Some('e' | 'i' | 'y')) => 's',
             'c' if next != Some('h') => 'k',
             'g' if i == 0 => 'k',
             _ => c,
@@ -256,9 +402,59 @@ mod tests {
     }
 
     #[test]
+    fn german_romanisation() {
+        same(&["Arkadi Suchorukow", "Arkadi Sukhorukov"]);
+        same(&["Witalij Tkatschuk", "Vitaliy Tkachuk"]);
+        same(&["Pawel Woronzow", "Pavel Vorontsov"]);
+        same(&["Walerija Chlebnikowa", "Valeriya Khlebnikova"]);
+        same(&["Fjodor Polosow", "Fyodor Polozov"]);
+        same(&["Andrij Schwez", "Andrij Shvets"]);
+        same(&["Olexandra Lewtschenko", "Oleksandra Levchenko"]);
+        // A given name does not mark a name German: "Andrew" keeps "Chase".
+        assert_eq!(
+            key("Andrew Chase").split(' ').nth(1),
+            Some(key("Chase").as_str())
+        );
+    }
+
+    #[test]
+    fn polish_romanisation() {
+        same(&["Siergiej Kuzniecow", "Sergej Kuznetsov"]);
+        same(&["Pawieł Woroncow", "Pavel Vorontsov"]);
+        same(&["Swietłana Gładyszewa", "Svetlana Gladysheva"]);
+        same(&["Julija Charczenko", "Yuliya Kharchenko"]);
+        same(&["Fiodor Mieszczerjakow", "Fyodor Meshcheryakov"]);
+        same(&["Ostap Jaroszenko", "Ostap Yaroshenko"]);
+    }
+
+    #[test]
+    fn polish_letters_mark_a_polish_name() {
+        let polish = |s: &str| {
+            let f = fold(s);
+            let t: Vec<&str> = f.split_whitespace().collect();
+            token_keys_with(&t, true).join(" ")
+        };
+        assert_eq!(polish("Fiodor Połozow"), key("Fyodor Polozov"));
+        assert_eq!(key("Fjodor Polosow"), key("Fyodor Polozov"));
+    }
+
+    #[test]
+    fn ukrainian_h_and_french_j() {
+        same(&["Havrylenko", "Gavrilenko", "Hawrylenko"]);
+        same(&["Humeniuk", "Gumenyuk"]);
+        same(&["Iouri Jourakivsky", "Yuri Zhurakivsky"]);
+        same(&["Vadim Ouchakov", "Vadim Ushakov"]);
+        // English names keep their h.
+        assert_ne!(key("Harris"), key("Garris"));
+    }
+
+    #[test]
     fn qu_before_a_vowel() {
         same(&["Lindquist", "Lindqvist"]);
         same(&["Qudaimi", "Kudaimi", "Koudaimi"]);
+        same(&["Noor", "Nour", "Nur"]);
+        same(&["Kacem", "Kassem"]);
+        same(&["Schytomyr", "Zhytomyr", "Shytomyr"]);
     }
 
     #[test]

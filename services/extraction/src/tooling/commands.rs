@@ -87,6 +87,35 @@ pub struct QuotesArgs {
     pub model: Option<PathBuf>,
 }
 
+/// `screen`: score name screening on the screening set (testdata/screening).
+#[derive(Debug, Clone, clap::Args)]
+pub struct ScreenArgs {
+    /// Articles, JSON lines: {"id", "source", "published_at", "text"}.
+    #[arg(long)]
+    pub corpus: PathBuf,
+    /// Names with the truth, JSON lines (testdata/screening/README.md);
+    /// repeat for several files, each scored on its own.
+    #[arg(long, required = true)]
+    pub names: Vec<PathBuf>,
+    /// The corpus truth, JSON lines {"id", "type", "spellings"}: a match
+    /// on any entity holding one of the expected entity's spellings is right.
+    #[arg(long)]
+    pub entities: Option<PathBuf>,
+    /// Print every false alarm and every miss at the default threshold.
+    #[arg(long)]
+    pub errors: bool,
+    /// For the speed figure: pad the registry with synthetic entities up
+    /// to this many, then screen `--repeat` names against it.
+    #[arg(long, default_value_t = 0)]
+    pub pad: usize,
+    /// For the speed figure: how many names (the names files in turn).
+    #[arg(long, default_value_t = 10_000)]
+    pub repeat: usize,
+    /// Model file (default: the model embedded in this binary).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+}
+
 /// The model at `model`, or the embedded one.
 pub fn load(model: &Option<PathBuf>) -> anyhow::Result<Tagger> {
     let t0 = Instant::now();
@@ -214,6 +243,74 @@ pub fn run_quotes(a: &QuotesArgs) -> anyhow::Result<()> {
             println!("  {line}");
         }
         print!("{report}");
+    }
+    Ok(())
+}
+
+pub fn run_screen(a: &ScreenArgs) -> anyhow::Result<()> {
+    use super::screen_eval::{
+        Article, GoldEntity, NameRow, link_corpus, pad_registry, read_jsonl, repeated_queries,
+    };
+    let read = |p: &PathBuf| -> anyhow::Result<String> {
+        std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))
+    };
+    let corpus: Vec<Article> = read_jsonl(&read(&a.corpus)?)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", a.corpus.display()))?;
+    let gold: Vec<GoldEntity> = match &a.entities {
+        Some(p) => read_jsonl(&read(p)?).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?,
+        None => Vec::new(),
+    };
+    let mut sets = Vec::new();
+    for p in &a.names {
+        let rows: Vec<NameRow> =
+            read_jsonl(&read(p)?).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+        sets.push((p, rows));
+    }
+    // A fresh registry: the corpus links among itself only.
+    let scratch = ScratchDir::create()?;
+    let config = ExtractionConfig {
+        data_dir: scratch.0.clone(),
+        model: a.model.clone(),
+        max_text_bytes: DEFAULT_MAX_TEXT_BYTES,
+        ..ExtractionConfig::default()
+    };
+    let extractor = Extractor::open(&config)?.with_parallel(false);
+    let took = link_corpus(&extractor, &corpus).map_err(anyhow::Error::msg)?;
+    let registry = extractor.registry();
+    println!(
+        "corpus: {} articles extracted and linked in {:.1} s; registry of {} entities",
+        corpus.len(),
+        took.as_secs_f64(),
+        registry.entity_count()
+    );
+    for (path, rows) in &sets {
+        let report = super::screen_eval::evaluate(registry, rows, &gold, a.errors)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        println!("{}", path.display());
+        for line in &report.errors {
+            println!("  {line}");
+        }
+        print!("{report}");
+    }
+    if a.pad > 0 {
+        let built = pad_registry(registry, a.pad).map_err(anyhow::Error::msg)?;
+        let rows: Vec<NameRow> = sets.iter().flat_map(|(_, r)| r.iter().cloned()).collect();
+        let queries = repeated_queries(&rows, a.repeat).map_err(anyhow::Error::msg)?;
+        let t0 = Instant::now();
+        let results = registry
+            .match_names(&queries, &crate::registry::MatchOptions::default())
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let elapsed = t0.elapsed().as_secs_f64();
+        let matches: usize = results.iter().map(Vec::len).sum();
+        println!(
+            "scale: registry padded to {} entities ({:.1} s); {} names in {:.3} s: {:.0} names/s, {} matches (one thread)",
+            registry.entity_count(),
+            built.as_secs_f64(),
+            queries.len(),
+            elapsed,
+            queries.len() as f64 / elapsed.max(1e-9),
+            matches
+        );
     }
     Ok(())
 }

@@ -12,8 +12,10 @@ pub mod conll;
 pub mod eval;
 pub mod linking;
 pub mod quote_eval;
+pub mod screen_eval;
 pub mod train;
 
 pub use commands::{
-    AnnotateArgs, EvalArgs, QuotesArgs, TrainArgs, run_annotate, run_eval, run_quotes, run_train,
+    AnnotateArgs, EvalArgs, QuotesArgs, ScreenArgs, TrainArgs, run_annotate, run_eval, run_quotes,
+    run_screen, run_train,
 };

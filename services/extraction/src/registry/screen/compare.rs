@@ -18,7 +18,9 @@ use super::Spelling;
 use super::forms::Form;
 use crate::EntityType;
 use crate::link::ParsedName;
+use crate::link::chinese::chinese_key;
 use crate::link::score::{GivenWhy, given_pair, token_similarity};
+use crate::link::variant::variant_key;
 
 /// Factor for middle names (or patronymics) that are different names.
 pub const MIDDLE_CONFLICT: f64 = 0.85;
@@ -27,56 +29,16 @@ pub const MIDDLE_MISSING: f64 = 0.01;
 /// A person matched on the surname alone: this share of its similarity.
 pub const SURNAME_ONLY: f64 = 0.8;
 
-/// Legal forms and articles, folded: they do not change which
-/// organisation a name means.
-const LEGAL_FORMS: &[&str] = &[
-    "the",
-    "ltd",
-    "limited",
-    "llc",
-    "llp",
-    "lp",
-    "inc",
-    "incorporated",
-    "corp",
-    "corporation",
-    "co",
-    "company",
-    "plc",
-    "pjsc",
-    "jsc",
-    "ojsc",
-    "cjsc",
-    "ooo",
-    "oao",
-    "pao",
-    "zao",
-    "ao",
-    "tov",
-    "gmbh",
-    "ag",
-    "kg",
-    "se",
-    "sa",
-    "sas",
-    "sarl",
-    "srl",
-    "spa",
-    "nv",
-    "bv",
-    "ab",
-    "as",
-    "asa",
-    "oy",
-    "oyj",
-    "pte",
-    "pty",
-    "bhd",
-    "sdn",
-    "fze",
-    "fzco",
-    "holding",
-    "holdings",
+/// Legal forms, articles and "and", folded: they do not change which
+/// organisation a name means ("the", and the Arabic "al" / "el" of "Al
+/// Noor Trading" / "El-Nour Trading").
+#[rustfmt::skip]
+pub const LEGAL_FORMS: &[&str] = &[
+    "the", "al", "el", "and", "und", "et", "ltd", "limited", "llc", "llp", "lp", "inc",
+    "incorporated", "corp", "corporation", "co", "company", "plc", "pjsc", "jsc", "ojsc", "cjsc",
+    "ooo", "oao", "pao", "zao", "ao", "tov", "prat", "pat", "gmbh", "ag", "kg", "se", "sa", "sas",
+    "sarl", "srl", "spa", "nv", "bv", "ab", "as", "asa", "oy", "oyj", "pte", "pty", "pvt", "bhd",
+    "sdn", "fze", "fzco", "sti", "holding", "holdings",
 ];
 
 /// One part of a match, for the explanation. Token numbers index the
@@ -121,6 +83,8 @@ pub enum Part {
         theirs: usize,
         sim: f64,
     },
+    /// The registry types the entity otherwise (see [`super::types`]).
+    CrossType(EntityType),
 }
 
 /// The score of one form against one spelling, and why.
@@ -135,14 +99,14 @@ pub struct Verdict {
 }
 
 /// Scores `form` (number `form_index`) against each spelling of one entity
-/// of type `theirs`; `None` where it cannot match.
+/// (parsed as the form reads names: people as people); `None` where it
+/// cannot match.
 pub fn against_spellings(
     form_index: usize,
     form: &Form,
     spellings: &[Spelling<'_>],
-    theirs: EntityType,
 ) -> Vec<Option<Verdict>> {
-    let person = form.person && theirs == EntityType::Person;
+    let person = form.person;
     // A full name speaks for itself: when the entity is known by a full
     // name, its bare-surname spellings must not pull in another person of
     // that surname ("Petro Hrytsenko" is not the Oleksii Hrytsenko also
@@ -150,10 +114,27 @@ pub fn against_spellings(
     let skip_bare = person
         && !form.parsed.given.is_empty()
         && spellings.iter().any(|s| !s.parsed.given.is_empty());
+    // Likewise a middle name: when one spelling gives the entity another
+    // middle name than ours ("John A. Whitfield" against "John D.
+    // Whitfield"), its spellings without one ("John Whitfield") do not
+    // make the two one person.
+    let middle_known_other = person
+        && form.parsed.given.len() > 1
+        && spellings.iter().any(|s| {
+            s.parsed.given.len() > 1
+                && person_score(&form.parsed, &s.parsed).is_some_and(|(_, parts)| {
+                    parts
+                        .iter()
+                        .any(|p| matches!(p, Part::MiddleDiffers { .. }))
+                })
+        });
     spellings
         .iter()
         .map(|s| {
             if skip_bare && s.parsed.given.is_empty() {
+                return None;
+            }
+            if middle_known_other && s.parsed.given.len() < 2 {
                 return None;
             }
             let (score, parts) = if person {
@@ -174,7 +155,13 @@ pub fn against_spellings(
 /// A person's name against a person's spelling.
 pub fn person_score(q: &ParsedName, e: &ParsedName) -> Option<(f64, Vec<Part>)> {
     let (qs, es) = (q.surname?, e.surname?);
-    let s = token_similarity(&q.keys[qs], &e.keys[es]);
+    // A name read as Chinese and one not (Western order, or a family name
+    // the table lacks) compare under the Chinese key.
+    let s = if q.chinese == e.chinese {
+        token_similarity(&q.keys[qs], &e.keys[es])
+    } else {
+        token_similarity(&chinese_key(&q.folded[qs]), &chinese_key(&e.folded[es]))
+    };
     if s == 0.0 {
         return None;
     }
@@ -194,37 +181,63 @@ pub fn person_score(q: &ParsedName, e: &ParsedName) -> Option<(f64, Vec<Part>)> 
         why,
     });
     let mut score = (0.6 * s + 0.4 * g).min(0.99);
+    score = middles(q, e, score, &mut parts);
+    let score = if q.folded == e.folded { 1.0 } else { score };
+    Some((score, parts))
+}
+
+/// Scores the middle names (patronymics, second given names, the first of
+/// two surnames) beyond the first given name. Each of ours pairs with a
+/// compatible one of theirs wherever it stands ("José Martínez Soto" /
+/// "José Luis Martínez Soto"); one present on one side only costs
+/// [`MIDDLE_MISSING`]; when both sides have middle names and none of ours
+/// pairs, they are different names ([`MIDDLE_CONFLICT`]).
+fn middles(q: &ParsedName, e: &ParsedName, mut score: f64, parts: &mut Vec<Part>) -> f64 {
     let (qm, em) = (&q.given[1..], &e.given[1..]);
-    for (&a, &b) in qm.iter().zip(em) {
-        match given_pair(q, a, e, b) {
-            Some((_, why)) => parts.push(Part::Middle {
-                ours: a,
-                theirs: b,
-                why,
-            }),
-            None => {
-                score *= MIDDLE_CONFLICT;
-                parts.push(Part::MiddleDiffers { ours: a, theirs: b });
+    let mut used = vec![false; em.len()];
+    let mut unpaired = Vec::new();
+    for &a in qm {
+        let pair = em
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| !used[*j])
+            .find_map(|(j, &b)| given_pair(q, a, e, b).map(|(_, why)| (j, b, why)));
+        match pair {
+            Some((j, b, why)) => {
+                used[j] = true;
+                parts.push(Part::Middle {
+                    ours: a,
+                    theirs: b,
+                    why,
+                });
             }
+            None => unpaired.push(a),
         }
     }
-    let shared = qm.len().min(em.len());
-    for &t in &qm[shared..] {
+    let theirs_left: Vec<usize> = (0..em.len()).filter(|&j| !used[j]).map(|j| em[j]).collect();
+    if !unpaired.is_empty() && !theirs_left.is_empty() && unpaired.len() == qm.len() {
+        score *= MIDDLE_CONFLICT;
+        parts.push(Part::MiddleDiffers {
+            ours: unpaired[0],
+            theirs: theirs_left[0],
+        });
+        return score;
+    }
+    for t in unpaired {
         score -= MIDDLE_MISSING;
         parts.push(Part::MiddleAlone {
             token: t,
             ours: true,
         });
     }
-    for &t in &em[shared..] {
+    for t in theirs_left {
         score -= MIDDLE_MISSING;
         parts.push(Part::MiddleAlone {
             token: t,
             ours: false,
         });
     }
-    let score = if q.folded == e.folded { 1.0 } else { score };
-    Some((score, parts))
+    score
 }
 
 /// Token numbers of an organisation name's core: its words without legal
@@ -234,6 +247,18 @@ pub fn org_core(n: &ParsedName) -> Vec<usize> {
         .filter(|&i| !LEGAL_FORMS.contains(&n.folded[i].as_str()))
         .collect();
     core
+}
+
+/// A word without an Arabic article assimilated into it, as French and
+/// Maghreb spellings write one (Essalam = as-Salam, Ettijara =
+/// at-Tijara): a vowel, then a doubled consonant.
+fn sun_letter(folded: &str) -> Option<&str> {
+    let b = folded.as_bytes();
+    let doubled = b.len() >= 7
+        && matches!(b[0], b'a' | b'e')
+        && b[1] == b[2]
+        && matches!(b[1], b'd' | b'n' | b'r' | b's' | b't' | b'z');
+    doubled.then(|| &folded[2..])
 }
 
 /// An organisation's (or any non-person) name against a spelling.
@@ -258,7 +283,12 @@ pub fn org_score(q: &ParsedName, e: &ParsedName) -> Option<(f64, Vec<Part>)> {
         return None;
     }
     let words = |n: &ParsedName, core: &[usize]| -> Vec<String> {
-        core.iter().map(|&i| n.keys[i].clone()).collect()
+        core.iter()
+            .map(|&i| match sun_letter(&n.folded[i]) {
+                Some(rest) => variant_key(rest),
+                None => n.keys[i].clone(),
+            })
+            .collect()
     };
     let (wq, we) = (words(q, &cq), words(e, &ce));
     if wq == we {

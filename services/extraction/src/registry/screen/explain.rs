@@ -11,7 +11,6 @@ use std::fmt::Write;
 use super::compare::{MIDDLE_CONFLICT, Part, SURNAME_ONLY, Verdict, org_core};
 use super::forms::{Order, QueryForms, ROTATED_PENALTY};
 use crate::link::ParsedName;
-use crate::link::chinese::{chinese_key, is_family_name};
 use crate::link::score::GivenWhy;
 use crate::registry::model::{EntityRecord, type_from_code};
 
@@ -20,7 +19,13 @@ use crate::registry::model::{EntityRecord, type_from_code};
 pub fn explain(v: &Verdict, q: &QueryForms, rec: &EntityRecord) -> String {
     let form = &q.forms[v.form];
     let spelling = &rec.aliases[v.alias].name;
-    let theirs = ParsedName::parse(spelling, type_from_code(rec.entity_type));
+    let across = v.parts.iter().any(|p| matches!(p, Part::CrossType(_)));
+    let as_type = if across {
+        form.parsed_type()
+    } else {
+        type_from_code(rec.entity_type)
+    };
+    let theirs = ParsedName::parse(spelling, as_type);
     let ours = &form.parsed;
     let mut out = String::new();
     if form.source > 0 {
@@ -99,6 +104,10 @@ fn part(p: &Part, ours: &ParsedName, theirs: &ParsedName) -> String {
             format!("legal form or article aside ({})", dropped.join(", "))
         }
         Part::Acronym => "acronym of the full name".to_string(),
+        Part::CrossType(t) => format!(
+            "the registry types it {t}, but the name reads otherwise (×{})",
+            super::types::CROSS_TYPE
+        ),
         Part::Joined => format!(
             "{} = {} (words joined)",
             ours.folded.join(" "),
@@ -142,7 +151,7 @@ fn token_how(
         return ("=", "exact".into());
     }
     if ours.keys[a] == theirs.keys[b] {
-        let how = if is_chinese(ours) && is_chinese(theirs) {
+        let how = if ours.chinese && theirs.chinese {
             "Pinyin/Wade-Giles"
         } else {
             "variant key"
@@ -157,13 +166,4 @@ fn token_how(
         format!("close spelling, {sim:.2}")
     };
     ("~", how)
-}
-
-/// Whether a person's name was read as a Chinese name (family name first,
-/// system-neutral keys).
-fn is_chinese(n: &ParsedName) -> bool {
-    n.surname == Some(0)
-        && n.given.len() <= 1
-        && is_family_name(&n.folded[0])
-        && n.keys[0] == chinese_key(&n.folded[0])
 }

@@ -10,6 +10,8 @@
 use super::request::NameQuery;
 use crate::EntityType;
 use crate::link::ParsedName;
+use crate::link::chinese::is_family_name;
+use crate::link::fold::fold;
 use crate::link::name::clean_surface;
 
 /// What reading a plain name surname-first costs.
@@ -141,7 +143,13 @@ pub fn person_readings(text: &str) -> Vec<(String, Order)> {
     if let Some((surname, given)) = cleaned.split_once(',') {
         let (surname, given) = (surname.trim(), given.trim());
         if !surname.is_empty() && !given.is_empty() && !given.contains(',') {
-            return vec![(titled(&format!("{given} {surname}")), Order::Comma)];
+            // A Chinese family name stays first, where a Chinese name has it.
+            let text = if is_family_name(&fold(surname)) {
+                format!("{surname} {given}")
+            } else {
+                format!("{given} {surname}")
+            };
+            return vec![(titled(&text), Order::Comma)];
         }
     }
     let words: Vec<&str> = cleaned.split_whitespace().collect();
@@ -214,6 +222,10 @@ mod tests {
         let r = readings("Anna Maria Kowalczyk");
         assert_eq!(r[0].1, Order::AsWritten);
         assert_eq!(r[1], ("Maria Kowalczyk Anna".to_string(), Order::Rotated));
+        assert_eq!(
+            readings("XIAO, Rong-jing"),
+            vec![("Xiao Rong-jing".to_string(), Order::Comma)]
+        );
         assert_eq!(
             readings("PUTIN")[0],
             ("Putin".to_string(), Order::AsWritten)

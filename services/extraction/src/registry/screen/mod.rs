@@ -23,7 +23,9 @@ mod request;
 mod retrieve;
 #[cfg(test)]
 mod tests;
+mod types;
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
 
 use super::model::{EntityRecord, EntitySummary, Handle, type_from_code};
@@ -130,14 +132,14 @@ fn score_entity(
     let their_type = type_from_code(rec.entity_type);
     let spellings = spellings(state, h, rec);
     let mut best: Option<Verdict> = None;
-    let mut reached = vec![false; spellings.len()];
-    let forms = q.forms.iter().enumerate();
-    for (i, form) in forms.filter(|(_, f)| f.accepts(their_type)) {
-        let verdicts = compare::against_spellings(i, form, &spellings, their_type);
-        for (i, v) in verdicts.into_iter().enumerate() {
-            let Some(v) = v else { continue };
+    let mut reached = vec![false; rec.aliases.len()];
+    for (i, form) in q.forms.iter().enumerate() {
+        for v in verdicts(i, form, rec, their_type, &spellings)
+            .into_iter()
+            .flatten()
+        {
             if v.score >= min_score {
-                reached[i] = true;
+                reached[v.alias] = true;
             }
             if best.as_ref().is_none_or(|b| v.score > b.score) {
                 best = Some(v);
@@ -145,19 +147,58 @@ fn score_entity(
         }
     }
     let verdict = best.filter(|v| v.score >= min_score)?;
-    let mut order: Vec<usize> = (0..spellings.len()).filter(|&i| reached[i]).collect();
-    order.sort_by_key(|&i| Reverse(rec.aliases[spellings[i].alias].mention_count));
+    let mut order: Vec<usize> = (0..reached.len()).filter(|&i| reached[i]).collect();
+    order.sort_by_key(|&i| Reverse(rec.aliases[i].mention_count));
     Some(Best {
         handle: h,
         verdict,
-        spellings: order.into_iter().map(|i| spellings[i].alias).collect(),
+        spellings: order,
     })
+}
+
+/// One form's verdicts on an entity's spellings: on its own side of the
+/// types as they are; across types only on spellings whose names
+/// contradict the registry's type, re-read as the form reads names, and
+/// only near-exact ([`types`]).
+fn verdicts(
+    i: usize,
+    form: &forms::Form,
+    rec: &EntityRecord,
+    their_type: crate::EntityType,
+    spellings: &[Spelling<'_>],
+) -> Vec<Option<Verdict>> {
+    if form.accepts(their_type) {
+        return compare::against_spellings(i, form, spellings);
+    }
+    let across: Vec<Spelling<'_>> = spellings
+        .iter()
+        .filter(|s| types::meeting(form, their_type, &s.parsed) == types::Meeting::Across)
+        .map(|s| Spelling {
+            alias: s.alias,
+            parsed: Cow::Owned(ParsedName::parse(
+                &rec.aliases[s.alias].name,
+                form.parsed_type(),
+            )),
+        })
+        .collect();
+    if across.is_empty() {
+        return Vec::new();
+    }
+    compare::against_spellings(i, form, &across)
+        .into_iter()
+        .map(|v| {
+            let mut v = v.filter(|v| v.score >= types::CROSS_TYPE_MIN)?;
+            v.score *= types::CROSS_TYPE;
+            v.parts.push(compare::Part::CrossType(their_type));
+            Some(v)
+        })
+        .collect()
 }
 
 /// One spelling of an entity, parsed, with its index in the record's aliases.
 pub(super) struct Spelling<'a> {
     pub alias: usize,
-    pub parsed: std::borrow::Cow<'a, ParsedName>,
+    pub parsed: Cow<'a, ParsedName>,
 }
 
 /// Every alias of the entity, parsed: the state keeps the most mentioned
@@ -170,8 +211,8 @@ fn spellings<'a>(state: &'a State, h: Handle, rec: &EntityRecord) -> Vec<Spellin
         .enumerate()
         .map(|(i, a)| {
             let parsed = match parsed.iter().find(|p| p.display == a.name) {
-                Some(p) => std::borrow::Cow::Borrowed(p),
-                None => std::borrow::Cow::Owned(ParsedName::parse(&a.name, t)),
+                Some(p) => Cow::Borrowed(p),
+                None => Cow::Owned(ParsedName::parse(&a.name, t)),
             };
             Spelling { alias: i, parsed }
         })

@@ -46,6 +46,15 @@ pub fn candidates(state: &State, q: &QueryForms) -> Vec<Handle> {
 /// The index keys to read for one form.
 fn keys(form: &Form) -> Vec<String> {
     let mut keys = name_keys(&form.parsed, form.parsed_type());
+    // An entity the tagger typed otherwise is indexed the other way:
+    // people under their surname (s:), other names under their words (t:).
+    if form.person {
+        for k in form.parsed.keys.iter().filter(|k| k.len() >= 3) {
+            keys.push(format!("t:{k}"));
+        }
+    } else if let Some(&last) = org_core(&form.parsed).last() {
+        keys.push(format!("s:{}", form.parsed.keys[last]));
+    }
     if !form.person {
         // One-word names are indexed under their whole key, longer ones
         // under each word: look both ways, and by the core, spaced and
