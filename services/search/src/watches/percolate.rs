@@ -64,9 +64,10 @@ impl Percolator {
     }
 
     /// Percolates the documents `view` added since the last call, calling
-    /// `wake` for each watch that matched as soon as it is known. Watches
-    /// `followed` says have streams run first, so a match's delivery does
-    /// not wait for the watches no one follows.
+    /// `wake` for each watch that matched as soon as it is known. The
+    /// watches `followed` says have streams go first — read again, filed,
+    /// run and woken — so a match's delivery does not wait for the watches
+    /// no one follows.
     pub fn percolate(
         &mut self,
         index: &SearchIndex,
@@ -96,24 +97,28 @@ impl Percolator {
         if registry.read().is_empty() || new.is_empty() {
             return Ok(outcome);
         }
-        outcome.recompiled = refresh(index, searcher, registry, &new)?;
+        let dirty = dirty(index, registry, &new)?;
         let mut fresh = Vec::new();
-        for (ord, segment) in new {
+        for &(ord, segment) in &new {
             let seqs = segment.fast_fields().u64("seq")?;
             if segment.num_docs() > 0 && seqs.max_value() > after {
                 fresh.push((ord, segment));
             }
         }
-        if fresh.is_empty() {
-            return Ok(outcome);
-        }
-        let mut candidates = candidates(registry, &fresh)?;
-        candidates.sort_by_key(|(id, _)| !followed(id));
-        outcome.candidates = candidates.len();
-        for (id, compiled) in candidates {
-            if let Some(newest) = newest_match(searcher, &compiled, &fresh, after, through)? {
-                wake(&id, newest);
-                outcome.matched.push((id, newest));
+        for first in [true, false] {
+            let in_pass = |id: &str| followed(id) == first;
+            let stale = dirty.iter().filter(|id| in_pass(id));
+            outcome.recompiled += recompile(index, searcher, registry, stale);
+            if fresh.is_empty() {
+                continue;
+            }
+            let candidates = candidates(registry, &fresh, &in_pass)?;
+            outcome.candidates += candidates.len();
+            for (id, compiled) in candidates {
+                if let Some(newest) = newest_match(searcher, &compiled, &fresh, after, through)? {
+                    wake(&id, newest);
+                    outcome.matched.push((id, newest));
+                }
             }
         }
         Ok(outcome)
@@ -128,53 +133,60 @@ fn segment_ids(searcher: &Searcher) -> HashSet<SegmentId> {
         .collect()
 }
 
-/// Reads again the watches whose names the new segments' aliases change;
-/// returns how many.
-fn refresh(
+/// The watches whose reading the new segments' aliases change.
+fn dirty(
     index: &SearchIndex,
-    searcher: &Searcher,
     registry: &RwLock<Registry>,
     new: &[(usize, &SegmentReader)],
-) -> Result<usize> {
+) -> Result<BTreeSet<Arc<str>>> {
     let alias = index.fields().alias;
     let mut dirty = BTreeSet::new();
-    {
-        let registry = registry.read();
-        for (_, segment) in new {
-            let inverted = segment.inverted_index(alias)?;
-            let mut terms = inverted.terms().stream().map_err(io)?;
-            while terms.advance() {
-                let Ok(term) = std::str::from_utf8(terms.key()) else {
-                    continue;
-                };
-                if let Some((name, id)) = term.split_once(SEP) {
-                    registry.dirty(name, id, &mut dirty);
-                }
+    let registry = registry.read();
+    for (_, segment) in new {
+        let inverted = segment.inverted_index(alias)?;
+        let mut terms = inverted.terms().stream().map_err(io)?;
+        while terms.advance() {
+            let Ok(term) = std::str::from_utf8(terms.key()) else {
+                continue;
+            };
+            if let Some((name, id)) = term.split_once(SEP) {
+                registry.dirty(name, id, &mut dirty);
             }
         }
     }
+    Ok(dirty)
+}
+
+/// Reads the `stale` watches again; returns how many.
+fn recompile<'a>(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    registry: &RwLock<Registry>,
+    stale: impl Iterator<Item = &'a Arc<str>>,
+) -> usize {
     let mut read_again = 0;
-    for id in dirty {
-        let Some(watch) = registry.read().get(&id).map(|e| Arc::clone(&e.watch)) else {
+    for id in stale {
+        let Some(watch) = registry.read().get(id).map(|e| Arc::clone(&e.watch)) else {
             continue;
         };
         match compile_watch(index, searcher, &watch) {
             Ok(compiled) => {
-                registry.write().recompiled(&id, compiled);
+                registry.write().recompiled(id, compiled);
                 read_again += 1;
             }
             // It compiled when it was created; keep that reading.
             Err(err) => tracing::warn!(watch_id = %id, error = %err, "cannot read a watch again"),
         }
     }
-    Ok(read_again)
+    read_again
 }
 
-/// The watches to run on `fresh`: those filed under a term the segments
-/// hold, and those filed under none.
+/// The watches `wanted` to run on `fresh`: those filed under a term the
+/// segments hold, and those filed under none.
 fn candidates(
     registry: &RwLock<Registry>,
     fresh: &[(usize, &SegmentReader)],
+    wanted: &dyn Fn(&str) -> bool,
 ) -> Result<Vec<(Arc<str>, Arc<Compiled>)>> {
     let registry = registry.read();
     let mut ids: BTreeSet<Arc<str>> = registry.always().clone();
@@ -200,6 +212,7 @@ fn candidates(
     }
     Ok(ids
         .into_iter()
+        .filter(|id| wanted(id))
         .filter_map(|id| {
             let compiled = Arc::clone(&registry.get(&id)?.compiled);
             Some((id, compiled))
