@@ -17,6 +17,7 @@ pub fn rows(rows: &mut Rows, c: &Clients, seeded: &Seeded) {
     ids(rows, c);
     list_entities(rows, c, seeded);
     curation(rows, c, seeded);
+    match_names(rows, c);
     let ex = &c.extraction;
     #[rustfmt::skip]
     let calls = [
@@ -205,4 +206,54 @@ fn curation(rows: &mut Rows, c: &Clients, seeded: &Seeded) {
         let call = unary!(ex, undo_curation, pb::UndoCurationRequest { curation_id });
         rows.add(format!("UndoCuration: {name}"), E, code, says, call);
     }
+}
+
+/// MatchNames: the list, each name and alias, the score and the count.
+fn match_names(rows: &mut Rows, c: &Clients) {
+    let one = |name: &str| pb::NameToMatch {
+        name: name.to_string(),
+        r#type: pb::EntityType::Person as i32,
+        aliases: Vec::new(),
+    };
+    let list = |names: Vec<pb::NameToMatch>| pb::MatchNamesRequest {
+        names,
+        ..Default::default()
+    };
+    let with = |f: &dyn Fn(&mut pb::MatchNamesRequest)| {
+        let mut request = list(vec![one("Anna Kowalczyk")]);
+        f(&mut request);
+        request
+    };
+    #[rustfmt::skip]
+    let cases = [
+        ("empty request", pb::MatchNamesRequest::default(), Code::Ok, ""),
+        ("empty name", list(vec![one("")]), Code::InvalidArgument, "names[0].name"),
+        ("whitespace-only name after a good one", list(vec![one("Anna Kowalczyk"), one(" \t ")]), Code::InvalidArgument, "names[1].name"),
+        ("10,000-character name", list(vec![one(&"x".repeat(TEN_K))]), Code::InvalidArgument, "names[0].name"),
+        ("NUL and control characters in a name", list(vec![one("Anna\0Kowal\u{7}czyk\u{1b}[1m")]), Code::Ok, ""),
+        ("punctuation-only name", list(vec![one("«»—!?")]), Code::Ok, ""),
+        ("10,000 names", list(vec![one("Anna Kowalczyk"); TEN_K]), Code::Ok, ""),
+        ("10,001 names", list(vec![one("Anna Kowalczyk"); TEN_K + 1]), Code::InvalidArgument, "10000"),
+        ("empty alias", with(&|r| r.names[0].aliases = vec![String::new()]), Code::InvalidArgument, "names[0].aliases[0]"),
+        ("101 aliases", with(&|r| r.names[0].aliases = vec!["A. Kowalczyk".into(); 101]), Code::InvalidArgument, "names[0].aliases"),
+        ("10,000-character alias", with(&|r| r.names[0].aliases = vec!["x".repeat(TEN_K)]), Code::InvalidArgument, "names[0].aliases[0]"),
+        ("unknown type 999", with(&|r| r.names[0].r#type = 999), Code::InvalidArgument, "names[0].type"),
+        ("negative type", with(&|r| r.names[0].r#type = -1), Code::InvalidArgument, "names[0].type"),
+        ("value type DATE", with(&|r| r.names[0].r#type = pb::EntityType::Date as i32), Code::InvalidArgument, "value type"),
+        ("min_score 1.5", with(&|r| r.min_score = 1.5), Code::InvalidArgument, "min_score"),
+        ("negative min_score", with(&|r| r.min_score = -0.1), Code::InvalidArgument, "min_score"),
+        ("NaN min_score", with(&|r| r.min_score = f32::NAN), Code::InvalidArgument, "min_score"),
+        ("min_score 1 (only the same spelling)", with(&|r| r.min_score = 1.0), Code::Ok, ""),
+        ("u32::MAX max_matches_per_name is lowered", with(&|r| r.max_matches_per_name = u32::MAX), Code::Ok, ""),
+    ];
+    let ex = &c.extraction;
+    for (name, request, code, says) in cases {
+        let call = unary!(ex, match_names, request);
+        rows.add(format!("MatchNames: {name}"), E, code, says, call);
+    }
+    #[rustfmt::skip]
+    let calls = [
+        ("MatchNames: invalid UTF-8 in a name", Code::Internal, "UTF-8", raw(&c.extraction_channel, "/dossier.v1.ExtractionService/MatchNames", field(1, &field(1, NOT_UTF8)))),
+    ];
+    rows.add_calls(E, calls);
 }
