@@ -1,8 +1,8 @@
 //! Wake-ups for the streams of each watch.
 //!
-//! A stream never receives matches through here, only "watch W has a
-//! match at sequence N or later": it then reads the matches from the index
-//! itself. As in storage's change feed, a `tokio::sync::watch` channel
+//! A stream never receives matches through here, only "watch W matched
+//! something new (at sequence N)": it then reads the matches above its
+//! position from the index itself. As in storage's change feed, a `tokio::sync::watch` channel
 //! keeps only the newest value, so a slow stream cannot lag behind and lose
 //! anything (the index holds every match), and memory per watch is one
 //! number however far behind its clients are. A watch's channel exists
@@ -43,15 +43,12 @@ impl Hub {
         }
     }
 
-    /// Wakes the streams of watch `id` for a match at `sequence`. Watches
-    /// without streams cost a map lookup.
+    /// Wakes the streams of watch `id` for a match at `sequence` (every
+    /// call wakes them: after a rebuild, sequences start again from 0).
+    /// Watches without streams cost a map lookup.
     pub fn notify(&self, id: &str, sequence: u64) {
         if let Some(sender) = self.channels.lock().get(id) {
-            sender.send_if_modified(|newest| {
-                let newer = sequence > *newest;
-                *newest = (*newest).max(sequence);
-                newer
-            });
+            sender.send_replace(sequence);
         }
     }
 
@@ -77,14 +74,22 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn wakes_only_for_newer_matches_and_closes_on_delete() {
+    async fn wakes_for_its_watch_and_closes_on_delete() {
         let hub = Hub::default();
         let mut rx = hub.subscribe("wt-1");
         hub.notify("wt-2", 9);
+        assert!(
+            !rx.has_changed().unwrap(),
+            "another watch's match wakes no one"
+        );
         hub.notify("wt-1", 5);
         assert_eq!(*rx.borrow_and_update(), 5);
         hub.notify("wt-1", 3);
-        assert!(!rx.has_changed().unwrap(), "an older match wakes no one");
+        assert!(
+            rx.has_changed().unwrap(),
+            "a rebuild's older sequences wake too"
+        );
+        rx.borrow_and_update();
         hub.close("wt-1");
         assert!(
             rx.changed().await.is_err(),

@@ -69,7 +69,8 @@ impl Watches {
         deadline: Option<Instant>,
         tx: &mpsc::Sender<Result<Match>>,
     ) -> Option<Error> {
-        // Before the first read: a match committed after it wakes us.
+        // Before the first read: a match committed after a read wakes us
+        // (the percolator wakes only once a commit is visible).
         let mut wake = self.hub.subscribe(id);
         let end = loop {
             if deadline.is_some_and(|d| Instant::now() >= d) || tx.is_closed() {
@@ -81,6 +82,9 @@ impl Watches {
             let Some(compiled) = self.compiled(id) else {
                 break Some(Error::NotFound(format!("watch {} (deleted)", echo(id))));
             };
+            // What the read below covers: a wake-up from now on may be for
+            // a commit it does not see, and reads again.
+            wake.borrow_and_update();
             let (index, watch_id) = (Arc::clone(&self.index), id.to_string());
             let read =
                 run_blocking(move || read_page(&index, &watch_id, &compiled, position, READ_PAGE))
@@ -98,7 +102,7 @@ impl Watches {
             }
             let until = deadline.unwrap_or_else(|| Instant::now() + Duration::from_secs(86_400));
             let closed = tokio::select! {
-                woke = wake.wait_for(|&newest| newest > position) => woke.is_err(),
+                woke = wake.changed() => woke.is_err(),
                 () = tokio::time::sleep(RECHECK) => false,
                 () = tokio::time::sleep_until(until) => break None,
                 () = self.shutdown.triggered() => break Some(Error::ShuttingDown),

@@ -438,3 +438,31 @@ async fn streams_end_on_shutdown_with_a_resumable_status() {
         .unwrap();
     assert!(matches!(end, Err(Error::ShuttingDown)), "{end:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rebuild_repeats_nothing_and_then_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = Arc::new(SearchIndex::in_memory().unwrap());
+    let docs = |range: std::ops::RangeInclusive<u64>| -> Vec<IndexOp> {
+        range.map(|s| doc(s, "harbour report", vec![])).collect()
+    };
+    commit(&index, docs(1..=10));
+    let watches = open(dir.path(), &index);
+    tokio::spawn(Arc::clone(&watches).percolate());
+    let id = watches.create(spec("harbour", "")).await.unwrap().id;
+    let mut rx = watches.stream(id, 0, None).unwrap();
+    assert_eq!(take(&mut rx, 10).await, (1..=10).collect::<Vec<u64>>());
+
+    // RebuildIndex: the index is cleared and filled again from the feed,
+    // with the same sequences; the stream sends none of them again.
+    let cleared = Checkpoint {
+        sequence: 0,
+        entity_sequence: 0,
+    };
+    index.clear(cleared).unwrap();
+    for batch in [1..=4, 5..=10] {
+        commit(&index, docs(batch));
+    }
+    commit(&index, docs(11..=12));
+    assert_eq!(take(&mut rx, 2).await, [11, 12]);
+}
