@@ -15,8 +15,8 @@
 //! Exactly once: the index is the one source of what a stream sends. A
 //! stream keeps a position (every document at or below it has been
 //! decided), reads the matches above it in sequence order, sends them,
-//! and then sleeps until the percolator wakes it for a match above its
-//! position. It subscribes to its wake-ups before its first read, and the
+//! and then sleeps until the percolator wakes it for a new match of its
+//! watch. It subscribes to its wake-ups before its first read, and the
 //! percolator wakes only after a commit is visible, so a match is either
 //! in the read or wakes the next one: no gap at the hand-over from replay
 //! to live, and nothing twice, because the position only moves forward.
