@@ -4,6 +4,7 @@
 //! [`score`], and the candidate [`index`]). The registry applies these to its
 //! stored entities.
 
+pub mod arabic;
 pub mod chinese;
 pub mod document;
 pub mod fold;

@@ -248,9 +248,8 @@ pub fn run_quotes(a: &QuotesArgs) -> anyhow::Result<()> {
 }
 
 pub fn run_screen(a: &ScreenArgs) -> anyhow::Result<()> {
-    use super::screen_eval::{
-        Article, GoldEntity, NameRow, link_corpus, pad_registry, read_jsonl, repeated_queries,
-    };
+    use super::screen_eval::{Article, GoldEntity, NameRow, link_corpus, read_jsonl};
+    use super::screen_pad::{pad_registry, repeated_queries};
     let read = |p: &PathBuf| -> anyhow::Result<String> {
         std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))
     };

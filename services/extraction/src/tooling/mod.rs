@@ -13,6 +13,7 @@ pub mod eval;
 pub mod linking;
 pub mod quote_eval;
 pub mod screen_eval;
+pub mod screen_pad;
 pub mod train;
 
 pub use commands::{
