@@ -89,6 +89,7 @@ fuzz_target!(|input: Input| {
         facets,
         highlight: input.highlight,
         include_body: false,
+        collapse_duplicates: false,
     };
     let index = common::index();
     for _ in 0..=input.pages.min(4) {
