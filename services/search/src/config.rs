@@ -12,6 +12,8 @@ pub const DEFAULT_MAX_QUERY_BYTES: usize = 4_096;
 pub const DEFAULT_MAX_PAGE_SIZE: usize = 1_000;
 /// Default most watches a server keeps.
 pub const DEFAULT_MAX_WATCHES: usize = 100_000;
+/// Most names in one ScreenNames request (a long sanctions list).
+pub const DEFAULT_MAX_SCREEN_NAMES: usize = 10_000;
 /// Default most StreamWatchMatches open at once.
 pub const DEFAULT_MAX_WATCH_STREAMS: usize = 10_000;
 /// Default story window: a story grows while its newest article is at
@@ -46,6 +48,8 @@ pub struct SearchConfig {
     pub max_watches: usize,
     /// Most StreamWatchMatches open at once.
     pub max_watch_streams: usize,
+    /// Most names in one ScreenNames request.
+    pub max_screen_names: usize,
 }
 
 impl Default for SearchConfig {
@@ -65,6 +69,7 @@ impl Default for SearchConfig {
             story_window_days: DEFAULT_STORY_WINDOW_DAYS,
             max_watches: DEFAULT_MAX_WATCHES,
             max_watch_streams: DEFAULT_MAX_WATCH_STREAMS,
+            max_screen_names: DEFAULT_MAX_SCREEN_NAMES,
         }
     }
 }
@@ -195,6 +200,14 @@ pub struct SearchArgs {
         default_value_t = DEFAULT_MAX_WATCH_STREAMS
     )]
     pub max_watch_streams: usize,
+
+    /// Most names one ScreenNames or StreamScreenNames request may carry.
+    #[arg(
+        long = "max-screen-names",
+        env = "DOSSIER_MAX_SCREEN_NAMES",
+        default_value_t = DEFAULT_MAX_SCREEN_NAMES
+    )]
+    pub max_screen_names: usize,
 }
 
 impl SearchArgs {
@@ -213,6 +226,7 @@ impl SearchArgs {
             story_window_days: self.story_window_days,
             max_watches: self.max_watches,
             max_watch_streams: self.max_watch_streams,
+            max_screen_names: self.max_screen_names.max(1),
         }
     }
 }

@@ -71,12 +71,12 @@ pub async fn serve(
             .context("cannot open the watches")?;
     let percolator = tokio::spawn(Arc::clone(&watches).percolate());
 
+    let extraction = lazy_channel(&config.extraction_url).context("bad --extraction url")?;
+    let matcher = Arc::new(GrpcExtractor::new(extraction.clone()));
     let indexer = Indexer {
         index: Arc::clone(&index),
         feed: GrpcFeed::new(lazy_channel(&config.storage_url).context("bad --storage url")?),
-        extractor: GrpcExtractor::new(
-            lazy_channel(&config.extraction_url).context("bad --extraction url")?,
-        ),
+        extractor: GrpcExtractor::new(extraction),
         status: Arc::clone(&status),
         control: Arc::clone(&control),
         settings: config.indexer_settings(),
@@ -89,6 +89,7 @@ pub async fn serve(
     let limits = Limits {
         max_query_bytes: config.max_query_bytes,
         max_page_size: config.max_page_size,
+        max_screen_names: config.max_screen_names,
     };
     let core = SearchCore::new(
         Arc::clone(&index),
@@ -97,6 +98,7 @@ pub async fn serve(
         limits,
         shutdown.clone(),
         watches,
+        matcher,
     );
     let server = SearchServiceServer::new(SearchGrpc::new(core))
         .max_decoding_message_size(MAX_REQUEST_BYTES)

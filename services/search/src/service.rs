@@ -18,6 +18,7 @@ use crate::indexer::status::{IndexReport, StatusCell};
 use crate::query::Filter;
 use crate::quotes::{QuoteListing, QuotePage, list_quotes};
 use crate::related::{Cooccurrences, cooccurrences, more_like_this};
+use crate::screening::{NameMatcher, ScreenName, ScreenOptions, ScreenResult, gather, validate};
 use crate::search::{Hit, PageRequest, SearchPage, SearchQuery, page_size, search};
 use crate::stories::view::{Story, StoryListing, StoryPage, get_story, list_stories};
 use crate::watches::model::{Watch, WatchSpec};
@@ -39,7 +40,13 @@ const COOCCURRENCE_LIMITS: (usize, usize) = (20, 1_000);
 pub struct Limits {
     pub max_query_bytes: usize,
     pub max_page_size: usize,
+    /// Most names in one ScreenNames request.
+    pub max_screen_names: usize,
 }
+
+/// Names per MatchNames call to extraction, and per streamed part of a
+/// long screening.
+const SCREEN_CHUNK: usize = 500;
 
 /// Documents similar to one, and how far the index had read.
 #[derive(Debug, Clone)]
@@ -57,6 +64,7 @@ pub struct SearchCore {
     limits: Limits,
     shutdown: Shutdown,
     watches: Arc<Watches>,
+    matcher: Arc<dyn NameMatcher>,
 }
 
 impl SearchCore {
@@ -67,6 +75,7 @@ impl SearchCore {
         limits: Limits,
         shutdown: Shutdown,
         watches: Arc<Watches>,
+        matcher: Arc<dyn NameMatcher>,
     ) -> Self {
         Self {
             index,
@@ -75,7 +84,75 @@ impl SearchCore {
             limits,
             shutdown,
             watches,
+            matcher,
         }
+    }
+
+    /// Checks a screening request before any work.
+    pub fn check_screening(&self, names: &[ScreenName]) -> Result<()> {
+        validate(names, self.limits.max_screen_names)
+    }
+
+    /// Screens `names` (already checked) from position `first` of the
+    /// request: extraction matches them, the index adds each match's
+    /// articles.
+    pub async fn screen_part(
+        &self,
+        names: Vec<ScreenName>,
+        first: usize,
+        options: ScreenOptions,
+    ) -> Result<Vec<ScreenResult>> {
+        let candidates = self
+            .matcher
+            .match_names(names.clone(), options.min_score, options.max_matches)
+            .await
+            .map_err(|e| Error::Unavailable {
+                service: "extraction",
+                message: e.message,
+            })?;
+        let index = Arc::clone(&self.index);
+        run_blocking(move || {
+            names
+                .into_iter()
+                .zip(candidates)
+                .enumerate()
+                .map(|(i, (name, found))| {
+                    let matches = gather(&index, &name, found, &options)?;
+                    Ok(ScreenResult {
+                        index: first + i,
+                        name: name.name,
+                        matches,
+                    })
+                })
+                .collect()
+        })
+        .await?
+    }
+
+    /// A whole screening request, in parts of [`SCREEN_CHUNK`] names.
+    pub async fn screen_names(
+        &self,
+        names: Vec<ScreenName>,
+        options: ScreenOptions,
+    ) -> Result<Vec<ScreenResult>> {
+        self.check_screening(&names)?;
+        let mut out = Vec::with_capacity(names.len());
+        for (k, part) in names.chunks(SCREEN_CHUNK).enumerate() {
+            out.extend(
+                self.screen_part(part.to_vec(), k * SCREEN_CHUNK, options)
+                    .await?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// The parts of a streamed screening: (first position, names).
+    pub fn screen_parts(names: Vec<ScreenName>) -> Vec<(usize, Vec<ScreenName>)> {
+        names
+            .chunks(SCREEN_CHUNK)
+            .enumerate()
+            .map(|(k, part)| (k * SCREEN_CHUNK, part.to_vec()))
+            .collect()
     }
 
     /// Checks a query's text against --max-query-bytes.

@@ -7,7 +7,7 @@ use dossier_proto::v1::document_service_client::DocumentServiceClient;
 use dossier_proto::v1::extraction_service_client::ExtractionServiceClient;
 use dossier_proto::v1::{
     Change, Document, EntityChange, ExtractRequest, ForgetDocumentRequest, GetStorageStatusRequest,
-    OffsetEncoding, WatchChangesRequest, WatchEntityChangesRequest,
+    MatchNamesRequest, NameToMatch, OffsetEncoding, WatchChangesRequest, WatchEntityChangesRequest,
 };
 use futures::StreamExt;
 
@@ -15,6 +15,7 @@ use crate::indexer::upstream::{
     BatchExtraction, ChangeFeed, Extractor, UpstreamError, UpstreamStream,
 };
 use crate::model::extraction_text;
+use crate::screening::{Candidate, MatchFuture, NameMatcher, ScreenName};
 
 /// Deadline of unary upstream calls; streams have none (they are long-lived).
 const UNARY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -91,6 +92,68 @@ impl GrpcExtractor {
             client: ExtractionServiceClient::new(channel)
                 .max_decoding_message_size(MAX_MESSAGE_BYTES),
         }
+    }
+}
+
+/// Deadline of one MatchNames call (a part of a screening list).
+const MATCH_TIMEOUT: Duration = Duration::from_secs(60);
+
+impl NameMatcher for GrpcExtractor {
+    fn match_names(
+        &self,
+        names: Vec<ScreenName>,
+        min_score: f32,
+        max_matches: usize,
+    ) -> MatchFuture {
+        let mut client = self.client.clone();
+        Box::pin(async move {
+            let count = names.len();
+            let request = MatchNamesRequest {
+                names: names
+                    .into_iter()
+                    .map(|n| NameToMatch {
+                        name: n.name,
+                        r#type: n.entity_type,
+                        aliases: n.aliases,
+                    })
+                    .collect(),
+                min_score,
+                max_matches_per_name: u32::try_from(max_matches).unwrap_or(u32::MAX),
+            };
+            let mut request = tonic::Request::new(request);
+            request.set_timeout(MATCH_TIMEOUT);
+            let answer = client
+                .match_names(request)
+                .await
+                .map_err(|s| UpstreamError::extraction(describe(&s)))?
+                .into_inner();
+            if answer.results.len() != count {
+                return Err(UpstreamError::extraction(format!(
+                    "MatchNames answered {} results for {count} names",
+                    answer.results.len()
+                )));
+            }
+            Ok(answer
+                .results
+                .into_iter()
+                .map(|r| {
+                    r.matches
+                        .into_iter()
+                        .map(|m| {
+                            let entity = m.entity.unwrap_or_default();
+                            Candidate {
+                                entity_id: entity.id,
+                                canonical_name: entity.canonical_name,
+                                entity_type: entity.r#type,
+                                score: m.score,
+                                matched_spellings: m.matched_spellings,
+                                explanation: m.explanation,
+                            }
+                        })
+                        .collect()
+                })
+                .collect())
+        })
     }
 }
 

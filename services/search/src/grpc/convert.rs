@@ -14,6 +14,7 @@ use crate::indexer::status::IndexReport;
 use crate::query::{Expansion, Filter, Interpretation, Note, NoteKind, Suggestion, Syntax};
 use crate::quotes::{DocQuote, ListedQuote, QuotePage};
 use crate::related::Cooccurrences;
+use crate::screening::{ScreenName, ScreenResult};
 use crate::search::{Hit, MatchedVariant, SearchPage, Snippet};
 use crate::service::Similar;
 use crate::stories::view::{Story, StoryOrder, StoryPage};
@@ -622,5 +623,61 @@ fn quote(q: DocQuote) -> pb::Quote {
         addressee_entity_id,
         addressee,
         speaker_canonical_name,
+    }
+}
+
+/// A screening request's names: known entity types only.
+pub fn screen_names(names: Vec<pb::ScreenName>) -> Result<Vec<ScreenName>> {
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(i, n)| {
+            if pb::EntityType::try_from(n.r#type).is_err() {
+                return Err(Error::invalid(
+                    "names",
+                    format!(
+                        "names[{i}].type: unknown value {}; use one of the EntityType values of dossier/v1 (0 for any)",
+                        n.r#type
+                    ),
+                ));
+            }
+            Ok(ScreenName {
+                name: n.name,
+                entity_type: n.r#type,
+                country: n.country,
+                aliases: n.aliases,
+            })
+        })
+        .collect()
+}
+
+pub fn screen_result(r: ScreenResult) -> pb::ScreenResult {
+    pb::ScreenResult {
+        name: r.name,
+        index: u32::try_from(r.index).unwrap_or(u32::MAX),
+        matches: r
+            .matches
+            .into_iter()
+            .map(|m| pb::ScreenMatch {
+                entity_id: m.candidate.entity_id,
+                canonical_name: m.candidate.canonical_name,
+                r#type: m.candidate.entity_type,
+                score: m.candidate.score,
+                matched_spellings: m.candidate.matched_spellings,
+                document_count: m.document_count,
+                explanation: m.candidate.explanation,
+                evidence: m
+                    .evidence
+                    .into_iter()
+                    .map(|e| pb::ScreenEvidence {
+                        document_id: e.document_id,
+                        source: e.source,
+                        published_at: e.published_at.map(timestamp),
+                        title: e.title,
+                        snippet: e.snippet.map(snippet),
+                    })
+                    .collect(),
+            })
+            .collect(),
     }
 }

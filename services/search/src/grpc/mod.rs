@@ -8,6 +8,7 @@ mod status;
 mod watches;
 
 use std::pin::Pin;
+use std::sync::Arc;
 
 use dossier_kit::MessageLimit;
 use dossier_kit::deadline::{self, Deadlined};
@@ -19,11 +20,15 @@ use tonic::{Request, Response, Status};
 
 use crate::query::Filter;
 use crate::quotes::QuoteListing;
+use crate::screening::ScreenOptions;
 use crate::search::{PageRequest, SearchQuery};
 use crate::service::SearchCore;
 use crate::stories::view::StoryListing;
 
 type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
+
+/// Screening results a StreamScreenNames stream holds for a slow reader.
+const SCREEN_STREAM_BUFFER: usize = 64;
 
 /// What a request over the transport's decoding limit is told: only a
 /// query makes a Search, ExportSearch, ListQuotes or CreateWatch request
@@ -40,12 +45,14 @@ pub fn message_limit(max_query_bytes: usize) -> MessageLimit {
 
 /// The SearchService implementation.
 pub struct SearchGrpc {
-    core: SearchCore,
+    core: Arc<SearchCore>,
 }
 
 impl SearchGrpc {
     pub fn new(core: SearchCore) -> Self {
-        Self { core }
+        Self {
+            core: Arc::new(core),
+        }
     }
 
     /// A query in the core's terms, its text checked first.
@@ -327,28 +334,64 @@ impl SearchService for SearchGrpc {
         Ok(Response::new(Deadlined::new(matches, deadline, expired)))
     }
 
-    // #18 screening: the contract is in proto; the service answers
-    // UNIMPLEMENTED until it is built.
+    // Screening: extraction matches the names, the index adds evidence.
     async fn screen_names(
         &self,
-        _request: Request<pb::ScreenNamesRequest>,
+        request: Request<pb::ScreenNamesRequest>,
     ) -> Result<Response<pb::ScreenNamesResponse>, Status> {
-        Err(not_yet("ScreenNames"))
+        let pb::ScreenNamesRequest {
+            names,
+            min_score,
+            max_matches_per_name,
+            evidence_per_match,
+        } = request.into_inner();
+        let options =
+            ScreenOptions::from_request(min_score, max_matches_per_name, evidence_per_match)?;
+        let names = convert::screen_names(names)?;
+        let results = self.core.screen_names(names, options).await?;
+        Ok(Response::new(pb::ScreenNamesResponse {
+            results: results.into_iter().map(convert::screen_result).collect(),
+        }))
     }
 
     type StreamScreenNamesStream = BoxStream<pb::ScreenResult>;
 
     async fn stream_screen_names(
         &self,
-        _request: Request<pb::ScreenNamesRequest>,
+        request: Request<pb::ScreenNamesRequest>,
     ) -> Result<Response<Self::StreamScreenNamesStream>, Status> {
-        Err(not_yet("StreamScreenNames"))
+        let pb::ScreenNamesRequest {
+            names,
+            min_score,
+            max_matches_per_name,
+            evidence_per_match,
+        } = request.into_inner();
+        let options =
+            ScreenOptions::from_request(min_score, max_matches_per_name, evidence_per_match)?;
+        let names = convert::screen_names(names)?;
+        self.core.check_screening(&names)?;
+        let core = Arc::clone(&self.core);
+        // One part at a time: a slow reader holds the next part back (the
+        // channel holds one part), and a client that goes away stops it.
+        let (tx, rx) =
+            tokio::sync::mpsc::channel::<Result<pb::ScreenResult, Status>>(SCREEN_STREAM_BUFFER);
+        tokio::spawn(async move {
+            for (first, part) in SearchCore::screen_parts(names) {
+                match core.screen_part(part, first, options).await {
+                    Ok(results) => {
+                        for r in results {
+                            if tx.send(Ok(convert::screen_result(r))).await.is_err() {
+                                return;
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Err(e.into())).await;
+                        return;
+                    }
+                }
+            }
+        });
+        Ok(Response::new(Box::pin(ReceiverStream::new(rx))))
     }
-}
-
-/// The answer of an RPC whose contract is published but not yet served.
-fn not_yet(rpc: &str) -> Status {
-    Status::unimplemented(format!(
-        "{rpc} is not served by this version of dossier-search yet"
-    ))
 }

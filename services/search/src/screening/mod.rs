@@ -12,9 +12,13 @@
 #[cfg(test)]
 mod tests;
 
+use std::future::Future;
+use std::pin::Pin;
+
 use crate::collect::Sort;
 use crate::error::{Error, Result};
 use crate::index::SearchIndex;
+use crate::indexer::upstream::UpstreamError;
 use crate::query::Filter;
 use crate::search::{Hit, PageRequest, SearchQuery, Snippet, search};
 
@@ -145,6 +149,30 @@ pub struct Candidate {
     pub score: f32,
     pub matched_spellings: Vec<String>,
     pub explanation: String,
+}
+
+/// What a name-matching call answers: per name, in order, the entities it
+/// matched.
+pub type MatchFuture =
+    Pin<Box<dyn Future<Output = std::result::Result<Vec<Vec<Candidate>>, UpstreamError>> + Send>>;
+
+/// The registry's name matching (extraction's MatchNames in production).
+pub trait NameMatcher: Send + Sync + 'static {
+    fn match_names(
+        &self,
+        names: Vec<ScreenName>,
+        min_score: f32,
+        max_matches: usize,
+    ) -> MatchFuture;
+}
+
+/// One name's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScreenResult {
+    /// Position in the request.
+    pub index: usize,
+    pub name: String,
+    pub matches: Vec<ScreenMatch>,
 }
 
 /// An article that names a matched entity.
