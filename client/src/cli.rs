@@ -177,6 +177,17 @@ pub enum Command {
     /// every outlet, however each spelled him).
     Quotes(QuotesArgs),
 
+    /// Check a list of names against everything indexed (screening).
+    ///
+    /// LIST is a CSV file with a header row (a `name` column; optional
+    /// `type` (PERSON, ORG…), `country` and `aliases` separated by `;`) or a
+    /// JSON-lines file ({"name", "type", "country", "aliases"}); `-` reads
+    /// stdin. Each listed name is matched with the transliteration-aware
+    /// name matching that links entities ("GRITSENKO, Alexei" finds Oleksii
+    /// Hrytsenko), and printed with the spellings that matched, the number
+    /// of articles and the newest of them as evidence.
+    Screen(ScreenArgs),
+
     /// Health of each service.
     Status,
 
@@ -459,6 +470,31 @@ pub struct QuotesArgs {
     /// Print at most this many quotes (0: all of them).
     #[arg(long, default_value_t = 50)]
     pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ScreenArgs {
+    /// The list: a .csv or .jsonl file, or `-` for stdin.
+    pub list: PathBuf,
+    /// Report matches scoring at least this (0 to 1; default 0.85).
+    #[arg(long, value_parser = score)]
+    pub min_score: Option<f32>,
+    /// Entities reported per name (0: the server's default, 5).
+    #[arg(long, default_value_t = 0)]
+    pub max_matches: u32,
+    /// Evidence articles per match (0: the server's default, 3; at most 20).
+    #[arg(long, default_value_t = 0)]
+    pub evidence: u32,
+    /// Print the names that matched nothing too.
+    #[arg(long)]
+    pub all: bool,
+}
+
+fn score(text: &str) -> Result<f32, String> {
+    match text.parse::<f32>() {
+        Ok(s) if (0.0..=1.0).contains(&s) => Ok(s),
+        _ => Err(format!("{text:?} is not a score from 0 to 1")),
+    }
 }
 
 /// Where ingest reads from.

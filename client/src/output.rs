@@ -97,6 +97,8 @@ proto_names!(
     Watch,
     ListWatchesResponse,
     WatchMatch,
+    ScreenResult,
+    ScreenNamesResponse,
 );
 
 /// The proto3 JSON form of a message.

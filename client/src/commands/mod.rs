@@ -8,6 +8,7 @@ mod extract;
 mod ingest;
 mod quotes;
 mod resolve;
+mod screen;
 mod search;
 mod status;
 mod stories;
@@ -97,6 +98,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             let client =
                 SearchServiceClient::new(connect("search", &cli.global.search, sec).await?);
             stories::show(client, id, format).await
+        }
+        Command::Screen(args) => {
+            let client =
+                SearchServiceClient::new(connect("search", &cli.global.search, sec).await?);
+            screen::run(client, args, format).await
         }
         Command::Quotes(args) => {
             let search =
