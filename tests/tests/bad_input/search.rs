@@ -20,6 +20,7 @@ pub fn rows(rows: &mut Rows, c: &Clients, seeded: &Seeded) {
     stories(rows, c);
     quotes(rows, c, seeded);
     watches(rows, c, seeded);
+    screening(rows, c);
     let search = &c.search;
     #[rustfmt::skip]
     let calls = [
@@ -430,4 +431,47 @@ fn watches(rows: &mut Rows, c: &Clients, seeded: &Seeded) {
         ("StreamWatchMatches: after_sequence u64::MAX waits quietly", Code::Ok, "", stream_new_watch(c, u64::MAX)),
     ];
     rows.add_calls(Q, calls);
+}
+
+/// ScreenNames and StreamScreenNames: the list, each name, the numbers.
+fn screening(rows: &mut Rows, c: &Clients) {
+    let one = |name: &str| pb::ScreenName {
+        name: name.into(),
+        ..Default::default()
+    };
+    let list = |f: &dyn Fn(&mut pb::ScreenNamesRequest)| {
+        let mut request = pb::ScreenNamesRequest {
+            names: vec![one("Ana Popescu")],
+            ..Default::default()
+        };
+        f(&mut request);
+        request
+    };
+    let long = "x".repeat(TEN_K);
+    #[rustfmt::skip]
+    let cases = [
+        ("one name", list(&|_| {}), Code::Ok, ""),
+        ("no names", list(&|r| r.names.clear()), Code::InvalidArgument, "no names to screen"),
+        ("an empty name", list(&|r| r.names.push(one(" "))), Code::InvalidArgument, "names[1].name is empty"),
+        ("a 10,000-character name", list(&|r| r.names[0].name = long.clone()), Code::InvalidArgument, "over 1024 bytes"),
+        ("a 10,000-character alias", list(&|r| r.names[0].aliases = vec![long.clone()]), Code::InvalidArgument, "over 1024 bytes"),
+        ("100 aliases", list(&|r| r.names[0].aliases = vec!["A B".into(); 100]), Code::InvalidArgument, "aliases"),
+        ("an unknown type", list(&|r| r.names[0].r#type = 99), Code::InvalidArgument, "names[0].type"),
+        ("a value type", list(&|r| r.names[0].r#type = pb::EntityType::Date as i32), Code::InvalidArgument, "value type"),
+        ("an empty alias", list(&|r| r.names[0].aliases = vec![String::new()]), Code::InvalidArgument, "names[0].aliases[0] is empty"),
+        ("10,001 names", list(&|r| r.names = vec![one("Ana Popescu"); 10_001]), Code::ResourceExhausted, "--max-screen-names"),
+        ("min_score above 1", list(&|r| r.min_score = 1.5), Code::InvalidArgument, "min_score"),
+        ("min_score NaN", list(&|r| r.min_score = f32::NAN), Code::InvalidArgument, "min_score"),
+        ("negative min_score", list(&|r| r.min_score = -0.1), Code::InvalidArgument, "min_score"),
+        ("21 evidence documents", list(&|r| r.evidence_per_match = 21), Code::InvalidArgument, "evidence_per_match"),
+        ("u32::MAX matches per name", list(&|r| r.max_matches_per_name = u32::MAX), Code::Ok, ""),
+        ("control characters in a name", list(&|r| r.names[0].name = "Ana\0 Popescu\u{7}".into()), Code::Ok, ""),
+    ];
+    let search = &c.search;
+    for (name, request, code, says) in cases {
+        let unary = unary!(search, screen_names, request.clone());
+        rows.add(format!("ScreenNames: {name}"), Q, code, says, unary);
+        let streamed = streamed!(search, stream_screen_names, request);
+        rows.add(format!("StreamScreenNames: {name}"), Q, code, says, streamed);
+    }
 }

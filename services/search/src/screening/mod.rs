@@ -127,6 +127,21 @@ pub fn validate(names: &[ScreenName], max_names: usize) -> Result<()> {
                 ),
             });
         }
+        if let Some(k) = n.aliases.iter().position(|a| a.trim().is_empty()) {
+            return Err(Error::InvalidArgument {
+                field: "names",
+                message: format!("names[{i}].aliases[{k}] is empty; leave out empty aliases"),
+            });
+        }
+        // Dates and amounts are values, not names anyone is listed under.
+        if (10..=13).contains(&n.entity_type) {
+            return Err(Error::InvalidArgument {
+                field: "names",
+                message: format!(
+                    "names[{i}].type is a value type (DATE, MONEY, PERCENT, QUANTITY); screen names of people, organisations or places, or leave the type unset"
+                ),
+            });
+        }
         if n.aliases.len() > MAX_ALIASES {
             return Err(Error::InvalidArgument {
                 field: "names",

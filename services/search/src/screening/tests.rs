@@ -196,6 +196,22 @@ fn bad_requests_say_what_to_fix() {
             .to_string()
             .contains("--max-screen-names")
     );
+    let mut empty_alias = name("");
+    empty_alias.aliases = vec!["Gritsenko".into(), " ".into()];
+    assert!(
+        validate(&[empty_alias], 10)
+            .unwrap_err()
+            .to_string()
+            .contains("names[0].aliases[1] is empty")
+    );
+    let mut date = name("");
+    date.entity_type = EntityType::Date as i32;
+    assert!(
+        validate(&[date], 10)
+            .unwrap_err()
+            .to_string()
+            .contains("value type")
+    );
     let mut long = name("");
     long.aliases = vec!["x".repeat(MAX_NAME_BYTES + 1)];
     assert!(validate(&[long], 10).is_err());
