@@ -472,6 +472,12 @@ fn screening(rows: &mut Rows, c: &Clients) {
         let unary = unary!(search, screen_names, request.clone());
         rows.add(format!("ScreenNames: {name}"), Q, code, says, unary);
         let streamed = streamed!(search, stream_screen_names, request);
-        rows.add(format!("StreamScreenNames: {name}"), Q, code, says, streamed);
+        rows.add(
+            format!("StreamScreenNames: {name}"),
+            Q,
+            code,
+            says,
+            streamed,
+        );
     }
 }
