@@ -137,11 +137,8 @@ impl SearchCore {
     ) -> Result<Vec<ScreenResult>> {
         self.check_screening(&names)?;
         let mut out = Vec::with_capacity(names.len());
-        for (k, part) in names.chunks(SCREEN_CHUNK).enumerate() {
-            out.extend(
-                self.screen_part(part.to_vec(), k * SCREEN_CHUNK, options)
-                    .await?,
-            );
+        for (first, part) in Self::screen_parts(names) {
+            out.extend(self.screen_part(part, first, options).await?);
         }
         Ok(out)
     }

@@ -60,13 +60,11 @@ pub fn is_german_style(token: &str) -> bool {
 /// (Щ), "tsch" → "ch" (Ч), "sch" → "sh" (Ш), other "ch" → "kh" (Х), "z"
 /// → "ts" (Ц), and an "s" between vowels → "z" (З: Polosow = Polozov).
 pub fn anglicise_german(token: &str) -> String {
-    let b = token.as_bytes();
-    let vowel = |i: usize| matches!(b.get(i), Some(b'a' | b'e' | b'i' | b'o' | b'u' | b'y'));
-    let mut out = String::with_capacity(token.len() + 4);
-    let mut i = 0;
-    while i < b.len() {
+    let vowel =
+        |b: &[u8], i: usize| matches!(b.get(i), Some(b'a' | b'e' | b'i' | b'o' | b'u' | b'y'));
+    rewrite(token, |b, i| {
         let rest = &b[i..];
-        let (add, skip) = if rest.starts_with(b"schtsch") {
+        Some(if rest.starts_with(b"schtsch") {
             ("shch", 7)
         } else if rest.starts_with(b"tsch") {
             ("ch", 4)
@@ -76,16 +74,30 @@ pub fn anglicise_german(token: &str) -> String {
             ("kh", 2)
         } else if b[i] == b'z' {
             ("ts", 1)
-        } else if b[i] == b's' && i > 0 && vowel(i - 1) && vowel(i + 1) {
+        } else if b[i] == b's' && i > 0 && vowel(b, i - 1) && vowel(b, i + 1) {
             ("z", 1)
+        } else {
+            return None;
+        })
+    })
+}
+
+/// `token` with the spellings `rule` finds replaced, left to right: at
+/// each byte, `rule` gives what to write and how many bytes it read, or
+/// None to copy one char as it is.
+fn rewrite(token: &str, rule: impl Fn(&[u8], usize) -> Option<(&'static str, usize)>) -> String {
+    let b = token.as_bytes();
+    let mut out = String::with_capacity(token.len() + 4);
+    let mut i = 0;
+    while i < b.len() {
+        if let Some((add, skip)) = rule(b, i) {
+            out.push_str(add);
+            i += skip;
         } else {
             let ch = token[i..].chars().next().unwrap_or(' ');
             out.push(ch);
             i += ch.len_utf8();
-            continue;
-        };
-        out.push_str(add);
-        i += skip;
+        }
     }
     out
 }
@@ -106,12 +118,9 @@ pub fn is_polish_style(token: &str) -> bool {
 /// and the "i" that marks a soft consonant before "e" dropped (Siergiej =
 /// Sergej, Kuzniecow = Kuznetsov).
 pub fn anglicise_polish(token: &str) -> String {
-    let b = token.as_bytes();
-    let mut out = String::with_capacity(token.len() + 4);
-    let mut i = 0;
-    while i < b.len() {
+    rewrite(token, |b, i| {
         let rest = &b[i..];
-        let (add, skip) = if rest.starts_with(b"szcz") {
+        Some(if rest.starts_with(b"szcz") {
             ("shch", 4)
         } else if rest.starts_with(b"sz") {
             ("sh", 2)
@@ -129,15 +138,9 @@ pub fn anglicise_polish(token: &str) -> String {
         {
             ("e", 2)
         } else {
-            let ch = token[i..].chars().next().unwrap_or(' ');
-            out.push(ch);
-            i += ch.len_utf8();
-            continue;
-        };
-        out.push_str(add);
-        i += skip;
-    }
-    out
+            return None;
+        })
+    })
 }
 
 /// Ukrainian surnames write Г as H where Russian writes G (Havrylenko /
@@ -180,31 +183,21 @@ const SLAVIC_ENDINGS: &[&str] = &[
 /// e/i → "g" (Guennadi = Gennadi) and "j" → "zh" (Ж). "ou" → "u" and
 /// "ï" → "i" are handled by every key already. Only for tokens of names [`is_french_style`] marks.
 pub fn anglicise_french(token: &str) -> String {
-    let b = token.as_bytes();
-    let mut out = String::with_capacity(token.len() + 2);
-    let mut i = 0;
-    while i < b.len() {
-        if b[i..].starts_with(b"tch") {
-            out.push_str("ch");
-            i += 3;
-        } else if b[i..].starts_with(b"ch") {
-            out.push_str("sh");
-            i += 2;
-        } else if b[i..].starts_with(b"gu") && matches!(b.get(i + 2), Some(b'e' | b'i')) {
-            out.push('g');
-            i += 2;
+    rewrite(token, |b, i| {
+        let rest = &b[i..];
+        if rest.starts_with(b"tch") {
+            Some(("ch", 3))
+        } else if rest.starts_with(b"ch") {
+            Some(("sh", 2))
+        } else if rest.starts_with(b"gu") && matches!(b.get(i + 2), Some(b'e' | b'i')) {
+            Some(("g", 2))
         } else if b[i] == b'j' {
             // Ж: Jourakivsky = Zhurakivsky, Joukov = Zhukov.
-            out.push_str("zh");
-            i += 1;
+            Some(("zh", 1))
         } else {
-            // Tokens are folded but may hold non-ASCII letters: copy whole chars.
-            let ch = token[i..].chars().next().unwrap_or(' ');
-            out.push(ch);
-            i += ch.len_utf8();
+            None
         }
-    }
-    out
+    })
 }
 
 /// "qu" before a vowel is /kv/ or /kw/ (Lindquist = Lindqvist, Quentin) and
