@@ -3,44 +3,16 @@
 //! services: a name typed in one outlet's spelling is looked up in the
 //! registry, and its quotes are printed newest first, page after page.
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use dossier_proto::v1::{Document, ListQuotesRequest};
+use dossier_proto::v1::ListQuotesRequest;
 use dossier_tests::TestSystem;
 
 const INDEX_TIMEOUT: Duration = Duration::from_secs(120);
 
-#[derive(serde::Deserialize)]
-struct Article {
-    id: String,
-    source: String,
-    published_at: String,
-    text: String,
-}
-
 async fn ingest() -> TestSystem {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../services/extraction/testdata/quotes/event.jsonl");
-    let documents: Vec<Document> = std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let a: Article = serde_json::from_str(l).unwrap();
-            let (title, body) = a.text.split_once("\n\n").unwrap();
-            Document {
-                title: title.into(),
-                body: body.into(),
-                source: a.source,
-                url: format!("https://example.invalid/{}", a.id),
-                published_at: Some(a.published_at.parse().unwrap()),
-                language: "en".into(),
-                ..Default::default()
-            }
-        })
-        .collect();
+    let documents = dossier_tests::fixtures::event_documents();
     let system = TestSystem::start().await;
     dossier_tests::import_created(&mut system.documents().await, documents, "cli-quotes").await;
     system.wait_indexed(INDEX_TIMEOUT).await;

@@ -137,6 +137,44 @@ fn decode(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// The quote set's one-event articles
+/// (`services/extraction/testdata/quotes/event.jsonl`: six outlets, the
+/// negotiator spelled six ways) as documents in file order, each with its
+/// annotation line's `id` in the url (`https://example.invalid/<id>`).
+pub fn event_documents() -> Vec<Document> {
+    #[derive(Deserialize)]
+    struct Article {
+        id: String,
+        source: String,
+        published_at: String,
+        /// Headline, blank line, body.
+        text: String,
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../services/extraction/testdata/quotes/event.jsonl");
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let a: Article = serde_json::from_str(l).expect("event.jsonl line");
+            let (title, body) = a
+                .text
+                .split_once("\n\n")
+                .expect("headline, blank line, body");
+            Document {
+                title: title.into(),
+                body: body.into(),
+                source: a.source,
+                url: format!("https://example.invalid/{}", a.id),
+                published_at: Some(a.published_at.parse().expect("RFC 3339 published_at")),
+                language: "en".into(),
+                ..Default::default()
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

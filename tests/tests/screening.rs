@@ -5,43 +5,13 @@
 //! the articles as evidence; a namesake with another first name and an
 //! absent name find nothing; the stream answers the same, name by name.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
-use dossier_proto::v1::{Document, EntityType, ScreenName, ScreenNamesRequest, ScreenResult};
+use dossier_proto::v1::{EntityType, ScreenName, ScreenNamesRequest, ScreenResult};
 use dossier_tests::TestSystem;
 use futures::StreamExt;
 
 const INDEX_TIMEOUT: Duration = Duration::from_secs(90);
-
-#[derive(serde::Deserialize)]
-struct Article {
-    source: String,
-    published_at: String,
-    text: String,
-}
-
-fn documents() -> Vec<Document> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../services/extraction/testdata/quotes/event.jsonl");
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let a: Article = serde_json::from_str(l).unwrap();
-            let (title, body) = a.text.split_once("\n\n").unwrap();
-            Document {
-                title: title.into(),
-                body: body.into(),
-                source: a.source,
-                published_at: Some(a.published_at.parse().unwrap()),
-                language: "en".into(),
-                ..Default::default()
-            }
-        })
-        .collect()
-}
 
 fn person(name: &str, country: &str) -> ScreenName {
     ScreenName {
@@ -114,7 +84,12 @@ fn check(results: &[ScreenResult]) {
 #[tokio::test]
 async fn a_spelling_no_article_uses_finds_the_entity_with_evidence() {
     let system = TestSystem::start().await;
-    dossier_tests::import_created(&mut system.documents().await, documents(), "screen").await;
+    dossier_tests::import_created(
+        &mut system.documents().await,
+        dossier_tests::fixtures::event_documents(),
+        "screen",
+    )
+    .await;
     system.wait_indexed(INDEX_TIMEOUT).await;
     let mut search = system.search_client().await;
 
