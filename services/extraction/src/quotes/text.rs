@@ -94,7 +94,6 @@ const ABBREVIATIONS: &[&str] = &[
 /// sentences: the attribution after `“…,” she said.` is in the sentence.
 pub fn sentence_around(text: &str, para: Range<usize>, at: usize) -> Range<usize> {
     let mut start = para.start;
-    let bytes = text.as_bytes();
     let mut i = at.min(para.end);
     while i > para.start {
         i -= 1;
@@ -112,7 +111,6 @@ pub fn sentence_around(text: &str, para: Range<usize>, at: usize) -> Range<usize
         }
         j += 1;
     }
-    let _ = bytes;
     start..end
 }
 
