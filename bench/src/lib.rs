@@ -3,7 +3,8 @@
 //! `stats`, the markdown report in `report`, machine facts in `machine`, the
 //! service binaries as child processes in `procs`), and the measurements of
 //! `dossier-bench` and `dossier-load` (`watches`: saved searches and how
-//! fast their matches arrive). The commands are in `src/bin/`:
+//! fast their matches arrive; `screening`: a long list of names checked
+//! against the index). The commands are in `src/bin/`:
 //!
 //! - `dossier-bench`: the whole system, one table; `dossier-load`: mixed
 //!   concurrent load (both drive the release service binaries over gRPC);
@@ -25,5 +26,6 @@ pub mod procs;
 pub mod queries;
 pub mod reads;
 pub mod report;
+pub mod screening;
 pub mod stats;
 pub mod watches;

@@ -479,7 +479,7 @@ pub struct ScreenArgs {
     /// Report matches scoring at least this (0 to 1; default 0.85).
     #[arg(long, value_parser = score)]
     pub min_score: Option<f32>,
-    /// Entities reported per name (0: the server's default, 5).
+    /// Entities reported per name (0: the server's default, 5; at most 100).
     #[arg(long, default_value_t = 0)]
     pub max_matches: u32,
     /// Evidence articles per match (0: the server's default, 3; at most 20).

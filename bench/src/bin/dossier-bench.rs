@@ -24,7 +24,7 @@ use dossier_bench::procs::Cluster;
 use dossier_bench::queries::{QueryContext, QueryKind, measure, top_people};
 use dossier_bench::report::Report;
 use dossier_bench::stats::thousands;
-use dossier_bench::{extract, indexing, ingest, net, reads, watches};
+use dossier_bench::{extract, indexing, ingest, net, reads, screening, watches};
 
 #[derive(Debug, Parser)]
 #[command(about = "Runs every Dossier benchmark and prints one markdown table")]
@@ -79,6 +79,10 @@ struct Args {
     /// Rate of those articles, per second.
     #[arg(long, default_value_t = 20.0)]
     live_rate: f64,
+    /// Names screened against the whole index in one StreamScreenNames
+    /// call, as `dossier screen` sends a list (0: no screening row).
+    #[arg(long, default_value_t = 10_000)]
+    screen_names: usize,
     /// Query kinds to measure, comma-separated (default: all): term, phrase,
     /// boolean, filtered, faceted, entity, variant, deep, stories, story,
     /// quotes, quotes-query.
@@ -214,6 +218,7 @@ async fn main() -> anyhow::Result<()> {
         kept_marker(&corpus, args.docs, args.seed),
     )?;
     query_rows(&args, &corpus, &extraction, &search, &mut report).await?;
+    screening_row(&args, &corpus, &search, &mut report).await?;
 
     eprintln!(
         "GetDocument: {} calls from {} clients",
@@ -370,6 +375,7 @@ async fn queries_only(
     // A search binary with a new index schema rebuilds its index here.
     indexing::wait_indexed(&storage, &search, Duration::from_secs(args.index_timeout)).await?;
     query_rows(args, corpus, &extraction, &search, &mut report).await?;
+    screening_row(args, corpus, &search, &mut report).await?;
     cluster.stop().await?;
     report.footnote(corpus_note(args));
     println!("{}", report.render(machine));
@@ -409,6 +415,45 @@ async fn query_rows(
             notes,
         );
     }
+    Ok(())
+}
+
+/// With `--screen-names N`: the list screened once, a row.
+async fn screening_row(
+    args: &Args,
+    corpus: &Corpus,
+    search: &tonic::transport::Channel,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    if args.screen_names == 0 {
+        return Ok(());
+    }
+    eprintln!("screening {} names", args.screen_names);
+    let names = screening::list(corpus, args.screen_names, args.seed);
+    let run = screening::screen(search, &names).await?;
+    let secs = run.elapsed.as_secs_f64();
+    report.row(
+        format!(
+            "screening: {} names against the index",
+            thousands(run.names as f64)
+        ),
+        format!(
+            "**{secs:.2} s** ({} names/s)",
+            thousands(run.names as f64 / secs)
+        ),
+        format!(
+            "one StreamScreenNames call (defaults: min score 0.85, 5 matches, 3 evidence \
+             articles each); first result after {:.0} ms; {} of {} corpus names found, {} of {} \
+             invented names matched something; {} matches, {} evidence articles",
+            run.first_result.as_secs_f64() * 1e3,
+            thousands(run.known_found as f64),
+            thousands(run.known as f64),
+            thousands(run.unknown_found as f64),
+            thousands((run.names - run.known) as f64),
+            thousands(run.matches as f64),
+            thousands(run.evidence as f64)
+        ),
+    );
     Ok(())
 }
 

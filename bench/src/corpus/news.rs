@@ -247,6 +247,22 @@ impl Person {
         }
         out
     }
+
+    /// Every distinct spelling of the full name (the first is the English one).
+    pub fn full_name_variants(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for s in &self.full {
+            if !out.contains(&s.as_str()) {
+                out.push(s);
+            }
+        }
+        out
+    }
+}
+
+/// The organisations articles name (without a leading "the").
+pub fn organisations() -> impl Iterator<Item = &'static str> {
+    ORGS.iter().map(|o| o.strip_prefix("the ").unwrap_or(o))
 }
 
 /// The event behind a story, shared by all its articles.

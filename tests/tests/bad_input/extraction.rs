@@ -244,7 +244,9 @@ fn match_names(rows: &mut Rows, c: &Clients) {
         ("negative min_score", with(&|r| r.min_score = -0.1), Code::InvalidArgument, "min_score"),
         ("NaN min_score", with(&|r| r.min_score = f32::NAN), Code::InvalidArgument, "min_score"),
         ("min_score 1 (only the same spelling)", with(&|r| r.min_score = 1.0), Code::Ok, ""),
-        ("u32::MAX max_matches_per_name is lowered", with(&|r| r.max_matches_per_name = u32::MAX), Code::Ok, ""),
+        ("100 max_matches_per_name (the limit)", with(&|r| r.max_matches_per_name = 100), Code::Ok, ""),
+        ("101 max_matches_per_name", with(&|r| r.max_matches_per_name = 101), Code::InvalidArgument, "limit of 100"),
+        ("u32::MAX max_matches_per_name", with(&|r| r.max_matches_per_name = u32::MAX), Code::InvalidArgument, "max_matches_per_name"),
     ];
     let ex = &c.extraction;
     for (name, request, code, says) in cases {

@@ -464,7 +464,9 @@ fn screening(rows: &mut Rows, c: &Clients) {
         ("min_score NaN", list(&|r| r.min_score = f32::NAN), Code::InvalidArgument, "min_score"),
         ("negative min_score", list(&|r| r.min_score = -0.1), Code::InvalidArgument, "min_score"),
         ("21 evidence documents", list(&|r| r.evidence_per_match = 21), Code::InvalidArgument, "evidence_per_match"),
-        ("u32::MAX matches per name", list(&|r| r.max_matches_per_name = u32::MAX), Code::Ok, ""),
+        ("100 matches per name (the limit)", list(&|r| r.max_matches_per_name = 100), Code::Ok, ""),
+        ("101 matches per name", list(&|r| r.max_matches_per_name = 101), Code::InvalidArgument, "limit of 100"),
+        ("u32::MAX matches per name", list(&|r| r.max_matches_per_name = u32::MAX), Code::InvalidArgument, "max_matches_per_name"),
         ("control characters in a name", list(&|r| r.names[0].name = "Ana\0 Popescu\u{7}".into()), Code::Ok, ""),
     ];
     let search = &c.search;

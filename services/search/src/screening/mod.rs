@@ -45,6 +45,8 @@ pub struct ScreenOptions {
 /// was measured at (extraction README, "Screening").
 pub const DEFAULT_MIN_SCORE: f32 = 0.85;
 pub const DEFAULT_MAX_MATCHES: usize = 5;
+/// Most matches per name a request may ask for (extraction's limit too).
+pub const MAX_MATCHES: usize = 100;
 pub const DEFAULT_EVIDENCE: usize = 3;
 pub const MAX_EVIDENCE: usize = 20;
 /// Longest name or alias, in bytes: a name, not a document.
@@ -60,6 +62,14 @@ impl ScreenOptions {
                 field: "min_score",
                 message: format!(
                     "{min_score} is not a score; use a number from 0 to 1 (0 means {DEFAULT_MIN_SCORE})"
+                ),
+            });
+        }
+        if max_matches as usize > MAX_MATCHES {
+            return Err(Error::InvalidArgument {
+                field: "max_matches_per_name",
+                message: format!(
+                    "{max_matches} matches per name, more than the limit of {MAX_MATCHES}; ask for fewer"
                 ),
             });
         }

@@ -16,7 +16,8 @@ pub const MAX_ALIASES: usize = 100;
 pub const DEFAULT_MIN_SCORE: f64 = 0.85;
 /// Matches per name when the request leaves `max_matches_per_name` at 0.
 pub const DEFAULT_MAX_MATCHES: usize = 5;
-/// Larger `max_matches_per_name` values are lowered to this.
+/// Most matches per name a request may ask for; more is refused, not
+/// silently lowered.
 pub const MAX_MATCHES_PER_NAME: usize = 100;
 
 /// One name to screen.
@@ -44,7 +45,8 @@ impl NameQuery {
 pub struct MatchOptions {
     /// 0 means [`DEFAULT_MIN_SCORE`].
     pub min_score: f64,
-    /// 0 means [`DEFAULT_MAX_MATCHES`]; above [`MAX_MATCHES_PER_NAME`] is lowered.
+    /// 0 means [`DEFAULT_MAX_MATCHES`]; above [`MAX_MATCHES_PER_NAME`] is refused
+    /// by [`validate`].
     pub max_matches: usize,
 }
 
@@ -58,7 +60,7 @@ impl Default for MatchOptions {
 }
 
 impl MatchOptions {
-    /// Defaults filled in and the match count bounded.
+    /// Defaults filled in (the request was checked by [`validate`]).
     pub fn effective(&self) -> MatchOptions {
         MatchOptions {
             min_score: if self.min_score == 0.0 {
@@ -68,7 +70,7 @@ impl MatchOptions {
             },
             max_matches: match self.max_matches {
                 0 => DEFAULT_MAX_MATCHES,
-                n => n.min(MAX_MATCHES_PER_NAME),
+                n => n,
             },
         }
     }
@@ -83,6 +85,15 @@ pub fn validate(names: &[NameQuery], options: &MatchOptions) -> Result<()> {
             format!(
                 "{} names, more than the limit of {MAX_NAMES} per request; send the list in parts",
                 names.len()
+            ),
+        ));
+    }
+    if options.max_matches > MAX_MATCHES_PER_NAME {
+        return Err(ExtractionError::invalid(
+            "max_matches_per_name",
+            format!(
+                "{} matches per name, more than the limit of {MAX_MATCHES_PER_NAME}; ask for fewer",
+                options.max_matches
             ),
         ));
     }
@@ -173,11 +184,16 @@ mod tests {
         }
         .effective();
         assert_eq!((o.min_score, o.max_matches), (DEFAULT_MIN_SCORE, 5));
-        let o = MatchOptions {
+        let ok = [NameQuery::new("Ann Smith", None)];
+        let at_limit = MatchOptions {
             min_score: 0.9,
-            max_matches: 1_000_000,
-        }
-        .effective();
-        assert_eq!((o.min_score, o.max_matches), (0.9, MAX_MATCHES_PER_NAME));
+            max_matches: MAX_MATCHES_PER_NAME,
+        };
+        assert!(validate(&ok, &at_limit).is_ok());
+        let beyond = MatchOptions {
+            max_matches: MAX_MATCHES_PER_NAME + 1,
+            ..at_limit
+        };
+        assert_eq!(field_of(validate(&ok, &beyond)), "max_matches_per_name");
     }
 }
