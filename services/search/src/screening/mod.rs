@@ -12,6 +12,8 @@
 #[cfg(test)]
 mod tests;
 
+pub mod countries;
+
 use std::future::Future;
 use std::pin::Pin;
 
@@ -232,20 +234,28 @@ pub fn gather(
     let mut matches = Vec::with_capacity(candidates.len());
     for candidate in candidates
         .into_iter()
+        // The type is extraction's to judge: it sends an entity of another
+        // type only when the name contradicts the tagger's type, explained.
         .filter(|c| c.score >= options.min_score)
-        .filter(|c| name.entity_type == 0 || c.entity_type == name.entity_type)
     {
-        let page = articles_of(index, &candidate.entity_id, "", options.evidence)?;
+        let page = articles_of(index, &candidate.entity_id, &[], options.evidence)?;
         if page.1 == 0 {
             continue;
         }
         matches.push((candidate, page));
     }
-    let country = name.country.trim();
-    if !country.is_empty() {
+    let written = name.country.trim();
+    if !written.is_empty() {
+        // "UA" and "Ukraine" both stand for what articles write: "Ukraine",
+        // "Ukrainian"; a country the table does not know is searched as written.
+        let known = countries::lookup(written);
+        let (country, phrases) = match known {
+            Some(c) => (c.name(), c.phrases.clone()),
+            None => (written, vec![written]),
+        };
         let mut with_country = Vec::with_capacity(matches.len());
         for (candidate, _) in &matches {
-            let (_, count) = articles_of(index, &candidate.entity_id, country, 0)?;
+            let (_, count) = articles_of(index, &candidate.entity_id, &phrases, 0)?;
             with_country.push(count);
         }
         if with_country.iter().any(|&n| n > 0) {
@@ -294,19 +304,23 @@ fn join(a: &str, b: &str) -> String {
     }
 }
 
-/// The newest `limit` articles naming the entity (and the extra words,
+/// The newest `limit` articles naming the entity (and one of the phrases,
 /// when given), with the total.
 fn articles_of(
     index: &SearchIndex,
     entity_id: &str,
-    also: &str,
+    any_of: &[&str],
     limit: usize,
 ) -> Result<(Vec<Hit>, u64)> {
-    let text = if also.is_empty() {
+    let text = if any_of.is_empty() {
         format!("entity:{entity_id}")
     } else {
-        // The country as a phrase, its quotes escaped away.
-        format!("entity:{entity_id} AND \"{}\"", also.replace('"', " "))
+        // Each phrase quoted, its own quotes taken away.
+        let phrases: Vec<String> = any_of
+            .iter()
+            .map(|p| format!("\"{}\"", p.replace('"', " ")))
+            .collect();
+        format!("entity:{entity_id} AND ({})", phrases.join(" OR "))
     };
     let query = SearchQuery {
         text,

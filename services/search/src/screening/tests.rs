@@ -137,12 +137,15 @@ fn threshold_type_and_count_limits() {
     .unwrap();
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].candidate.entity_id, "e_h");
+    // Extraction judged the type (a cross-type match comes explained):
+    // search keeps what it sent.
     let mut org = name("");
     org.entity_type = EntityType::Org as i32;
-    assert!(
+    assert_eq!(
         gather(&index, &org, vec![candidate("e_h", 0.95)], &options)
             .unwrap()
-            .is_empty()
+            .len(),
+        1
     );
 }
 
@@ -161,6 +164,18 @@ fn a_country_keeps_the_entities_named_with_it() {
         "{:?}",
         got[0].candidate.explanation
     );
+    for code in ["UA", "UKR", "ukraine"] {
+        let got = gather(&index, &name(code), both.clone(), &options).unwrap();
+        assert_eq!(got.len(), 1, "{code}");
+        assert!(
+            got[0]
+                .candidate
+                .explanation
+                .contains("named with Ukraine in 1 articles"),
+            "{code}: {:?}",
+            got[0].candidate.explanation
+        );
+    }
     let got = gather(&index, &name("Peru"), both, &options).unwrap();
     assert_eq!(
         got.len(),
