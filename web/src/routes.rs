@@ -38,6 +38,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/status", get(status_page))
         .route("/login", get(login_page).post(login_submit))
         .route("/static/{file}", get(assets::serve))
+        // For container health checks: answers without calling the services.
+        .route("/healthz", get(|| async { "ok\n" }))
         .route(
             "/favicon.ico",
             get(|| async { Redirect::permanent("/static/favicon.svg") }),

@@ -6,6 +6,7 @@
 //! attributes and classes only: the Content-Security-Policy forbids inline
 //! `style`.
 
+use dossier_kit::civil::{civil_from_days, days_from_civil};
 use maud::{Markup, html};
 
 /// One bar: its label (a date), its count and where a click leads.
@@ -18,12 +19,76 @@ pub struct Bar {
 const WIDTH: f64 = 600.0;
 const HEIGHT: f64 = 120.0;
 const AXIS: f64 = 18.0;
+/// A bar is never wider than this, so two days do not fill the chart.
+const MAX_SLOT: f64 = 40.0;
+/// Gaps are filled only up to this many bars (beyond, the drawing would be
+/// larger than the page it sits in).
+const MAX_FILLED: usize = 800;
+
+/// How far apart histogram buckets are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Day,
+    Week,
+    Month,
+}
+
+/// The buckets of a date histogram (`YYYY-MM-DD…` starts, ascending) with
+/// the empty ones between them added as zero, so time reads evenly along
+/// the axis. Labels that are not dates are left as they are.
+pub fn fill_gaps(buckets: Vec<(String, u64)>, step: Step) -> Vec<(String, u64)> {
+    let days: Option<Vec<i64>> = buckets.iter().map(|(label, _)| day_number(label)).collect();
+    let Some(days) = days else { return buckets };
+    let (Some(&first), Some(&last)) = (days.first(), days.last()) else {
+        return buckets;
+    };
+    let mut out = Vec::new();
+    let mut at = first;
+    let mut next_known = 0;
+    while at <= last && out.len() < MAX_FILLED {
+        let mut count = 0;
+        while next_known < days.len() && days[next_known] <= at {
+            if days[next_known] == at {
+                count += buckets[next_known].1;
+            }
+            next_known += 1;
+        }
+        out.push((day_label(at), count));
+        at = advance(at, step);
+    }
+    if at <= last { buckets } else { out }
+}
+
+fn day_number(label: &str) -> Option<i64> {
+    let day = label.get(..10)?;
+    let y: i64 = day.get(0..4)?.parse().ok()?;
+    let m: u32 = day.get(5..7)?.parse().ok()?;
+    let d: u32 = day.get(8..10)?.parse().ok()?;
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| days_from_civil(y, m, d))
+}
+
+fn day_label(days: i64) -> String {
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn advance(days: i64, step: Step) -> i64 {
+    match step {
+        Step::Day => days + 1,
+        Step::Week => days + 7,
+        Step::Month => {
+            let (y, m, _) = civil_from_days(days);
+            let (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+            days_from_civil(y, m, 1)
+        }
+    }
+}
 
 /// A bar chart scaled to the largest bar, with the first and last labels
 /// under the axis. `caption` describes the chart for screen readers.
 pub fn bar_chart(caption: &str, bars: &[Bar]) -> Markup {
     let max = bars.iter().map(|b| b.count).max().unwrap_or(0).max(1) as f64;
-    let slot = WIDTH / bars.len().max(1) as f64;
+    let slot = (WIDTH / bars.len().max(1) as f64).min(MAX_SLOT);
     let gap = if slot > 4.0 { 1.0 } else { 0.0 };
     let plot = HEIGHT - AXIS;
     html! {
@@ -47,7 +112,9 @@ pub fn bar_chart(caption: &str, bars: &[Bar]) -> Markup {
             line.axis x1="0" y1=(fmt(plot)) x2=(fmt(WIDTH)) y2=(fmt(plot));
             @if let (Some(first), Some(last)) = (bars.first(), bars.last()) {
                 text.label x="0" y=(fmt(HEIGHT - 4.0)) { (first.label) }
-                text.label x=(fmt(WIDTH)) y=(fmt(HEIGHT - 4.0)) text-anchor="end" { (last.label) }
+                @if bars.len() > 1 {
+                    text.label x=(fmt(slot * bars.len() as f64)) y=(fmt(HEIGHT - 4.0)) text-anchor="end" { (last.label) }
+                }
             }
         }
     }
@@ -76,7 +143,7 @@ pub fn star_graph(center: &str, nodes: &[Node]) -> Markup {
         nodes.len()
     );
     html! {
-        svg.graph viewBox={ "0 0 " (GRAPH) " " (GRAPH) } role="img" aria-label=(caption) {
+        svg.graph viewBox={ "0 0 " (GRAPH) " " (GRAPH) } width=(GRAPH) height=(GRAPH) role="img" aria-label=(caption) {
             title { (caption) }
             @for (i, node) in nodes.iter().enumerate() {
                 @let angle = std::f64::consts::TAU * i as f64 / n - std::f64::consts::FRAC_PI_2;
@@ -151,6 +218,30 @@ mod tests {
                 .count(),
             0
         );
+    }
+
+    #[test]
+    fn gaps_are_filled_with_zeros() {
+        let filled = fill_gaps(
+            vec![
+                ("2026-02-27T00:00:00Z".into(), 2),
+                ("2026-03-02T00:00:00Z".into(), 1),
+            ],
+            Step::Day,
+        );
+        let labels: Vec<&str> = filled.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["2026-02-27", "2026-02-28", "2026-03-01", "2026-03-02"]
+        );
+        assert_eq!(filled.iter().map(|(_, c)| c).sum::<u64>(), 3);
+        let months = fill_gaps(
+            vec![("2025-11-01".into(), 1), ("2026-02-01".into(), 1)],
+            Step::Month,
+        );
+        assert_eq!(months.len(), 4);
+        let odd = vec![("not a date".to_string(), 1)];
+        assert_eq!(fill_gaps(odd.clone(), Step::Week), odd);
     }
 
     #[test]

@@ -197,26 +197,32 @@ fn over_time(view: &EntityView) -> Markup {
         HistogramInterval::Month => "month",
         _ => "day",
     };
-    let bars: Vec<Bar> = view
+    let step = match view.interval {
+        HistogramInterval::Week => svg::Step::Week,
+        HistogramInterval::Month => svg::Step::Month,
+        _ => svg::Step::Day,
+    };
+    let buckets = view
         .documents
         .facets
         .iter()
         .filter(|f| f.field == FacetField::PublishedAt as i32)
         .flat_map(|f| &f.buckets)
-        .map(|b| {
-            let day = b.value.get(..10).unwrap_or(&b.value).to_string();
-            Bar {
-                href: query_url(
-                    "/search",
-                    &[
-                        ("entity", &view.entity.id),
-                        ("after", &day),
-                        ("sort", "oldest"),
-                    ],
-                ),
-                label: day,
-                count: b.count,
-            }
+        .map(|b| (b.value.clone(), b.count))
+        .collect();
+    let bars: Vec<Bar> = svg::fill_gaps(buckets, step)
+        .into_iter()
+        .map(|(day, count)| Bar {
+            href: query_url(
+                "/search",
+                &[
+                    ("entity", &view.entity.id),
+                    ("after", &day),
+                    ("sort", "oldest"),
+                ],
+            ),
+            label: day,
+            count,
         })
         .collect();
     let caption = format!("Articles naming {} per {unit}", view.entity.canonical_name);

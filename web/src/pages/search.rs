@@ -393,16 +393,19 @@ fn render_facet(params: &SearchParams, facet: &FacetResult) -> Markup {
 }
 
 fn histogram(params: &SearchParams, facet: &FacetResult) -> Markup {
-    let bars: Vec<Bar> = facet
+    let days = facet
         .buckets
         .iter()
-        .map(|b| {
-            let day = b.value.get(..10).unwrap_or(&b.value).to_string();
+        .map(|b| (b.value.clone(), b.count))
+        .collect();
+    let bars: Vec<Bar> = svg::fill_gaps(days, svg::Step::Day)
+        .into_iter()
+        .map(|(day, count)| {
             let next = next_day(&day).unwrap_or_default();
             Bar {
                 href: params.url_with(&[("after", &day), ("before", &next)]),
                 label: day,
-                count: b.count,
+                count,
             }
         })
         .collect();
