@@ -29,12 +29,75 @@ const _: () = assert!(DEFAULT_MAX_TEXT_BYTES >= STORAGE_MAX_DOCUMENT_TEXT_BYTES)
 /// core busy while the in-order writer waits for a slow one.
 pub const DEFAULT_BATCH_READ_AHEAD: usize = 64;
 
+/// A PostgreSQL URL for the entity registry. It may hold a password, so
+/// `Debug` and `Display` show it with the password masked.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RegistryUrl(String);
+
+impl RegistryUrl {
+    pub fn new(url: impl Into<String>) -> Self {
+        RegistryUrl(url.into())
+    }
+
+    /// The URL as given, password included: only for connecting.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL with any password replaced by `***`.
+    pub fn redacted(&self) -> String {
+        let Some(scheme_end) = self.0.find("://").map(|i| i + 3) else {
+            return self.0.clone();
+        };
+        let rest = &self.0[scheme_end..];
+        let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+        let authority = &rest[..authority_end];
+        match authority.rfind('@') {
+            Some(at) => match authority[..at].find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &self.0[..scheme_end],
+                    &authority[..colon],
+                    &rest[at..]
+                ),
+                None => self.0.clone(),
+            },
+            None => self.0.clone(),
+        }
+    }
+}
+
+impl std::fmt::Debug for RegistryUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.redacted())
+    }
+}
+
+impl std::fmt::Display for RegistryUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// The flag parser of `--registry-url`.
+pub fn parse_registry_url(value: &str) -> Result<RegistryUrl, String> {
+    if value.starts_with("postgres://") || value.starts_with("postgresql://") {
+        Ok(RegistryUrl::new(value))
+    } else {
+        Err("expected a postgres:// or postgresql:// URL".into())
+    }
+}
+
 /// Everything the extraction service needs to run; `Default` gives settings
 /// that work on a laptop (and the model embedded in the binary).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExtractionConfig {
-    /// Directory of the entity registry (`registry.redb` inside it).
+    /// Directory of the entity registry (`registry.redb` inside it); unused
+    /// for the registry when `registry_url` is set.
     pub data_dir: PathBuf,
+    /// Keep the entity registry in this PostgreSQL database instead of
+    /// redb, shared by every extraction replica given the same URL.
+    pub registry_url: Option<RegistryUrl>,
     /// A model file to load instead of the model embedded in the binary.
     pub model: Option<PathBuf>,
     /// Longest accepted `ExtractRequest.text`, in bytes.
@@ -48,6 +111,7 @@ impl Default for ExtractionConfig {
     fn default() -> Self {
         Self {
             data_dir: PathBuf::from("./data/extraction"),
+            registry_url: None,
             model: None,
             max_text_bytes: DEFAULT_MAX_TEXT_BYTES,
             batch_read_ahead: DEFAULT_BATCH_READ_AHEAD,
@@ -62,6 +126,14 @@ pub struct ExtractionArgs {
     /// Directory of the entity registry.
     #[arg(long, env = "DOSSIER_DATA_DIR", default_value = "./data/extraction")]
     pub data_dir: PathBuf,
+
+    /// Keep the entity registry in PostgreSQL instead of the data dir, e.g.
+    /// postgres://dossier:secret@db:5432/dossier (storage's database will
+    /// do: the registry's tables are prefixed registry_). Every extraction
+    /// replica given the same URL links against the same registry. The
+    /// tables are created and migrated at start-up.
+    #[arg(long, env = "DOSSIER_REGISTRY_URL", hide_env_values = true, value_parser = parse_registry_url)]
+    pub registry_url: Option<RegistryUrl>,
 
     /// NER model file (default: the model embedded in this binary).
     #[arg(long, env = "DOSSIER_EXTRACTION_MODEL")]
@@ -84,12 +156,14 @@ impl ExtractionArgs {
     pub fn into_config(self) -> ExtractionConfig {
         let Self {
             data_dir,
+            registry_url,
             model,
             max_text_bytes,
             batch_read_ahead,
         } = self;
         ExtractionConfig {
             data_dir,
+            registry_url,
             model,
             max_text_bytes,
             batch_read_ahead: batch_read_ahead.max(1),
@@ -143,5 +217,25 @@ mod tests {
         assert_eq!(config.data_dir, PathBuf::from("/tmp/d"));
         assert_eq!(config.model, Some(PathBuf::from("m.model")));
         assert_eq!(config.batch_read_ahead, 1);
+        assert_eq!(config.registry_url, None);
+    }
+
+    #[test]
+    fn registry_url_flag_and_redaction() {
+        let url = "postgres://dossier:s3cret@db:5432/dossier?sslmode=disable";
+        let cli = Cli::try_parse_from(["x", "--registry-url", url]).unwrap();
+        let config = cli.extraction.into_config();
+        let got = config.registry_url.clone().unwrap();
+        assert_eq!(got.expose(), url);
+        assert_eq!(
+            got.redacted(),
+            "postgres://dossier:***@db:5432/dossier?sslmode=disable"
+        );
+        assert!(!format!("{config:?}").contains("s3cret"));
+        assert_eq!(
+            RegistryUrl::new("postgres://db/dossier").redacted(),
+            "postgres://db/dossier"
+        );
+        assert!(Cli::try_parse_from(["x", "--registry-url", "mysql://db"]).is_err());
     }
 }

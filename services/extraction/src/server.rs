@@ -14,6 +14,8 @@ use tonic::service::Routes;
 use crate::config::ExtractionConfig;
 use crate::grpc::{ExtractionGrpc, message_limit};
 use crate::pipeline::Extractor;
+use crate::registry::Registry;
+use crate::tagger::Tagger;
 
 /// Room for the other fields of an ExtractRequest beside a maximal text, so
 /// a text somewhat over the limit reaches validation and gets our
@@ -34,7 +36,7 @@ pub async fn serve(
     let limit = message_limit(config.max_text_bytes);
     let max_message = config.max_text_bytes.saturating_add(MESSAGE_OVERHEAD);
     let read_ahead = config.batch_read_ahead;
-    let core = run_blocking(move || Extractor::open(&config))
+    let core = run_blocking(move || open_core(&config))
         .await
         .context("opening the extraction core")??;
     let service = ExtractionGrpc::new(Arc::new(core), read_ahead, shutdown.clone(), limit);
@@ -51,4 +53,26 @@ pub async fn serve(
         )
         .await?;
     Ok(())
+}
+
+/// The core with the registry the config names: redb in the data dir (as
+/// `Extractor::open`), or the shared PostgreSQL registry.
+fn open_core(config: &ExtractionConfig) -> anyhow::Result<Extractor> {
+    let Some(url) = &config.registry_url else {
+        return Extractor::open(config);
+    };
+    let registry = Registry::connect(url.expose())
+        .with_context(|| format!("opening the entity registry at {url}"))?;
+    let tagger = match &config.model {
+        Some(path) => {
+            Tagger::load(path).with_context(|| format!("loading the model {}", path.display()))?
+        }
+        None => Tagger::load_default().context("loading the embedded model")?,
+    };
+    tracing::info!(
+        registry = %registry.backend_name(),
+        entities = registry.entity_count(),
+        "model and registry loaded"
+    );
+    Ok(Extractor::new(tagger, registry, config.max_text_bytes))
 }

@@ -47,6 +47,7 @@ impl ServiceError for RegistryError {
             RegistryError::InvalidArgument { .. } => Code::InvalidArgument,
             RegistryError::FailedPrecondition(_) => Code::FailedPrecondition,
             RegistryError::Storage(_) => Code::Internal,
+            RegistryError::Unavailable(_) => Code::Unavailable,
             RegistryError::Corrupt(_) => Code::DataLoss,
         }
     }

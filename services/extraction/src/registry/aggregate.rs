@@ -7,14 +7,12 @@
 
 use std::collections::BTreeMap;
 
-use redb::WriteTransaction;
-
 use super::error::Result;
 use super::model::{
     AliasRecord, DocRecord, EntityRecord, Handle, MAX_ALIAS_DOCS, MAX_CONTEXT, MAX_SOURCES,
 };
 use super::state::Overlay;
-use super::store;
+use super::txn::Txn;
 
 /// Target entity → alias → mentions, for one document.
 pub(crate) type Contribution = BTreeMap<Handle, BTreeMap<String, u64>>;
@@ -168,11 +166,11 @@ fn words(s: &str) -> usize {
 /// Recomputes an entity's statistics from all documents of it and of the
 /// entities merged into it. Linking fields (distinct, blocked keys, merges)
 /// are kept.
-pub(crate) fn recompute(ov: &mut Overlay<'_>, tx: &WriteTransaction, target: Handle) -> Result<()> {
+pub(crate) fn recompute(ov: &mut Overlay<'_>, tx: &dyn Txn, target: Handle) -> Result<()> {
     let members = ov.members(target);
     let mut doc_ids: Vec<String> = Vec::new();
     for m in &members {
-        doc_ids.extend(store::entity_doc_ids(tx, *m)?);
+        doc_ids.extend(tx.entity_doc_ids(*m)?);
     }
     doc_ids.sort();
     doc_ids.dedup();
@@ -187,7 +185,7 @@ pub(crate) fn recompute(ov: &mut Overlay<'_>, tx: &WriteTransaction, target: Han
         rec.sources.clear();
     }
     for id in doc_ids {
-        let Some(doc) = store::get_doc(tx, &id)? else {
+        let Some(doc) = tx.get_doc(&id)? else {
             continue;
         };
         let contrib = contribution(ov, &doc);
@@ -208,16 +206,12 @@ pub(crate) fn recompute(ov: &mut Overlay<'_>, tx: &WriteTransaction, target: Han
 }
 
 /// Recomputes first and last seen after a boundary document went away.
-pub(crate) fn recompute_seen(
-    ov: &mut Overlay<'_>,
-    tx: &WriteTransaction,
-    target: Handle,
-) -> Result<()> {
+pub(crate) fn recompute_seen(ov: &mut Overlay<'_>, tx: &dyn Txn, target: Handle) -> Result<()> {
     let members = ov.members(target);
     let (mut first, mut last): (Option<i64>, Option<i64>) = (None, None);
     for m in &members {
-        for id in store::entity_doc_ids(tx, *m)? {
-            let Some(doc) = store::get_doc(tx, &id)? else {
+        for id in tx.entity_doc_ids(*m)? {
+            let Some(doc) = tx.get_doc(&id)? else {
                 continue;
             };
             if doc.items.iter().any(|i| ov.resolve(i.entity) == target) {

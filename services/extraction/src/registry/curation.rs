@@ -8,8 +8,6 @@
 
 use std::collections::BTreeSet;
 
-use redb::WriteTransaction;
-
 use super::aggregate;
 use super::error::{RegistryError, Result};
 use super::model::{
@@ -17,7 +15,8 @@ use super::model::{
     curation_id, entity_id, parse_curation_id, parse_entity_id, type_from_code,
 };
 use super::state::{Overlay, State};
-use super::{Registry, now_secs, store};
+use super::txn::{META_LAST_SEQUENCE, META_NEXT_CURATION, Txn};
+use super::{Registry, now_secs};
 use crate::link::ParsedName;
 
 impl Registry {
@@ -50,7 +49,7 @@ impl Registry {
             let mut docs = BTreeSet::new();
             for &s in &sources {
                 for m in ov.members(s) {
-                    docs.extend(store::entity_doc_ids(tx, m)?);
+                    docs.extend(tx.entity_doc_ids(m)?);
                 }
                 let (distinct, blocked) = {
                     let rec = ov.get_mut(s);
@@ -123,8 +122,8 @@ impl Registry {
                 let mut moved = Vec::new();
                 let mut docs = BTreeSet::new();
                 for m in ov.members(from) {
-                    for doc_id in store::entity_doc_ids(tx, m)? {
-                        let Some(mut doc) = store::get_doc(tx, &doc_id)? else {
+                    for doc_id in tx.entity_doc_ids(m)? {
+                        let Some(mut doc) = tx.get_doc(&doc_id)? else {
                             continue;
                         };
                         let mut touched = false;
@@ -224,11 +223,11 @@ impl Registry {
             RegistryError::invalid("curation_id", "expected cur_ followed by digits")
         })?;
         let _w = self.writer.lock();
-        let (dirty, result, seq) = {
+        let (dirty, result, seq) = self.write(|tx| {
             let state = self.state.read();
             let mut ov = Overlay::new(&state);
-            let tx = self.db.begin_write()?;
-            let mut rec = store::get_curation(&tx, n)?
+            let mut rec = tx
+                .get_curation(n)?
                 .ok_or_else(|| RegistryError::not_found("curation", curation))?;
             if rec.undone {
                 return Err(RegistryError::FailedPrecondition(format!(
@@ -243,19 +242,18 @@ impl Registry {
                     )));
                 }
             }
-            let (change, touched) = undo_action(&mut ov, &tx, &rec)?;
+            let (change, touched) = undo_action(&mut ov, tx, &rec)?;
             rec.undone = true;
-            let mut seq = super::store_last_sequence(&tx)?;
+            let mut seq = tx.meta(META_LAST_SEQUENCE)?;
             if let Some(mut c) = change {
                 seq += 1;
                 c.sequence = seq;
                 c.curation_id = Some(curation.to_string());
-                store::put_change(&tx, &c)?;
-                store::put_meta(&tx, store::META_LAST_SEQUENCE, seq)?;
+                tx.put_change(&c)?;
+                tx.put_meta(META_LAST_SEQUENCE, seq)?;
             }
-            store::put_curation(&tx, &rec)?;
-            super::write_entities(&tx, &ov)?;
-            tx.commit()?;
+            tx.put_curation(&rec)?;
+            super::write_entities(tx, &ov)?;
             let result = Curation {
                 curation_id: curation.to_string(),
                 entities: touched
@@ -264,8 +262,8 @@ impl Registry {
                     .collect(),
                 sequence: seq,
             };
-            (ov.dirty, result, seq)
-        };
+            Ok((ov.dirty, result, seq))
+        })?;
         self.state.write().install(dirty);
         self.publish(seq);
         Ok(result)
@@ -275,42 +273,42 @@ impl Registry {
     /// one transaction, snapshot and change log, install after commit.
     fn curate<F>(&self, request_id: Option<&str>, f: F, note: &str) -> Result<Curation>
     where
-        F: FnOnce(&State, &mut Overlay<'_>, &WriteTransaction, u64) -> Result<CurateOutcome>,
+        F: FnOnce(&State, &mut Overlay<'_>, &dyn Txn, u64) -> Result<CurateOutcome>,
     {
         let request_id = request_id.filter(|r| !r.is_empty());
         let _w = self.writer.lock();
-        let (dirty, result, seq) = {
+        let (dirty, result, seq) = self.write(|tx| {
             let state = self.state.read();
             let mut ov = Overlay::new(&state);
-            let tx = self.db.begin_write()?;
             if let Some(r) = request_id
-                && let Some(n) = store::request(&tx, r)?
+                && let Some(n) = tx.request(r)?
             {
-                let rec = store::get_curation(&tx, n)?.ok_or_else(|| {
+                let rec = tx.get_curation(n)?.ok_or_else(|| {
                     RegistryError::Corrupt(format!("request {r:?} without curation"))
                 })?;
                 let handles = touched_by(&rec.action);
-                return Ok(Curation {
+                let again = Curation {
                     curation_id: curation_id(n),
                     entities: handles
                         .iter()
                         .map(|&h| super::query::view(&ov, ov.resolve(h)))
                         .collect(),
                     sequence: rec.sequence,
-                });
+                };
+                return Ok((Default::default(), again, 0));
             }
-            let n = store::meta_tx(&tx, store::META_NEXT_CURATION)? + 1;
-            store::put_meta(&tx, store::META_NEXT_CURATION, n)?;
-            let (action, before, change, touched) = f(&state, &mut ov, &tx, n)?;
-            let mut seq = super::store_last_sequence(&tx)?;
+            let n = tx.meta(META_NEXT_CURATION)? + 1;
+            tx.put_meta(META_NEXT_CURATION, n)?;
+            let (action, before, change, touched) = f(&state, &mut ov, tx, n)?;
+            let mut seq = tx.meta(META_LAST_SEQUENCE)?;
             let mut logged = 0;
             if let Some(mut c) = change {
                 seq += 1;
                 logged = seq;
                 c.sequence = seq;
                 c.curation_id = Some(curation_id(n));
-                store::put_change(&tx, &c)?;
-                store::put_meta(&tx, store::META_LAST_SEQUENCE, seq)?;
+                tx.put_change(&c)?;
+                tx.put_meta(META_LAST_SEQUENCE, seq)?;
             }
             let rec = CurationRecord {
                 id: n,
@@ -326,12 +324,11 @@ impl Registry {
                 created_at: now_secs(),
                 sequence: logged,
             };
-            store::put_curation(&tx, &rec)?;
+            tx.put_curation(&rec)?;
             if let Some(r) = request_id {
-                store::put_request(&tx, r, n)?;
+                tx.put_request(r, n)?;
             }
-            super::write_entities(&tx, &ov)?;
-            tx.commit()?;
+            super::write_entities(tx, &ov)?;
             let result = Curation {
                 curation_id: curation_id(n),
                 entities: touched
@@ -340,8 +337,8 @@ impl Registry {
                     .collect(),
                 sequence: logged,
             };
-            (ov.dirty, result, seq)
-        };
+            Ok((ov.dirty, result, seq))
+        })?;
         self.state.write().install(dirty);
         self.publish(seq);
         Ok(result)
@@ -357,7 +354,7 @@ type CurateOutcome = (
 
 fn undo_action(
     ov: &mut Overlay<'_>,
-    tx: &WriteTransaction,
+    tx: &dyn Txn,
     rec: &CurationRecord,
 ) -> Result<(Option<EntityChange>, Vec<Handle>)> {
     let untouched = rec
@@ -369,7 +366,7 @@ fn undo_action(
             let mut docs = BTreeSet::new();
             for &s in sources {
                 for m in ov.members(s) {
-                    docs.extend(store::entity_doc_ids(tx, m)?);
+                    docs.extend(tx.entity_doc_ids(m)?);
                 }
             }
             restore_or_recompute(ov, tx, rec, untouched, |ov| {
@@ -394,7 +391,7 @@ fn undo_action(
         } => {
             let mut docs = BTreeSet::new();
             for (doc_id, idx, old) in moved {
-                let Some(mut doc) = store::get_doc(tx, doc_id)? else {
+                let Some(mut doc) = tx.get_doc(doc_id)? else {
                     continue;
                 };
                 if let Some(item) = doc.items.get_mut(*idx as usize)
@@ -431,7 +428,7 @@ fn undo_action(
 /// the entities `revert` returns.
 fn restore_or_recompute(
     ov: &mut Overlay<'_>,
-    tx: &WriteTransaction,
+    tx: &dyn Txn,
     rec: &CurationRecord,
     untouched: bool,
     revert: impl FnOnce(&mut Overlay<'_>) -> Vec<Handle>,
@@ -458,18 +455,18 @@ fn restore_or_recompute(
 
 /// Rewrites a document and its entity_docs rows for the given handles.
 fn relink_doc(
-    tx: &WriteTransaction,
+    tx: &dyn Txn,
     doc_id: &str,
     doc: &mut super::model::DocRecord,
     handles: &[Handle],
 ) -> Result<()> {
     doc.items.sort();
-    store::put_doc(tx, doc_id, doc)?;
+    tx.put_doc(doc_id, doc)?;
     for &h in handles {
         if doc.items.iter().any(|i| i.entity == h) {
-            store::link_entity_doc(tx, h, doc_id)?;
+            tx.link_entity_doc(h, doc_id)?;
         } else {
-            store::unlink_entity_doc(tx, h, doc_id)?;
+            tx.unlink_entity_doc(h, doc_id)?;
         }
     }
     Ok(())

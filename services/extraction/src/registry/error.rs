@@ -14,9 +14,12 @@ pub enum RegistryError {
     /// (merging entities judged distinct, undoing a curation a later one builds on).
     #[error("{0}")]
     FailedPrecondition(String),
-    /// The embedded store failed.
+    /// The store failed (redb, or a statement PostgreSQL refused).
     #[error("registry storage: {0}")]
     Storage(String),
+    /// The registry's PostgreSQL database cannot be reached; retry later.
+    #[error("{0}")]
+    Unavailable(String),
     /// Stored data could not be decoded (corruption or an incompatible version).
     #[error("registry data corrupt: {0}")]
     Corrupt(String),
@@ -61,6 +64,20 @@ storage_from!(
     redb::StorageError,
     redb::CommitError
 );
+
+impl From<postgres::Error> for RegistryError {
+    /// A statement the database refused is a storage error; anything else
+    /// (connection refused, closed or timed out) means the database is out
+    /// of reach, which a retry may cure.
+    fn from(e: postgres::Error) -> Self {
+        match e.as_db_error() {
+            Some(db) => RegistryError::Storage(format!("{} ({})", db.message(), db.code().code())),
+            None => {
+                RegistryError::Unavailable(format!("the registry database is unavailable: {e}"))
+            }
+        }
+    }
+}
 
 impl From<postcard::Error> for RegistryError {
     fn from(e: postcard::Error) -> Self {

@@ -4,27 +4,40 @@
 //!
 //! Reads (linking without a document id, queries) take a read lock on the
 //! in-memory state. Writes are serialised by one writer mutex: they stage
-//! changes over the state, commit them in one redb transaction, then install
+//! changes over the state, commit them in one transaction, then install
 //! them in memory, so readers are blocked only for the install.
+//!
+//! The durable part sits behind [`txn::Txn`]: redb in the data dir (the
+//! default) or PostgreSQL (`Registry::connect`, see `pg`), where several
+//! extraction replicas share one registry. There every write takes one
+//! database-wide lock and first catches memory up with the other replicas'
+//! commits, so replicas link exactly as one process would; a follower
+//! thread keeps memory current between writes (LISTEN/NOTIFY), for reads
+//! and for WatchEntityChanges.
 
 mod aggregate;
 mod curation;
 mod error;
 mod linker;
 mod model;
+mod pg;
 mod query;
 mod screen;
 mod state;
 mod store;
 #[cfg(test)]
+mod testing;
+#[cfg(test)]
 mod tests;
+mod txn;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use parking_lot::{Mutex, RwLock};
-use redb::{Database, WriteTransaction};
+use redb::Database;
 use tokio::sync::watch;
 
 pub use error::{RegistryError, Result};
@@ -43,6 +56,7 @@ pub use store::REGISTRY_FILE;
 use crate::link::{DocumentMeta, NameMention, cluster_document};
 use model::{DocItem, DocRecord, EntityRecord, Handle, type_code, type_from_code};
 use state::{Overlay, State};
+use txn::{META_LAST_SEQUENCE, Txn};
 
 /// Longest accepted document id, in bytes.
 pub const MAX_DOCUMENT_ID_BYTES: usize = 512;
@@ -59,10 +73,20 @@ pub struct LinkedDocument {
 
 /// The entity registry. Cheap to share behind an `Arc`.
 pub struct Registry {
-    db: Database,
-    state: RwLock<State>,
-    writer: Mutex<()>,
-    changes: watch::Sender<u64>,
+    backend: Backend,
+    state: Arc<RwLock<State>>,
+    /// Serialises this process's writes; on PostgreSQL an advisory lock
+    /// serialises them across replicas as well (see `pg`).
+    writer: Arc<Mutex<()>>,
+    changes: Arc<watch::Sender<u64>>,
+}
+
+/// Where the registry is kept.
+enum Backend {
+    /// redb in the data dir (or in memory): the default, one process.
+    Embedded(Database),
+    /// PostgreSQL, shared by any number of extraction replicas.
+    Postgres(Box<pg::PgRegistry>),
 }
 
 impl Registry {
@@ -76,15 +100,61 @@ impl Registry {
         Self::with_db(store::open(None)?)
     }
 
+    /// Connects to the registry in a PostgreSQL database (`--registry-url`),
+    /// creating or migrating its tables, and follows the other replicas'
+    /// writes from then on. Waits up to 30 s for the database at start-up.
+    pub fn connect(url: &str) -> Result<Registry> {
+        let (pg, state, last) = pg::PgRegistry::open(url)?;
+        let registry = Registry {
+            backend: Backend::Postgres(Box::new(pg)),
+            state: Arc::new(RwLock::new(state)),
+            writer: Arc::new(Mutex::new(())),
+            changes: Arc::new(watch::channel(last).0),
+        };
+        if let Backend::Postgres(pg) = &registry.backend {
+            pg.follow(
+                Arc::downgrade(&registry.state),
+                registry.writer.clone(),
+                registry.changes.clone(),
+            )?;
+        }
+        Ok(registry)
+    }
+
     fn with_db(db: Database) -> Result<Registry> {
         let entities = store::load_entities(&db)?;
-        let last = store::meta(&db, store::META_LAST_SEQUENCE)?;
+        let last = store::meta(&db, META_LAST_SEQUENCE)?;
         Ok(Registry {
-            db,
-            state: RwLock::new(State::build(entities)),
-            writer: Mutex::new(()),
-            changes: watch::channel(last).0,
+            backend: Backend::Embedded(db),
+            state: Arc::new(RwLock::new(State::build(entities))),
+            writer: Arc::new(Mutex::new(())),
+            changes: Arc::new(watch::channel(last).0),
         })
+    }
+
+    /// Which backend holds the registry, for logs: "embedded" or the
+    /// PostgreSQL database (without credentials).
+    pub fn backend_name(&self) -> String {
+        match &self.backend {
+            Backend::Embedded(_) => "embedded".to_string(),
+            Backend::Postgres(pg) => pg.target().to_string(),
+        }
+    }
+
+    /// Runs `f` in one write transaction and commits it. The caller holds
+    /// `self.writer`. On PostgreSQL the transaction first takes the
+    /// registry's write lock and brings memory up to date with every
+    /// other replica's commits, so `f` links against the whole registry.
+    fn write<T>(&self, f: impl FnOnce(&dyn Txn) -> Result<T>) -> Result<T> {
+        match &self.backend {
+            Backend::Embedded(db) => {
+                let tx = db.begin_write()?;
+                let out = f(&tx)?;
+                tx.commit()?;
+                Ok(out)
+            }
+            Backend::Postgres(pg) => pg.write(&self.state, f),
+        }
     }
 
     /// Number of entity records (live, merged and retired).
@@ -174,32 +244,35 @@ impl Registry {
             registry: self,
             armed: true,
         };
-        let tx = self.db.begin_write()?;
-        let mut touched: BTreeSet<Handle> = BTreeSet::new();
-        let mut out = Vec::with_capacity(docs.len());
-        let mut last_seq = 0;
-        for (meta, mentions) in docs {
-            let Some(id) = &meta.document_id else {
-                out.push(self.resolve_readonly(meta, mentions));
-                continue;
-            };
-            let (dirty, linked) = {
-                let state = self.state.read();
-                let mut ov = Overlay::new(&state);
-                let linked = record_in(&mut ov, &tx, id, meta, mentions)?;
-                last_seq = self.log_updates(&tx, &ov, &[])?;
-                (ov.dirty, linked)
-            };
-            touched.extend(dirty.keys().copied());
-            self.state.write().install(dirty);
-            out.push(linked);
-        }
-        {
+        let (out, last_seq) = self.write(|tx| {
+            let ids: Vec<&str> = docs
+                .iter()
+                .filter_map(|(meta, _)| meta.document_id.as_deref())
+                .collect();
+            tx.prefetch_docs(&ids)?;
+            let mut touched: BTreeSet<Handle> = BTreeSet::new();
+            let mut out = Vec::with_capacity(docs.len());
+            let mut last_seq = 0;
+            for (meta, mentions) in docs {
+                let Some(id) = &meta.document_id else {
+                    out.push(self.resolve_readonly(meta, mentions));
+                    continue;
+                };
+                let (dirty, linked) = {
+                    let state = self.state.read();
+                    let mut ov = Overlay::new(&state);
+                    let linked = record_in(&mut ov, tx, id, meta, mentions)?;
+                    last_seq = self.log_updates(tx, &ov, &[])?;
+                    (ov.dirty, linked)
+                };
+                touched.extend(dirty.keys().copied());
+                self.state.write().install(dirty);
+                out.push(linked);
+            }
             let state = self.state.read();
-            let records = touched.iter().filter_map(|&h| Some((h, state.get(h)?)));
-            store::put_entities(&tx, records)?;
-        }
-        tx.commit()?;
+            tx.put_entities(&mut touched.iter().filter_map(|&h| Some((h, state.get(h)?))))?;
+            Ok((out, last_seq))
+        })?;
         staging.armed = false;
         self.publish(last_seq);
         Ok(out)
@@ -207,8 +280,11 @@ impl Registry {
 
     /// Replaces the in-memory state with the last committed one.
     fn reload(&self) -> Result<()> {
-        let entities = store::load_entities(&self.db)?;
-        *self.state.write() = State::build(entities);
+        let state = match &self.backend {
+            Backend::Embedded(db) => State::build(store::load_entities(db)?),
+            Backend::Postgres(pg) => pg.load()?,
+        };
+        *self.state.write() = state;
         Ok(())
     }
 
@@ -217,26 +293,27 @@ impl Registry {
     pub fn forget_document(&self, doc_id: &str) -> Result<Vec<String>> {
         validate_doc_id(doc_id)?;
         let _w = self.writer.lock();
-        let (dirty, changed, last_seq) = {
+        let done = self.write(|tx| {
             let state = self.state.read();
             let mut ov = Overlay::new(&state);
-            let tx = self.db.begin_write()?;
-            let Some(old) = store::get_doc(&tx, doc_id)? else {
-                return Ok(Vec::new());
+            let Some(old) = tx.get_doc(doc_id)? else {
+                return Ok(None);
             };
             let reseen = aggregate::apply(&mut ov, doc_id, &old, false);
             for h in old.items.iter().map(|i| i.entity).collect::<BTreeSet<_>>() {
-                store::unlink_entity_doc(&tx, h, doc_id)?;
+                tx.unlink_entity_doc(h, doc_id)?;
             }
-            store::remove_doc(&tx, doc_id)?;
+            tx.remove_doc(doc_id)?;
             for h in reseen {
-                aggregate::recompute_seen(&mut ov, &tx, h)?;
+                aggregate::recompute_seen(&mut ov, tx, h)?;
             }
             let changed: Vec<String> = ov.dirty.keys().map(|&h| entity_id(h)).collect();
-            let last_seq = self.log_updates(&tx, &ov, &[])?;
-            write_entities(&tx, &ov)?;
-            tx.commit()?;
-            (ov.dirty, changed, last_seq)
+            let last_seq = self.log_updates(tx, &ov, &[])?;
+            write_entities(tx, &ov)?;
+            Ok(Some((ov.dirty, changed, last_seq)))
+        })?;
+        let Some((dirty, changed, last_seq)) = done else {
+            return Ok(Vec::new());
         };
         self.state.write().install(dirty);
         self.publish(last_seq);
@@ -245,8 +322,9 @@ impl Registry {
 
     /// Logs an UPDATED change for every entity whose canonical name or type
     /// changed in `ov` (except `skip`); returns the last sequence.
-    fn log_updates(&self, tx: &WriteTransaction, ov: &Overlay<'_>, skip: &[Handle]) -> Result<u64> {
-        let mut seq = store_last_sequence(tx)?;
+    fn log_updates(&self, tx: &dyn Txn, ov: &Overlay<'_>, skip: &[Handle]) -> Result<u64> {
+        let mut seq = tx.meta(META_LAST_SEQUENCE)?;
+        let start = seq;
         let now = now_secs();
         for (&h, rec) in &ov.dirty {
             let Some(old) = ov.base.get(h) else { continue };
@@ -255,22 +333,21 @@ impl Registry {
             }
             if old.canonical_name != rec.canonical_name || old.entity_type != rec.entity_type {
                 seq += 1;
-                store::put_change(
-                    tx,
-                    &EntityChange {
-                        sequence: seq,
-                        kind: EntityChangeKind::Updated,
-                        entity_id: entity_id(h),
-                        source_ids: Vec::new(),
-                        curation_id: None,
-                        document_ids: Vec::new(),
-                        commit_time: now,
-                        entity: None,
-                    },
-                )?;
+                tx.put_change(&EntityChange {
+                    sequence: seq,
+                    kind: EntityChangeKind::Updated,
+                    entity_id: entity_id(h),
+                    source_ids: Vec::new(),
+                    curation_id: None,
+                    document_ids: Vec::new(),
+                    commit_time: now,
+                    entity: None,
+                })?;
             }
         }
-        store::put_meta(tx, store::META_LAST_SEQUENCE, seq)?;
+        if seq > start {
+            tx.put_meta(META_LAST_SEQUENCE, seq)?;
+        }
         Ok(seq)
     }
 
@@ -287,7 +364,10 @@ impl Registry {
     /// Entity changes with a sequence greater than `after`, at most `limit`.
     /// Each `Updated` change carries the entity's current name and type.
     pub fn changes_after(&self, after: u64, limit: usize) -> Result<Vec<EntityChange>> {
-        let mut changes = store::changes_after(&self.db, after, limit)?;
+        let mut changes = match &self.backend {
+            Backend::Embedded(db) => store::changes_after(db, after, limit)?,
+            Backend::Postgres(pg) => pg.changes_after(after, limit)?,
+        };
         let state = self.state.read();
         for change in &mut changes {
             if change.kind != EntityChangeKind::Updated {
@@ -332,7 +412,7 @@ impl Drop for Staging<'_> {
 /// Records one document inside an open transaction.
 fn record_in(
     ov: &mut Overlay<'_>,
-    tx: &WriteTransaction,
+    tx: &dyn Txn,
     doc_id: &str,
     meta: &DocumentMeta,
     mentions: &[NameMention],
@@ -373,7 +453,7 @@ fn record_in(
             })
             .collect(),
     };
-    let old = store::get_doc(tx, doc_id)?;
+    let old = tx.get_doc(doc_id)?;
     let unchanged = old.as_ref().is_some_and(|o| {
         o.items == new.items
             && o.source == new.source
@@ -399,7 +479,7 @@ fn record_in(
 
 fn replace_doc(
     ov: &mut Overlay<'_>,
-    tx: &WriteTransaction,
+    tx: &dyn Txn,
     doc_id: &str,
     old: Option<DocRecord>,
     new: &DocRecord,
@@ -410,35 +490,23 @@ fn replace_doc(
         reseen = aggregate::apply(ov, doc_id, old, false);
         for h in old.items.iter().map(|i| i.entity).collect::<BTreeSet<_>>() {
             if !new_entities.contains(&h) {
-                store::unlink_entity_doc(tx, h, doc_id)?;
+                tx.unlink_entity_doc(h, doc_id)?;
             }
         }
     }
     aggregate::apply(ov, doc_id, new, true);
     for &h in &new_entities {
-        store::link_entity_doc(tx, h, doc_id)?;
+        tx.link_entity_doc(h, doc_id)?;
     }
-    store::put_doc(tx, doc_id, new)?;
+    tx.put_doc(doc_id, new)?;
     for h in reseen {
         aggregate::recompute_seen(ov, tx, h)?;
     }
     Ok(())
 }
 
-fn write_entities(tx: &WriteTransaction, ov: &Overlay<'_>) -> Result<()> {
-    for (&h, rec) in &ov.dirty {
-        store::put_entity(tx, h, rec)?;
-    }
-    Ok(())
-}
-
-fn store_last_sequence(tx: &WriteTransaction) -> Result<u64> {
-    use redb::ReadableTable;
-    let table = tx.open_table(store::META)?;
-    Ok(table
-        .get(store::META_LAST_SEQUENCE)?
-        .map(|v| v.value())
-        .unwrap_or(0))
+fn write_entities(tx: &dyn Txn, ov: &Overlay<'_>) -> Result<()> {
+    tx.put_entities(&mut ov.dirty.iter().map(|(&h, rec)| (h, rec)))
 }
 
 fn validate_doc_id(id: &str) -> Result<()> {

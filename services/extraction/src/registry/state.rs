@@ -1,6 +1,7 @@
 //! The in-memory side of the registry: every entity record, the parsed forms
 //! of their top aliases (so scoring never re-parses), and the candidate index.
-//! Rebuilt from the `entities` table at open.
+//! Rebuilt from the `entities` table at open; on PostgreSQL also brought up
+//! to date with the other replicas' writes (see `pg`).
 //!
 //! Changes are staged in an [`Overlay`] (copy-on-write over the state),
 //! written to redb in one transaction, and installed only after the commit
@@ -20,6 +21,9 @@ pub(crate) struct State {
     pub entities: Vec<EntityRecord>,
     pub parsed: Vec<Vec<ParsedName>>,
     pub index: CandidateIndex,
+    /// On PostgreSQL, the registry write (revision) this state includes;
+    /// unused (0) by the embedded store, whose one process writes it all.
+    pub rev: u64,
 }
 
 impl State {
@@ -28,6 +32,7 @@ impl State {
             parsed: Vec::with_capacity(entities.len()),
             entities: Vec::new(),
             index: CandidateIndex::new(),
+            rev: 0,
         };
         for (h, rec) in entities.into_iter().enumerate() {
             state.entities.push(EntityRecord::default());

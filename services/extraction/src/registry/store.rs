@@ -1,5 +1,6 @@
-//! The registry's tables in redb. Every change goes through one write
-//! transaction, so a crash leaves either the whole change or none of it.
+//! The registry's tables in redb (the embedded default). Every change goes
+//! through one write transaction, so a crash leaves either the whole change
+//! or none of it; [`Txn`] is implemented over redb's write transaction.
 //!
 //! | table         | key                 | value                          |
 //! |---------------|---------------------|--------------------------------|
@@ -17,6 +18,7 @@ use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition, WriteTran
 
 use super::error::Result;
 use super::model::{CurationRecord, DocRecord, EntityChange, EntityRecord, Handle};
+use super::txn::Txn;
 
 pub(crate) const ENTITIES: TableDefinition<u32, &[u8]> = TableDefinition::new("entities");
 pub(crate) const DOCS: TableDefinition<&str, &[u8]> = TableDefinition::new("docs");
@@ -26,9 +28,6 @@ pub(crate) const CURATIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("
 pub(crate) const REQUESTS: TableDefinition<&str, u64> = TableDefinition::new("requests");
 pub(crate) const CHANGES: TableDefinition<u64, &[u8]> = TableDefinition::new("changes");
 pub(crate) const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
-
-pub(crate) const META_NEXT_CURATION: &str = "next_curation";
-pub(crate) const META_LAST_SEQUENCE: &str = "last_sequence";
 
 /// The registry file inside the extraction data dir.
 pub const REGISTRY_FILE: &str = "registry.redb";
@@ -80,109 +79,108 @@ pub(crate) fn meta(db: &Database, key: &str) -> Result<u64> {
     Ok(table.get(key)?.map(|v| v.value()).unwrap_or(0))
 }
 
-pub(crate) fn meta_tx(tx: &WriteTransaction, key: &str) -> Result<u64> {
-    let table = tx.open_table(META)?;
-    Ok(table.get(key)?.map(|v| v.value()).unwrap_or(0))
-}
-
-pub(crate) fn put_meta(tx: &WriteTransaction, key: &str, value: u64) -> Result<()> {
-    tx.open_table(META)?.insert(key, value)?;
-    Ok(())
-}
-
-pub(crate) fn put_entity(tx: &WriteTransaction, h: Handle, rec: &EntityRecord) -> Result<()> {
-    let bytes = postcard::to_allocvec(rec)?;
-    tx.open_table(ENTITIES)?.insert(h, bytes.as_slice())?;
-    Ok(())
-}
-
-/// Writes many entity records through one open table.
-pub(crate) fn put_entities<'r>(
-    tx: &WriteTransaction,
-    records: impl Iterator<Item = (Handle, &'r EntityRecord)>,
-) -> Result<()> {
-    let mut table = tx.open_table(ENTITIES)?;
-    let mut bytes = Vec::new();
-    for (h, rec) in records {
-        bytes.clear();
-        bytes = postcard::to_extend(rec, bytes)?;
-        table.insert(h, bytes.as_slice())?;
+impl Txn for WriteTransaction {
+    fn get_doc(&self, id: &str) -> Result<Option<DocRecord>> {
+        let table = self.open_table(DOCS)?;
+        let Some(v) = table.get(id)? else {
+            return Ok(None);
+        };
+        Ok(Some(postcard::from_bytes(v.value())?))
     }
-    Ok(())
-}
 
-pub(crate) fn get_doc(tx: &WriteTransaction, id: &str) -> Result<Option<DocRecord>> {
-    let table = tx.open_table(DOCS)?;
-    let Some(v) = table.get(id)? else {
-        return Ok(None);
-    };
-    Ok(Some(postcard::from_bytes(v.value())?))
-}
+    fn put_doc(&self, id: &str, doc: &DocRecord) -> Result<()> {
+        let bytes = postcard::to_allocvec(doc)?;
+        self.open_table(DOCS)?.insert(id, bytes.as_slice())?;
+        Ok(())
+    }
 
-pub(crate) fn put_doc(tx: &WriteTransaction, id: &str, doc: &DocRecord) -> Result<()> {
-    let bytes = postcard::to_allocvec(doc)?;
-    tx.open_table(DOCS)?.insert(id, bytes.as_slice())?;
-    Ok(())
-}
+    fn remove_doc(&self, id: &str) -> Result<()> {
+        self.open_table(DOCS)?.remove(id)?;
+        Ok(())
+    }
 
-pub(crate) fn remove_doc(tx: &WriteTransaction, id: &str) -> Result<()> {
-    tx.open_table(DOCS)?.remove(id)?;
-    Ok(())
-}
+    fn link_entity_doc(&self, h: Handle, doc: &str) -> Result<()> {
+        self.open_table(ENTITY_DOCS)?.insert((h, doc), ())?;
+        Ok(())
+    }
 
-pub(crate) fn link_entity_doc(tx: &WriteTransaction, h: Handle, doc: &str) -> Result<()> {
-    tx.open_table(ENTITY_DOCS)?.insert((h, doc), ())?;
-    Ok(())
-}
+    fn unlink_entity_doc(&self, h: Handle, doc: &str) -> Result<()> {
+        self.open_table(ENTITY_DOCS)?.remove((h, doc))?;
+        Ok(())
+    }
 
-pub(crate) fn unlink_entity_doc(tx: &WriteTransaction, h: Handle, doc: &str) -> Result<()> {
-    tx.open_table(ENTITY_DOCS)?.remove((h, doc))?;
-    Ok(())
-}
-
-/// Documents that hold an item first linked to `h`, in id order.
-pub(crate) fn entity_doc_ids(tx: &WriteTransaction, h: Handle) -> Result<Vec<String>> {
-    let table = tx.open_table(ENTITY_DOCS)?;
-    let mut out = Vec::new();
-    for row in table.range((h, "")..)? {
-        let (k, _) = row?;
-        let (eh, doc) = k.value();
-        if eh != h {
-            break;
+    fn entity_doc_ids(&self, h: Handle) -> Result<Vec<String>> {
+        let table = self.open_table(ENTITY_DOCS)?;
+        let mut out = Vec::new();
+        for row in table.range((h, "")..)? {
+            let (k, _) = row?;
+            let (eh, doc) = k.value();
+            if eh != h {
+                break;
+            }
+            out.push(doc.to_string());
         }
-        out.push(doc.to_string());
+        Ok(out)
     }
-    Ok(out)
-}
 
-pub(crate) fn get_curation(tx: &WriteTransaction, n: u64) -> Result<Option<CurationRecord>> {
-    let table = tx.open_table(CURATIONS)?;
-    let Some(v) = table.get(n)? else {
-        return Ok(None);
-    };
-    Ok(Some(postcard::from_bytes(v.value())?))
-}
+    /// Writes through one open table.
+    fn put_entities(
+        &self,
+        records: &mut dyn Iterator<Item = (Handle, &EntityRecord)>,
+    ) -> Result<()> {
+        let mut table = self.open_table(ENTITIES)?;
+        let mut bytes = Vec::new();
+        for (h, rec) in records {
+            bytes.clear();
+            bytes = postcard::to_extend(rec, bytes)?;
+            table.insert(h, bytes.as_slice())?;
+        }
+        Ok(())
+    }
 
-pub(crate) fn put_curation(tx: &WriteTransaction, rec: &CurationRecord) -> Result<()> {
-    let bytes = postcard::to_allocvec(rec)?;
-    tx.open_table(CURATIONS)?.insert(rec.id, bytes.as_slice())?;
-    Ok(())
-}
+    fn get_curation(&self, n: u64) -> Result<Option<CurationRecord>> {
+        let table = self.open_table(CURATIONS)?;
+        let Some(v) = table.get(n)? else {
+            return Ok(None);
+        };
+        Ok(Some(postcard::from_bytes(v.value())?))
+    }
 
-pub(crate) fn request(tx: &WriteTransaction, request_id: &str) -> Result<Option<u64>> {
-    Ok(tx.open_table(REQUESTS)?.get(request_id)?.map(|v| v.value()))
-}
+    fn put_curation(&self, rec: &CurationRecord) -> Result<()> {
+        let bytes = postcard::to_allocvec(rec)?;
+        self.open_table(CURATIONS)?
+            .insert(rec.id, bytes.as_slice())?;
+        Ok(())
+    }
 
-pub(crate) fn put_request(tx: &WriteTransaction, request_id: &str, n: u64) -> Result<()> {
-    tx.open_table(REQUESTS)?.insert(request_id, n)?;
-    Ok(())
-}
+    fn request(&self, request_id: &str) -> Result<Option<u64>> {
+        Ok(self
+            .open_table(REQUESTS)?
+            .get(request_id)?
+            .map(|v| v.value()))
+    }
 
-pub(crate) fn put_change(tx: &WriteTransaction, change: &EntityChange) -> Result<()> {
-    let bytes = postcard::to_allocvec(change)?;
-    tx.open_table(CHANGES)?
-        .insert(change.sequence, bytes.as_slice())?;
-    Ok(())
+    fn put_request(&self, request_id: &str, n: u64) -> Result<()> {
+        self.open_table(REQUESTS)?.insert(request_id, n)?;
+        Ok(())
+    }
+
+    fn put_change(&self, change: &EntityChange) -> Result<()> {
+        let bytes = postcard::to_allocvec(change)?;
+        self.open_table(CHANGES)?
+            .insert(change.sequence, bytes.as_slice())?;
+        Ok(())
+    }
+
+    fn meta(&self, key: &str) -> Result<u64> {
+        let table = self.open_table(META)?;
+        Ok(table.get(key)?.map(|v| v.value()).unwrap_or(0))
+    }
+
+    fn put_meta(&self, key: &str, value: u64) -> Result<()> {
+        self.open_table(META)?.insert(key, value)?;
+        Ok(())
+    }
 }
 
 pub(crate) fn changes_after(db: &Database, after: u64, limit: usize) -> Result<Vec<EntityChange>> {

@@ -1,9 +1,15 @@
 //! Registry behaviour: cross-document linking, read-only resolution,
 //! idempotent re-processing, curation with exact undo, persistence.
+//!
+//! Every test runs on both backends (`embedded::name` and `postgres::name`):
+//! the PostgreSQL ones on a database of their own on the server named by
+//! `DOSSIER_TEST_DATABASE_URL`; without it they print SKIPPED and pass,
+//! unless `DOSSIER_REQUIRE_TOOLS=1`, where they fail.
 
 use super::*;
 use crate::EntityType;
 use crate::EntityType::{Gpe, Org, Person};
+use testing::{Place, on_both_backends};
 
 const DAY: i64 = 86_400;
 const T0: i64 = 1_709_251_200; // 2024-03-01
@@ -81,9 +87,8 @@ fn seed(reg: &Registry) -> (String, String, String) {
     (g, ids(&a)[1].clone(), ids(&c)[0].clone())
 }
 
-#[test]
-fn links_variants_across_documents() {
-    let reg = Registry::in_memory().unwrap();
+fn links_variants_across_documents(place: &Place) {
+    let reg = place.open();
     let (g, _, _) = seed(&reg);
     let e = reg.get_entity(&g).unwrap();
     // Equally complete and frequent: either full form may be canonical.
@@ -96,9 +101,8 @@ fn links_variants_across_documents() {
     assert!(names.contains(&"Moammar Kadhafi") && names.contains(&"Gaddafi"));
 }
 
-#[test]
-fn readonly_resolution_changes_nothing() {
-    let reg = Registry::in_memory().unwrap();
+fn readonly_resolution_changes_nothing(place: &Place) {
+    let reg = place.open();
     let (g, _, _) = seed(&reg);
     let before = all(&reg);
     let n = reg.entity_count();
@@ -116,9 +120,8 @@ fn readonly_resolution_changes_nothing() {
     assert_eq!(reg.entity_count(), n);
 }
 
-#[test]
-fn reprocessing_is_idempotent_and_replaces() {
-    let reg = Registry::in_memory().unwrap();
+fn reprocessing_is_idempotent_and_replaces(place: &Place) {
+    let reg = place.open();
     let (g, _, _) = seed(&reg);
     let before = all(&reg);
     let again = reg
@@ -142,9 +145,8 @@ fn reprocessing_is_idempotent_and_replaces() {
     assert!(reg.forget_document("nope").unwrap().is_empty());
 }
 
-#[test]
-fn merge_then_undo_restores_exact_state() {
-    let reg = Registry::in_memory().unwrap();
+fn merge_then_undo_restores_exact_state(place: &Place) {
+    let reg = place.open();
     let (g, tripoli, smith) = seed(&reg);
     let before = all(&reg);
     let seq0 = reg.last_sequence();
@@ -182,9 +184,8 @@ fn merge_then_undo_restores_exact_state() {
     let _ = tripoli;
 }
 
-#[test]
-fn undo_after_new_documents_recomputes() {
-    let reg = Registry::in_memory().unwrap();
+fn undo_after_new_documents_recomputes(place: &Place) {
+    let reg = place.open();
     let (g, _, smith) = seed(&reg);
     let c = reg.merge(&[g.clone(), smith.clone()], None, "").unwrap();
     reg.link(
@@ -199,9 +200,8 @@ fn undo_after_new_documents_recomputes() {
     assert_eq!((s.id.as_str(), s.mention_count), (smith.as_str(), 1));
 }
 
-#[test]
-fn split_then_undo_restores_exact_state() {
-    let reg = Registry::in_memory().unwrap();
+fn split_then_undo_restores_exact_state(place: &Place) {
+    let reg = place.open();
     let (g, _, _) = seed(&reg);
     let before = all(&reg);
     let c = reg
@@ -227,17 +227,15 @@ fn split_then_undo_restores_exact_state() {
     assert_eq!(reg.get_entity(&new).unwrap().id, g);
 }
 
-#[test]
-fn distinct_judgement_blocks_merges_and_persists() {
-    let dir = tempfile::tempdir().unwrap();
+fn distinct_judgement_blocks_merges_and_persists(place: &Place) {
     let (g, smith) = {
-        let reg = Registry::open(dir.path()).unwrap();
+        let reg = place.open();
         let (g, _, smith) = seed(&reg);
         reg.mark_distinct(&[g.clone(), smith.clone()], None, "")
             .unwrap();
         (g, smith)
     };
-    let reg = Registry::open(dir.path()).unwrap();
+    let reg = place.open();
     let e = reg.get_entity(&g).unwrap();
     assert_eq!(e.distinct_ids, vec![smith.clone()]);
     assert!(matches!(
@@ -246,16 +244,14 @@ fn distinct_judgement_blocks_merges_and_persists() {
     ));
 }
 
-#[test]
-fn persists_across_reopen() {
-    let dir = tempfile::tempdir().unwrap();
+fn persists_across_reopen(place: &Place) {
     let (before, seq) = {
-        let reg = Registry::open(dir.path()).unwrap();
+        let reg = place.open();
         let (g, _, smith) = seed(&reg);
         reg.merge(&[g, smith], None, "").unwrap();
         (all(&reg), reg.last_sequence())
     };
-    let reg = Registry::open(dir.path()).unwrap();
+    let reg = place.open();
     assert_eq!(all(&reg), before);
     assert_eq!(reg.last_sequence(), seq);
     // Linking after reopen uses the rebuilt index.
@@ -265,9 +261,8 @@ fn persists_across_reopen() {
     assert!(r.mention_entities[0].is_some());
 }
 
-#[test]
-fn bare_surname_with_two_people_is_not_merged() {
-    let reg = Registry::in_memory().unwrap();
+fn bare_surname_with_two_people_is_not_merged(place: &Place) {
+    let reg = place.open();
     let a = reg
         .link(
             &meta("a", "X", 0),
@@ -290,9 +285,8 @@ fn bare_surname_with_two_people_is_not_merged() {
     assert_eq!(reg.get_entity(&ids(&b)[0]).unwrap().mention_count, 2);
 }
 
-#[test]
-fn queries_filter_and_validate() {
-    let reg = Registry::in_memory().unwrap();
+fn queries_filter_and_validate(place: &Place) {
+    let reg = place.open();
     seed(&reg);
     let page = reg
         .list_entities(&ListQuery {
@@ -367,14 +361,13 @@ fn queries_filter_and_validate() {
     ));
 }
 
-#[tokio::test]
-async fn watchers_see_new_changes() {
-    let reg = Registry::in_memory().unwrap();
+fn watchers_see_new_changes(place: &Place) {
+    let reg = place.open();
     let (g, _, smith) = seed(&reg);
     let mut rx = reg.subscribe();
     let seq = *rx.borrow_and_update();
     reg.merge(&[g, smith], None, "").unwrap();
-    rx.changed().await.unwrap();
+    assert!(rx.has_changed().unwrap());
     assert!(*rx.borrow() > seq);
 }
 
@@ -384,9 +377,8 @@ fn registry_is_shareable_across_threads() {
     assert_send_sync::<Registry>();
 }
 
-#[test]
-fn distinct_judgement_keeps_names_apart_in_linking() {
-    let reg = Registry::in_memory().unwrap();
+fn distinct_judgement_keeps_names_apart_in_linking(place: &Place) {
+    let reg = place.open();
     let a = reg
         .link(&meta("a", "X", 0), &[mention("Pavel Orlov", Person)])
         .unwrap();
@@ -410,9 +402,8 @@ fn distinct_judgement_keeps_names_apart_in_linking() {
     assert_eq!(ids(&d), ids(&a));
 }
 
-#[test]
-fn multi_word_names_link_across_tagger_types_single_words_do_not() {
-    let reg = Registry::in_memory().unwrap();
+fn multi_word_names_link_across_tagger_types_single_words_do_not(place: &Place) {
+    let reg = place.open();
     let a = reg
         .link(
             &meta("x1", "Harbour Post", 0),
@@ -453,11 +444,10 @@ fn seed_batch() -> Vec<(DocumentMeta, Vec<NameMention>)> {
     ]
 }
 
-#[test]
-fn a_batch_links_as_documents_one_by_one_and_persists() {
-    let dir = tempfile::tempdir().unwrap();
+fn a_batch_links_as_documents_one_by_one_and_persists(place: &Place) {
     let (one_by_one, one_entities) = {
-        let reg = Registry::in_memory().unwrap();
+        let other = place.another();
+        let reg = other.open();
         let linked: Vec<LinkedDocument> = seed_batch()
             .iter()
             .map(|(m, ms)| reg.link(m, ms).unwrap())
@@ -465,7 +455,7 @@ fn a_batch_links_as_documents_one_by_one_and_persists() {
         (linked, all(&reg))
     };
     let (batched, entities) = {
-        let reg = Registry::open(dir.path()).unwrap();
+        let reg = place.open();
         let linked = reg.link_batch(&seed_batch()).unwrap();
         (linked, all(&reg))
     };
@@ -475,13 +465,12 @@ fn a_batch_links_as_documents_one_by_one_and_persists() {
     assert_eq!(ids(&batched[1])[0], ids(&batched[0])[0]);
     assert_eq!(ids(&batched[2])[0], ids(&batched[0])[0]);
     // One commit wrote it all.
-    let reg = Registry::open(dir.path()).unwrap();
+    let reg = place.open();
     assert_eq!(all(&reg), entities);
 }
 
-#[test]
-fn a_batch_with_a_bad_document_id_records_nothing() {
-    let reg = Registry::in_memory().unwrap();
+fn a_batch_with_a_bad_document_id_records_nothing(place: &Place) {
+    let reg = place.open();
     let mut docs = seed_batch();
     docs[3].0.document_id = Some("x".repeat(MAX_DOCUMENT_ID_BYTES + 1));
     assert!(matches!(
@@ -492,9 +481,8 @@ fn a_batch_with_a_bad_document_id_records_nothing() {
     assert!(all(&reg).is_empty());
 }
 
-#[test]
-fn a_failed_batch_leaves_memory_as_the_last_commit() {
-    let reg = Registry::in_memory().unwrap();
+fn a_failed_batch_leaves_memory_as_the_last_commit(place: &Place) {
+    let reg = place.open();
     let (g, _, _) = seed(&reg);
     let before = all(&reg);
     {
@@ -504,16 +492,39 @@ fn a_failed_batch_leaves_memory_as_the_last_commit() {
             registry: &reg,
             armed: true,
         };
-        let tx = reg.db.begin_write().unwrap();
-        let state = reg.state.read();
-        let mut ov = Overlay::new(&state);
-        let docs = seed_batch();
-        record_in(&mut ov, &tx, "d9", &meta("d9", "X", 3), &docs[1].1).unwrap();
-        let dirty = ov.dirty;
-        drop(state);
-        reg.state.write().install(dirty);
-        assert_ne!(all(&reg), before, "staged in memory");
+        let failed: Result<()> = reg.write(|tx| {
+            let docs = seed_batch();
+            let dirty = {
+                let state = reg.state.read();
+                let mut ov = Overlay::new(&state);
+                record_in(&mut ov, tx, "d9", &meta("d9", "X", 3), &docs[1].1)?;
+                ov.dirty
+            };
+            reg.state.write().install(dirty);
+            assert_ne!(all(&reg), before, "staged in memory");
+            Err(RegistryError::Storage("a failure before the commit".into()))
+        });
+        assert!(failed.is_err());
     }
     assert_eq!(all(&reg), before, "rebuilt from the last commit");
     assert_eq!(reg.get_entity(&g).unwrap().document_count, 2);
 }
+
+on_both_backends!(
+    links_variants_across_documents,
+    readonly_resolution_changes_nothing,
+    reprocessing_is_idempotent_and_replaces,
+    merge_then_undo_restores_exact_state,
+    undo_after_new_documents_recomputes,
+    split_then_undo_restores_exact_state,
+    distinct_judgement_blocks_merges_and_persists,
+    persists_across_reopen,
+    bare_surname_with_two_people_is_not_merged,
+    queries_filter_and_validate,
+    distinct_judgement_keeps_names_apart_in_linking,
+    multi_word_names_link_across_tagger_types_single_words_do_not,
+    a_batch_links_as_documents_one_by_one_and_persists,
+    a_batch_with_a_bad_document_id_records_nothing,
+    a_failed_batch_leaves_memory_as_the_last_commit,
+    watchers_see_new_changes,
+);
