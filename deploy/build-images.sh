@@ -9,11 +9,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 profile="${DOSSIER_PROFILE:-release}"
 if [ "${DOSSIER_SKIP_BUILD:-0}" != 1 ]; then
-  flags=(--locked -p dossier-storage -p dossier-extraction -p dossier-search -p dossier-cli --bins)
+  flags=(--locked -p dossier-storage -p dossier-extraction -p dossier-search -p dossier-web -p dossier-cli --bins)
   if [ "$profile" = release ]; then flags+=(--release); fi
   cargo build "${flags[@]}"
 fi
-for bin in dossier-storage dossier-extraction dossier-search dossier; do
+for bin in dossier-storage dossier-extraction dossier-search dossier-web dossier; do
   [ -x "target/$profile/$bin" ] || { echo "target/$profile/$bin is missing: build it first" >&2; exit 1; }
 done
 base="${DOSSIER_BASE_IMAGE:-dossier-base:bookworm}"

@@ -17,17 +17,18 @@ export DOSSIER_IMAGE="dossier:e2e"
 export DOSSIER_STORAGE_PORT=$((20000 + $$ % 10000 * 3))
 export DOSSIER_EXTRACTION_PORT=$((DOSSIER_STORAGE_PORT + 1))
 export DOSSIER_SEARCH_PORT=$((DOSSIER_STORAGE_PORT + 2))
+export DOSSIER_WEB_PORT=$((10000 + $$ % 10000))
 export DOSSIER_STORAGE="http://127.0.0.1:$DOSSIER_STORAGE_PORT"
 export DOSSIER_EXTRACTION="http://127.0.0.1:$DOSSIER_EXTRACTION_PORT"
 export DOSSIER_SEARCH="http://127.0.0.1:$DOSSIER_SEARCH_PORT"
 
 if docker compose version >/dev/null 2>&1; then compose=(docker compose); else compose=(docker-compose); fi
 files=(-f docker-compose.yml)
-services=3
+services=4
 if [ "${DOSSIER_COMPOSE_POSTGRES:-0}" = 1 ]; then
   project="$project-pg"
   files+=(-f deploy/compose.postgres.yml)
-  services=4
+  services=5
 fi
 dc() { "${compose[@]}" -p "$project" "${files[@]}" "$@"; }
 cleanup() { dc down -v --remove-orphans >/dev/null 2>&1 || true; }
@@ -70,6 +71,12 @@ until_ok 180 "all $services services healthy" all_healthy
 step "ingest the sample articles"
 dossier ingest fixtures/articles --source quayside-herald --no-progress
 until_ok 60 "search finds Gdynia" has_hits Gdynia 3
+step "the web console shows them"
+python3 - "http://127.0.0.1:$DOSSIER_WEB_PORT/search?q=Gdynia" <<'PY'
+import sys, urllib.request
+page = urllib.request.urlopen(sys.argv[1], timeout=10).read().decode()
+assert "Gdynia" in page and "/documents/" in page, page[:500]
+PY
 before=$(stored)
 
 step "stop extraction, ingest more, start it again"

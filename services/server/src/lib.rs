@@ -1,6 +1,7 @@
 //! Monolithic mode: storage, extraction and search in one process, each on
 //! its own listener, sharing one shutdown signal — the laptop deployment, and
-//! what the end-to-end tests start on port 0.
+//! what the end-to-end tests start on port 0. The web console (`dossier-web`)
+//! runs beside them on its own listener unless turned off.
 //!
 //! Security (TLS, bearer token) is the process-wide setting of
 //! [`dossier_kit::security`], installed by `main` before [`start`]: every
@@ -23,6 +24,8 @@ pub struct ListenAddrs {
     pub storage: String,
     pub extraction: String,
     pub search: String,
+    /// The web console's address; `None` runs no console.
+    pub web: Option<String>,
 }
 
 impl ListenAddrs {
@@ -32,6 +35,7 @@ impl ListenAddrs {
             storage: "127.0.0.1:50051".into(),
             extraction: "127.0.0.1:50052".into(),
             search: "127.0.0.1:50053".into(),
+            web: Some(dossier_web::DEFAULT_LISTEN.into()),
         }
     }
 
@@ -41,6 +45,7 @@ impl ListenAddrs {
             storage: "127.0.0.1:0".into(),
             extraction: "127.0.0.1:0".into(),
             search: "127.0.0.1:0".into(),
+            web: Some("127.0.0.1:0".into()),
         }
     }
 }
@@ -50,6 +55,8 @@ pub struct System {
     pub storage: SocketAddr,
     pub extraction: SocketAddr,
     pub search: SocketAddr,
+    /// The web console, when it runs.
+    pub web: Option<SocketAddr>,
     shutdown: Shutdown,
     tls: bool,
     tasks: JoinSet<(&'static str, anyhow::Result<()>)>,
@@ -66,6 +73,11 @@ impl System {
     }
     pub fn search_url(&self) -> String {
         url(self.search, self.tls)
+    }
+
+    /// The console's URL (`http://`: the console itself serves plain HTTP).
+    pub fn web_url(&self) -> Option<String> {
+        self.web.map(|addr| format!("http://{addr}"))
     }
 
     /// The shutdown signal the services watch.
@@ -114,6 +126,14 @@ pub async fn start_with_database(
     let storage = storage_listener.local_addr()?;
     let extraction = extraction_listener.local_addr()?;
     let search = search_listener.local_addr()?;
+    let web_listener = match &addrs.web {
+        Some(addr) => Some(bind(addr).await?),
+        None => None,
+    };
+    let web = match &web_listener {
+        Some(listener) => Some(listener.local_addr()?),
+        None => None,
+    };
     let tls = dossier_kit::security::installed().tls.is_some();
 
     let storage_config = dossier_storage::StorageConfig {
@@ -132,7 +152,24 @@ pub async fn start_with_database(
         ..Default::default()
     };
 
+    let web_config = dossier_web::WebConfig {
+        upstreams: dossier_web::Upstreams {
+            storage_url: url(storage, tls),
+            extraction_url: url(extraction, tls),
+            search_url: url(search, tls),
+            security: web_security(),
+        },
+        secure_cookies: false,
+    };
+
     let mut tasks = JoinSet::new();
+    if let Some(listener) = web_listener {
+        let stop = shutdown.clone();
+        tasks.spawn(async move {
+            let result = dossier_web::serve(web_config, listener, stop).await;
+            ("web", result)
+        });
+    }
     let stop = shutdown.clone();
     tasks.spawn(async move {
         let result = dossier_storage::serve(storage_config, storage_listener, stop).await;
@@ -153,10 +190,22 @@ pub async fn start_with_database(
         storage,
         extraction,
         search,
+        web,
         shutdown,
         tls,
         tasks,
     })
+}
+
+/// The console trusts what search trusts, but does not send the servers'
+/// token: whoever reaches the console's port would otherwise use the
+/// services without one. With a token set, each analyst enters it on the
+/// console's token page.
+fn web_security() -> dossier_kit::security::ClientSecurity {
+    dossier_kit::security::ClientSecurity {
+        tls: dossier_kit::security::installed().upstream.tls,
+        auth_token: None,
+    }
 }
 
 fn url(addr: SocketAddr, tls: bool) -> String {

@@ -43,6 +43,14 @@ struct Cli {
     #[arg(long, env = "DOSSIER_SEARCH_LISTEN", default_value = "127.0.0.1:50053")]
     search_listen: String,
 
+    /// Address of the web console (plain HTTP; pages for analysts).
+    #[arg(long, env = "DOSSIER_WEB_LISTEN", default_value = dossier_web::DEFAULT_LISTEN)]
+    web_listen: String,
+
+    /// Run without the web console.
+    #[arg(long, env = "DOSSIER_NO_WEB")]
+    no_web: bool,
+
     /// Keep documents in PostgreSQL instead of the embedded store, e.g.
     /// postgres://dossier:secret@db:5432/dossier (migrated at start-up).
     #[arg(
@@ -73,6 +81,7 @@ async fn main() -> ExitCode {
         storage: cli.storage_listen,
         extraction: cli.extraction_listen,
         search: cli.search_listen,
+        web: (!cli.no_web).then_some(cli.web_listen),
     };
     let shutdown = Shutdown::on_signals();
     let system = match start_with_database(&cli.data_dir, cli.database_url, &addrs, shutdown).await
@@ -86,6 +95,9 @@ async fn main() -> ExitCode {
     eprintln!("storage listening on {}", system.storage);
     eprintln!("extraction listening on {}", system.extraction);
     eprintln!("search listening on {}", system.search);
+    if let Some(url) = system.web_url() {
+        eprintln!("web console on {url}");
+    }
     eprintln!("data in {}; Ctrl-C to stop", cli.data_dir.display());
     match system.wait().await {
         Ok(()) => ExitCode::SUCCESS,

@@ -29,6 +29,7 @@ fn start(data_dir: &std::path::Path) -> Server {
         .args(["--storage-listen", "127.0.0.1:0"])
         .args(["--extraction-listen", "127.0.0.1:0"])
         .args(["--search-listen", "127.0.0.1:0"])
+        .args(["--web-listen", "127.0.0.1:0"])
         .stderr(Stdio::piped())
         .spawn()
         .expect("dossier-server starts");

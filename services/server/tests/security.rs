@@ -59,6 +59,7 @@ fn start(dir: &Path) -> (Server, Vec<u8>) {
         .args(["--storage-listen", "127.0.0.1:0"])
         .args(["--extraction-listen", "127.0.0.1:0"])
         .args(["--search-listen", "127.0.0.1:0"])
+        .args(["--web-listen", "127.0.0.1:0"])
         .arg("--tls-cert")
         .arg(dir.join("cert.pem"))
         .arg("--tls-key")
