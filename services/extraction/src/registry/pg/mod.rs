@@ -170,6 +170,28 @@ impl PgRegistry {
     }
 }
 
+impl Drop for PgRegistry {
+    /// `postgres::Client` closes by blocking on a runtime of its own, which
+    /// panics on an async worker thread — where the last reference to the
+    /// extraction core may well go at shutdown. Close on a thread of its own.
+    fn drop(&mut self) {
+        let clients: Vec<Client> = [self.writer.take(), self.reader.take()]
+            .into_iter()
+            .flatten()
+            .collect();
+        if clients.is_empty() {
+            return;
+        }
+        if tokio::runtime::Handle::try_current().is_ok() {
+            let _ = std::thread::Builder::new()
+                .name("registry-close".into())
+                .spawn(move || drop(clients));
+        } else {
+            drop(clients);
+        }
+    }
+}
+
 /// One connection, opened on first use and again after it broke.
 struct Conn {
     config: Config,
@@ -182,6 +204,10 @@ impl Conn {
             config,
             client: Mutex::new(client),
         }
+    }
+
+    fn take(&self) -> Option<Client> {
+        self.client.lock().take()
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut Client) -> Result<T>) -> Result<T> {
