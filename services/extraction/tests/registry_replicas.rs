@@ -368,3 +368,64 @@ async fn watch_entity_changes_on_one_replica_reports_a_merge_made_on_the_other()
     a.stop().await;
     b.stop().await;
 }
+
+/// Recording throughput of the registry alone (no tagging): embedded redb,
+/// one PostgreSQL replica, and two PostgreSQL replicas recording disjoint
+/// halves at once. Ignored by default; on a quiet machine:
+/// `cargo test --release -p dossier-extraction --test registry_replicas -- --ignored --nocapture`.
+#[test]
+#[ignore = "benchmark: run in release with --ignored"]
+fn recording_throughput_one_and_two_replicas() {
+    const DOCS: usize = 4_000;
+    const BATCH: usize = 64; // BatchExtract's largest link batch
+    let docs = documents(DOCS);
+    let rate = |secs: f64| DOCS as f64 / secs;
+
+    let dir = tempfile::tempdir().unwrap();
+    let embedded = Registry::open(dir.path()).unwrap();
+    let started = Instant::now();
+    for batch in docs.chunks(BATCH) {
+        embedded.link_batch(batch).unwrap();
+    }
+    println!(
+        "embedded redb: {:.0} docs/s",
+        rate(started.elapsed().as_secs_f64())
+    );
+
+    let Some(db) = TestDatabase::create() else {
+        return;
+    };
+    let one = Registry::connect(&db.url).unwrap();
+    let started = Instant::now();
+    for batch in docs.chunks(BATCH) {
+        one.link_batch(batch).unwrap();
+    }
+    println!(
+        "postgres, 1 replica: {:.0} docs/s",
+        rate(started.elapsed().as_secs_f64())
+    );
+    drop(one);
+
+    let Some(db) = TestDatabase::create() else {
+        return;
+    };
+    let (a, b) = (
+        Registry::connect(&db.url).unwrap(),
+        Registry::connect(&db.url).unwrap(),
+    );
+    let (first, second) = docs.split_at(DOCS / 2);
+    let started = Instant::now();
+    std::thread::scope(|s| {
+        for (reg, half) in [(&a, first), (&b, second)] {
+            s.spawn(move || {
+                for batch in half.chunks(BATCH) {
+                    reg.link_batch(batch).unwrap();
+                }
+            });
+        }
+    });
+    println!(
+        "postgres, 2 replicas: {:.0} docs/s",
+        rate(started.elapsed().as_secs_f64())
+    );
+}
