@@ -20,10 +20,11 @@ fn set<T: serde::de::DeserializeOwned>(file: &str) -> Vec<T> {
     read_jsonl(&std::fs::read_to_string(&path).unwrap()).unwrap()
 }
 
-/// The held-out names meet the target (precision ≥ 0.95 at recall
-/// ≥ 0.90 at the default threshold); the tuned-on names stay where the
-/// matcher left them (a regression guard). One test, so the corpus is
-/// extracted once.
+/// The fresh held-out names (written after the matcher's last change) and
+/// the first held-out list (seen while the scoring changed) meet the
+/// issue's target (precision ≥ 0.95 at recall ≥ 0.90 at the default
+/// threshold); the tuned-on names stay where the matcher left them (a
+/// regression guard). One test, so the corpus is extracted once.
 #[test]
 fn screening_set_meets_the_targets() {
     require_model();
@@ -43,6 +44,9 @@ fn screening_set_meets_the_targets() {
         println!("{file}\n{report}");
         report
     };
+    let fresh = score("names_fresh.jsonl").at_default;
+    assert!(fresh.precision() >= 0.95, "fresh precision {fresh:?}");
+    assert!(fresh.recall() >= 0.90, "fresh recall {fresh:?}");
     let held = score("names_heldout.jsonl").at_default;
     assert!(held.precision() >= 0.95, "held-out precision {held:?}");
     assert!(held.recall() >= 0.90, "held-out recall {held:?}");
