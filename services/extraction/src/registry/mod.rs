@@ -146,6 +146,9 @@ impl Registry {
     /// registry's write lock and brings memory up to date with every
     /// other replica's commits, so `f` links against the whole registry.
     fn write<T>(&self, f: impl FnOnce(&dyn Txn) -> Result<T>) -> Result<T> {
+        if self.state.read().stale {
+            self.reload()?;
+        }
         match &self.backend {
             Backend::Embedded(db) => {
                 let tx = db.begin_write()?;
@@ -404,7 +407,8 @@ impl Drop for Staging<'_> {
         if self.armed
             && let Err(e) = self.registry.reload()
         {
-            tracing::error!(error = %e, "cannot reload the entity registry after a failed batch");
+            tracing::error!(error = %e, "cannot reload the entity registry after a failed batch; retrying before the next write");
+            self.registry.state.write().stale = true;
         }
     }
 }

@@ -24,6 +24,9 @@ pub(crate) struct State {
     /// On PostgreSQL, the registry write (revision) this state includes;
     /// unused (0) by the embedded store, whose one process writes it all.
     pub rev: u64,
+    /// Memory may hold changes that were never committed (a failed batch
+    /// whose reload failed too): rebuild from the store before the next write.
+    pub stale: bool,
 }
 
 impl State {
@@ -33,6 +36,7 @@ impl State {
             entities: Vec::new(),
             index: CandidateIndex::new(),
             rev: 0,
+            stale: false,
         };
         for (h, rec) in entities.into_iter().enumerate() {
             state.entities.push(EntityRecord::default());

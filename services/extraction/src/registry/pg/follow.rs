@@ -14,7 +14,7 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, Config, NoTls};
 use tokio::sync::watch;
 
-use super::{CHANNEL, META_REV, changed_since, meta};
+use super::{CHANNEL, META_REV, changed_since, load, meta};
 use crate::registry::error::Result;
 use crate::registry::state::State;
 use crate::registry::txn::META_LAST_SEQUENCE;
@@ -77,6 +77,12 @@ fn sync(
     writer: &Mutex<()>,
     changes: &watch::Sender<u64>,
 ) -> Result<()> {
+    if state.read().stale {
+        // A failed batch left uncommitted changes in memory: start over.
+        let _w = writer.lock();
+        let (fresh, _) = load(client)?;
+        *state.write() = fresh;
+    }
     let rev = meta(client, META_REV)?;
     let sequence = meta(client, META_LAST_SEQUENCE)?;
     if rev > state.read().rev {
