@@ -295,6 +295,51 @@ fn a_curation_on_one_replica_is_seen_by_the_other() {
     assert!(undone.sequence > merged.sequence);
 }
 
+#[test]
+fn a_dropped_database_connection_costs_one_unavailable_write_at_most() {
+    let Some(db) = TestDatabase::create() else {
+        return;
+    };
+    let reg = Registry::connect(&db.url).unwrap();
+    let docs = documents(24);
+    reg.link_batch(&docs[..12]).unwrap();
+    let before = entities(&reg);
+    // The database drops every connection of the registry (a restart, a
+    // failover, an administrator).
+    let mut admin = Client::connect(&db.url, NoTls).unwrap();
+    admin
+        .execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            &[],
+        )
+        .unwrap();
+    let first = reg.link_batch(&docs[12..]);
+    eprintln!(
+        "first write after the drop: {:?}",
+        first.as_ref().map(|_| ())
+    );
+    match first {
+        Ok(_) => {}
+        Err(e) => assert!(
+            matches!(
+                e,
+                dossier_extraction::registry::RegistryError::Unavailable(_)
+            ),
+            "{e:?}"
+        ),
+    }
+    // The next write reconnects; memory holds only what was committed.
+    reg.link_batch(&docs[12..]).unwrap();
+    let after = entities(&reg);
+    assert!(
+        after.values().map(|e| e.mention_count).sum::<u64>()
+            > before.values().map(|e| e.mention_count).sum::<u64>()
+    );
+    let fresh = Registry::connect(&db.url).unwrap();
+    assert_eq!(entities(&fresh), after, "memory matches the database");
+}
+
 /// Two gRPC servers on one registry: documents extracted through both,
 /// MergeEntities on one, the other's WatchEntityChanges reports it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -66,15 +66,24 @@ storage_from!(
 );
 
 impl From<postgres::Error> for RegistryError {
-    /// A statement the database refused is a storage error; anything else
-    /// (connection refused, closed or timed out) means the database is out
-    /// of reach, which a retry may cure.
+    /// Out of reach (no connection, a connection closed, the server shutting
+    /// down or refusing connections: SQLSTATE classes 08 and 57, or a
+    /// transaction it chose to abort: 40) is UNAVAILABLE, which a retry
+    /// may cure; any other statement the database refused is a storage error.
     fn from(e: postgres::Error) -> Self {
-        match e.as_db_error() {
-            Some(db) => RegistryError::Storage(format!("{} ({})", db.message(), db.code().code())),
-            None => {
-                RegistryError::Unavailable(format!("the registry database is unavailable: {e}"))
-            }
+        let retryable = e.is_closed()
+            || e.as_db_error().is_none_or(|db| {
+                let code = db.code().code();
+                code.starts_with("08") || code.starts_with("57") || code.starts_with("40")
+            });
+        let detail = e.as_db_error().map_or_else(
+            || e.to_string(),
+            |db| format!("{} (SQLSTATE {})", db.message(), db.code().code()),
+        );
+        if retryable {
+            RegistryError::Unavailable(format!("the registry database is unavailable: {detail}"))
+        } else {
+            RegistryError::Storage(detail)
         }
     }
 }

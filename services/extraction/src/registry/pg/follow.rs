@@ -15,7 +15,7 @@ use postgres::{Client, Config, NoTls};
 use tokio::sync::watch;
 
 use super::{CHANNEL, META_REV, changed_since, load, meta};
-use crate::registry::error::Result;
+use crate::registry::error::{RegistryError, Result};
 use crate::registry::state::State;
 use crate::registry::txn::META_LAST_SEQUENCE;
 
@@ -56,10 +56,15 @@ pub(super) fn run(
         let Some(state) = state.upgrade() else {
             return;
         };
-        if let Err(e) = sync(&mut client, &state, &writer, &changes) {
-            tracing::warn!(error = %e, "registry follower cannot catch up");
+        match sync(&mut client, &state, &writer, &changes) {
+            Ok(()) => listener = Some(client),
+            Err(e) => {
+                tracing::warn!(error = %e, "registry follower cannot catch up");
+                if !matches!(e, RegistryError::Unavailable(_)) {
+                    listener = Some(client);
+                }
+            }
         }
-        listener = Some(client);
     }
 }
 

@@ -192,7 +192,9 @@ impl Drop for PgRegistry {
     }
 }
 
-/// One connection, opened on first use and again after it broke.
+/// One connection, opened on first use and again after it broke. After a
+/// database restart the first call on an old connection answers UNAVAILABLE
+/// (nothing was written; callers retry) and the next one reconnects.
 struct Conn {
     config: Config,
     client: Mutex<Option<Client>>,
@@ -217,7 +219,10 @@ impl Conn {
             _ => self.config.connect(NoTls)?,
         };
         let out = f(&mut client);
-        if !client.is_closed() {
+        // A connection the database dropped may not know it yet: after an
+        // UNAVAILABLE answer, the next call connects afresh.
+        let broken = client.is_closed() || matches!(out, Err(RegistryError::Unavailable(_)));
+        if !broken {
             *slot = Some(client);
         }
         out
