@@ -14,7 +14,8 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, Config, NoTls};
 use tokio::sync::watch;
 
-use super::{CHANNEL, META_REV, changed_since, load, meta};
+use super::txn::from_i64;
+use super::{CHANNEL, META_REV, changed_since, load};
 use crate::registry::error::{RegistryError, Result};
 use crate::registry::state::State;
 use crate::registry::txn::META_LAST_SEQUENCE;
@@ -68,6 +69,17 @@ pub(super) fn run(
     }
 }
 
+/// The revision and the last change sequence, in one round trip.
+fn head(client: &mut Client) -> Result<(u64, u64)> {
+    let row = client.query_one(
+        "SELECT coalesce(max(value) FILTER (WHERE key = $1), 0),
+                coalesce(max(value) FILTER (WHERE key = $2), 0)
+         FROM registry_meta",
+        &[&META_REV, &META_LAST_SEQUENCE],
+    )?;
+    Ok((from_i64(row.get(0))?, from_i64(row.get(1))?))
+}
+
 fn listen(config: &Config) -> Result<Client> {
     let mut client = config.connect(NoTls)?;
     client.batch_execute(&format!("LISTEN {CHANNEL}"))?;
@@ -88,8 +100,7 @@ fn sync(
         let (fresh, _) = load(client)?;
         *state.write() = fresh;
     }
-    let rev = meta(client, META_REV)?;
-    let sequence = meta(client, META_LAST_SEQUENCE)?;
+    let (rev, sequence) = head(client)?;
     if rev > state.read().rev {
         // Not while this replica writes: its own commit installs itself.
         let _w = writer.lock();
