@@ -17,7 +17,7 @@ use tantivy::{TantivyDocument, Term};
 use super::{SearchIndex, WriterSetup};
 use crate::error::{Error, Result};
 use crate::model::IndexDoc;
-use crate::quotes::records;
+use crate::quotes::{record_document, records};
 
 /// The quote index's directory inside the article index's.
 pub const QUOTES_DIR: &str = "quotes";
@@ -59,7 +59,7 @@ impl SearchIndex {
         let writer = self.writer.lock();
         writer.delete_term(Term::from_field_text(self.fields.id, &article.id));
         for record in records(article) {
-            writer.add_document(record.to_tantivy(&self.fields))?;
+            writer.add_document(record_document(&record, &self.fields))?;
         }
         Ok(())
     }
@@ -95,7 +95,7 @@ impl SearchIndex {
                 let stored: TantivyDocument = searcher.doc(address)?;
                 let article = IndexDoc::from_tantivy(&stored, fields);
                 for record in records(&article) {
-                    writer.add_document(record.to_tantivy(&self.fields))?;
+                    writer.add_document(record_document(&record, &self.fields))?;
                     written += 1;
                 }
             }

@@ -43,6 +43,9 @@ impl From<ApplyError> for Error {
 #[derive(Debug, Default)]
 pub struct Planned {
     pub ops: Vec<IndexOp>,
+    /// Documents to rewrite without their quote records, after `ops`
+    /// (see `SearchIndex::relabel`).
+    pub relabels: Vec<IndexDoc>,
     pub refusals: Vec<Refusal>,
 }
 
@@ -99,6 +102,7 @@ pub async fn ops_for_changes<X: Extractor>(
     Ok(Planned {
         ops,
         refusals: extracted.refusals,
+        ..Planned::default()
     })
 }
 
@@ -129,35 +133,43 @@ pub async fn ops_for_relabelling(
     let docs = run_blocking(move || affected_docs(&idx, &ids, &[]))
         .await
         .map_err(Error::from)??;
-    let ops = docs
-        .into_iter()
-        .filter_map(|mut doc| {
-            let mut changed = false;
-            for e in &mut doc.entities {
-                if let Some(new) = latest.get(&e.id)
-                    && (e.name != new.canonical_name || e.entity_type != new.r#type)
-                {
-                    e.name.clone_from(&new.canonical_name);
-                    e.entity_type = new.r#type;
-                    changed = true;
-                }
+    let mut planned = Planned::default();
+    for mut doc in docs {
+        let mut renamed: Vec<String> = Vec::new();
+        for e in &mut doc.entities {
+            if let Some(new) = latest.get(&e.id)
+                && (e.name != new.canonical_name || e.entity_type != new.r#type)
+            {
+                e.name.clone_from(&new.canonical_name);
+                e.entity_type = new.r#type;
+                renamed.push(e.id.clone());
             }
-            // A quote's speaker goes by the new name too.
-            for q in &mut doc.quotes {
-                if let Some(new) = latest.get(&q.speaker_entity_id)
-                    && q.speaker_canonical_name != new.canonical_name
-                {
-                    q.speaker_canonical_name.clone_from(&new.canonical_name);
-                    changed = true;
-                }
+        }
+        // A quote's speaker goes by the new name too.
+        let mut quotes_changed = false;
+        for q in &mut doc.quotes {
+            if let Some(new) = latest.get(&q.speaker_entity_id)
+                && q.speaker_canonical_name != new.canonical_name
+            {
+                q.speaker_canonical_name.clone_from(&new.canonical_name);
+                quotes_changed = true;
             }
-            changed.then(|| IndexOp::Upsert(Box::new(doc)))
-        })
-        .collect();
-    Ok(Planned {
-        ops,
-        refusals: Vec::new(),
-    })
+        }
+        // A quote record holds its speaker's name and the entities
+        // named inside the quote (`quotes::records`): only a rename of
+        // one of those changes the records.
+        quotes_changed |= doc.quotes.iter().any(|q| {
+            renamed
+                .iter()
+                .any(|id| *id == q.speaker_entity_id || q.entities.contains(id))
+        });
+        match (quotes_changed, renamed.is_empty()) {
+            (true, _) => planned.ops.push(IndexOp::Upsert(Box::new(doc))),
+            (false, false) => planned.relabels.push(doc),
+            (false, true) => {}
+        }
+    }
+    Ok(planned)
 }
 
 /// Re-extracts every indexed document an entity change affects, so ids,
@@ -177,7 +189,7 @@ pub async fn ops_for_entity_change<X: Extractor>(
         .map_err(Error::from)??;
     let mut planned = Planned {
         ops: Vec::with_capacity(docs.len()),
-        refusals: Vec::new(),
+        ..Planned::default()
     };
     for chunk in docs.chunks(REEXTRACT_BATCH) {
         let requests: Vec<_> = chunk.iter().map(IndexDoc::to_document).collect();

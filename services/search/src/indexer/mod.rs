@@ -393,6 +393,13 @@ impl<F: ChangeFeed, X: Extractor> Indexer<F, X> {
         planned: Planned,
     ) -> Result<(), ApplyError> {
         self.apply_ops(progress, planned.ops).await?;
+        if !planned.relabels.is_empty() {
+            let index = Arc::clone(&self.index);
+            let docs = planned.relabels;
+            run_blocking(move || index.relabel(docs))
+                .await
+                .map_err(Error::from)??;
+        }
         for refusal in planned.refusals {
             tracing::warn!(
                 document_id = %refusal.document_id,

@@ -12,10 +12,12 @@
 //! the article's last (re-)extraction, so curated merges reach quotes as
 //! they reach `entity:` queries.
 
+mod document;
 pub mod list;
 mod quote;
 pub mod records;
 
+pub use document::record_document;
 pub use list::{ListedQuote, QuoteListing, QuotePage, list_quotes};
 pub use quote::{DocQuote, quotes_of};
 pub use records::records;

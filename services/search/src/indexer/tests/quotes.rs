@@ -144,3 +144,60 @@ async fn deleted_documents_take_their_quotes_and_a_rebuild_restores_the_rest() {
     assert!(listed[0].quote.direct);
     running.stop().await;
 }
+
+/// A rename of an entity that no quote speaks or names rewrites the
+/// article alone: its quote records stay as written. A speaker's rename
+/// still rewrites them.
+#[tokio::test]
+async fn a_rename_outside_the_quotes_leaves_the_quote_records_alone() {
+    let (storage, extractor) = two_spellings();
+    extractor.alias("Chisinau", "g1", "Chisinau", EntityType::Gpe);
+    storage.create(
+        "c",
+        "Harbour",
+        "\"Ferries run again,\" Sandu said in Chisinau.",
+        "wire",
+        T0 + 2 * 86_400,
+    );
+    let running = start(
+        Arc::new(SearchIndex::in_memory().unwrap()),
+        &storage,
+        &extractor,
+    );
+    running.wait_for("all", |r| r.indexed_sequence == 3).await;
+    let deleted_records = || -> u32 {
+        let quotes = running.index.quote_index().unwrap();
+        let searcher = quotes.searcher();
+        searcher
+            .segment_readers()
+            .iter()
+            .map(|s| s.num_deleted_docs())
+            .sum()
+    };
+    extractor.rename("g1", "Kishinev", EntityType::Gpe);
+    running
+        .wait_for("the rename", |r| r.entity_sequence == 1)
+        .await;
+    assert_eq!(running.count("gpe:Kishinev"), 1);
+    assert_eq!(deleted_records(), 0, "no quote record was written again");
+    assert_eq!(
+        texts(&quotes_of(&running, "e1")),
+        [
+            "Ferries run again",
+            "Our doors stay open",
+            "talks would go on"
+        ]
+    );
+    extractor.rename("e1", "Maia Sandu (PAS)", EntityType::Person);
+    running
+        .wait_for("the speaker's rename", |r| r.entity_sequence == 2)
+        .await;
+    let renamed = quotes_of(&running, "e1");
+    assert!(
+        renamed
+            .iter()
+            .all(|q| q.quote.speaker_canonical_name == "Maia Sandu (PAS)")
+    );
+    assert!(deleted_records() > 0);
+    running.stop().await;
+}

@@ -1,0 +1,130 @@
+//! A quote record as the quote index stores it: only what ListQuotes
+//! reads back and what its queries search.
+//!
+//! An article is written as one document; its quotes as one record each,
+//! often fifteen or more per article, so every byte and term of a record
+//! counts fifteen times. [`IndexDoc::to_tantivy`] writes an article's every
+//! field; a record leaves out what nothing reads in the quote index: the
+//! headline's grams (the headline is stored, not searched: see
+//! `schema::Kind::Quotes`), the url, the article's entity list and dates
+//! as JSON, the empty-text flag and the duplicate mark (a listing shows
+//! the story, not the copy).
+
+use tantivy::{DateTime, TantivyDocument};
+
+use crate::model::IndexDoc;
+use crate::schema::{Fields, SEP, normalize_name};
+
+/// The quote index's document for `record` (one of [`super::records`]).
+pub fn record_document(record: &IndexDoc, f: &Fields) -> TantivyDocument {
+    let mut d = TantivyDocument::default();
+    d.add_text(f.id, &record.id);
+    d.add_u64(f.seq, record.sequence);
+    d.add_text(f.title, &record.title);
+    d.add_text(f.body, &record.body);
+    d.add_text(f.body_grams, &record.body);
+    if let Some(stemmed) = f.stemmed_field(&record.language) {
+        d.add_text(stemmed, &record.body);
+    }
+    d.add_text(f.source, &record.source);
+    d.add_text(f.author, &record.author);
+    if let Some(secs) = record.published_at {
+        // As `to_tantivy`: tantivy keeps nanoseconds in an i64.
+        const NANOS: i64 = 1_000_000_000;
+        let secs = secs.clamp(i64::MIN / NANOS, i64::MAX / NANOS);
+        d.add_date(f.published_at, DateTime::from_timestamp_secs(secs));
+    }
+    d.add_text(f.language, &record.language);
+    for label in &record.labels {
+        d.add_text(f.labels, label);
+    }
+    add_entities(&mut d, record, f);
+    for quote in &record.quotes {
+        if !quote.speaker_entity_id.is_empty() {
+            d.add_text(f.quote, &quote.speaker_entity_id);
+        }
+        d.add_text(f.quote_kind, quote.kind());
+    }
+    let json = serde_json::to_string(&record.quotes).unwrap_or_else(|_| "[]".into());
+    d.add_text(f.quotes_json, json);
+    if let Some(mark) = &record.story {
+        d.add_text(f.story, &mark.story_id);
+    }
+    d
+}
+
+/// The entities named inside the quote, searchable as in an article
+/// (`entity:`, `person:`, expansion of a spelling to the others).
+fn add_entities(d: &mut TantivyDocument, record: &IndexDoc, f: &Fields) {
+    for e in &record.entities {
+        let kind = e.kind();
+        d.add_text(f.entity, &e.id);
+        d.add_text(f.entity_type, kind.as_str_name());
+        d.add_text(
+            f.entity_facet,
+            format!("{}{SEP}{}{SEP}{}", e.id, kind.as_str_name(), e.name),
+        );
+        let name_field = f.name_field(kind);
+        for variant in std::iter::once(&e.name).chain(&e.variants) {
+            let norm = normalize_name(variant);
+            if !norm.is_empty() {
+                d.add_text(f.alias, format!("{norm}{SEP}{}", e.id));
+            }
+            d.add_text(f.entity_alias, format!("{}{SEP}{variant}", e.id));
+            if let Some(field) = name_field {
+                d.add_text(field, variant);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::schema::Value;
+
+    use super::*;
+    use crate::model::DocEntity;
+    use crate::quotes::DocQuote;
+
+    /// What a listing reads back (`IndexDoc::from_tantivy` on the record)
+    /// survives the leaner document.
+    #[test]
+    fn a_listing_reads_back_what_it_shows() {
+        let f = Fields::for_quotes();
+        let record = IndexDoc {
+            id: "d1".into(),
+            sequence: 7,
+            title: "Ferry talks".into(),
+            body: "Our doors stay open".into(),
+            source: "wire".into(),
+            url: "https://wire.example/1".into(),
+            published_at: Some(1_770_000_000),
+            entities: vec![DocEntity {
+                id: "e2".into(),
+                name: "Chisinau".into(),
+                entity_type: dossier_proto::v1::EntityType::Gpe as i32,
+                variants: vec!["Kishinev".into()],
+            }],
+            quotes: vec![DocQuote {
+                text: "Our doors stay open".into(),
+                speaker_entity_id: "e1".into(),
+                direct: true,
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let doc = record_document(&record, &f);
+        let back = IndexDoc::from_tantivy(&doc, &f);
+        assert_eq!(back.id, "d1");
+        assert_eq!(back.title, "Ferry talks");
+        assert_eq!(back.source, "wire");
+        assert_eq!(back.published_at, Some(1_770_000_000));
+        assert_eq!(back.quotes, record.quotes);
+        // Not kept: nothing in the quote index reads them.
+        assert!(doc.get_first(f.url).is_none());
+        assert!(doc.get_first(f.entities_json).is_none());
+        assert!(doc.get_first(f.title_grams).is_none());
+        let aliases: Vec<&str> = doc.get_all(f.alias).filter_map(|v| v.as_str()).collect();
+        assert_eq!(aliases, ["chisinau\u{1f}e2", "kishinev\u{1f}e2"]);
+    }
+}
