@@ -1,7 +1,13 @@
 //! ExtractionService's registry over gRPC: linking across documents,
 //! idempotent re-extraction, ForgetDocument, ListEntities paging, curation
 //! with undo, the WatchEntityChanges feed, and shutdown with open streams.
+//!
+//! Each test runs on both registry backends: `embedded::name` (redb in the
+//! data dir) and `postgres::name` (`--registry-url`, a database of its own;
+//! SKIPPED without `DOSSIER_TEST_DATABASE_URL`, see `registry_db.rs`).
 
+#[path = "registry_db.rs"]
+mod registry_db;
 mod support;
 
 use std::time::Duration;
@@ -10,10 +16,11 @@ use dossier_proto::v1 as pb;
 use support::*;
 use tonic::Code;
 
-#[tokio::test]
-async fn transliteration_variants_link_across_documents() {
+async fn transliteration_variants_link_across_documents(backend: Backend) {
     require_model();
-    let mut s = Server::start().await;
+    let Some((mut s, _db)) = backend.start().await else {
+        return;
+    };
     let a = extract(
         &mut s.client,
         in_doc(
@@ -129,10 +136,11 @@ async fn transliteration_variants_link_across_documents() {
     s.stop().await;
 }
 
-#[tokio::test]
-async fn merge_and_undo_restore_state_and_feed_replays() {
+async fn merge_and_undo_restore_state_and_feed_replays(backend: Backend) {
     require_model();
-    let mut s = Server::start().await;
+    let Some((mut s, _db)) = backend.start().await else {
+        return;
+    };
     let r = extract(
         &mut s.client,
         in_doc(
@@ -258,10 +266,11 @@ async fn merge_and_undo_restore_state_and_feed_replays() {
     s.stop().await;
 }
 
-#[tokio::test]
-async fn shutdown_ends_open_streams_and_drains() {
+async fn shutdown_ends_open_streams_and_drains(backend: Backend) {
     require_model();
-    let mut s = Server::start().await;
+    let Some((mut s, _db)) = backend.start().await else {
+        return;
+    };
     let (tx, rx) = tokio::sync::mpsc::channel(4);
     let requests = tokio_stream::wrappers::ReceiverStream::new(rx);
     let mut batch = s.client.batch_extract(requests).await.unwrap().into_inner();
@@ -293,3 +302,55 @@ async fn shutdown_ends_open_streams_and_drains() {
         .unwrap()
         .expect("serve returns Ok");
 }
+
+/// Which registry a test's server keeps.
+#[derive(Clone, Copy)]
+enum Backend {
+    Embedded,
+    Postgres,
+}
+
+impl Backend {
+    /// The server, and the database it uses (dropped after the server);
+    /// `None` when PostgreSQL is not configured (the test is skipped).
+    async fn start(self) -> Option<(Server, Option<registry_db::TestDatabase>)> {
+        match self {
+            Backend::Embedded => Some((Server::start().await, None)),
+            Backend::Postgres => {
+                let db = tokio::task::spawn_blocking(registry_db::TestDatabase::create)
+                    .await
+                    .unwrap()?;
+                let url = dossier_extraction::RegistryUrl::new(db.url.clone());
+                let server = Server::start_with(|c| c.registry_url = Some(url)).await;
+                Some((server, Some(db)))
+            }
+        }
+    }
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod embedded {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(super::Backend::Embedded).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::Backend::Postgres).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    transliteration_variants_link_across_documents,
+    merge_and_undo_restore_state_and_feed_replays,
+    shutdown_ends_open_streams_and_drains,
+);
