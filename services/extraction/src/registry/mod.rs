@@ -369,7 +369,10 @@ impl Registry {
     pub fn changes_after(&self, after: u64, limit: usize) -> Result<Vec<EntityChange>> {
         let mut changes = match &self.backend {
             Backend::Embedded(db) => store::changes_after(db, after, limit)?,
-            Backend::Postgres(pg) => pg.changes_after(after, limit)?,
+            Backend::Postgres(pg) => {
+                let loaded = self.last_sequence();
+                pg.changes_after(after, limit, &self.state, &self.writer, loaded)?
+            }
         };
         let state = self.state.read();
         for change in &mut changes {

@@ -14,11 +14,9 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, Config, NoTls};
 use tokio::sync::watch;
 
-use super::txn::from_i64;
-use super::{CHANNEL, META_REV, changed_since, load};
+use super::{CHANNEL, catch_up_outside_writes, load};
 use crate::registry::error::{RegistryError, Result};
 use crate::registry::state::State;
-use crate::registry::txn::META_LAST_SEQUENCE;
 
 /// The longest the follower waits before reading the counter anyway; also
 /// how soon it notices that its registry was dropped.
@@ -69,17 +67,6 @@ pub(super) fn run(
     }
 }
 
-/// The revision and the last change sequence, in one round trip.
-fn head(client: &mut Client) -> Result<(u64, u64)> {
-    let row = client.query_one(
-        "SELECT coalesce(max(value) FILTER (WHERE key = $1), 0),
-                coalesce(max(value) FILTER (WHERE key = $2), 0)
-         FROM registry_meta",
-        &[&META_REV, &META_LAST_SEQUENCE],
-    )?;
-    Ok((from_i64(row.get(0))?, from_i64(row.get(1))?))
-}
-
 fn listen(config: &Config) -> Result<Client> {
     let mut client = config.connect(NoTls)?;
     client.batch_execute(&format!("LISTEN {CHANNEL}"))?;
@@ -100,20 +87,7 @@ fn sync(
         let (fresh, _) = load(client)?;
         *state.write() = fresh;
     }
-    let (rev, sequence) = head(client)?;
-    if rev > state.read().rev {
-        // Not while this replica writes: its own commit installs itself.
-        let _w = writer.lock();
-        let after = state.read().rev;
-        if rev > after {
-            let (changed, newest) = changed_since(client, after)?;
-            let mut state = state.write();
-            state.install(changed);
-            // Rows of a later commit may have been read too (commits are
-            // serialised and atomic, so all of its rows were).
-            state.rev = rev.max(newest);
-        }
-    }
+    let sequence = catch_up_outside_writes(client, state, writer)?;
     changes.send_if_modified(|cur| {
         let newer = sequence > *cur;
         if newer {

@@ -155,18 +155,36 @@ impl PgRegistry {
         self.reader.with(|client| Ok(load(client)?.0))
     }
 
-    pub(crate) fn changes_after(&self, after: u64, limit: usize) -> Result<Vec<EntityChange>> {
+    /// A page of the change log. When it reaches past what this replica
+    /// has loaded (the follower has not woken yet), memory is caught up
+    /// first, so the entity an `Updated` change carries is never older
+    /// than the change.
+    pub(crate) fn changes_after(
+        &self,
+        after: u64,
+        limit: usize,
+        state: &RwLock<State>,
+        writer: &Mutex<()>,
+        loaded: u64,
+    ) -> Result<Vec<EntityChange>> {
         let after = to_i64(after.min(i64::MAX as u64))?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows = self.reader.with(|client| {
-            Ok(client.query(
+        let changes = self.reader.with(|client| {
+            let rows = client.query(
                 "SELECT record FROM registry_changes WHERE sequence > $1 ORDER BY sequence LIMIT $2",
                 &[&after, &limit],
-            )?)
+            )?;
+            rows.iter()
+                .map(|row| Ok(postcard::from_bytes(row.get::<_, &[u8]>(0))?))
+                .collect::<Result<Vec<EntityChange>>>()
         })?;
-        rows.iter()
-            .map(|row| Ok(postcard::from_bytes(row.get::<_, &[u8]>(0))?))
-            .collect()
+        if changes.last().is_some_and(|c| c.sequence > loaded) {
+            // The writer mutex, then the writer's connection: the order
+            // every write takes them in.
+            let _w = writer.lock();
+            self.writer.with(|client| load_newer(client, state))?;
+        }
+        Ok(changes)
     }
 }
 
@@ -265,6 +283,50 @@ fn catch_up(client: &mut impl GenericClient, state: &RwLock<State>, rev: u64) ->
     let mut state = state.write();
     state.install(changed);
     state.rev = rev;
+    Ok(())
+}
+
+/// The revision and the last change sequence, in one round trip.
+fn head(client: &mut Client) -> Result<(u64, u64)> {
+    let row = client.query_one(
+        "SELECT coalesce(max(value) FILTER (WHERE key = $1), 0),
+                coalesce(max(value) FILTER (WHERE key = $2), 0)
+         FROM registry_meta",
+        &[&META_REV, &META_LAST_SEQUENCE],
+    )?;
+    Ok((from_i64(row.get(0))?, from_i64(row.get(1))?))
+}
+
+/// Brings memory up to the database's revision between writes (the
+/// follower); returns the last change sequence. Takes the writer mutex only
+/// when there is something to load, so a replica's own commit (which
+/// installs itself) is never loaded twice.
+fn catch_up_outside_writes(
+    client: &mut Client,
+    state: &RwLock<State>,
+    writer: &Mutex<()>,
+) -> Result<u64> {
+    let (rev, sequence) = head(client)?;
+    if rev > state.read().rev {
+        let _w = writer.lock();
+        load_newer(client, state)?;
+    }
+    Ok(sequence)
+}
+
+/// Loads every entity written after memory's revision. The caller holds
+/// the writer mutex.
+fn load_newer(client: &mut Client, state: &RwLock<State>) -> Result<()> {
+    let (rev, _) = head(client)?;
+    let after = state.read().rev;
+    if rev > after {
+        let (changed, newest) = changed_since(client, after)?;
+        let mut state = state.write();
+        state.install(changed);
+        // Rows of a later commit may have been read too (commits are
+        // serialised and atomic, so all of its rows were).
+        state.rev = rev.max(newest);
+    }
     Ok(())
 }
 
