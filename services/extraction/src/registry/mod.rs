@@ -179,7 +179,8 @@ impl Registry {
     }
 
     /// Links many documents in order, recording those with a document id
-    /// in one redb transaction: one commit (one fsync) for the whole batch.
+    /// in one transaction: one commit (one fsync; on PostgreSQL a fixed number
+    /// of round trips) for the whole batch.
     ///
     /// Each document is linked against the registry as the documents before
     /// it in the batch left it, exactly as if they were linked one by one.
@@ -399,7 +400,7 @@ impl Registry {
 
 /// Memory staged ahead of a commit: unless disarmed once the commit has
 /// succeeded, dropping it (an error or a panic mid-batch) rebuilds the
-/// in-memory state from disk.
+/// in-memory state from the store.
 struct Staging<'a> {
     registry: &'a Registry,
     armed: bool,

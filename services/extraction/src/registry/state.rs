@@ -4,7 +4,7 @@
 //! to date with the other replicas' writes (see `pg`).
 //!
 //! Changes are staged in an [`Overlay`] (copy-on-write over the state),
-//! written to redb in one transaction, and installed only after the commit
+//! written to the store in one transaction, and installed only after the commit
 //! succeeds — a failed commit leaves memory untouched.
 
 use std::collections::{BTreeMap, BTreeSet};
