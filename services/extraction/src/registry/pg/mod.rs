@@ -211,29 +211,42 @@ impl Drop for PgRegistry {
 }
 
 /// One connection, opened on first use and again after it broke. After a
-/// database restart the first call on an old connection answers UNAVAILABLE
-/// (nothing was written; callers retry) and the next one reconnects.
+/// database restart, a call on a connection idle for [`CHECK_AFTER_IDLE`]
+/// reconnects first; on a busy one it answers UNAVAILABLE (nothing was
+/// written; callers retry) and the next call reconnects.
 struct Conn {
     config: Config,
-    client: Mutex<Option<Client>>,
+    /// The connection and when it last answered.
+    client: Mutex<Option<(Client, Instant)>>,
 }
+
+/// A connection idle this long is checked (one round trip) before use, so
+/// the first write after a database restart usually finds out in time to
+/// reconnect instead of answering UNAVAILABLE.
+const CHECK_AFTER_IDLE: Duration = Duration::from_secs(10);
 
 impl Conn {
     fn new(config: Config, client: Option<Client>) -> Self {
         Conn {
             config,
-            client: Mutex::new(client),
+            client: Mutex::new(client.map(|c| (c, Instant::now()))),
         }
     }
 
     fn take(&self) -> Option<Client> {
-        self.client.lock().take()
+        self.client.lock().take().map(|(c, _)| c)
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut Client) -> Result<T>) -> Result<T> {
         let mut slot = self.client.lock();
         let mut client = match slot.take() {
-            Some(client) if !client.is_closed() => client,
+            Some((mut client, used)) if !client.is_closed() => {
+                if used.elapsed() < CHECK_AFTER_IDLE || client.is_valid(CONNECT_TIMEOUT).is_ok() {
+                    client
+                } else {
+                    self.config.connect(NoTls)?
+                }
+            }
             _ => self.config.connect(NoTls)?,
         };
         let out = f(&mut client);
@@ -241,7 +254,7 @@ impl Conn {
         // UNAVAILABLE answer, the next call connects afresh.
         let broken = client.is_closed() || matches!(out, Err(RegistryError::Unavailable(_)));
         if !broken {
-            *slot = Some(client);
+            *slot = Some((client, Instant::now()));
         }
         out
     }
