@@ -24,8 +24,11 @@ export DOSSIER_SEARCH="http://127.0.0.1:$DOSSIER_SEARCH_PORT"
 
 if docker compose version >/dev/null 2>&1; then compose=(docker compose); else compose=(docker-compose); fi
 files=(-f docker-compose.yml)
+# storage, extraction, search and the web console (and postgres).
 services=4
+postgres=0
 if [ "${DOSSIER_COMPOSE_POSTGRES:-0}" = 1 ]; then
+  postgres=1
   project="$project-pg"
   files+=(-f deploy/compose.postgres.yml)
   services=5
@@ -59,7 +62,7 @@ stored() { dossier ls --all --jsonl | wc -l; }
 
 step "build the image ($DOSSIER_PROFILE binaries, local base image)"
 deploy/build-images.sh
-if [ "$services" = 4 ]; then
+if [ "$postgres" = 1 ]; then
   step "build the PostgreSQL image"
   deploy/make-postgres-image.sh "${DOSSIER_POSTGRES_IMAGE:-dossier-postgres:15}"
 fi
@@ -94,7 +97,7 @@ step "restart storage: nothing lost"
 dc restart storage
 until_ok 120 "storage healthy again" all_healthy
 [ "$(stored)" -eq $((before + 12)) ] || { echo "storage lost documents: $(stored) != $((before + 12))" >&2; exit 1; }
-if [ "$services" = 4 ]; then
+if [ "$postgres" = 1 ]; then
   step "the documents are in PostgreSQL"
   in_db=$(dc exec -T postgres psql -U dossier -d dossier -tAc "SELECT document_count FROM dossier_head")
   [ "$(echo "$in_db" | tr -d '[:space:]')" -eq $((before + 12)) ] || { echo "PostgreSQL holds $in_db documents, not $((before + 12))" >&2; exit 1; }
