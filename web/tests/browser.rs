@@ -12,6 +12,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::{Duration, Instant};
 
 use common::{Stack, href_after};
 use dossier_tests::tools;
@@ -25,10 +26,16 @@ fn screenshot_dir() -> PathBuf {
     dir
 }
 
+/// How long one chromium run may take before the test gives up on it.
+const CHROMIUM_TIMEOUT: Duration = Duration::from_secs(120);
+
 /// Runs chromium headless on `url` with `extra` arguments; returns stdout
-/// and the console messages it logged.
+/// and the console messages it logged. Output goes to files (a DOM is larger
+/// than a pipe's buffer), and a run that hangs is killed.
 fn chromium(browser: &Path, profile: &Path, url: &str, extra: &[String]) -> (String, Vec<String>) {
-    let output = Command::new(browser)
+    let out_dir = tempfile::tempdir().unwrap();
+    let (out_path, err_path) = (out_dir.path().join("out"), out_dir.path().join("err"));
+    let mut child = Command::new(browser)
         .args([
             "--headless",
             // The tests run as root, where Chromium's sandbox cannot start.
@@ -44,20 +51,31 @@ fn chromium(browser: &Path, profile: &Path, url: &str, extra: &[String]) -> (Str
         .arg(format!("--user-data-dir={}", profile.display()))
         .args(extra)
         .arg(url)
-        .output()
-        .expect("chromium runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
+        .stdout(std::fs::File::create(&out_path).unwrap())
+        .stderr(std::fs::File::create(&err_path).unwrap())
+        .spawn()
+        .expect("chromium starts");
+    let deadline = Instant::now() + CHROMIUM_TIMEOUT;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("chromium did not finish {url} within {CHROMIUM_TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let stderr = std::fs::read_to_string(&err_path).unwrap_or_default();
     let console: Vec<String> = stderr
         .lines()
         .filter(|l| l.contains(":CONSOLE"))
         .map(str::to_string)
         .collect();
-    assert!(
-        output.status.success(),
-        "chromium failed on {url}: {stderr}"
-    );
+    assert!(status.success(), "chromium failed on {url}: {stderr}");
     (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
+        std::fs::read_to_string(&out_path).unwrap_or_default(),
         console,
     )
 }
