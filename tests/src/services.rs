@@ -79,6 +79,12 @@ pub async fn start_search(data_dir: &Path, storage_url: &str, extraction_url: &s
     Service::spawn(|listener, shutdown| dossier_search::serve(config, listener, shutdown)).await
 }
 
+/// Search with a configuration of the test's own (several extraction
+/// URLs, small batches).
+pub async fn start_search_with(config: dossier_search::SearchConfig) -> Service {
+    Service::spawn(|listener, shutdown| dossier_search::serve(config, listener, shutdown)).await
+}
+
 /// All three services, each with a subdirectory of one temporary data dir.
 /// Extraction and search can be stopped and started again (on the same
 /// address, so the others' configuration stays valid).

@@ -102,6 +102,40 @@ pub fn lazy_channel(url: &str) -> Result<ClientChannel, ClientError> {
     Ok(with_auth(channel, &security))
 }
 
+/// One lazy channel over several replicas of a service (`urls`, e.g.
+/// extraction replicas on one PostgreSQL registry): each call goes to one
+/// of them (tower's power-of-two-choices balancer, which prefers the less
+/// loaded), so calls out at once spread over the replicas. One URL gives
+/// [`lazy_channel`]'s channel.
+pub fn lazy_balanced_channel(urls: &[&str]) -> Result<ClientChannel, ClientError> {
+    match urls {
+        [] => Err(ClientError::BadUrl {
+            url: String::new(),
+            reason: "no address given".into(),
+        }),
+        [url] => lazy_channel(url),
+        several => {
+            let security = security::installed().upstream;
+            let endpoints = several
+                .iter()
+                .map(|url| Ok(endpoint(url, &security)?.connect_timeout(Duration::from_secs(2))))
+                .collect::<Result<Vec<_>, ClientError>>()?;
+            Ok(with_auth(
+                Channel::balance_list(endpoints.into_iter()),
+                &security,
+            ))
+        }
+    }
+}
+
+/// The addresses of a comma-separated list (`--extraction a,b`), trimmed.
+pub fn url_list(urls: &str) -> Vec<&str> {
+    urls.split(',')
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .collect()
+}
+
 fn effective_url(url: &str, tls: bool) -> String {
     match url.split_once("://") {
         None if tls => format!("https://{url}"),
@@ -114,6 +148,24 @@ fn effective_url(url: &str, tls: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_of_urls_is_split_and_trimmed() {
+        assert_eq!(url_list("http://a:1"), vec!["http://a:1"]);
+        assert_eq!(
+            url_list(" http://a:1 , http://b:2,"),
+            vec!["http://a:1", "http://b:2"]
+        );
+        assert!(url_list(" , ").is_empty());
+    }
+
+    #[tokio::test]
+    async fn several_urls_make_one_channel_and_none_is_an_error() {
+        assert!(lazy_balanced_channel(&[]).is_err());
+        assert!(lazy_balanced_channel(&["http://127.0.0.1:1"]).is_ok());
+        assert!(lazy_balanced_channel(&["http://127.0.0.1:1", "http://127.0.0.1:2"]).is_ok());
+        assert!(lazy_balanced_channel(&["http://127.0.0.1:1", "not a url at all"]).is_err());
+    }
 
     #[test]
     fn a_ca_means_tls_whatever_the_scheme() {

@@ -114,7 +114,9 @@ pub struct SearchArgs {
     )]
     pub storage_url: String,
 
-    /// URL of the extraction service (ExtractionService).
+    /// URL of the extraction service (ExtractionService); several,
+    /// comma-separated, are replicas on one PostgreSQL registry, sent the
+    /// indexer's batches in turn.
     #[arg(
         long = "extraction",
         env = "DOSSIER_EXTRACTION",

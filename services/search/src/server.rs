@@ -71,7 +71,12 @@ pub async fn serve(
             .context("cannot open the watches")?;
     let percolator = tokio::spawn(Arc::clone(&watches).percolate());
 
-    let extraction = lazy_channel(&config.extraction_url).context("bad --extraction url")?;
+    // Several extraction replicas (one PostgreSQL registry) take the
+    // batches in turn: the indexer keeps `extract_in_flight` out at once.
+    let extraction = dossier_kit::client::lazy_balanced_channel(&dossier_kit::client::url_list(
+        &config.extraction_url,
+    ))
+    .context("bad --extraction url")?;
     let matcher = Arc::new(GrpcExtractor::new(extraction.clone()));
     let indexer = Indexer {
         index: Arc::clone(&index),
