@@ -211,7 +211,7 @@ fn index_corpus(
         let secs = doc.published_at.as_ref().map_or(0, |t| t.seconds);
         d.add_date(published_at, DateTime::from_timestamp_secs(secs));
         writer.add_document(d)?;
-        if (n as u64 + 1) % args.commit_docs.max(1) == 0 {
+        if (n as u64 + 1).is_multiple_of(args.commit_docs.max(1)) {
             writer.commit()?;
         }
     }
