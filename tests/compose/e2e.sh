@@ -5,6 +5,10 @@
 # again and see search catch up; restart storage and lose nothing; down -v.
 # With DOSSIER_COMPOSE_POSTGRES=1 storage runs on PostgreSQL
 # (deploy/compose.postgres.yml) and the documents are counted in the database.
+# With DOSSIER_COMPOSE_REPLICAS=1 (which implies PostgreSQL) two extraction
+# replicas share the entity registry in PostgreSQL (deploy/compose.replicas.yml)
+# and search sends its batches to both: the two must answer the same
+# registry, with one id per entity.
 #
 #   tests/compose/e2e.sh        (needs Docker and docker-compose)
 set -euo pipefail
@@ -27,11 +31,22 @@ files=(-f docker-compose.yml)
 # storage, extraction, search and the web console (and postgres).
 services=4
 postgres=0
+replicas=0
+if [ "${DOSSIER_COMPOSE_REPLICAS:-0}" = 1 ]; then
+  replicas=1
+  DOSSIER_COMPOSE_POSTGRES=1
+  export DOSSIER_EXTRACTION_2_PORT=$((DOSSIER_WEB_PORT + 1))
+fi
 if [ "${DOSSIER_COMPOSE_POSTGRES:-0}" = 1 ]; then
   postgres=1
   project="$project-pg"
   files+=(-f deploy/compose.postgres.yml)
   services=5
+fi
+if [ "$replicas" = 1 ]; then
+  project="$project-replicas"
+  files+=(-f deploy/compose.replicas.yml)
+  services=6
 fi
 dc() { "${compose[@]}" -p "$project" "${files[@]}" "$@"; }
 cleanup() { dc down -v --remove-orphans >/dev/null 2>&1 || true; }
@@ -101,6 +116,26 @@ if [ "$postgres" = 1 ]; then
   step "the documents are in PostgreSQL"
   in_db=$(dc exec -T postgres psql -U dossier -d dossier -tAc "SELECT document_count FROM dossier_head")
   [ "$(echo "$in_db" | tr -d '[:space:]')" -eq $((before + 12)) ] || { echo "PostgreSQL holds $in_db documents, not $((before + 12))" >&2; exit 1; }
+fi
+
+if [ "$replicas" = 1 ]; then
+  step "two extraction replicas, one registry: the same entities, one id each"
+  dossier --extraction "http://127.0.0.1:$DOSSIER_EXTRACTION_PORT" entities list --page-size 1000 --jsonl > "$tmp.a"
+  dossier --extraction "http://127.0.0.1:$DOSSIER_EXTRACTION_2_PORT" entities list --page-size 1000 --jsonl > "$tmp.b"
+  python3 - "$tmp.a" "$tmp.b" <<'PY'
+import collections, json, sys
+a, b = ([json.loads(line) for line in open(path)] for path in sys.argv[1:3])
+assert len(a) > 10, f"only {len(a)} entities"
+name = lambda e: e.get("canonical_name", e.get("canonicalName"))
+assert all(name(e) for e in a), f"entities without a name: {a[:2]}"
+key = lambda e: (e.get("id"), name(e), e.get("type"))
+assert sorted(map(key, a)) == sorted(map(key, b)), "the replicas answer different registries"
+names = collections.Counter((name(e), e.get("type")) for e in a)
+twice = [n for n, c in names.items() if c > 1]
+assert not twice, f"one entity under two ids: {twice}"
+print(f"{len(a)} entities, the same through both replicas, one id each")
+PY
+  rm -f "$tmp.a" "$tmp.b"
 fi
 
 step "down -v"

@@ -14,6 +14,7 @@ const HELP_PAGES: &[(&str, &[&str])] = &[
     ("dossier-extraction", &["eval"]),
     ("dossier-extraction-bench", &[]),
     ("dossier-search", &[]),
+    ("dossier-web", &[]),
     ("dossier", &[]),
 ];
 
