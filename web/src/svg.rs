@@ -109,7 +109,9 @@ pub fn bar_chart(caption: &str, bars: &[Bar]) -> Markup {
                     }
                 }
             }
-            line.axis x1="0" y1=(fmt(plot)) x2=(fmt(WIDTH)) y2=(fmt(plot));
+            // Closed, not void: inside <svg> an HTML parser takes `<line>`
+            // without `</line>` as open, and draws nothing after it.
+            line.axis x1="0" y1=(fmt(plot)) x2=(fmt(WIDTH)) y2=(fmt(plot)) {}
             @if let (Some(first), Some(last)) = (bars.first(), bars.last()) {
                 text.label x="0" y=(fmt(HEIGHT - 4.0)) { (first.label) }
                 @if bars.len() > 1 {
@@ -149,7 +151,7 @@ pub fn star_graph(center: &str, nodes: &[Node]) -> Markup {
                 @let angle = std::f64::consts::TAU * i as f64 / n - std::f64::consts::FRAC_PI_2;
                 @let (x, y) = (c + r * angle.cos(), c + r * angle.sin());
                 line.edge x1=(fmt(c)) y1=(fmt(c)) x2=(fmt(x)) y2=(fmt(y))
-                    stroke-width=(fmt(1.0 + 5.0 * node.count as f64 / max));
+                    stroke-width=(fmt(1.0 + 5.0 * node.count as f64 / max)) {}
             }
             circle.centre cx=(fmt(c)) cy=(fmt(c)) r="8" { title { (center) } }
             text.node-label x=(fmt(c)) y=(fmt(c + 22.0)) text-anchor="middle" { (short(center)) }
@@ -218,6 +220,45 @@ mod tests {
                 .count(),
             0
         );
+    }
+
+    /// HTML parsers take a childless SVG element written as a void tag
+    /// (`<line …>`) as open, and draw nothing after it: every element the
+    /// drawings use is closed.
+    #[test]
+    fn every_drawn_element_is_closed() {
+        let bars = vec![Bar {
+            label: "2026-03-02".into(),
+            count: 1,
+            href: "/a".into(),
+        }];
+        let nodes = vec![
+            Node {
+                label: "Riga".into(),
+                type_name: "GPE",
+                count: 3,
+                href: "/entities/a".into(),
+            },
+            Node {
+                label: "Ann".into(),
+                type_name: "PERSON",
+                count: 1,
+                href: "/entities/b".into(),
+            },
+        ];
+        for svg in [
+            bar_chart("c", &bars).into_string(),
+            star_graph("Centre", &nodes).into_string(),
+        ] {
+            for tag in ["line", "rect", "circle", "text", "a", "title"] {
+                assert_eq!(
+                    svg.matches(&format!("<{tag} ")).count()
+                        + svg.matches(&format!("<{tag}>")).count(),
+                    svg.matches(&format!("</{tag}>")).count(),
+                    "<{tag}> left open in {svg}"
+                );
+            }
+        }
     }
 
     #[test]
