@@ -65,6 +65,10 @@ async fn every_page_renders_with_links_and_security_headers() {
             "search page lacks {expected}"
         );
     }
+    assert!(
+        !search.body.contains("matched “Kolobev” as “Kolobev”"),
+        "the query's own spelling is not listed as a variant"
+    );
     // Facet links filter the same search; the histogram's bars link to a day.
     assert!(
         search.body.contains("href=\"/search?q=Kolobev&amp;source="),

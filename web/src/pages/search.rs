@@ -343,9 +343,12 @@ pub fn render_hit(hit: &SearchHit) -> Markup {
                     .map(|s| (s.start as usize, s.end as usize)).collect();
                 p.snippet { (h::highlighted(&snippet.fragment, &spans)) }
             }
-            @if !hit.matched_variants.is_empty() {
+            // The spelling the query already used is no news: only the others.
+            @let variants: Vec<_> = hit.matched_variants.iter()
+                .filter(|v| !v.variant.eq_ignore_ascii_case(&v.query_term)).collect();
+            @if !variants.is_empty() {
                 p.variants {
-                    @for v in &hit.matched_variants {
+                    @for v in variants {
                         span.variant { "matched “" (v.query_term) "” as “" (v.variant) "” ("
                             a href=(h::entity_href(&v.entity_id)) { (v.canonical_name) } ")" }
                         " "
