@@ -49,15 +49,14 @@ struct WriterSetup {
     threads: Option<usize>,
 }
 
-/// The article index's writer: one indexing thread. Each thread writes
-/// its own segment per commit, so two threads made twice the segments for
-/// merges to fold back; and on the two cores this runs on, extraction
-/// keeps the other core busy while the index catches up. Replaying 30,000
-/// indexed articles into a new index took 17% less CPU with one thread
-/// than with two (issue 19).
+/// The article index's writer. One indexing thread took 10-17% less of
+/// search's CPU than tantivy's default (one segment per commit instead of
+/// two), but indexing end to end was slower: the one thread became the
+/// bottleneck while extraction waited (20,000 articles, issue 19). So the
+/// default stays.
 const ARTICLE_WRITER: WriterSetup = WriterSetup {
     heap_bytes: WRITER_HEAP_BYTES,
-    threads: Some(1),
+    threads: None,
 };
 
 /// Where the index stands in the feeds it follows; the commit payload.
