@@ -229,20 +229,33 @@ impl IndexDoc {
     /// Reads a stored document back. Unknown or missing fields give defaults:
     /// the index is derived data and must never fail a query over one odd doc.
     pub fn from_tantivy(doc: &TantivyDocument, f: &Fields) -> Self {
+        Self::read(doc, f, true)
+    }
+
+    /// What a search hit shows: the document without its values and quotes,
+    /// whose JSON (a dozen quotes an article) no hit shows and which cost
+    /// a seventh of a term query's time to parse.
+    pub fn hit_from_tantivy(doc: &TantivyDocument, f: &Fields) -> Self {
+        Self::read(doc, f, false)
+    }
+
+    fn read(doc: &TantivyDocument, f: &Fields, with_values_and_quotes: bool) -> Self {
         let text = |field: Field| -> String {
             doc.get_first(field)
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default()
         };
         let entities = serde_json::from_str(&text(f.entities_json)).unwrap_or_default();
-        let values = doc
-            .get_first(f.values_json)
-            .and_then(|v| v.as_str())
+        let json_of = |field: Field| {
+            with_values_and_quotes
+                .then(|| doc.get_first(field))
+                .flatten()
+                .and_then(|v| v.as_str())
+        };
+        let values = json_of(f.values_json)
             .and_then(|json| serde_json::from_str(json).ok())
             .unwrap_or_default();
-        let quotes = doc
-            .get_first(f.quotes_json)
-            .and_then(|v| v.as_str())
+        let quotes = json_of(f.quotes_json)
             .and_then(|json| serde_json::from_str(json).ok())
             .unwrap_or_default();
         let story_id = text(f.story);
@@ -433,9 +446,27 @@ mod tests {
                 entity_type: EntityType::Org as i32,
                 variants: vec!["n".into()],
             }],
+            values: vec![DocValue {
+                value_type: EntityType::Date as i32,
+                start: 0,
+                end: 1,
+                value: "2026-03-03".into(),
+            }],
+            quotes: vec![Default::default()],
             ..Default::default()
         };
         assert_eq!(IndexDoc::from_tantivy(&doc.to_tantivy(&f), &f), doc);
+        let hit = IndexDoc::hit_from_tantivy(&doc.to_tantivy(&f), &f);
+        assert!(hit.values.is_empty() && hit.quotes.is_empty());
+        assert_eq!(
+            IndexDoc {
+                values: doc.values.clone(),
+                quotes: doc.quotes.clone(),
+                ..hit
+            },
+            doc,
+            "a hit reads everything else"
+        );
     }
 
     #[test]

@@ -223,7 +223,7 @@ fn hydrate(
     let mut hits = Vec::with_capacity(ranked.len());
     for r in ranked {
         let stored: TantivyDocument = searcher.doc(r.address)?;
-        let mut doc = IndexDoc::from_tantivy(&stored, fields);
+        let mut doc = IndexDoc::hit_from_tantivy(&stored, fields);
         let snippets = generators
             .iter()
             .filter_map(|(name, _, generator)| {
