@@ -169,17 +169,43 @@ impl IndexDoc {
         d.add_text(f.source, &self.source);
         d.add_text(f.author, &self.author);
         d.add_text(f.url, &self.url);
-        if let Some(secs) = self.published_at {
-            // tantivy keeps nanoseconds in an i64: clamp rather than overflow
-            // for dates past 2262 (storage accepts them).
-            const NANOS: i64 = 1_000_000_000;
-            let secs = secs.clamp(i64::MIN / NANOS, i64::MAX / NANOS);
-            d.add_date(f.published_at, DateTime::from_timestamp_secs(secs));
-        }
+        self.add_published_at(&mut d, f);
         d.add_text(f.language, &self.language);
         for label in &self.labels {
             d.add_text(f.labels, label);
         }
+        self.add_entity_fields(&mut d, f);
+        let json = serde_json::to_string(&self.entities).unwrap_or_else(|_| "[]".into());
+        d.add_text(f.entities_json, json);
+        if !self.values.is_empty() {
+            let json = serde_json::to_string(&self.values).unwrap_or_else(|_| "[]".into());
+            d.add_text(f.values_json, json);
+        }
+        self.add_quote_fields(&mut d, f);
+        if let Some(mark) = &self.story {
+            d.add_text(f.story, &mark.story_id);
+            if let Some((original, similarity)) = &mark.duplicate_of {
+                d.add_text(f.duplicate_of, original);
+                d.add_f64(f.duplicate_similarity, f64::from(*similarity));
+            }
+        }
+        d
+    }
+
+    /// The publication date, clamped: tantivy keeps nanoseconds in an i64,
+    /// so dates past 2262 (storage accepts them) are clamped rather than
+    /// overflowed.
+    pub(crate) fn add_published_at(&self, d: &mut TantivyDocument, f: &Fields) {
+        if let Some(secs) = self.published_at {
+            const NANOS: i64 = 1_000_000_000;
+            let secs = secs.clamp(i64::MIN / NANOS, i64::MAX / NANOS);
+            d.add_date(f.published_at, DateTime::from_timestamp_secs(secs));
+        }
+    }
+
+    /// The entities as the index searches them: ids, types, facets, every
+    /// spelling (for `entity:`, `person:` and expansion to the others).
+    pub(crate) fn add_entity_fields(&self, d: &mut TantivyDocument, f: &Fields) {
         for e in &self.entities {
             let kind = e.kind();
             d.add_text(f.entity, &e.id);
@@ -200,30 +226,22 @@ impl IndexDoc {
                 }
             }
         }
-        let json = serde_json::to_string(&self.entities).unwrap_or_else(|_| "[]".into());
-        d.add_text(f.entities_json, json);
-        if !self.values.is_empty() {
-            let json = serde_json::to_string(&self.values).unwrap_or_else(|_| "[]".into());
-            d.add_text(f.values_json, json);
+    }
+
+    /// The quotes' speakers and kinds (`quote:`, `quote_kind:`) and the
+    /// quotes themselves as JSON, when there are any.
+    pub(crate) fn add_quote_fields(&self, d: &mut TantivyDocument, f: &Fields) {
+        if self.quotes.is_empty() {
+            return;
         }
-        if !self.quotes.is_empty() {
-            for quote in &self.quotes {
-                if !quote.speaker_entity_id.is_empty() {
-                    d.add_text(f.quote, &quote.speaker_entity_id);
-                }
-                d.add_text(f.quote_kind, quote.kind());
+        for quote in &self.quotes {
+            if !quote.speaker_entity_id.is_empty() {
+                d.add_text(f.quote, &quote.speaker_entity_id);
             }
-            let json = serde_json::to_string(&self.quotes).unwrap_or_else(|_| "[]".into());
-            d.add_text(f.quotes_json, json);
+            d.add_text(f.quote_kind, quote.kind());
         }
-        if let Some(mark) = &self.story {
-            d.add_text(f.story, &mark.story_id);
-            if let Some((original, similarity)) = &mark.duplicate_of {
-                d.add_text(f.duplicate_of, original);
-                d.add_f64(f.duplicate_similarity, f64::from(*similarity));
-            }
-        }
-        d
+        let json = serde_json::to_string(&self.quotes).unwrap_or_else(|_| "[]".into());
+        d.add_text(f.quotes_json, json);
     }
 
     /// Reads a stored document back. Unknown or missing fields give defaults:

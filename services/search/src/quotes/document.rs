@@ -10,10 +10,10 @@
 //! as JSON, the empty-text flag and the duplicate mark (a listing shows
 //! the story, not the copy).
 
-use tantivy::{DateTime, TantivyDocument};
+use tantivy::TantivyDocument;
 
 use crate::model::IndexDoc;
-use crate::schema::{Fields, SEP, normalize_name};
+use crate::schema::Fields;
 
 /// The quote index's document for `record` (one of [`super::records`]).
 pub fn record_document(record: &IndexDoc, f: &Fields) -> TantivyDocument {
@@ -28,54 +28,18 @@ pub fn record_document(record: &IndexDoc, f: &Fields) -> TantivyDocument {
     }
     d.add_text(f.source, &record.source);
     d.add_text(f.author, &record.author);
-    if let Some(secs) = record.published_at {
-        // As `to_tantivy`: tantivy keeps nanoseconds in an i64.
-        const NANOS: i64 = 1_000_000_000;
-        let secs = secs.clamp(i64::MIN / NANOS, i64::MAX / NANOS);
-        d.add_date(f.published_at, DateTime::from_timestamp_secs(secs));
-    }
+    record.add_published_at(&mut d, f);
     d.add_text(f.language, &record.language);
     for label in &record.labels {
         d.add_text(f.labels, label);
     }
-    add_entities(&mut d, record, f);
-    for quote in &record.quotes {
-        if !quote.speaker_entity_id.is_empty() {
-            d.add_text(f.quote, &quote.speaker_entity_id);
-        }
-        d.add_text(f.quote_kind, quote.kind());
-    }
-    let json = serde_json::to_string(&record.quotes).unwrap_or_else(|_| "[]".into());
-    d.add_text(f.quotes_json, json);
+    // The entities named inside the quote, searchable as in an article.
+    record.add_entity_fields(&mut d, f);
+    record.add_quote_fields(&mut d, f);
     if let Some(mark) = &record.story {
         d.add_text(f.story, &mark.story_id);
     }
     d
-}
-
-/// The entities named inside the quote, searchable as in an article
-/// (`entity:`, `person:`, expansion of a spelling to the others).
-fn add_entities(d: &mut TantivyDocument, record: &IndexDoc, f: &Fields) {
-    for e in &record.entities {
-        let kind = e.kind();
-        d.add_text(f.entity, &e.id);
-        d.add_text(f.entity_type, kind.as_str_name());
-        d.add_text(
-            f.entity_facet,
-            format!("{}{SEP}{}{SEP}{}", e.id, kind.as_str_name(), e.name),
-        );
-        let name_field = f.name_field(kind);
-        for variant in std::iter::once(&e.name).chain(&e.variants) {
-            let norm = normalize_name(variant);
-            if !norm.is_empty() {
-                d.add_text(f.alias, format!("{norm}{SEP}{}", e.id));
-            }
-            d.add_text(f.entity_alias, format!("{}{SEP}{variant}", e.id));
-            if let Some(field) = name_field {
-                d.add_text(field, variant);
-            }
-        }
-    }
 }
 
 #[cfg(test)]
