@@ -158,9 +158,13 @@ impl IndexDoc {
         d.add_text(f.id, &self.id);
         d.add_u64(f.seq, self.sequence);
         d.add_text(f.title, &self.title);
+        // The headline again, as the body's second value (see
+        // `Fields::body`); the first value is the text a hit shows.
         d.add_text(f.body, &self.body);
+        d.add_text(f.body, &self.title);
         d.add_text(f.title_grams, &self.title);
         d.add_text(f.body_grams, &self.body);
+        d.add_text(f.body_grams, &self.title);
         d.add_bool(f.text_empty, self.text_empty);
         if let Some(stemmed) = f.stemmed_field(&self.language) {
             d.add_text(stemmed, &self.title);
@@ -210,10 +214,11 @@ impl IndexDoc {
             let kind = e.kind();
             d.add_text(f.entity, &e.id);
             d.add_text(f.entity_type, kind.as_str_name());
-            d.add_text(
-                f.entity_facet,
-                format!("{}{SEP}{}{SEP}{}", e.id, kind.as_str_name(), e.name),
-            );
+            let facet = format!("{}{SEP}{}{SEP}{}", e.id, kind.as_str_name(), e.name);
+            if let Some((_, column)) = f.type_facets.iter().find(|(t, _)| *t == kind) {
+                d.add_text(*column, &facet);
+            }
+            d.add_text(f.entity_facet, facet);
             let name_field = f.name_field(kind);
             for variant in std::iter::once(&e.name).chain(&e.variants) {
                 let norm = normalize_name(variant);

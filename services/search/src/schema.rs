@@ -35,6 +35,32 @@ pub const NAME_TYPES: [EntityType; 10] = [
     EntityType::Misc,
 ];
 
+/// Per type of [`NAME_TYPES`], in its order: a column of that type's
+/// entity facet values alone, so an entity facet of one type reads a
+/// document's people (say) instead of all its entities and a dictionary of
+/// every entity (issue 19). Columns only: not searchable.
+pub const TYPE_FACET_COLUMNS: [&str; 10] = [
+    "entity_facet_person",
+    "entity_facet_norp",
+    "entity_facet_fac",
+    "entity_facet_org",
+    "entity_facet_gpe",
+    "entity_facet_loc",
+    "entity_facet_product",
+    "entity_facet_event",
+    "entity_facet_law",
+    "entity_facet_misc",
+];
+
+/// The column of entity facet values of `entity_type` (a wire value): its
+/// own for a name type, the column of all types otherwise (0: all types).
+pub fn entity_facet_column(entity_type: i32) -> &'static str {
+    NAME_TYPES
+        .iter()
+        .position(|t| *t as i32 == entity_type)
+        .map_or("entity_facet", |i| TYPE_FACET_COLUMNS[i])
+}
+
 /// Handles to every field, resolved once.
 #[derive(Debug, Clone)]
 pub struct Fields {
@@ -45,6 +71,11 @@ pub struct Fields {
     /// stable, so it breaks ties in sort keys and page tokens.
     pub seq: Field,
     pub title: Field,
+    /// The article text, with the headline indexed again as a second value
+    /// (stored too, never shown: a hit's body is the first value). A word
+    /// without `field:` then reads one posting list here instead of a union
+    /// of title's and body's, the union that made multi-word queries slow
+    /// (issue 19); `title:` still reads the headline alone.
     pub body: Field,
     /// Common-word pairs of the title and body ([`crate::grams`]), indexed
     /// only: they answer phrases of frequent words.
@@ -67,6 +98,8 @@ pub struct Fields {
     /// "id SEP TYPE SEP canonical name" per entity: facet and co-occurrence
     /// counts come with display names without a registry round trip.
     pub entity_facet: Field,
+    /// The same values, one column per name type ([`TYPE_FACET_COLUMNS`]).
+    pub type_facets: Vec<(EntityType, Field)>,
     /// "normalized alias SEP id": finds the entities a query term spells.
     pub alias: Field,
     /// "id SEP spelling": every spelling of an entity seen in the index.
@@ -97,8 +130,9 @@ pub struct Fields {
     /// field, so an English index holds nothing in them; they are not among
     /// the default fields, so queries without a field do not read them.
     pub stemmed: Vec<(&'static str, Field)>,
-    /// What a query term without `field:` searches: title and body in the
-    /// article index, the body alone (the quote's words) in the quote index.
+    /// What a query term without `field:` searches: the body, which holds
+    /// the headline too in the article index, and the quote's words in the
+    /// quote index.
     defaults: Vec<Field>,
 }
 
@@ -162,6 +196,11 @@ impl Fields {
         let entity = b.add_text_field("entity", STRING | FAST);
         let entity_type = b.add_text_field("entity_type", STRING);
         let entity_facet = b.add_text_field("entity_facet", STRING | FAST);
+        let type_facets = NAME_TYPES
+            .iter()
+            .zip(TYPE_FACET_COLUMNS)
+            .map(|(t, name)| (*t, b.add_text_field(name, FAST)))
+            .collect();
         let alias = b.add_text_field("alias", STRING);
         let entity_alias = b.add_text_field("entity_alias", STRING);
         let entities_json = b.add_text_field("entities_json", STORED);
@@ -219,6 +258,7 @@ impl Fields {
             entity,
             entity_type,
             entity_facet,
+            type_facets,
             alias,
             entity_alias,
             entities_json,
@@ -231,7 +271,7 @@ impl Fields {
             quotes_json,
             names,
             stemmed,
-            defaults: vec![title, body],
+            defaults: vec![body],
         }
     }
 

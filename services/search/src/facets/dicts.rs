@@ -19,9 +19,10 @@ use tantivy::columnar::StrColumn;
 use tantivy::index::SegmentId;
 use tantivy::{Searcher, SearcherGeneration, SegmentReader};
 
-use crate::schema::SEP;
+use crate::schema::{SEP, TYPE_FACET_COLUMNS};
 
-/// Columns term facets count.
+/// Columns term facets count (and the entity columns of each type,
+/// [`TYPE_FACET_COLUMNS`]).
 /// (The `story` facet is resolved when asked for: warming a column of up to
 /// one value per document at every reload would cost the indexer more than
 /// the rare story facet saves.)
@@ -54,7 +55,7 @@ impl FacetDicts {
 
     /// Resolves every facet column of every segment of `searcher`.
     pub fn warm_all(&self, searcher: &Searcher) -> tantivy::Result<()> {
-        for column in TERM_COLUMNS {
+        for column in TERM_COLUMNS.into_iter().chain(TYPE_FACET_COLUMNS) {
             let dict = self.column(column);
             for segment in searcher.segment_readers() {
                 dict.segment(segment, column)?;
@@ -136,7 +137,7 @@ impl ColumnDict {
         if let Some(map) = inner.segments.get(&id) {
             return Ok(Some((str_column, Arc::clone(map))));
         }
-        let entity = column == ENTITY_COLUMN;
+        let entity = column == ENTITY_COLUMN || TYPE_FACET_COLUMNS.contains(&column);
         let map: Arc<[u32]> = terms
             .into_iter()
             .map(|term| inner.intern(term, entity))

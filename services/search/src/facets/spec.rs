@@ -1,6 +1,7 @@
 //! What a facet asks for, and the buckets it answers with.
 
 use crate::dates::Interval;
+use crate::schema::entity_facet_column;
 
 /// Most buckets a term facet may return.
 pub const MAX_FACET_LIMIT: usize = 1_000;
@@ -39,7 +40,7 @@ impl FacetSpec {
             FacetSpec::Source { .. } => "source",
             FacetSpec::Label { .. } => "labels",
             FacetSpec::Language { .. } => "language",
-            FacetSpec::Entity { .. } => "entity_facet",
+            FacetSpec::Entity { entity_type, .. } => entity_facet_column(*entity_type),
             FacetSpec::PublishedAt { .. } => "published_at",
             FacetSpec::Story { .. } => "story",
         }

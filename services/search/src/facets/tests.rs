@@ -198,3 +198,32 @@ fn far_apart_dates_and_empty_segments_still_count() {
     // Every dated, live document is in exactly one day.
     assert_eq!(days.iter().map(|b| b.count).sum::<u64>(), 120 - 2 - 1);
 }
+
+#[test]
+fn a_type_column_counts_as_the_all_types_column_filtered_by_type() {
+    let index = index();
+    let facet = |entity_type: EntityType, limit: usize| {
+        let counter = FacetCounter::new(
+            vec![FacetSpec::Entity {
+                limit,
+                entity_type: entity_type as i32,
+            }],
+            index.facet_dicts(),
+        );
+        let tallies = index.searcher().search(&AllQuery, &counter).unwrap();
+        counter.buckets(tallies).remove(0).1
+    };
+    let all = facet(EntityType::Unspecified, 1_000);
+    for t in [EntityType::Person, EntityType::Org] {
+        for limit in [1, 3, 1_000] {
+            let expected: Vec<Bucket> = all
+                .iter()
+                .filter(|b| b.entity_type == t as i32)
+                .take(limit)
+                .cloned()
+                .collect();
+            assert!(!expected.is_empty(), "the test needs {t:?} entities");
+            assert_eq!(facet(t, limit), expected, "{t:?} top {limit}");
+        }
+    }
+}

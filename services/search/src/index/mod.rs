@@ -80,7 +80,26 @@ struct CommitPayload {
     /// writes exactly when their last commits carry the same generation.
     #[serde(default)]
     generation: u64,
+    /// How documents are laid out in fields ([`LAYOUT`]); an index written
+    /// with another layout has the same schema but other postings.
+    #[serde(default)]
+    layout: u32,
 }
+
+/// The layout of an index's last commit (None before its first).
+fn committed_layout(index: &Index) -> Result<Option<u32>> {
+    let Some(payload) = index.load_metas()?.payload else {
+        return Ok(None);
+    };
+    let payload: CommitPayload = serde_json::from_str(&payload)
+        .map_err(|e| Error::Internal(format!("cannot read the index's checkpoint: {e}")))?;
+    Ok(Some(payload.layout))
+}
+
+/// The version of what the indexer writes into the schema's fields, for
+/// changes the schema does not show. 1: the headline is indexed into
+/// `body` and `body_grams` as well (see `Fields::body`).
+const LAYOUT: u32 = 1;
 
 /// A commit as those who follow the index see it: its checkpoint and a
 /// searcher that shows exactly it (the watches' percolator reads the
@@ -206,15 +225,16 @@ impl SearchIndex {
         let directory = MmapDirectory::open(dir)?;
         if Index::exists(&directory).map_err(tantivy::TantivyError::from)? {
             let index = Index::open(directory.clone())?;
-            if index.schema() == fields.schema {
+            let layout = committed_layout(&index)?;
+            if index.schema() == fields.schema && layout.is_none_or(|l| l == LAYOUT) {
                 return Self::with_index(index, fields, stories, writer);
             }
             // The index is derived data: one written by another version of
             // the service is rebuilt from the feeds.
             tracing::warn!(
                 dir = %dir.display(),
-                "the index was written with another schema; rebuilding it \
-                 from storage's change feed"
+                "the index was written with another schema or layout; \
+                 rebuilding it from storage's change feed"
             );
             drop(index);
             clear_dir(dir)?;
@@ -541,6 +561,7 @@ impl SearchIndex {
             checkpoint,
             story_aliases,
             generation,
+            layout: LAYOUT,
         })
         .map_err(|e| Error::Internal(format!("cannot encode checkpoint: {e}")))?;
         {

@@ -83,6 +83,33 @@ fn an_index_of_another_schema_is_rebuilt_from_the_start() {
     assert_eq!(index.searcher().num_docs(), 1);
 }
 
+#[test]
+fn an_index_of_the_same_schema_and_an_older_layout_is_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        // This schema, written before the headline went into `body` too:
+        // a commit payload without a layout.
+        let index = Index::create_in_dir(dir.path(), Fields::build().schema).unwrap();
+        let mut writer: IndexWriter = index.writer(15_000_000).unwrap();
+        let mut commit = writer.prepare_commit().unwrap();
+        commit.set_payload(r#"{"sequence":7,"entity_sequence":3,"generation":2}"#);
+        commit.commit().unwrap();
+    }
+    let index = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(index.checkpoint().unwrap(), Checkpoint::default());
+    // This layout's own commits are kept across a reopen.
+    index.apply(vec![doc("a", 1, "x")]).unwrap();
+    let cp = Checkpoint {
+        sequence: 1,
+        entity_sequence: 0,
+    };
+    index.commit(cp).unwrap();
+    index.close().unwrap();
+    let index = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(index.checkpoint().unwrap(), cp);
+    assert_eq!(index.searcher().num_docs(), 1);
+}
+
 fn dated(id: &str, seq: u64, body: &str) -> IndexOp {
     IndexOp::Upsert(Box::new(IndexDoc {
         id: id.into(),
@@ -154,4 +181,34 @@ fn merged_story_ids_resolve_after_a_restart() {
     off.apply(vec![dated("x", 1, QUAY)]).unwrap();
     off.commit(Checkpoint::default()).unwrap();
     assert!(off.get("x").unwrap().unwrap().story.is_none());
+}
+
+#[test]
+fn a_story_listing_shows_each_commits_own_documents() {
+    use crate::stories::view::{StoryListing, list_stories};
+    let index = SearchIndex::in_memory().unwrap();
+    let listing = StoryListing {
+        query: "quay".into(),
+        ..Default::default()
+    };
+    index
+        .apply(vec![
+            dated("a", 1, QUAY),
+            dated("b", 2, &format!("{QUAY} Updated at noon.")),
+        ])
+        .unwrap();
+    index.commit(Checkpoint::default()).unwrap();
+    let first = list_stories(&index, &listing, 20, "").unwrap();
+    assert_eq!(first.stories.len(), 1);
+    assert_eq!(first.stories[0].document_count, 2);
+    // The same listing again (from the commit's cache) is the same.
+    let again = list_stories(&index, &listing, 20, "").unwrap();
+    assert_eq!(again.stories, first.stories);
+    // A new commit's listing counts the article it added.
+    index.apply(vec![dated("c", 3, QUAY_AGAIN)]).unwrap();
+    index.commit(Checkpoint::default()).unwrap();
+    let after = list_stories(&index, &listing, 20, "").unwrap();
+    assert_eq!(after.stories.len(), 1);
+    assert_eq!(after.stories[0].document_count, 3);
+    assert_eq!(after.stories[0].document_ids, vec!["a", "b", "c"]);
 }

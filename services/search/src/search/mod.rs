@@ -1,11 +1,13 @@
 //! Running a search: query + filter → ranked page, total, facets, snippets
 //! and matched entity spellings. Blocking; call through `run_blocking`.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::Serialize;
 use tantivy::query::Query;
 use tantivy::schema::Field;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{Searcher, TantivyDocument};
+use tantivy::{Score, Searcher, TantivyDocument, Term};
 
 use crate::collect::{CursorCollector, Ranked, Sort};
 use crate::error::{Error, Result};
@@ -16,6 +18,7 @@ use crate::query::{
     Expansion, Filter, Interpretation, SUGGEST_BELOW, Syntax, filtered_or_partial, parse_as,
     suggest,
 };
+use crate::schema::Fields;
 use crate::stats::{FreezingStats, FrozenStats};
 use crate::token::{PageToken, fingerprint};
 
@@ -209,12 +212,12 @@ fn hydrate(
             (
                 "title",
                 fields.title,
-                snippet_generator(searcher, query, fields.title)?,
+                snippet_generator(searcher, query, fields.title, fields)?,
             ),
             (
                 "body",
                 fields.body,
-                snippet_generator(searcher, query, fields.body)?,
+                snippet_generator(searcher, query, fields.body, fields)?,
             ),
         ]
     } else {
@@ -264,14 +267,43 @@ fn hydrate(
     Ok(hits)
 }
 
+/// A snippet generator for `field` (title or body) that highlights the
+/// words `query` asks of it, and for the title also those asked of the
+/// body: a word without `field:` is asked of the body alone, which indexes
+/// the headline too (see `Fields::body`).
 pub(crate) fn snippet_generator(
     searcher: &Searcher,
     query: &dyn Query,
     field: Field,
+    fields: &Fields,
 ) -> Result<SnippetGenerator> {
-    let mut generator = SnippetGenerator::create(searcher, query, field)?;
-    generator.set_max_num_chars(SNIPPET_CHARS);
-    Ok(generator)
+    let mut terms: BTreeSet<&Term> = BTreeSet::new();
+    query.query_terms(&mut |term, _| {
+        if term.field() == field || (field == fields.title && term.field() == fields.body) {
+            terms.insert(term);
+        }
+    });
+    // Rarer words weigh more in picking the fragment, as in tantivy's own
+    // generator.
+    let mut weights: BTreeMap<String, Score> = BTreeMap::new();
+    for term in terms {
+        let value = term.value();
+        let Some(text) = value.as_str() else {
+            continue;
+        };
+        let doc_freq = searcher.doc_freq(term)?;
+        if doc_freq > 0 {
+            let weight = weights.entry(text.to_string()).or_default();
+            *weight = weight.max(1.0 / (1.0 + doc_freq as Score));
+        }
+    }
+    let tokenizer = searcher.index().tokenizer_for_field(field)?;
+    Ok(SnippetGenerator::new(
+        weights,
+        tokenizer,
+        field,
+        SNIPPET_CHARS,
+    ))
 }
 
 /// For each expanded entity the document mentions: the spellings it uses.

@@ -9,6 +9,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use parking_lot::Mutex;
+
 use tantivy::collector::{Collector, DocSetCollector, SegmentCollector};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument};
 
@@ -159,9 +161,13 @@ pub fn list_stories(
     let end = (offset + page_size).min(rows.len());
     let mut page = Vec::with_capacity(end.saturating_sub(offset));
     for (id, _) in rows.get(offset..end).unwrap_or_default() {
+        if let Some(story) = table.listed(id) {
+            page.push(story);
+            continue;
+        }
         let (survivor, all) = index.story_ids(id);
         let addresses = story_docs(index, &searcher, &all)?;
-        page.push(describe(
+        let story = describe(
             index,
             &searcher,
             survivor,
@@ -169,7 +175,9 @@ pub fn list_stories(
             &addresses,
             false,
             LISTING_DESCRIBED,
-        )?);
+        )?;
+        table.remember_listed(id, &story);
+        page.push(story);
     }
     let next_page_token = if end < rows.len() {
         encode_token(end, fp)
@@ -241,6 +249,26 @@ pub struct StoryTable {
     ids: Vec<String>,
     figures: Vec<Figures>,
     segments: HashMap<tantivy::index::SegmentId, Vec<u32>>,
+    /// Stories as a listing describes them, by id, for this commit: a
+    /// story is the same in every listing until the next commit, and
+    /// describing one reads up to [`LISTING_DESCRIBED`] stored documents.
+    listed: Mutex<HashMap<String, Story>>,
+}
+
+/// Most listing descriptions a story table keeps (a few MB).
+const MAX_LISTED: usize = 4_096;
+
+impl StoryTable {
+    fn listed(&self, id: &str) -> Option<Story> {
+        self.listed.lock().get(id).cloned()
+    }
+
+    fn remember_listed(&self, id: &str, story: &Story) {
+        let mut listed = self.listed.lock();
+        if listed.len() < MAX_LISTED {
+            listed.insert(id.to_string(), story.clone());
+        }
+    }
 }
 
 /// The story table of `searcher`'s commit.
@@ -407,7 +435,13 @@ fn describe(
             continue;
         }
         let stored: TantivyDocument = searcher.doc(address)?;
-        let mut doc = IndexDoc::from_tantivy(&stored, fields);
+        // Only a timeline reads the dates and amounts; no description reads
+        // the quotes.
+        let mut doc = if with_timeline {
+            IndexDoc::from_tantivy(&stored, fields)
+        } else {
+            IndexDoc::hit_from_tantivy(&stored, fields)
+        };
         story.document_ids.push(doc.id.clone());
         if i >= described {
             continue;
