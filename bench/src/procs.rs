@@ -38,6 +38,18 @@ impl ServiceProcess {
         name: &'static str,
         extra_args: &[String],
     ) -> anyhow::Result<Self> {
+        Self::start_instance(bin_dir, work_dir, name, name, extra_args).await
+    }
+
+    /// [`ServiceProcess::start`] with the data in `work_dir/<instance>` and
+    /// the log in `<instance>.log`, for a second process of one service.
+    pub async fn start_instance(
+        bin_dir: &Path,
+        work_dir: &Path,
+        name: &'static str,
+        instance: &str,
+        extra_args: &[String],
+    ) -> anyhow::Result<Self> {
         let binary = bin_dir.join(format!("dossier-{name}"));
         if !binary.is_file() {
             bail!(
@@ -47,9 +59,9 @@ impl ServiceProcess {
                 binary.display()
             );
         }
-        let data_dir = work_dir.join(name);
+        let data_dir = work_dir.join(instance);
         std::fs::create_dir_all(&data_dir)?;
-        let log = work_dir.join(format!("{name}.log"));
+        let log = work_dir.join(format!("{instance}.log"));
         let child = Command::new(&binary)
             .arg("--listen")
             .arg("127.0.0.1:0")
@@ -189,6 +201,8 @@ fn clock_ticks() -> u64 {
 pub struct Cluster {
     pub storage: ServiceProcess,
     pub extraction: ServiceProcess,
+    /// Extraction replicas beyond the first ([`Extraction::replicas`]).
+    pub more_extraction: Vec<ServiceProcess>,
     pub search: Option<ServiceProcess>,
     bin_dir: PathBuf,
     work_dir: WorkDir,
@@ -209,6 +223,17 @@ impl WorkDir {
     }
 }
 
+/// How a cluster runs extraction.
+#[derive(Debug, Clone, Default)]
+pub struct Extraction {
+    /// Processes (0 and 1 both mean one); search balances its batches over
+    /// them.
+    pub replicas: usize,
+    /// The PostgreSQL registry they share (`--registry-url`); needed for
+    /// more than one, else each would assign its own entity ids.
+    pub registry_url: Option<String>,
+}
+
 impl Cluster {
     /// Starts storage and extraction from the binaries in `bin_dir` (by
     /// default beside the current executable, where cargo puts every binary
@@ -220,6 +245,22 @@ impl Cluster {
         bin_dir: Option<PathBuf>,
         keep: Option<PathBuf>,
     ) -> anyhow::Result<Self> {
+        Self::start_upstreams_with(bin_dir, keep, &Extraction::default()).await
+    }
+
+    /// [`Cluster::start_upstreams`] with extraction set up as `extraction` says.
+    pub async fn start_upstreams_with(
+        bin_dir: Option<PathBuf>,
+        keep: Option<PathBuf>,
+        extraction: &Extraction,
+    ) -> anyhow::Result<Self> {
+        if extraction.replicas > 1 && extraction.registry_url.is_none() {
+            bail!(
+                "{} extraction replicas need a shared registry: give --registry-url \
+                 postgres://…",
+                extraction.replicas
+            );
+        }
         let bin_dir = match bin_dir {
             Some(dir) => dir,
             None => binaries_beside_me()?,
@@ -236,11 +277,29 @@ impl Cluster {
             ),
         };
         let storage = ServiceProcess::start(&bin_dir, work_dir.path(), "storage", &[]).await?;
-        let extraction =
-            ServiceProcess::start(&bin_dir, work_dir.path(), "extraction", &[]).await?;
+        let registry: Vec<String> = match &extraction.registry_url {
+            Some(url) => vec!["--registry-url".into(), url.clone()],
+            None => Vec::new(),
+        };
+        let first =
+            ServiceProcess::start(&bin_dir, work_dir.path(), "extraction", &registry).await?;
+        let mut more_extraction = Vec::new();
+        for replica in 2..=extraction.replicas {
+            more_extraction.push(
+                ServiceProcess::start_instance(
+                    &bin_dir,
+                    work_dir.path(),
+                    "extraction",
+                    &format!("extraction-{replica}"),
+                    &registry,
+                )
+                .await?,
+            );
+        }
         Ok(Self {
             storage,
-            extraction,
+            extraction: first,
+            more_extraction,
             search: None,
             bin_dir,
             work_dir,
@@ -265,13 +324,23 @@ impl Cluster {
                 "--storage".into(),
                 self.storage.url.clone(),
                 "--extraction".into(),
-                self.extraction.url.clone(),
+                self.extraction_urls(),
             ],
         )
         .await?;
         let url = search.url.clone();
         self.search = Some(search);
         Ok(url)
+    }
+
+    /// Every extraction replica's URL, comma-separated (search's
+    /// `--extraction`).
+    fn extraction_urls(&self) -> String {
+        std::iter::once(&self.extraction)
+            .chain(&self.more_extraction)
+            .map(|e| e.url.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
     }
 
     /// Stops search gracefully (its data stays for the next start).
@@ -306,14 +375,12 @@ impl Cluster {
 
     /// The running services, storage first.
     pub fn services(&self) -> Vec<&ServiceProcess> {
-        [
-            Some(&self.storage),
-            Some(&self.extraction),
-            self.search.as_ref(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect()
+        [Some(&self.storage), Some(&self.extraction)]
+            .into_iter()
+            .chain(self.more_extraction.iter().map(Some))
+            .chain([self.search.as_ref()])
+            .flatten()
+            .collect()
     }
 
     /// Stops search first (it follows the other two), then extraction and storage.
@@ -321,11 +388,16 @@ impl Cluster {
         let Self {
             storage,
             extraction,
+            more_extraction,
             search,
             work_dir,
             ..
         } = self;
-        for service in search.into_iter().chain([extraction, storage]) {
+        let services = search
+            .into_iter()
+            .chain(more_extraction)
+            .chain([extraction, storage]);
+        for service in services {
             let name = service.name;
             if !service.stop().await? {
                 eprintln!("warning: {name} did not exit cleanly");

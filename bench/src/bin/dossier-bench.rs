@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use dossier_bench::corpus::{Corpus, STORY_SIZE, VOCABULARY};
 use dossier_bench::machine::Machine;
-use dossier_bench::procs::Cluster;
+use dossier_bench::procs::{Cluster, Extraction};
 use dossier_bench::queries::{QueryContext, QueryKind, measure, top_people};
 use dossier_bench::report::Report;
 use dossier_bench::stats::thousands;
@@ -79,6 +79,16 @@ struct Args {
     /// Rate of those articles, per second.
     #[arg(long, default_value_t = 20.0)]
     live_rate: f64,
+    /// Extraction processes; search balances its batches over them
+    /// (issue 19: one against two on one machine). More than one needs
+    /// `--registry-url`.
+    #[arg(long, default_value_t = 1)]
+    extraction_replicas: usize,
+    /// The PostgreSQL entity registry extraction uses (a database the
+    /// bench may fill; the tables are `registry_*`), instead of each
+    /// process's embedded one.
+    #[arg(long)]
+    registry_url: Option<String>,
     /// Names screened against the whole index in one StreamScreenNames
     /// call, as `dossier screen` sends a list (0: no screening row).
     #[arg(long, default_value_t = 10_000)]
@@ -147,7 +157,13 @@ async fn main() -> anyhow::Result<()> {
     );
 
     eprintln!("starting storage and extraction");
-    let mut cluster = Cluster::start_upstreams(args.bin_dir.clone(), args.keep.clone()).await?;
+    let extraction_setup = Extraction {
+        replicas: args.extraction_replicas,
+        registry_url: args.registry_url.clone(),
+    };
+    let mut cluster =
+        Cluster::start_upstreams_with(args.bin_dir.clone(), args.keep.clone(), &extraction_setup)
+            .await?;
     let storage = net::connect(&cluster.storage.url).await?;
     let extraction = net::connect(&cluster.extraction.url).await?;
 
