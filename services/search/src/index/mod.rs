@@ -34,6 +34,7 @@ use crate::schema::{Fields, register_tokenizers};
 use crate::stories::view::StoryTable;
 use crate::stories::{StorySettings, StoryTracker, tracker};
 
+mod merges;
 mod quotes;
 
 pub use quotes::QUOTES_DIR;
@@ -273,6 +274,7 @@ impl SearchIndex {
             None => index.writer(setup.heap_bytes)?,
             Some(n) => index.writer_with_num_threads(n, setup.heap_bytes)?,
         };
+        writer.set_merge_policy(Box::new(merges::policy()));
         // Manual reloads: a commit becomes searchable the moment `commit`
         // returns, not after a file-watcher delay. New segments' facet
         // dictionaries are resolved during the reload, not by a query.
