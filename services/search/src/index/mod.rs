@@ -35,7 +35,10 @@ use crate::stories::view::StoryTable;
 use crate::stories::{StorySettings, StoryTracker, tracker};
 
 mod merges;
+mod priority;
 mod quotes;
+
+pub use priority::{MERGE_NICE as MERGE_THREAD_NICE, lower_merge_threads};
 
 pub use quotes::QUOTES_DIR;
 
@@ -572,6 +575,7 @@ impl SearchIndex {
             prepared.set_payload(&payload);
             prepared.commit()?;
         }
+        priority::lower_merge_threads();
         *self.generation.lock() = generation;
         self.reader.reload()?;
         *self.committed.lock() = checkpoint;
