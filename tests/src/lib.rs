@@ -4,6 +4,7 @@
 
 pub mod fixtures;
 pub mod import;
+pub mod postgres;
 pub mod services;
 pub mod tools;
 

@@ -21,7 +21,7 @@ pub mod tagger;
 pub mod tokenize;
 pub mod tooling;
 
-pub use config::{ExtractionArgs, ExtractionConfig, RegistryUrl};
+pub use config::{ExtractionArgs, ExtractionConfig, RegistryUrl, parse_registry_url};
 pub use entity_type::EntityType;
 pub use error::ExtractionError;
 pub use pipeline::Extractor;

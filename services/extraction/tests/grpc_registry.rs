@@ -4,11 +4,11 @@
 //!
 //! Each test runs on both registry backends: `embedded::name` (redb in the
 //! data dir) and `postgres::name` (`--registry-url`, a database of its own;
-//! SKIPPED without `DOSSIER_TEST_DATABASE_URL`, see `registry_db.rs`).
+//! SKIPPED without `DOSSIER_TEST_DATABASE_URL`, see `dossier_tests::postgres`).
 
-#[path = "registry_db.rs"]
-mod registry_db;
 mod support;
+
+use dossier_tests::postgres::TestDatabase;
 
 use std::time::Duration;
 
@@ -313,13 +313,11 @@ enum Backend {
 impl Backend {
     /// The server, and the database it uses (dropped after the server);
     /// `None` when PostgreSQL is not configured (the test is skipped).
-    async fn start(self) -> Option<(Server, Option<registry_db::TestDatabase>)> {
+    async fn start(self) -> Option<(Server, Option<TestDatabase>)> {
         match self {
             Backend::Embedded => Some((Server::start().await, None)),
             Backend::Postgres => {
-                let db = tokio::task::spawn_blocking(registry_db::TestDatabase::create)
-                    .await
-                    .unwrap()?;
+                let db = TestDatabase::create_async("PostgreSQL registry over gRPC").await?;
                 let url = dossier_extraction::RegistryUrl::new(db.url.clone());
                 let server = Server::start_with(|c| c.registry_url = Some(url)).await;
                 Some((server, Some(db)))

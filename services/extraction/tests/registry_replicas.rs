@@ -7,8 +7,6 @@
 //! `DOSSIER_TEST_DATABASE_URL`; without it the tests print SKIPPED and
 //! pass, unless `DOSSIER_REQUIRE_TOOLS=1`, where they fail.
 
-#[path = "registry_db.rs"]
-mod registry_db;
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,11 +17,14 @@ use dossier_extraction::link::{DocumentMeta, NameMention};
 use dossier_extraction::registry::{Entity, ListQuery, Registry};
 use dossier_extraction::{ExtractionConfig, RegistryUrl};
 use dossier_proto::v1 as pb;
+use dossier_tests::postgres::TestDatabase;
 use postgres::{Client, NoTls};
-use registry_db::TestDatabase;
 use support::{Server, extract, in_doc, mention_of, next, require_model};
 
 const WAIT: Duration = Duration::from_secs(20);
+
+/// What a skipped test says it skipped.
+const WHAT: &str = "PostgreSQL registry replicas";
 
 const PEOPLE: [&str; 12] = [
     "Anna Kowalczyk",
@@ -109,7 +110,7 @@ fn shape(entities: &BTreeMap<String, Entity>) -> BTreeSet<(String, u64, u64)> {
 
 #[test]
 fn two_replicas_linking_the_same_documents_assign_one_id_per_entity() {
-    let Some(db) = TestDatabase::create() else {
+    let Some(db) = TestDatabase::create(WHAT) else {
         return;
     };
     let docs = documents(120);
@@ -177,7 +178,7 @@ fn two_replicas_linking_the_same_documents_assign_one_id_per_entity() {
 
 #[test]
 fn a_curation_on_one_replica_is_seen_by_the_other() {
-    let Some(db) = TestDatabase::create() else {
+    let Some(db) = TestDatabase::create(WHAT) else {
         return;
     };
     let a = Registry::connect(&db.url).unwrap();
@@ -226,7 +227,7 @@ fn a_curation_on_one_replica_is_seen_by_the_other() {
 
 #[test]
 fn a_dropped_database_connection_costs_one_unavailable_write_at_most() {
-    let Some(db) = TestDatabase::create() else {
+    let Some(db) = TestDatabase::create(WHAT) else {
         return;
     };
     let reg = Registry::connect(&db.url).unwrap();
@@ -274,10 +275,7 @@ fn a_dropped_database_connection_costs_one_unavailable_write_at_most() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watch_entity_changes_on_one_replica_reports_a_merge_made_on_the_other() {
     require_model();
-    let Some(db) = tokio::task::spawn_blocking(TestDatabase::create)
-        .await
-        .unwrap()
-    else {
+    let Some(db) = TestDatabase::create_async(WHAT).await else {
         return;
     };
     let start = |url: String| {
@@ -366,7 +364,7 @@ fn recording_throughput_one_and_two_replicas() {
         rate(started.elapsed().as_secs_f64())
     );
 
-    let Some(db) = TestDatabase::create() else {
+    let Some(db) = TestDatabase::create(WHAT) else {
         return;
     };
     let one = Registry::connect(&db.url).unwrap();
@@ -380,7 +378,7 @@ fn recording_throughput_one_and_two_replicas() {
     );
     drop(one);
 
-    let Some(db) = TestDatabase::create() else {
+    let Some(db) = TestDatabase::create(WHAT) else {
         return;
     };
     let (a, b) = (

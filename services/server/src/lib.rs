@@ -109,14 +109,25 @@ pub async fn start(
     addrs: &ListenAddrs,
     shutdown: Shutdown,
 ) -> anyhow::Result<System> {
-    start_with_database(data_dir, None, addrs, shutdown).await
+    start_with_databases(data_dir, Databases::default(), addrs, shutdown).await
 }
 
-/// As [`start`], with documents in PostgreSQL when `database_url` is given
-/// (extraction and search keep their data under `data_dir` either way).
-pub async fn start_with_database(
+/// What may live in PostgreSQL instead of under the data directory (search
+/// keeps its index there either way).
+#[derive(Default)]
+pub struct Databases {
+    /// Storage's documents and change feed.
+    pub documents: Option<dossier_storage::DatabaseUrl>,
+    /// Extraction's entity registry (the database of the documents or
+    /// another; extraction replicas started elsewhere can share it).
+    pub registry: Option<dossier_extraction::RegistryUrl>,
+}
+
+/// As [`start`], with documents or the entity registry in PostgreSQL where
+/// `databases` names a database.
+pub async fn start_with_databases(
     data_dir: &Path,
-    database_url: Option<dossier_storage::DatabaseUrl>,
+    databases: Databases,
     addrs: &ListenAddrs,
     shutdown: Shutdown,
 ) -> anyhow::Result<System> {
@@ -138,11 +149,12 @@ pub async fn start_with_database(
 
     let storage_config = dossier_storage::StorageConfig {
         data_dir: subdir(data_dir, "storage"),
-        database_url,
+        database_url: databases.documents,
         ..Default::default()
     };
     let extraction_config = dossier_extraction::ExtractionConfig {
         data_dir: subdir(data_dir, "extraction"),
+        registry_url: databases.registry,
         ..Default::default()
     };
     let search_config = dossier_search::SearchConfig {

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use dossier_kit::{Shutdown, security, telemetry};
 use dossier_server::security::MonolithSecurityArgs;
-use dossier_server::{ListenAddrs, start_with_database};
+use dossier_server::{Databases, ListenAddrs, start_with_databases};
 
 /// Runs storage, extraction and search in one process.
 #[derive(Debug, Parser)]
@@ -61,6 +61,18 @@ struct Cli {
     )]
     database_url: Option<dossier_storage::DatabaseUrl>,
 
+    /// Keep the entity registry in PostgreSQL instead of the embedded store
+    /// (the same database as --database-url or another), e.g.
+    /// postgres://dossier:secret@db:5432/dossier; extraction replicas
+    /// started with the same --registry-url link against it.
+    #[arg(
+        long,
+        env = "DOSSIER_REGISTRY_URL",
+        hide_env_values = true,
+        value_parser = dossier_extraction::parse_registry_url
+    )]
+    registry_url: Option<dossier_extraction::RegistryUrl>,
+
     #[command(flatten)]
     security: MonolithSecurityArgs,
 }
@@ -84,7 +96,16 @@ async fn main() -> ExitCode {
         web: (!cli.no_web).then_some(cli.web_listen),
     };
     let shutdown = Shutdown::on_signals();
-    let system = match start_with_database(&cli.data_dir, cli.database_url, &addrs, shutdown).await
+    let system = match start_with_databases(
+        &cli.data_dir,
+        Databases {
+            documents: cli.database_url,
+            registry: cli.registry_url,
+        },
+        &addrs,
+        shutdown,
+    )
+    .await
     {
         Ok(system) => system,
         Err(err) => {

@@ -7,6 +7,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use dossier_proto::v1 as pb;
+use dossier_tests::postgres::TestDatabase;
 use dossier_tests::tools;
 
 struct Server {
@@ -23,9 +25,15 @@ impl Drop for Server {
 
 /// Starts the binary on port 0 and reads `<service> listening on <addr>`.
 fn start(data_dir: &std::path::Path) -> Server {
+    start_with(data_dir, &[])
+}
+
+/// As [`start`], with more flags.
+fn start_with(data_dir: &std::path::Path, flags: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_dossier-server"))
         .arg("--data-dir")
         .arg(data_dir)
+        .args(flags)
         .args(["--storage-listen", "127.0.0.1:0"])
         .args(["--extraction-listen", "127.0.0.1:0"])
         .args(["--search-listen", "127.0.0.1:0"])
@@ -152,6 +160,66 @@ fn grpcurl_lists_describes_and_calls_every_service() {
         ],
     );
     let _: serde_json::Value = serde_json::from_str(&status).unwrap();
+}
+
+/// `--database-url` and `--registry-url` naming one PostgreSQL database: the
+/// document goes to storage's tables and the entities linked while search
+/// indexes it to the registry's, nothing of either under the data directory.
+#[test]
+fn documents_and_the_entity_registry_can_both_live_in_postgresql() {
+    let Some(db) = TestDatabase::create("dossier-server on PostgreSQL") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_with(
+        dir.path(),
+        &["--database-url", &db.url, "--registry-url", &db.url],
+    );
+    let storage = format!("http://{}", addr_of(&server, "storage"));
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let mut client = pb::document_service_client::DocumentServiceClient::connect(storage)
+            .await
+            .unwrap();
+        client
+            .create_document(pb::CreateDocumentRequest {
+                document: Some(pb::Document {
+                    title: "Harbour board names a new chair".into(),
+                    body: "Marta Lindqvist will chair the Tallinn harbour board, the city \
+                           council said on Tuesday."
+                        .into(),
+                    source: "harbour-bulletin".into(),
+                    ..Default::default()
+                }),
+                request_id: "pg-server-1".into(),
+            })
+            .await
+            .unwrap();
+    });
+
+    let mut sql = postgres::Client::connect(&db.url, postgres::NoTls).unwrap();
+    let count = |sql: &mut postgres::Client, table: &str| -> i64 {
+        sql.query_one(&format!("SELECT count(*) FROM {table}"), &[])
+            .unwrap()
+            .get(0)
+    };
+    assert_eq!(count(&mut sql, "documents"), 1);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while count(&mut sql, "registry_entities") == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "no entity reached the PostgreSQL registry in 60 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    for embedded in ["storage/documents.redb", "extraction/registry.redb"] {
+        let path = dir.path().join(embedded);
+        assert!(
+            !path.exists(),
+            "{} exists beside the database",
+            path.display()
+        );
+    }
 }
 
 #[test]
