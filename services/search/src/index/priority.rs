@@ -7,7 +7,10 @@
 //! index answered under 2.5 ms (issue 19). Lucene's merge scheduler offered
 //! a merge thread priority for the same reason. tantivy names its merge
 //! threads but gives no hook to set their priority, so each commit lowers
-//! the priority of the threads of that name it finds in this process.
+//! the priority of the threads of that name it finds in this process (a
+//! read of `/proc/self/task`, microseconds beside a commit's fsyncs).
+//! `dossier-merge-priority-bench` measured boolean p99 beside a merge at
+//! 0.69 ms as they were and 0.30 ms lowered (0.25–0.29 on an idle index).
 
 /// Name prefix tantivy gives its merge threads.
 const MERGE_THREAD_PREFIX: &str = "merge_thread_";
