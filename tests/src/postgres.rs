@@ -2,9 +2,7 @@
 //! `DOSSIER_TEST_DATABASE_URL` (`tests/run` starts a private server and sets
 //! it). Without the variable a test prints SKIPPED and passes, unless
 //! `DOSSIER_REQUIRE_TOOLS=1` (CI), where it fails. Storage's, extraction's
-//! and the server's integration tests share this one helper; extraction's
-//! unit tests keep a copy inside the crate (`registry/testing.rs`), which
-//! cannot depend on this kit.
+//! (unit and integration) and the server's tests share this one helper.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 

@@ -38,7 +38,7 @@ mod merges;
 mod priority;
 mod quotes;
 
-pub use priority::{MERGE_NICE as MERGE_THREAD_NICE, lower_merge_threads};
+pub use priority::{MERGE_THREAD_NICE, lower_merge_threads};
 
 pub use quotes::QUOTES_DIR;
 

@@ -19,7 +19,7 @@ const MERGE_THREAD_PREFIX: &str = "merge_thread_";
 /// against 1,024 at 0, so a query contending with a merge for one core gets
 /// about nine tenths of it; with nothing to contend with, merges run at
 /// full speed.
-pub const MERGE_NICE: i32 = 10;
+pub const MERGE_THREAD_NICE: i32 = 10;
 
 /// Lowers the scheduling priority of every merge thread of this process
 /// (idempotent; threads started since the last call are found too). A
@@ -27,7 +27,7 @@ pub const MERGE_NICE: i32 = 10;
 /// for `dossier-merge-priority-bench`, which measures what it buys.
 pub fn lower_merge_threads() {
     #[cfg(target_os = "linux")]
-    if let Err(error) = linux::renice_threads(MERGE_THREAD_PREFIX, MERGE_NICE) {
+    if let Err(error) = linux::renice_threads(MERGE_THREAD_PREFIX, MERGE_THREAD_NICE) {
         tracing::debug!(%error, "cannot lower the merge threads' priority");
     }
 }
@@ -54,12 +54,12 @@ mod linux {
             let Ok(name) = std::fs::read_to_string(task.path().join("comm")) else {
                 continue;
             };
-            // On Linux, PRIO_PROCESS with a thread id reads or sets that one
-            // thread's nice value. A thread already at `nice` or lower stays
-            // as it is (raising its priority again would need a privilege).
             if !name.starts_with(prefix) {
                 continue;
             }
+            // On Linux, PRIO_PROCESS with a thread id reads or sets that one
+            // thread's nice value. A thread already at `nice` or lower stays
+            // as it is (raising its priority again would need a privilege).
             let done = match getpriority_process(Some(tid)) {
                 Ok(now) if now < nice => setpriority_process(Some(tid), nice),
                 other => other.map(drop),
@@ -127,7 +127,7 @@ mod tests {
         for tid in &merge_threads {
             assert_eq!(
                 linux::nice_of(tid),
-                Some(MERGE_NICE.max(own)),
+                Some(MERGE_THREAD_NICE.max(own)),
                 "merge thread {tid}"
             );
         }
