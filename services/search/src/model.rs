@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::schema::{Field, Value};
 use tantivy::{DateTime, TantivyDocument};
 
+use crate::index::Renames;
 use crate::quotes::{DocQuote, quotes_of};
 use crate::schema::{Fields, SEP, normalize_name};
 
@@ -251,15 +252,21 @@ impl IndexDoc {
 
     /// Reads a stored document back. Unknown or missing fields give defaults:
     /// the index is derived data and must never fail a query over one odd doc.
-    pub fn from_tantivy(doc: &TantivyDocument, f: &Fields) -> Self {
-        Self::read(doc, f, true)
+    /// Entities renamed since the document was written show their names
+    /// now (`names`).
+    pub fn from_tantivy(doc: &TantivyDocument, f: &Fields, names: &Renames) -> Self {
+        let mut read = Self::read(doc, f, true);
+        names.apply(&mut read);
+        read
     }
 
     /// What a search hit shows: the document without its values and quotes,
     /// whose JSON (a dozen quotes an article) no hit shows and which cost
     /// a seventh of a term query's time to parse.
-    pub fn hit_from_tantivy(doc: &TantivyDocument, f: &Fields) -> Self {
-        Self::read(doc, f, false)
+    pub fn hit_from_tantivy(doc: &TantivyDocument, f: &Fields, names: &Renames) -> Self {
+        let mut read = Self::read(doc, f, false);
+        names.apply(&mut read);
+        read
     }
 
     fn read(doc: &TantivyDocument, f: &Fields, with_values_and_quotes: bool) -> Self {
@@ -478,8 +485,11 @@ mod tests {
             quotes: vec![Default::default()],
             ..Default::default()
         };
-        assert_eq!(IndexDoc::from_tantivy(&doc.to_tantivy(&f), &f), doc);
-        let hit = IndexDoc::hit_from_tantivy(&doc.to_tantivy(&f), &f);
+        assert_eq!(
+            IndexDoc::from_tantivy(&doc.to_tantivy(&f), &f, &Renames::in_memory()),
+            doc
+        );
+        let hit = IndexDoc::hit_from_tantivy(&doc.to_tantivy(&f), &f, &Renames::in_memory());
         assert!(hit.values.is_empty() && hit.quotes.is_empty());
         assert_eq!(
             IndexDoc {

@@ -88,7 +88,7 @@ pub fn more_like_this(
     )?;
     let mut hits = Vec::with_capacity(ranked.len());
     for r in ranked {
-        let mut doc = IndexDoc::from_tantivy(&searcher.doc(r.address)?, fields);
+        let mut doc = IndexDoc::from_tantivy(&searcher.doc(r.address)?, fields, index.renames());
         doc.body.clear();
         if let Some(mark) = &mut doc.story {
             mark.story_id = index.resolve_story(&mark.story_id);
@@ -145,7 +145,7 @@ pub fn cooccurrences(
     );
     let tallies = searcher.search(&*query, &counter)?;
     let all = counter
-        .buckets(tallies)
+        .buckets(tallies, index.renames())
         .pop()
         .map(|(_, buckets)| buckets)
         .unwrap_or_default();

@@ -12,6 +12,7 @@ use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 use super::dicts::{ColumnDict, FacetDicts};
 use super::histogram::{DayCounter, date_buckets};
 use super::spec::{Bucket, FacetSpec, bucket};
+use crate::index::Renames;
 
 /// Facet counts of a query, by ordinal per segment and by interned value
 /// across segments; strings are read only for the buckets returned.
@@ -46,7 +47,8 @@ impl FacetCounter {
     }
 
     /// The buckets a client sees, per spec, in request order.
-    pub fn buckets(&self, tallies: Vec<Tally>) -> Vec<(FacetSpec, Vec<Bucket>)> {
+    /// Entities are shown by their names now (`names`).
+    pub fn buckets(&self, tallies: Vec<Tally>, names: &Renames) -> Vec<(FacetSpec, Vec<Bucket>)> {
         self.specs
             .iter()
             .zip(&self.dicts)
@@ -55,7 +57,7 @@ impl FacetCounter {
                 let buckets = match (spec, dict, tally) {
                     (FacetSpec::PublishedAt { .. }, _, Tally::Dates(map)) => date_buckets(map),
                     (FacetSpec::Entity { limit, entity_type }, Some(dict), Tally::Slots(c)) => {
-                        top_entities(dict, &c, *entity_type, *limit)
+                        top_entities(dict, &c, *entity_type, *limit, names)
                     }
                     (_, Some(dict), Tally::Slots(c)) => top_values(dict, &c, spec.limit()),
                     _ => Vec::new(),
@@ -86,7 +88,13 @@ fn top_values(dict: &ColumnDict, counts: &[u64], limit: usize) -> Vec<Bucket> {
 
 /// The `limit` most mentioned entities of `entity_type` (0 = all), each
 /// named by its most counted facet value, ties broken by id.
-fn top_entities(dict: &ColumnDict, counts: &[u64], entity_type: i32, limit: usize) -> Vec<Bucket> {
+fn top_entities(
+    dict: &ColumnDict,
+    counts: &[u64],
+    entity_type: i32,
+    limit: usize,
+    names: &Renames,
+) -> Vec<Bucket> {
     let view = dict.view();
     // Per entity slot: documents, best value's count, best value slot. A
     // dense array (tens of thousands of entities at most) is cheaper than
@@ -135,7 +143,7 @@ fn top_entities(dict: &ColumnDict, counts: &[u64], entity_type: i32, limit: usiz
             Some(Bucket {
                 value: e.id.to_string(),
                 count,
-                display_name: e.name.to_string(),
+                display_name: names.name(e.id).unwrap_or_else(|| e.name.to_string()),
                 entity_type: e.entity_type,
             })
         })

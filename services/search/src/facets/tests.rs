@@ -134,7 +134,7 @@ fn by_slots(index: &SearchIndex, query: &dyn Query) -> Vec<Vec<Bucket>> {
     let counter = FacetCounter::new(specs(), index.facet_dicts());
     let tallies = index.searcher().search(query, &counter).unwrap();
     counter
-        .buckets(tallies)
+        .buckets(tallies, index.renames())
         .into_iter()
         .map(|(_, b)| b)
         .collect()
@@ -184,7 +184,12 @@ fn far_apart_dates_and_empty_segments_still_count() {
     let index = SearchIndex::in_memory().unwrap();
     let counter = FacetCounter::new(specs(), index.facet_dicts());
     let tallies = index.searcher().search(&AllQuery, &counter).unwrap();
-    assert!(counter.buckets(tallies).iter().all(|(_, b)| b.is_empty()));
+    assert!(
+        counter
+            .buckets(tallies, index.renames())
+            .iter()
+            .all(|(_, b)| b.is_empty())
+    );
     let index = self::index();
     let days = by_slots(&index, &AllQuery).remove(0);
     assert_eq!(
@@ -211,7 +216,7 @@ fn a_type_column_counts_as_the_all_types_column_filtered_by_type() {
             index.facet_dicts(),
         );
         let tallies = index.searcher().search(&AllQuery, &counter).unwrap();
-        counter.buckets(tallies).remove(0).1
+        counter.buckets(tallies, index.renames()).remove(0).1
     };
     let all = facet(EntityType::Unspecified, 1_000);
     for t in [EntityType::Person, EntityType::Org] {

@@ -11,14 +11,42 @@
 //! (four segments a level) cost 12% more CPU and slowed queries while it
 //! ran.
 
-use tantivy::indexer::LogMergePolicy;
+use tantivy::index::SegmentMeta;
+use tantivy::indexer::{LogMergePolicy, MergeCandidate, MergePolicy};
 
 /// Deleted share of a segment that makes its level merge.
 const DELETED_RATIO: f32 = 0.3;
 
 /// The merge policy of both indexes.
-pub(super) fn policy() -> LogMergePolicy {
+pub(super) fn policy() -> Box<dyn MergePolicy> {
     let mut policy = LogMergePolicy::default();
     policy.set_del_docs_ratio_before_merge(DELETED_RATIO);
-    policy
+    Box::new(Logged(policy))
+}
+
+/// A policy that says, at debug level, which merges it starts and how big
+/// they are: merges are most of search's CPU on a large index, and tantivy
+/// logs only segment ids.
+#[derive(Debug)]
+struct Logged<P>(P);
+
+impl<P: MergePolicy> MergePolicy for Logged<P> {
+    fn compute_merge_candidates(&self, segments: &[SegmentMeta]) -> Vec<MergeCandidate> {
+        let candidates = self.0.compute_merge_candidates(segments);
+        if tracing::enabled!(tracing::Level::DEBUG) {
+            for candidate in &candidates {
+                let merged = segments.iter().filter(|s| candidate.0.contains(&s.id()));
+                let (count, docs, deleted) = merged.fold((0, 0, 0), |(n, d, x), s| {
+                    (n + 1, d + s.num_docs(), x + s.num_deleted_docs())
+                });
+                tracing::debug!(
+                    segments = count,
+                    live_docs = docs,
+                    deleted_docs = deleted,
+                    "merge planned"
+                );
+            }
+        }
+        candidates
+    }
 }

@@ -37,10 +37,12 @@ use crate::stories::{StorySettings, StoryTracker, tracker};
 mod merges;
 mod priority;
 mod quotes;
+mod renames;
 
 pub use priority::{MERGE_THREAD_NICE, lower_merge_threads};
 
 pub use quotes::QUOTES_DIR;
+pub use renames::{RENAMES_FILE, Renames};
 
 /// Memory the writer may buffer before it flushes a segment.
 const WRITER_HEAP_BYTES: usize = 128 * 1024 * 1024;
@@ -150,6 +152,9 @@ pub struct SearchIndex {
     generation: Mutex<u64>,
     /// The quote index of an article index; None in the quote index itself.
     quotes: Option<Box<SearchIndex>>,
+    /// Entities renamed since their articles were indexed (shared with the
+    /// quote index; see `renames`).
+    renames: Arc<Renames>,
     /// The last commit (None before the first of this process).
     commits: tokio::sync::watch::Sender<Option<CommitView>>,
 }
@@ -187,7 +192,10 @@ fn clear_dir(dir: &Path) -> Result<()> {
         let stem = name.split('.').next().unwrap_or_default();
         let segment_file = stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit());
         if entry.file_type().map_err(cannot)?.is_file()
-            && (segment_file || name == "meta.json" || name == ".managed.json")
+            && (segment_file
+                || name == "meta.json"
+                || name == ".managed.json"
+                || name == RENAMES_FILE)
         {
             std::fs::remove_file(entry.path()).map_err(cannot)?;
         }
@@ -205,13 +213,16 @@ impl SearchIndex {
     /// Opens the index in `dir`; `stories` says how stories are formed
     /// (None: no stories or near-duplicate marks).
     pub fn open_with(dir: &Path, stories: Option<StorySettings>) -> Result<Self> {
-        let articles = Self::open_dir(dir, Fields::build(), stories, ARTICLE_WRITER)?;
-        let quotes = Self::open_dir(
+        let mut articles = Self::open_dir(dir, Fields::build(), stories, ARTICLE_WRITER)?;
+        let mut quotes = Self::open_dir(
             &dir.join(QUOTES_DIR),
             Fields::for_quotes(),
             None,
             quotes::QUOTE_WRITER,
         )?;
+        let renames = Arc::new(Renames::open(dir)?);
+        articles.renames = Arc::clone(&renames);
+        quotes.renames = renames;
         articles.with_quotes(quotes)
     }
 
@@ -257,12 +268,13 @@ impl SearchIndex {
             ARTICLE_WRITER,
         )?;
         let fields = Fields::for_quotes();
-        let quotes = Self::with_index(
+        let mut quotes = Self::with_index(
             Index::create_in_ram(fields.schema.clone()),
             fields,
             None,
             quotes::QUOTE_WRITER,
         )?;
+        quotes.renames = Arc::clone(&articles.renames);
         articles.with_quotes(quotes)
     }
 
@@ -277,7 +289,7 @@ impl SearchIndex {
             None => index.writer(setup.heap_bytes)?,
             Some(n) => index.writer_with_num_threads(n, setup.heap_bytes)?,
         };
-        writer.set_merge_policy(Box::new(merges::policy()));
+        writer.set_merge_policy(merges::policy());
         // Manual reloads: a commit becomes searchable the moment `commit`
         // returns, not after a file-watcher delay. New segments' facet
         // dictionaries are resolved during the reload, not by a query.
@@ -326,6 +338,7 @@ impl SearchIndex {
             story_table: Mutex::new(None),
             generation: Mutex::new(generation),
             quotes: None,
+            renames: Arc::default(),
             commits: tokio::sync::watch::channel(None).0,
         };
         this.restore_story_window()?;
@@ -366,7 +379,7 @@ impl SearchIndex {
         let (mut ids, mut values) = (Vec::new(), Vec::new());
         for (_, _, address) in dated {
             let stored: TantivyDocument = searcher.doc(address)?;
-            let doc = IndexDoc::from_tantivy(&stored, &self.fields);
+            let doc = IndexDoc::from_tantivy(&stored, &self.fields, &self.renames);
             if let Some(mark) = doc.story.clone() {
                 let original = mark.duplicate_of.as_ref().map(|d| d.0.as_str());
                 tracker.restore(
@@ -448,6 +461,11 @@ impl SearchIndex {
     }
 
     /// Alias names per segment (see `query::aliases`).
+    /// Entities renamed since their articles were indexed.
+    pub fn renames(&self) -> &Renames {
+        &self.renames
+    }
+
     pub fn alias_names(&self) -> &AliasNames {
         &self.alias_names
     }
@@ -585,6 +603,7 @@ impl SearchIndex {
 
     /// Drops every document and commits `checkpoint` (a rebuild's start).
     pub fn clear(&self, checkpoint: Checkpoint) -> Result<()> {
+        self.renames.clear()?;
         self.writer.lock().delete_all_documents()?;
         if let Some(quotes) = &self.quotes {
             quotes.writer.lock().delete_all_documents()?;
@@ -635,7 +654,11 @@ impl SearchIndex {
             return Ok(None);
         };
         let doc: TantivyDocument = searcher.doc(addr)?;
-        Ok(Some(IndexDoc::from_tantivy(&doc, &self.fields)))
+        Ok(Some(IndexDoc::from_tantivy(
+            &doc,
+            &self.fields,
+            &self.renames,
+        )))
     }
 
     /// Documents and segments in the last commit.

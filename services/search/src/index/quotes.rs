@@ -93,7 +93,7 @@ impl SearchIndex {
             writer.delete_all_documents()?;
             for address in addresses {
                 let stored: TantivyDocument = searcher.doc(address)?;
-                let article = IndexDoc::from_tantivy(&stored, fields);
+                let article = IndexDoc::from_tantivy(&stored, fields, articles.renames());
                 for record in records(&article) {
                     writer.add_document(record_document(&record, &self.fields))?;
                     written += 1;

@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use dossier_kit::run_blocking;
-use dossier_proto::v1::{Change, ChangeKind, EntityChange, EntityChangeKind, EntitySummary};
+use dossier_proto::v1::{
+    Change, ChangeKind, EntityChange, EntityChangeKind, EntitySummary, EntityType,
+};
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
@@ -17,6 +19,7 @@ use super::upstream::{Extractor, UpstreamError};
 use crate::error::{Error, Result};
 use crate::index::{IndexOp, SearchIndex};
 use crate::model::IndexDoc;
+use crate::schema::SEP;
 
 /// A failure while applying: upstream (retry later) or local (index).
 #[derive(Debug, thiserror::Error)]
@@ -119,57 +122,100 @@ pub fn relabelling(change: &EntityChange) -> Option<&EntitySummary> {
         .filter(|e| updated && e.id == change.entity_id)
 }
 
-/// Relabels, in place, the documents of entities whose canonical name or
-/// type changed (`latest`: entity id → its name and type now): the
-/// documents' links are what they were, so there is nothing to re-extract;
-/// each stored document is rewritten with the new name and type. Documents
-/// already showing them (indexed after the change) are left alone.
+/// Applies renames (`latest`: entity id → its name and type now). A new
+/// name alone is recorded in the index's rename table, which every read
+/// shows (see `index::renames`); nothing is rewritten. A new type changes
+/// what the articles are found by (`person:`, `org:`, the type facets), so
+/// the articles of a retyped entity are rewritten in place with their
+/// stored links: nothing is re-extracted. Articles already showing the
+/// type (indexed after the change) are left alone.
 pub async fn ops_for_relabelling(
     index: &Arc<SearchIndex>,
     latest: BTreeMap<String, EntitySummary>,
 ) -> Result<Planned, ApplyError> {
-    let ids: Vec<String> = latest.keys().cloned().collect();
     let idx = Arc::clone(index);
-    let docs = run_blocking(move || affected_docs(&idx, &ids, &[]))
-        .await
-        .map_err(Error::from)??;
+    let (renamed, docs) = run_blocking(move || -> Result<_> {
+        idx.renames().record(
+            latest
+                .values()
+                .map(|e| (e.id.as_str(), e.canonical_name.as_str(), e.r#type)),
+        )?;
+        let retyped: BTreeMap<String, i32> = latest
+            .into_values()
+            .filter(|e| indexed_with_another_type(&idx, &e.id, e.r#type).unwrap_or(true))
+            .map(|e| (e.id, e.r#type))
+            .collect();
+        let ids: Vec<String> = retyped.keys().cloned().collect();
+        let docs = affected_docs(&idx, &ids, &[])?;
+        Ok((retyped, docs))
+    })
+    .await
+    .map_err(Error::from)??;
     let mut planned = Planned::default();
+    let read = docs.len();
     for mut doc in docs {
-        let mut renamed: Vec<String> = Vec::new();
+        let mut retyped: Vec<String> = Vec::new();
         for e in &mut doc.entities {
-            if let Some(new) = latest.get(&e.id)
-                && (e.name != new.canonical_name || e.entity_type != new.r#type)
+            if let Some(&kind) = renamed.get(&e.id)
+                && e.entity_type != kind
             {
-                e.name.clone_from(&new.canonical_name);
-                e.entity_type = new.r#type;
-                renamed.push(e.id.clone());
+                e.entity_type = kind;
+                retyped.push(e.id.clone());
             }
         }
-        // A quote's speaker goes by the new name too.
-        let mut quotes_changed = false;
-        for q in &mut doc.quotes {
-            if let Some(new) = latest.get(&q.speaker_entity_id)
-                && q.speaker_canonical_name != new.canonical_name
-            {
-                q.speaker_canonical_name.clone_from(&new.canonical_name);
-                quotes_changed = true;
-            }
-        }
-        // A quote record holds its speaker's name and the entities
-        // named inside the quote (`quotes::records`): only a rename of
-        // one of those changes the records.
-        quotes_changed |= doc.quotes.iter().any(|q| {
-            renamed
-                .iter()
-                .any(|id| *id == q.speaker_entity_id || q.entities.contains(id))
-        });
-        match (quotes_changed, renamed.is_empty()) {
+        // A quote record holds the entities named inside the quote
+        // (`quotes::records`), typed: only a retyping of one of those
+        // changes the records.
+        let quotes_changed = doc
+            .quotes
+            .iter()
+            .any(|q| retyped.iter().any(|id| q.entities.contains(id)));
+        match (quotes_changed, retyped.is_empty()) {
             (true, _) => planned.ops.push(IndexOp::Upsert(Box::new(doc))),
             (false, false) => planned.relabels.push(doc),
             (false, true) => {}
         }
     }
+    tracing::debug!(
+        retyped = renamed.len(),
+        read,
+        rewritten = planned.ops.len() + planned.relabels.len(),
+        "renames recorded"
+    );
     Ok(planned)
+}
+
+/// Whether some article lists entity `id` with a type other than
+/// `entity_type`: its `entity_facet` terms ("id SEP TYPE SEP name") say so
+/// without reading any stored document.
+fn indexed_with_another_type(index: &SearchIndex, id: &str, entity_type: i32) -> Result<bool> {
+    let now = EntityType::try_from(entity_type)
+        .unwrap_or(EntityType::Unspecified)
+        .as_str_name();
+    let prefix = format!("{id}{SEP}");
+    let end = format!(
+        "{id}{}",
+        char::from_u32(SEP as u32 + 1).unwrap_or(char::MAX)
+    );
+    let searcher = index.searcher();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(index.fields().entity_facet)?;
+        let mut terms = inverted
+            .terms()
+            .range()
+            .ge(prefix.as_bytes())
+            .lt(end.as_bytes())
+            .into_stream()
+            .map_err(tantivy::TantivyError::from)?;
+        while terms.advance() {
+            let rest = &terms.key()[prefix.len()..];
+            let kind = rest.split(|b| *b == SEP as u8).next().unwrap_or_default();
+            if kind != now.as_bytes() {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
 }
 
 /// Re-extracts every indexed document an entity change affects, so ids,
@@ -184,9 +230,15 @@ pub async fn ops_for_entity_change<X: Extractor>(
     entity_ids.extend(change.source_ids.iter().cloned());
     let named = change.document_ids.clone();
     let idx = Arc::clone(index);
-    let docs = run_blocking(move || affected_docs(&idx, &entity_ids, &named))
-        .await
-        .map_err(Error::from)??;
+    let docs = run_blocking(move || -> Result<_> {
+        // Every article of these entities is written again below, with the
+        // names extraction gives now.
+        idx.renames()
+            .forget(entity_ids.iter().map(String::as_str))?;
+        affected_docs(&idx, &entity_ids, &named)
+    })
+    .await
+    .map_err(Error::from)??;
     let mut planned = Planned {
         ops: Vec::with_capacity(docs.len()),
         ..Planned::default()
@@ -242,7 +294,7 @@ fn affected_docs(
             .and_then(|v| v.as_str())
             .unwrap_or_default();
         if seen.insert(id.to_string()) {
-            docs.push(IndexDoc::from_tantivy(&stored, fields));
+            docs.push(IndexDoc::from_tantivy(&stored, fields, index.renames()));
         }
     }
     Ok(docs)

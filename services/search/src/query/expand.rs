@@ -53,18 +53,41 @@ pub fn lookup(index: &SearchIndex, searcher: &Searcher, phrase: &str) -> Result<
     }
     let fields = index.fields();
     let names = index.alias_names();
+    let renames = index.renames();
+    // Spelled so in some article, or the name now of a renamed entity that
+    // no article spells that way.
+    let spelled = names.ids_named(searcher, &norm)?;
+    let renamed = renames
+        .ids_named(&norm, None)
+        .into_iter()
+        .filter(|id| !spelled.contains(id));
+    let candidates = spelled
+        .iter()
+        .map(|id| {
+            (
+                id.clone(),
+                Term::from_field_text(fields.alias, &format!("{norm}{SEP}{id}")),
+            )
+        })
+        .chain(renamed.map(|id| {
+            let term = Term::from_field_text(fields.entity, &id);
+            (id, term)
+        }));
     let mut out = Vec::new();
-    for id in names.ids_named(searcher, &norm)? {
+    for (id, carried) in candidates {
         // The term dictionary keeps terms of deleted or re-resolved documents
-        // until segments merge: only trust aliases a live document carries.
-        let live = TermQuery::new(
-            Term::from_field_text(fields.alias, &format!("{norm}{SEP}{id}")),
-            IndexRecordOption::Basic,
-        );
+        // until segments merge: only trust names a live document carries.
+        let live = TermQuery::new(carried, IndexRecordOption::Basic);
         if searcher.search(&live, &Count)? == 0 {
             continue;
         }
-        out.push(describe_entity(names.entity(searcher, &id)?, phrase, &id));
+        let name_now = renames.name(&id);
+        out.push(describe_entity(
+            names.entity(searcher, &id)?,
+            name_now,
+            phrase,
+            &id,
+        ));
         if out.len() == MAX_ENTITIES_PER_TERM {
             break;
         }
@@ -72,7 +95,14 @@ pub fn lookup(index: &SearchIndex, searcher: &Searcher, phrase: &str) -> Result<
     Ok(out)
 }
 
-fn describe_entity(names: EntityNames, query_term: &str, id: &str) -> Expansion {
+/// What the index knows of entity `id`, named `name_now` when it was
+/// renamed since its articles were written.
+fn describe_entity(
+    names: EntityNames,
+    name_now: Option<String>,
+    query_term: &str,
+    id: &str,
+) -> Expansion {
     let mut canonical_name = String::new();
     let mut entity_type = 0;
     if let Some(facet) = names.facet {
@@ -82,6 +112,9 @@ fn describe_entity(names: EntityNames, query_term: &str, id: &str) -> Expansion 
             .map(|t| t as i32)
             .unwrap_or(0);
         canonical_name = parts.next().unwrap_or_default().to_string();
+    }
+    if let Some(name) = name_now {
+        canonical_name = name;
     }
     Expansion {
         query_term: query_term.to_string(),

@@ -46,6 +46,7 @@ pub use suggest::{SUGGEST_BELOW, suggest};
 use crate::error::{Error, MAX_ECHO_CHARS, Result, echo};
 use crate::index::SearchIndex;
 use crate::schema::normalize_name;
+use dossier_proto::v1::EntityType;
 
 /// Largest edit distance `term~N` accepts; beyond 2 every short word matches.
 pub(crate) const MAX_FUZZY_DISTANCE: u32 = 2;
@@ -413,8 +414,34 @@ impl<'a> Converter<'a> {
                 }
                 Ok(Box::new(BooleanQuery::new(clauses)))
             }
+            lit if !lit.prefix && self.renamed_type(&lit).is_some() => {
+                let base = self.text_literal(lit.clone())?;
+                let entity_type = self.renamed_type(&lit).unwrap_or_default();
+                let norm = normalize_name(&lit.phrase);
+                let ids = self.index.renames().ids_named(&norm, Some(entity_type));
+                match filter::any_of(self.index.fields().entity, &ids) {
+                    Some(renamed) => Ok(Box::new(BooleanQuery::new(vec![
+                        (Occur::Should, base),
+                        (Occur::Should, renamed),
+                    ]))),
+                    None => Ok(base),
+                }
+            }
             lit => self.text_literal(lit),
         }
+    }
+
+    /// The type of a `person:`, `org:`, … literal while some entity was
+    /// renamed: its articles keep the name they were indexed with, so the
+    /// name now is looked up in the rename table as well.
+    fn renamed_type(&self, lit: &UserInputLiteral) -> Option<i32> {
+        if self.index.renames().is_empty() {
+            return None;
+        }
+        let name = lit.field_name.as_deref()?;
+        let entity_type = EntityType::from_str_name(&name.to_ascii_uppercase())?;
+        self.index.fields().name_field(entity_type)?;
+        Some(entity_type as i32)
     }
 
     /// `story:<id>`: the documents of that story, including those of the

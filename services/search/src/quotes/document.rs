@@ -78,7 +78,7 @@ mod tests {
             ..Default::default()
         };
         let doc = record_document(&record, &f);
-        let back = IndexDoc::from_tantivy(&doc, &f);
+        let back = IndexDoc::from_tantivy(&doc, &f, &crate::index::Renames::in_memory());
         assert_eq!(back.id, "d1");
         assert_eq!(back.title, "Ferry talks");
         assert_eq!(back.source, "wire");

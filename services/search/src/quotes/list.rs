@@ -94,7 +94,7 @@ pub fn list_quotes(
         let stored: TantivyDocument = searcher.doc(r.address)?;
         listed.push(listed_quote(
             index,
-            IndexDoc::from_tantivy(&stored, quotes.fields()),
+            IndexDoc::from_tantivy(&stored, quotes.fields(), index.renames()),
         )?);
     }
     Ok(QuotePage {

@@ -166,7 +166,7 @@ pub fn search(index: &SearchIndex, query: &SearchQuery, page: &PageRequest) -> R
         _ => String::new(),
     };
     let mut facets = match (collectors.1, tallies) {
-        (Some(counter), Some(tallies)) => counter.buckets(tallies),
+        (Some(counter), Some(tallies)) => counter.buckets(tallies, index.renames()),
         _ => Vec::new(),
     };
     for (spec, buckets) in &mut facets {
@@ -226,7 +226,7 @@ fn hydrate(
     let mut hits = Vec::with_capacity(ranked.len());
     for r in ranked {
         let stored: TantivyDocument = searcher.doc(r.address)?;
-        let mut doc = IndexDoc::hit_from_tantivy(&stored, fields);
+        let mut doc = IndexDoc::hit_from_tantivy(&stored, fields, index.renames());
         let snippets = generators
             .iter()
             .filter_map(|(name, _, generator)| {

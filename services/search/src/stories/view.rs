@@ -438,9 +438,9 @@ fn describe(
         // Only a timeline reads the dates and amounts; no description reads
         // the quotes.
         let mut doc = if with_timeline {
-            IndexDoc::from_tantivy(&stored, fields)
+            IndexDoc::from_tantivy(&stored, fields, index.renames())
         } else {
-            IndexDoc::hit_from_tantivy(&stored, fields)
+            IndexDoc::hit_from_tantivy(&stored, fields, index.renames())
         };
         story.document_ids.push(doc.id.clone());
         if i >= described {

@@ -116,7 +116,7 @@ fn hydrate(
     let mut out = Vec::with_capacity(found.len());
     for &(sequence, address) in found {
         let stored: TantivyDocument = searcher.doc(address)?;
-        let doc = IndexDoc::from_tantivy(&stored, fields);
+        let doc = IndexDoc::from_tantivy(&stored, fields, index.renames());
         let snippets = [("title", &title, &doc.title), ("body", &body, &doc.body)]
             .into_iter()
             .filter_map(|(field, generator, text)| {

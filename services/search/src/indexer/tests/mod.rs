@@ -8,6 +8,7 @@ use dossier_proto::v1::EntityType;
 
 use super::status::{IndexReport, StatusCell};
 use super::{Control, Indexer, IndexerSettings};
+use crate::facets::FacetSpec;
 use crate::index::SearchIndex;
 use crate::search::{PageRequest, SearchQuery, search};
 use crate::testing::{FakeExtractor, FakeStorage};
@@ -300,6 +301,65 @@ async fn renames_relabel_documents_in_place_without_re_extraction() {
     assert_eq!(running.count("entity:e1"), 2);
     assert_eq!(running.report().document_count, 3);
     running.stop().await;
+}
+
+/// A new name alone rewrites nothing: every read shows it from the rename
+/// table, the new name finds the entity though no article spells it, and
+/// the table outlives a restart.
+#[tokio::test]
+async fn a_rename_rewrites_no_article_and_outlives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = FakeStorage::new();
+    let extractor = FakeExtractor::new();
+    extractor.alias("Kolobyov", "e1", "Kolobyov", EntityType::Person);
+    storage.create("a", "Quay", "Kolobyov spoke", "wire", 1);
+    storage.create("b", "Dock", "Kolobyov again", "wire", 2);
+    let index = Arc::new(SearchIndex::open(dir.path()).unwrap());
+    let running = start(index, &storage, &extractor);
+    running.wait_for("two", |r| r.indexed_sequence == 2).await;
+    extractor.rename("e1", "Ivan Kolobyov", EntityType::Person);
+    running
+        .wait_for("the rename", |r| r.entity_sequence == 1)
+        .await;
+    let deleted: u32 = running
+        .index
+        .searcher()
+        .segment_readers()
+        .iter()
+        .map(|s| s.num_deleted_docs())
+        .sum();
+    assert_eq!(deleted, 0, "no article written again");
+    let shown = |index: &SearchIndex| {
+        let q = SearchQuery {
+            text: "\"Ivan Kolobyov\"".into(),
+            expand_entities: true,
+            ..Default::default()
+        };
+        let page = PageRequest {
+            page_size: 10,
+            facets: vec![FacetSpec::Entity {
+                limit: 10,
+                entity_type: 0,
+            }],
+            ..Default::default()
+        };
+        let page = search(index, &q, &page).unwrap();
+        let mut names: Vec<String> = page
+            .hits
+            .iter()
+            .flat_map(|h| h.doc.entities.iter().map(|e| e.name.clone()))
+            .collect();
+        names.extend(page.facets[0].1.iter().map(|b| b.display_name.clone()));
+        names.extend(page.expansions.iter().map(|e| e.canonical_name.clone()));
+        (page.total_hits, names)
+    };
+    let (hits, names) = shown(&running.index);
+    assert_eq!(hits, 2, "the new name finds both articles");
+    assert_eq!(names, ["Ivan Kolobyov"; 4]);
+    let index = running.stop().await;
+    Arc::into_inner(index).unwrap().close().unwrap();
+    let reopened = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(shown(&reopened), (2, vec!["Ivan Kolobyov".to_string(); 4]));
 }
 
 /// A rename that arrives while a batch extracted with the old name is still
