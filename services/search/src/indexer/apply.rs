@@ -134,20 +134,23 @@ pub async fn ops_for_relabelling(
     latest: BTreeMap<String, EntitySummary>,
 ) -> Result<Planned, ApplyError> {
     let idx = Arc::clone(index);
-    let (renamed, docs) = run_blocking(move || -> Result<_> {
+    let renamed = latest.len();
+    let (new_types, docs) = run_blocking(move || -> Result<_> {
         idx.renames().record(
             latest
                 .values()
                 .map(|e| (e.id.as_str(), e.canonical_name.as_str(), e.r#type)),
         )?;
-        let retyped: BTreeMap<String, i32> = latest
+        // An entity whose terms cannot be read is looked at article by
+        // article below, as if retyped.
+        let new_types: BTreeMap<String, i32> = latest
             .into_values()
             .filter(|e| indexed_with_another_type(&idx, &e.id, e.r#type).unwrap_or(true))
             .map(|e| (e.id, e.r#type))
             .collect();
-        let ids: Vec<String> = retyped.keys().cloned().collect();
+        let ids: Vec<String> = new_types.keys().cloned().collect();
         let docs = affected_docs(&idx, &ids, &[])?;
-        Ok((retyped, docs))
+        Ok((new_types, docs))
     })
     .await
     .map_err(Error::from)??;
@@ -156,7 +159,7 @@ pub async fn ops_for_relabelling(
     for mut doc in docs {
         let mut retyped: Vec<String> = Vec::new();
         for e in &mut doc.entities {
-            if let Some(&kind) = renamed.get(&e.id)
+            if let Some(&kind) = new_types.get(&e.id)
                 && e.entity_type != kind
             {
                 e.entity_type = kind;
@@ -177,7 +180,8 @@ pub async fn ops_for_relabelling(
         }
     }
     tracing::debug!(
-        retyped = renamed.len(),
+        renamed,
+        retyped = new_types.len(),
         read,
         rewritten = planned.ops.len() + planned.relabels.len(),
         "renames recorded"
