@@ -460,12 +460,12 @@ impl SearchIndex {
         &self.facet_dicts
     }
 
-    /// Alias names per segment (see `query::aliases`).
     /// Entities renamed since their articles were indexed.
     pub fn renames(&self) -> &Renames {
         &self.renames
     }
 
+    /// Alias names per segment (see `query::aliases`).
     pub fn alias_names(&self) -> &AliasNames {
         &self.alias_names
     }
