@@ -84,6 +84,7 @@ pub fn more_like_this(
             sort: Sort::Relevance,
             limit,
             after: None,
+            columns: index.sort_columns(),
         },
     )?;
     let mut hits = Vec::with_capacity(ranked.len());

@@ -26,8 +26,12 @@ pub struct FacetCounter {
 #[derive(Debug)]
 pub enum Tally {
     Empty,
-    /// Documents per value slot of the column (merged).
-    Slots(Vec<u64>),
+    /// Documents per value slot of the column (merged), and the slots
+    /// counted, so that reading the counts never scans every value.
+    Slots {
+        counts: Vec<u64>,
+        touched: Vec<u32>,
+    },
     /// Documents per value slot, for the slots one segment counted.
     Sparse(Vec<(u32, u64)>),
     /// Documents per bucket start.
@@ -56,10 +60,14 @@ impl FacetCounter {
             .map(|((spec, dict), tally)| {
                 let buckets = match (spec, dict, tally) {
                     (FacetSpec::PublishedAt { .. }, _, Tally::Dates(map)) => date_buckets(map),
-                    (FacetSpec::Entity { limit, entity_type }, Some(dict), Tally::Slots(c)) => {
-                        top_entities(dict, &c, *entity_type, *limit, names)
+                    (
+                        FacetSpec::Entity { limit, entity_type },
+                        Some(dict),
+                        Tally::Slots { counts, touched },
+                    ) => top_entities(dict, &counts, &touched, *entity_type, *limit, names),
+                    (_, Some(dict), Tally::Slots { counts, touched }) => {
+                        top_values(dict, &counts, &touched, spec.limit())
                     }
-                    (_, Some(dict), Tally::Slots(c)) => top_values(dict, &c, spec.limit()),
                     _ => Vec::new(),
                 };
                 (*spec, buckets)
@@ -69,13 +77,11 @@ impl FacetCounter {
 }
 
 /// The `limit` most frequent non-empty values, ties broken by value.
-fn top_values(dict: &ColumnDict, counts: &[u64], limit: usize) -> Vec<Bucket> {
+fn top_values(dict: &ColumnDict, counts: &[u64], touched: &[u32], limit: usize) -> Vec<Bucket> {
     let view = dict.view();
-    let mut found: Vec<(u64, &str)> = counts
+    let mut found: Vec<(u64, &str)> = touched
         .iter()
-        .enumerate()
-        .filter(|(_, c)| **c > 0)
-        .filter_map(|(slot, c)| Some((*c, view.value(slot as u32)?)))
+        .filter_map(|&slot| Some((*counts.get(slot as usize)?, view.value(slot)?)))
         .filter(|(_, v)| !v.is_empty())
         .collect();
     let order = |a: &(u64, &str), b: &(u64, &str)| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1));
@@ -91,21 +97,22 @@ fn top_values(dict: &ColumnDict, counts: &[u64], limit: usize) -> Vec<Bucket> {
 fn top_entities(
     dict: &ColumnDict,
     counts: &[u64],
+    touched_slots: &[u32],
     entity_type: i32,
     limit: usize,
     names: &Renames,
 ) -> Vec<Bucket> {
     let view = dict.view();
     // Per entity slot: documents, best value's count, best value slot. A
-    // dense array (tens of thousands of entities at most) is cheaper than
-    // hashing the thousands of values a large result set touches.
-    let mut by_entity: Vec<(u64, u64, u32)> = vec![(0, 0, 0); view.entity_count()];
+    // dense array (tens of thousands of entities at most), reused across
+    // queries, is cheaper than hashing the thousands of values a large
+    // result set touches.
+    let mut by_entity = entity_buffers::take(view.entity_count());
     let mut touched: Vec<u32> = Vec::new();
-    for (slot, count) in counts.iter().enumerate() {
-        if *count == 0 {
+    for &slot in touched_slots {
+        let Some(&count) = counts.get(slot as usize) else {
             continue;
-        }
-        let slot = slot as u32;
+        };
         let Some((entity, kind)) = view.entity_key(slot) else {
             continue;
         };
@@ -119,20 +126,21 @@ fn top_entities(
             touched.push(entity);
         }
         e.0 += count;
-        if *count > e.1 {
-            e.1 = *count;
+        if count > e.1 || (count == e.1 && slot < e.2) {
+            e.1 = count;
             e.2 = slot;
         }
     }
     // Order by count, ties by id, reading only interned ids; parse the
     // values of the entities returned only.
     let mut found: Vec<(u64, &str, u32)> = touched
-        .into_iter()
-        .filter_map(|entity| {
+        .iter()
+        .filter_map(|&entity| {
             let (count, _, slot) = by_entity[entity as usize];
             Some((count, view.id(entity)?, slot))
         })
         .collect();
+    entity_buffers::give_back(by_entity, &touched);
     keep_first(&mut found, limit, |a, b| {
         b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1))
     });
@@ -183,6 +191,7 @@ impl Collector for FacetCounter {
                 (_, Some(dict)) => match dict.segment(reader, spec.column())? {
                     Some((column, slots)) => SegmentCounter::Terms {
                         counts: count_buffers::take(column.num_terms()),
+                        touched: Vec::new(),
                         column,
                         slots,
                     },
@@ -203,18 +212,24 @@ impl Collector for FacetCounter {
         for fruit in fruits {
             for (into, from) in merged.iter_mut().zip(fruit) {
                 if matches!(into, Tally::Empty) && matches!(from, Tally::Sparse(_)) {
-                    *into = Tally::Slots(Vec::new());
+                    *into = Tally::Slots {
+                        counts: Vec::new(),
+                        touched: Vec::new(),
+                    };
                 }
                 match (into, from) {
                     (_, Tally::Empty) => {}
                     (into @ Tally::Empty, from) => *into = from,
-                    (Tally::Slots(a), Tally::Sparse(b)) => {
+                    (Tally::Slots { counts, touched }, Tally::Sparse(b)) => {
                         for (slot, count) in b {
-                            let slot = slot as usize;
-                            if slot >= a.len() {
-                                a.resize(slot + 1, 0);
+                            let at = slot as usize;
+                            if at >= counts.len() {
+                                counts.resize(at + 1, 0);
                             }
-                            a[slot] += count;
+                            if counts[at] == 0 {
+                                touched.push(slot);
+                            }
+                            counts[at] += count;
                         }
                     }
                     (Tally::Dates(a), Tally::Dates(b)) => {
@@ -243,17 +258,62 @@ mod count_buffers {
 
     static FREE: Mutex<Vec<Vec<u32>>> = Mutex::new(Vec::new());
 
-    /// A zeroed array of `len` counts.
+    /// A zeroed array of `len` counts. Kept buffers are all zeros (see
+    /// `give_back`), so only growth writes memory.
     pub fn take(len: usize) -> Vec<u32> {
         let mut buffer = FREE.lock().pop().unwrap_or_default();
-        buffer.clear();
         buffer.resize(len, 0);
         buffer
     }
 
-    pub fn give_back(buffer: Vec<u32>) {
+    /// Returns a buffer whose non-zero counts are all at `touched`.
+    pub fn give_back(mut buffer: Vec<u32>, touched: &[u32]) {
+        if buffer.capacity() > MAX_KEPT_LEN {
+            return;
+        }
+        for &at in touched {
+            if let Some(c) = buffer.get_mut(at as usize) {
+                *c = 0;
+            }
+        }
         let mut free = FREE.lock();
-        if free.len() < KEPT && buffer.capacity() <= MAX_KEPT_LEN {
+        if free.len() < KEPT {
+            free.push(buffer);
+        }
+    }
+}
+
+/// The per-entity arrays of [`top_entities`], reused the same way.
+mod entity_buffers {
+    use parking_lot::Mutex;
+
+    /// (documents, best value's count, best value slot) per entity slot.
+    pub type Entry = (u64, u64, u32);
+
+    const KEPT: usize = 8;
+    const MAX_KEPT_LEN: usize = 1 << 20;
+
+    static FREE: Mutex<Vec<Vec<Entry>>> = Mutex::new(Vec::new());
+
+    /// A zeroed array of `len` entries.
+    pub fn take(len: usize) -> Vec<Entry> {
+        let mut buffer = FREE.lock().pop().unwrap_or_default();
+        buffer.resize(len, (0, 0, 0));
+        buffer
+    }
+
+    /// Returns a buffer whose non-zero entries are all at `touched`.
+    pub fn give_back(mut buffer: Vec<Entry>, touched: &[u32]) {
+        if buffer.capacity() > MAX_KEPT_LEN {
+            return;
+        }
+        for &at in touched {
+            if let Some(e) = buffer.get_mut(at as usize) {
+                *e = (0, 0, 0);
+            }
+        }
+        let mut free = FREE.lock();
+        if free.len() < KEPT {
             free.push(buffer);
         }
     }
@@ -265,6 +325,8 @@ enum SegmentCounter {
         column: StrColumn,
         slots: Arc<[u32]>,
         counts: Vec<u32>,
+        /// Ordinals counted, in the order first seen.
+        touched: Vec<u32>,
     },
     Dates(DayCounter),
 }
@@ -280,9 +342,17 @@ impl SegmentCollector for CounterSegment {
         for counter in &mut self.counters {
             match counter {
                 SegmentCounter::None => {}
-                SegmentCounter::Terms { column, counts, .. } => {
+                SegmentCounter::Terms {
+                    column,
+                    counts,
+                    touched,
+                    ..
+                } => {
                     for ord in column.term_ords(doc) {
                         if let Some(c) = counts.get_mut(ord as usize) {
+                            if *c == 0 {
+                                touched.push(ord as u32);
+                            }
                             *c += 1;
                         }
                     }
@@ -297,16 +367,22 @@ impl SegmentCollector for CounterSegment {
             .into_iter()
             .map(|counter| match counter {
                 SegmentCounter::None => Tally::Empty,
-                SegmentCounter::Terms { slots, counts, .. } => {
+                SegmentCounter::Terms {
+                    slots,
+                    counts,
+                    touched,
+                    ..
+                } => {
                     let tally = Tally::Sparse(
-                        counts
+                        touched
                             .iter()
-                            .zip(slots.iter())
-                            .filter(|(count, _)| **count > 0)
-                            .map(|(count, slot)| (*slot, u64::from(*count)))
+                            .filter_map(|&ord| {
+                                let slot = *slots.get(ord as usize)?;
+                                Some((slot, u64::from(counts[ord as usize])))
+                            })
                             .collect(),
                     );
-                    count_buffers::give_back(counts);
+                    count_buffers::give_back(counts, &touched);
                     tally
                 }
                 SegmentCounter::Dates(days) => Tally::Dates(days.harvest()),

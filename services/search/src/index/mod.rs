@@ -22,10 +22,11 @@ use tantivy::directory::MmapDirectory;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, SearcherGeneration,
-    TantivyDocument, Term, Warmer,
+    DocAddress, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher,
+    SearcherGeneration, TantivyDocument, Term, Warmer,
 };
 
+use crate::collect::SortColumns;
 use crate::error::{Error, Result};
 use crate::facets::FacetDicts;
 use crate::model::{IndexDoc, StoryMark};
@@ -53,6 +54,9 @@ struct WriterSetup {
     heap_bytes: usize,
     /// None: tantivy's choice (one per core, up to 8).
     threads: Option<usize>,
+    /// Bytes of stored documents compressed together (tantivy's default is
+    /// 16 KiB); reading one document decompresses its whole block.
+    docstore_block: usize,
 }
 
 /// The article index's writer. One indexing thread took 10-17% less of
@@ -60,9 +64,14 @@ struct WriterSetup {
 /// two), but indexing end to end was slower: the one thread became the
 /// bottleneck while extraction waited (20,000 articles, issue 19). So the
 /// default stays.
+///
+/// An article is stored in a block of its own (about 5 KB, text and
+/// entities): a page of hits are articles far apart, and with 16 KiB blocks
+/// each hit decompressed three articles to read one (issue 19).
 const ARTICLE_WRITER: WriterSetup = WriterSetup {
     heap_bytes: WRITER_HEAP_BYTES,
     threads: None,
+    docstore_block: 4 * 1024,
 };
 
 /// Where the index stands in the feeds it follows; the commit payload.
@@ -136,6 +145,8 @@ pub struct SearchIndex {
     facet_dicts: Arc<FacetDicts>,
     /// Entity names per segment, filled by the reader's warmer too.
     alias_names: Arc<AliasNames>,
+    /// Each segment's sort columns, opened by the warmer too.
+    sort_columns: Arc<SortColumns>,
     _warmer: Arc<SegmentCaches>,
     last_commit: Mutex<Option<SystemTime>>,
     /// The checkpoint of the commit the reader shows (updated after reload,
@@ -165,16 +176,19 @@ pub struct SearchIndex {
 struct SegmentCaches {
     facet_dicts: Arc<FacetDicts>,
     alias_names: Arc<AliasNames>,
+    sort_columns: Arc<SortColumns>,
 }
 
 impl Warmer for SegmentCaches {
     fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
         self.facet_dicts.warm_all(searcher)?;
+        self.sort_columns.warm_all(searcher)?;
         self.alias_names.warm_all(searcher)
     }
 
     fn garbage_collect(&self, live_generations: &[&SearcherGeneration]) {
         self.facet_dicts.collect_garbage(live_generations);
+        self.sort_columns.collect_garbage(live_generations);
         self.alias_names.collect_garbage(live_generations);
     }
 }
@@ -254,7 +268,11 @@ impl SearchIndex {
             drop(index);
             clear_dir(dir)?;
         }
-        let index = Index::create(directory, fields.schema.clone(), Default::default())?;
+        let settings = IndexSettings {
+            docstore_blocksize: writer.docstore_block,
+            ..IndexSettings::default()
+        };
+        let index = Index::create(directory, fields.schema.clone(), settings)?;
         Self::with_index(index, fields, stories, writer)
     }
 
@@ -295,9 +313,11 @@ impl SearchIndex {
         // dictionaries are resolved during the reload, not by a query.
         let facet_dicts = Arc::new(FacetDicts::default());
         let alias_names = Arc::new(AliasNames::new(&fields));
+        let sort_columns = Arc::new(SortColumns::default());
         let warmer = Arc::new(SegmentCaches {
             facet_dicts: Arc::clone(&facet_dicts),
             alias_names: Arc::clone(&alias_names),
+            sort_columns: Arc::clone(&sort_columns),
         });
         let weak: Weak<dyn Warmer> = Arc::downgrade(&warmer) as Weak<dyn Warmer>;
         let reader: IndexReader = index
@@ -325,6 +345,7 @@ impl SearchIndex {
             reader,
             facet_dicts,
             alias_names,
+            sort_columns,
             _warmer: warmer,
             last_commit: Mutex::new(None),
             committed: Mutex::new(committed),
@@ -468,6 +489,11 @@ impl SearchIndex {
     /// Alias names per segment (see `query::aliases`).
     pub fn alias_names(&self) -> &AliasNames {
         &self.alias_names
+    }
+
+    /// Sort columns per segment, for a [`CursorCollector`](crate::collect::CursorCollector).
+    pub fn sort_columns(&self) -> Arc<SortColumns> {
+        Arc::clone(&self.sort_columns)
     }
 
     /// A consistent view of the last commit.

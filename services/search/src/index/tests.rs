@@ -212,3 +212,62 @@ fn a_story_listing_shows_each_commits_own_documents() {
     assert_eq!(after.stories[0].document_count, 3);
     assert_eq!(after.stories[0].document_ids, vec!["a", "b", "c"]);
 }
+
+#[test]
+fn story_pages_follow_one_order_to_the_end() {
+    use crate::stories::view::{StoryListing, StoryOrder, list_stories};
+    let index = SearchIndex::in_memory().unwrap();
+    // Different events a month and more apart: a story each.
+    let towns = [
+        "Arvelle", "Brisk", "Colmar", "Dunmore", "Esker", "Fallow", "Garth", "Hollin", "Ivel",
+    ];
+    let ops = towns
+        .iter()
+        .enumerate()
+        .map(|(i, town)| {
+            let body = format!(
+                "{town} council closed its quay for repairs after the {town} storm; \
+                 {town} traders moved their stalls inland."
+            );
+            dated(&format!("d{i}"), 1 + i as u64 * 1_000, &body)
+        })
+        .collect();
+    index.apply(ops).unwrap();
+    index.commit(Checkpoint::default()).unwrap();
+    for order in [StoryOrder::Recent, StoryOrder::Size] {
+        let listing = StoryListing {
+            query: "quay".into(),
+            order,
+            ..Default::default()
+        };
+        let whole = list_stories(&index, &listing, 100, "").unwrap();
+        assert_eq!(whole.stories.len(), 9);
+        assert_eq!(whole.total_stories, 9);
+        assert!(whole.next_page_token.is_empty());
+        let mut paged = Vec::new();
+        let mut token = String::new();
+        loop {
+            let page = list_stories(&index, &listing, 2, &token).unwrap();
+            assert_eq!(page.total_stories, 9);
+            paged.extend(page.stories.into_iter().map(|s| s.id));
+            if page.next_page_token.is_empty() {
+                break;
+            }
+            token = page.next_page_token;
+        }
+        let ids: Vec<String> = whole.stories.into_iter().map(|s| s.id).collect();
+        assert_eq!(paged, ids, "{order:?}");
+    }
+    // Newest first: the last article's story leads.
+    let recent = list_stories(
+        &index,
+        &StoryListing {
+            query: "quay".into(),
+            ..Default::default()
+        },
+        1,
+        "",
+    )
+    .unwrap();
+    assert_eq!(recent.stories[0].document_ids, vec!["d8"]);
+}

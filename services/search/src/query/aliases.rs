@@ -73,21 +73,40 @@ impl AliasNames {
         Ok(out)
     }
 
-    /// The name, type and spellings of entity `id` over the segments.
-    pub fn entity(&self, searcher: &Searcher, id: &str) -> tantivy::Result<EntityNames> {
-        let mut out = EntityNames::default();
-        for segment in searcher.segment_readers() {
-            let names = self.segment(segment)?;
-            if let Some(facet) = names.facet.get(id)
-                && out.facet.as_deref() < Some(&**facet)
+    /// The name, type and first `max_variants` spellings of entity `id`
+    /// over the segments. Strings are copied only for what is returned: a
+    /// well-known entity has its spellings in every segment.
+    pub fn entity(
+        &self,
+        searcher: &Searcher,
+        id: &str,
+        max_variants: usize,
+    ) -> tantivy::Result<EntityNames> {
+        let segments = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| self.segment(segment))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let mut facet: Option<&str> = None;
+        let mut variants: BTreeSet<&str> = BTreeSet::new();
+        for names in &segments {
+            if let Some(f) = names.facet.get(id)
+                && facet < Some(&**f)
             {
-                out.facet = Some(facet.to_string());
+                facet = Some(f);
             }
-            if let Some(variants) = names.variants.get(id) {
-                out.variants.extend(variants.iter().map(|v| v.to_string()));
+            if let Some(v) = names.variants.get(id) {
+                variants.extend(v.iter().map(|v| &**v));
             }
         }
-        Ok(out)
+        Ok(EntityNames {
+            facet: facet.map(str::to_string),
+            variants: variants
+                .into_iter()
+                .take(max_variants)
+                .map(str::to_string)
+                .collect(),
+        })
     }
 
     /// Calls `each` with every normalized name some segment of `searcher`

@@ -6,10 +6,9 @@
 //! indexing time), so expansion needs no call to extraction and always agrees
 //! with what the index holds.
 
-use tantivy::collector::Count;
 use tantivy::query::{Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{Searcher, Term};
+use tantivy::{DocSet, Searcher, TERMINATED, Term};
 
 use crate::error::Result;
 use crate::index::SearchIndex;
@@ -77,13 +76,12 @@ pub fn lookup(index: &SearchIndex, searcher: &Searcher, phrase: &str) -> Result<
     for (id, carried) in candidates {
         // The term dictionary keeps terms of deleted or re-resolved documents
         // until segments merge: only trust names a live document carries.
-        let live = TermQuery::new(carried, IndexRecordOption::Basic);
-        if searcher.search(&live, &Count)? == 0 {
+        if !carried_by_live_doc(searcher, &carried)? {
             continue;
         }
         let name_now = renames.name(&id);
         out.push(describe_entity(
-            names.entity(searcher, &id)?,
+            names.entity(searcher, &id, MAX_VARIANTS)?,
             name_now,
             phrase,
             &id,
@@ -93,6 +91,32 @@ pub fn lookup(index: &SearchIndex, searcher: &Searcher, phrase: &str) -> Result<
         }
     }
     Ok(out)
+}
+
+/// Whether a live document of `searcher` carries `term`. Stops at the
+/// first: counting them all (a common name is in thousands of articles,
+/// over a dozen segments) was most of an expansion's time.
+fn carried_by_live_doc(searcher: &Searcher, term: &Term) -> tantivy::Result<bool> {
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(term.field())?;
+        let Some(mut postings) = inverted.read_postings(term, IndexRecordOption::Basic)? else {
+            continue;
+        };
+        let Some(alive) = segment.alive_bitset() else {
+            if postings.doc() != TERMINATED {
+                return Ok(true);
+            }
+            continue;
+        };
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            if alive.is_alive(doc) {
+                return Ok(true);
+            }
+            doc = postings.advance();
+        }
+    }
+    Ok(false)
 }
 
 /// What the index knows of entity `id`, named `name_now` when it was
@@ -121,7 +145,7 @@ fn describe_entity(
         entity_id: id.to_string(),
         canonical_name,
         entity_type,
-        variants: names.variants.into_iter().take(MAX_VARIANTS).collect(),
+        variants: names.variants.into_iter().collect(),
     }
 }
 

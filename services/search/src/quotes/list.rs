@@ -81,6 +81,7 @@ pub fn list_quotes(
         sort: Sort::PublishedDesc,
         limit: page_size + 1,
         after,
+        columns: quotes.sort_columns(),
     };
     let (mut ranked, total_quotes) = searcher.search(&*query, &collector)?;
     let more = ranked.len() > page_size;

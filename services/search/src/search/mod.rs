@@ -138,6 +138,7 @@ pub fn search(index: &SearchIndex, query: &SearchQuery, page: &PageRequest) -> R
         // One extra hit says whether another page exists.
         limit: page.page_size + 1,
         after,
+        columns: index.sort_columns(),
     };
     // Facets describe the whole result set: computed on the first page, in
     // the same pass over the matches as the page itself.

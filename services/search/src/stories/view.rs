@@ -142,23 +142,28 @@ pub fn list_stories(
     let table = story_table(index, &searcher)?;
     let matched = searcher.search(&*query, &MatchedStories(Arc::clone(&table)))?;
     let mut rows: Vec<(&String, &Figures)> = matched
-        .iter()
-        .enumerate()
-        .filter(|(_, hit)| **hit)
-        .map(|(i, _)| (&table.ids[i], &table.figures[i]))
+        .ones()
+        .map(|i| (&table.ids[i], &table.figures[i]))
         .filter(|(_, f)| f.count >= listing.min_documents.max(1))
         .collect();
-    match listing.order {
-        StoryOrder::Recent => rows.sort_by(|a, b| b.1.last.cmp(&a.1.last).then(a.0.cmp(b.0))),
-        StoryOrder::Size => rows.sort_by(|a, b| {
+    let total_stories = rows.len() as u64;
+    let end = (offset + page_size).min(rows.len());
+    // Only the rows up to the page's end need their order: a common word
+    // matches tens of thousands of stories.
+    let order = |a: &(&String, &Figures), b: &(&String, &Figures)| match listing.order {
+        StoryOrder::Recent => b.1.last.cmp(&a.1.last).then(a.0.cmp(b.0)),
+        StoryOrder::Size => {
             b.1.count
                 .cmp(&a.1.count)
                 .then(b.1.last.cmp(&a.1.last))
                 .then(a.0.cmp(b.0))
-        }),
+        }
+    };
+    if end > 0 && end < rows.len() {
+        rows.select_nth_unstable_by(end - 1, order);
+        rows.truncate(end);
     }
-    let total_stories = rows.len() as u64;
-    let end = (offset + page_size).min(rows.len());
+    rows.sort_unstable_by(order);
     let mut page = Vec::with_capacity(end.saturating_sub(offset));
     for (id, _) in rows.get(offset..end).unwrap_or_default() {
         if let Some(story) = table.listed(id) {
@@ -179,7 +184,7 @@ pub fn list_stories(
         table.remember_listed(id, &story);
         page.push(story);
     }
-    let next_page_token = if end < rows.len() {
+    let next_page_token = if (end as u64) < total_stories {
         encode_token(end, fp)
     } else {
         String::new()
@@ -248,7 +253,7 @@ pub struct Figures {
 pub struct StoryTable {
     ids: Vec<String>,
     figures: Vec<Figures>,
-    segments: HashMap<tantivy::index::SegmentId, Vec<u32>>,
+    segments: HashMap<tantivy::index::SegmentId, Arc<[u32]>>,
     /// Stories as a listing describes them, by id, for this commit: a
     /// story is the same in every listing until the next commit, and
     /// describing one reads up to [`LISTING_DESCRIBED`] stored documents.
@@ -314,7 +319,7 @@ fn story_table(index: &SearchIndex, searcher: &Searcher) -> Result<Arc<StoryTabl
             let t = published.first(doc).map(|d| d.into_timestamp_secs());
             f.last = f.last.max(t);
         }
-        table.segments.insert(segment.segment_id(), map);
+        table.segments.insert(segment.segment_id(), map.into());
     }
     let table = Arc::new(table);
     index.set_story_table_cache(generation, Arc::clone(&table));
@@ -326,12 +331,49 @@ struct MatchedStories(Arc<StoryTable>);
 
 struct MatchedInSegment {
     column: Option<tantivy::columnar::StrColumn>,
-    map: Option<Vec<u32>>,
-    hit: Vec<bool>,
+    map: Option<Arc<[u32]>>,
+    hit: StorySet,
+}
+
+/// A set of story table rows, one bit each: a few kilobytes where a
+/// `Vec<bool>` per segment and query would fault in fresh pages.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct StorySet(Vec<u64>);
+
+impl StorySet {
+    fn new(len: usize) -> Self {
+        Self(vec![0; len.div_ceil(64)])
+    }
+
+    fn insert(&mut self, at: u32) {
+        if let Some(word) = self.0.get_mut(at as usize / 64) {
+            *word |= 1 << (at % 64);
+        }
+    }
+
+    fn union(&mut self, other: &StorySet) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            *a |= b;
+        }
+    }
+
+    /// The rows in the set, in order.
+    fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(w, &word)| {
+            let mut bits = word;
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let bit = bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    w * 64 + bit
+                })
+            })
+        })
+    }
 }
 
 impl Collector for MatchedStories {
-    type Fruit = Vec<bool>;
+    type Fruit = StorySet;
     type Child = MatchedInSegment;
 
     fn for_segment(
@@ -342,7 +384,7 @@ impl Collector for MatchedStories {
         Ok(MatchedInSegment {
             column: reader.fast_fields().str("story")?,
             map: self.0.segments.get(&reader.segment_id()).cloned(),
-            hit: vec![false; self.0.ids.len()],
+            hit: StorySet::new(self.0.ids.len()),
         })
     }
 
@@ -350,19 +392,17 @@ impl Collector for MatchedStories {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<bool>>) -> tantivy::Result<Vec<bool>> {
-        let mut all = vec![false; self.0.ids.len()];
-        for fruit in fruits {
-            for (a, b) in all.iter_mut().zip(fruit) {
-                *a |= b;
-            }
+    fn merge_fruits(&self, fruits: Vec<StorySet>) -> tantivy::Result<StorySet> {
+        let mut all = StorySet::new(self.0.ids.len());
+        for fruit in &fruits {
+            all.union(fruit);
         }
         Ok(all)
     }
 }
 
 impl SegmentCollector for MatchedInSegment {
-    type Fruit = Vec<bool>;
+    type Fruit = StorySet;
 
     fn collect(&mut self, doc: DocId, _: Score) {
         let (Some(column), Some(map)) = (&self.column, &self.map) else {
@@ -370,12 +410,12 @@ impl SegmentCollector for MatchedInSegment {
         };
         for ord in column.term_ords(doc) {
             if let Some(&at) = map.get(ord as usize) {
-                self.hit[at as usize] = true;
+                self.hit.insert(at);
             }
         }
     }
 
-    fn harvest(self) -> Vec<bool> {
+    fn harvest(self) -> StorySet {
         self.hit
     }
 }
@@ -649,6 +689,21 @@ fn decode_token(token: &str, fp: u64) -> Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_story_set_lists_its_rows_in_order() {
+        let mut set = StorySet::new(200);
+        for at in [130, 0, 63, 64, 199, 63] {
+            set.insert(at);
+        }
+        // Out of range: ignored, not a panic.
+        set.insert(500);
+        let mut other = StorySet::new(200);
+        other.insert(5);
+        set.union(&other);
+        assert_eq!(set.ones().collect::<Vec<_>>(), vec![0, 5, 63, 64, 130, 199]);
+        assert_eq!(StorySet::new(0).ones().count(), 0);
+    }
 
     #[test]
     fn a_sentence_is_cut_at_its_ends() {
