@@ -6,6 +6,7 @@
 //! the entities involved from their documents, which is exact by construction.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::error::Result;
 use super::model::{
@@ -87,7 +88,7 @@ fn apply_to_record(
                 a.mention_count = a.mention_count.saturating_sub(n);
                 a.document_count = a.document_count.saturating_sub(1);
                 if let Ok(d) = a.document_ids.binary_search_by(|x| x.as_str().cmp(doc_id)) {
-                    a.document_ids.remove(d);
+                    Arc::make_mut(&mut a.document_ids).remove(d);
                 }
                 if a.mention_count == 0 {
                     rec.aliases.remove(i);
@@ -110,8 +111,9 @@ fn add_alias_doc(a: &mut AliasRecord, doc_id: &str, n: u64) {
     if let Err(d) = a.document_ids.binary_search_by(|x| x.as_str().cmp(doc_id))
         && d < MAX_ALIAS_DOCS
     {
-        a.document_ids.insert(d, doc_id.to_string());
-        a.document_ids.truncate(MAX_ALIAS_DOCS);
+        let ids = Arc::make_mut(&mut a.document_ids);
+        ids.insert(d, doc_id.to_string());
+        ids.truncate(MAX_ALIAS_DOCS);
     }
 }
 

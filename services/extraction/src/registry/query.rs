@@ -273,7 +273,7 @@ pub(crate) fn view_record(h: Handle, r: &EntityRecord) -> Entity {
             name: a.name.clone(),
             mention_count: a.mention_count,
             document_count: a.document_count,
-            document_ids: a.document_ids.clone(),
+            document_ids: a.document_ids.to_vec(),
         })
         .collect();
     aliases.sort_by(|a, b| {
