@@ -10,7 +10,7 @@
 //! Every method here blocks (I/O, merges, fsync): async callers go through
 //! `dossier_kit::run_blocking`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, Weak};
 use std::time::SystemTime;
@@ -19,6 +19,7 @@ use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
+use tantivy::index::SegmentId;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{
@@ -589,6 +590,42 @@ impl SearchIndex {
             checkpoint,
             searcher: self.reader.searcher(),
         }));
+        Ok(())
+    }
+
+    /// Shows the segments that merges finished since the last reload, and
+    /// says whether there were any. Merges end after the commit that
+    /// started them and the reader reloads at commits only: once the feed
+    /// went quiet, queries went on reading the merged-away segments (14
+    /// instead of 7 at 100,000 articles) until the next article arrived.
+    pub fn show_finished_merges(&self) -> Result<bool> {
+        let mut reloaded = false;
+        if let Some(quotes) = &self.quotes {
+            reloaded |= quotes.show_finished_merges()?;
+        }
+        let committed: HashSet<SegmentId> =
+            self.index.searchable_segment_ids()?.into_iter().collect();
+        let shown: HashSet<SegmentId> = self
+            .reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(|s| s.segment_id())
+            .collect();
+        if committed != shown {
+            self.reader.reload()?;
+            reloaded = true;
+        }
+        Ok(reloaded)
+    }
+
+    /// Merges every segment and waits for it (tests of what follows merges).
+    #[cfg(test)]
+    pub(crate) fn merge_all_segments(&self) -> Result<()> {
+        let ids = self.index.searchable_segment_ids()?;
+        if ids.len() > 1 {
+            self.writer.lock().merge(&ids).wait()?;
+        }
         Ok(())
     }
 

@@ -271,3 +271,26 @@ fn story_pages_follow_one_order_to_the_end() {
     .unwrap();
     assert_eq!(recent.stories[0].document_ids, vec!["d8"]);
 }
+
+#[test]
+fn finished_merges_show_without_a_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open(dir.path()).unwrap();
+    for i in 0..3u64 {
+        index
+            .apply(vec![dated(&format!("m{i}"), i + 1, QUAY)])
+            .unwrap();
+        index.commit(Checkpoint::default()).unwrap();
+    }
+    let segments = |index: &SearchIndex| index.searcher().segment_readers().len();
+    assert!(segments(&index) > 1);
+    // Nothing merged yet: nothing to show.
+    assert!(!index.show_finished_merges().unwrap());
+    index.merge_all_segments().unwrap();
+    // The merge is committed, but the reader still shows the old segments.
+    assert!(segments(&index) > 1);
+    assert!(index.show_finished_merges().unwrap());
+    assert_eq!(segments(&index), 1);
+    assert_eq!(index.searcher().num_docs(), 3);
+    assert!(!index.show_finished_merges().unwrap());
+}

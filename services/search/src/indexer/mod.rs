@@ -84,6 +84,10 @@ impl Default for IndexerSettings {
 /// How long a batch cut while another is at extraction waits to fill up.
 const BATCH_LINGER: Duration = Duration::from_millis(100);
 
+/// How often an idle indexer looks for merges finished since its last
+/// commit (a read of the index's meta file).
+const MERGES_CHECKED_EVERY: Duration = Duration::from_secs(1);
+
 /// Requests from RPC handlers to the indexer task.
 #[derive(Debug, Default)]
 pub struct Control {
@@ -225,6 +229,7 @@ impl<F: ChangeFeed, X: Extractor> Indexer<F, X> {
                 .min(Duration::from_millis(250)),
         );
         let mut last_head = Instant::now();
+        let mut merges_checked = Instant::now();
         let mut in_flight: VecDeque<InFlight> = VecDeque::new();
         loop {
             if self.control.rebuild.swap(false, Ordering::SeqCst) {
@@ -290,6 +295,20 @@ impl<F: ChangeFeed, X: Extractor> Indexer<F, X> {
                     // commits by count, not every interval (each commit
                     // makes a segment that merges cost CPU to fold back).
                     self.maybe_commit(progress, in_flight.is_empty()).await?;
+                    // While busy, the next commit shows finished merges.
+                    if in_flight.is_empty()
+                        && !progress.dirty
+                        && merges_checked.elapsed() >= MERGES_CHECKED_EVERY
+                    {
+                        merges_checked = Instant::now();
+                        let index = Arc::clone(&self.index);
+                        if run_blocking(move || index.show_finished_merges())
+                            .await
+                            .map_err(Error::from)??
+                        {
+                            tracing::debug!("showing the segments of finished merges");
+                        }
+                    }
                     if connected.elapsed() >= self.settings.backoff_max {
                         self.status.ok();
                     }
