@@ -60,18 +60,20 @@ struct WriterSetup {
     docstore_block: usize,
 }
 
-/// The article index's writer. One indexing thread took 10-17% less of
-/// search's CPU than tantivy's default (one segment per commit instead of
-/// two), but indexing end to end was slower: the one thread became the
-/// bottleneck while extraction waited (20,000 articles, issue 19). So the
-/// default stays.
+/// The article index's writer: one indexing thread, so that a commit makes
+/// one segment instead of one per core. On 2026-12-05 the one thread was
+/// the bottleneck while extraction waited; since renames rewrite no
+/// article, search indexes a third less and it no longer is: two pairs at
+/// 100,000 articles gave 456 and 457 docs/s end to end against 463 and
+/// 447 with tantivy's default, search CPU 160 and 160 s against 167 and
+/// 176 (issue 19, tests/BENCHMARKS.md).
 ///
 /// An article is stored in a block of its own (about 5 KB, text and
 /// entities): a page of hits are articles far apart, and with 16 KiB blocks
 /// each hit decompressed three articles to read one (issue 19).
 const ARTICLE_WRITER: WriterSetup = WriterSetup {
     heap_bytes: WRITER_HEAP_BYTES,
-    threads: None,
+    threads: Some(1),
     docstore_block: 4 * 1024,
 };
 
