@@ -6,10 +6,14 @@
 //! word; they were a quarter of a boolean query's time. Segments never
 //! change, so each segment's `alias`, `entity_facet` and `entity_alias` terms
 //! are read once (by the reader's warmer, or by the first query that needs
-//! them) into hash maps. Terms outlive deleted documents until a merge, so
-//! the caller still checks that an alias is carried by a live document.
+//! them) into memory: each field's terms in dictionary order in one buffer,
+//! searched by bisection. (Hash maps of one string per name, id and
+//! spelling held 150 MB at 100,000 articles, most of search's heap, and grew
+//! with the index; issue 19.) Terms outlive deleted documents until a
+//! merge, so the caller still checks that an alias is carried by a live
+//! document.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use parking_lot::RwLock;
@@ -22,14 +26,119 @@ use crate::schema::{Fields, SEP};
 /// The entity names of one segment.
 #[derive(Default)]
 struct SegmentNames {
-    /// Normalized name ("iouri chapovtchouk") → the ids it names.
-    ids: HashMap<Box<str>, Vec<Box<str>>>,
-    /// Every proper word prefix of a name ("iouri"): a name continues it.
-    continued: HashSet<Box<str>>,
-    /// Entity id → "TYPE SEP canonical name", the greatest when several.
-    facet: HashMap<Box<str>, Box<str>>,
-    /// Entity id → its spellings.
-    variants: HashMap<Box<str>, Vec<Box<str>>>,
+    /// "normalized name SEP id" ("iouri chapovtchouk", "e12").
+    aliases: SortedTerms,
+    /// "id SEP TYPE SEP canonical name"; an id's greatest counts.
+    facets: SortedTerms,
+    /// "id SEP spelling".
+    spellings: SortedTerms,
+}
+
+impl SegmentNames {
+    /// The ids `name` names.
+    fn ids(&self, name: &str) -> impl Iterator<Item = &str> {
+        self.aliases.after_key(name)
+    }
+
+    /// Whether some name continues `prefix` with another word.
+    fn continues(&self, prefix: &str) -> bool {
+        let mut words = String::with_capacity(prefix.len() + 1);
+        words.push_str(prefix);
+        words.push(' ');
+        self.aliases.prefixed(&words).next().is_some()
+    }
+
+    /// "TYPE SEP canonical name" of entity `id`.
+    fn facet(&self, id: &str) -> Option<&str> {
+        self.facets.after_key(id).last()
+    }
+
+    /// The distinct normalized names, in order.
+    fn names(&self) -> impl Iterator<Item = &str> {
+        let mut last: Option<&str> = None;
+        self.aliases.iter().filter_map(move |term| {
+            let name = term.split_once(SEP).map_or(term, |(name, _)| name);
+            (last != Some(name)).then(|| {
+                last = Some(name);
+                name
+            })
+        })
+    }
+}
+
+/// One field's UTF-8 terms of one segment, in dictionary order, in one
+/// buffer: a few bytes of overhead a term instead of a heap string each.
+#[derive(Default)]
+struct SortedTerms {
+    text: String,
+    /// Where each term ends in `text`.
+    ends: Vec<u32>,
+}
+
+impl SortedTerms {
+    fn read(segment: &SegmentReader, field: Field) -> tantivy::Result<Self> {
+        let mut terms = SortedTerms::default();
+        let mut too_long = false;
+        for_each_term(segment, field, |term| {
+            terms.text.push_str(term);
+            match u32::try_from(terms.text.len()) {
+                Ok(end) => terms.ends.push(end),
+                Err(_) => too_long = true,
+            }
+        })?;
+        if too_long {
+            return Err(tantivy::TantivyError::InternalError(format!(
+                "the entity names of segment {} exceed 4 GiB",
+                segment.segment_id().short_uuid_string()
+            )));
+        }
+        terms.text.shrink_to_fit();
+        terms.ends.shrink_to_fit();
+        Ok(terms)
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.ends.len()).map(|i| self.get(i))
+    }
+
+    /// The terms that start with `prefix`, in order.
+    fn prefixed<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a str> {
+        let first = partition_point(self.ends.len(), |i| self.get(i) < prefix);
+        (first..self.ends.len())
+            .map(|i| self.get(i))
+            .take_while(move |term| term.starts_with(prefix))
+    }
+
+    /// For terms "key SEP rest": the rests of `key`, in order.
+    fn after_key<'a>(&'a self, key: &str) -> impl Iterator<Item = &'a str> {
+        let mut prefix = String::with_capacity(key.len() + SEP.len_utf8());
+        prefix.push_str(key);
+        prefix.push(SEP);
+        let first = partition_point(self.ends.len(), |i| self.get(i) < prefix.as_str());
+        (first..self.ends.len())
+            .map(|i| self.get(i))
+            .map_while(move |term| term.strip_prefix(prefix.as_str()))
+    }
+}
+
+/// The first index in `0..len` for which `before` is false (it must be
+/// true, then false, along the range).
+fn partition_point(len: usize, before: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, len);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if before(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }
 
 /// What the index says of one entity.
@@ -66,9 +175,7 @@ impl AliasNames {
     pub fn ids_named(&self, searcher: &Searcher, name: &str) -> tantivy::Result<BTreeSet<String>> {
         let mut out = BTreeSet::new();
         for segment in searcher.segment_readers() {
-            if let Some(ids) = self.segment(segment)?.ids.get(name) {
-                out.extend(ids.iter().map(|id| id.to_string()));
-            }
+            out.extend(self.segment(segment)?.ids(name).map(str::to_string));
         }
         Ok(out)
     }
@@ -90,14 +197,12 @@ impl AliasNames {
         let mut facet: Option<&str> = None;
         let mut variants: BTreeSet<&str> = BTreeSet::new();
         for names in &segments {
-            if let Some(f) = names.facet.get(id)
-                && facet < Some(&**f)
+            if let Some(f) = names.facet(id)
+                && facet < Some(f)
             {
                 facet = Some(f);
             }
-            if let Some(v) = names.variants.get(id) {
-                variants.extend(v.iter().map(|v| &**v));
-            }
+            variants.extend(names.spellings.after_key(id));
         }
         Ok(EntityNames {
             facet: facet.map(str::to_string),
@@ -117,7 +222,7 @@ impl AliasNames {
         mut each: impl FnMut(&str),
     ) -> tantivy::Result<()> {
         for segment in searcher.segment_readers() {
-            for name in self.segment(segment)?.ids.keys() {
+            for name in self.segment(segment)?.names() {
                 each(name);
             }
         }
@@ -127,7 +232,7 @@ impl AliasNames {
     /// Whether some segment of `searcher` has an alias that continues the
     /// words `prefix` with at least one more word.
     pub fn may_continue(&self, searcher: &Searcher, prefix: &str) -> tantivy::Result<bool> {
-        self.any_segment(searcher, |names| names.continued.contains(prefix))
+        self.any_segment(searcher, |names| names.continues(prefix))
     }
 
     fn any_segment(
@@ -154,33 +259,11 @@ impl AliasNames {
     }
 
     fn read_names(&self, segment: &SegmentReader) -> tantivy::Result<SegmentNames> {
-        let mut out = SegmentNames::default();
-        for_each_term(segment, self.alias, |term| {
-            let Some((name, id)) = term.split_once(SEP) else {
-                return;
-            };
-            if !out.ids.contains_key(name) {
-                for (at, _) in name.match_indices(' ') {
-                    out.continued.insert(name[..at].into());
-                }
-            }
-            out.ids.entry(name.into()).or_default().push(id.into());
-        })?;
-        for_each_term(segment, self.entity_facet, |term| {
-            if let Some((id, rest)) = term.split_once(SEP) {
-                // Terms come sorted: the last one of an id is the greatest.
-                out.facet.insert(id.into(), rest.into());
-            }
-        })?;
-        for_each_term(segment, self.entity_alias, |term| {
-            if let Some((id, spelling)) = term.split_once(SEP) {
-                out.variants
-                    .entry(id.into())
-                    .or_default()
-                    .push(spelling.into());
-            }
-        })?;
-        Ok(out)
+        Ok(SegmentNames {
+            aliases: SortedTerms::read(segment, self.alias)?,
+            facets: SortedTerms::read(segment, self.entity_facet)?,
+            spellings: SortedTerms::read(segment, self.entity_alias)?,
+        })
     }
 
     /// Reads the names of every segment of `searcher` not read yet.
@@ -214,4 +297,71 @@ fn for_each_term(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sorted(terms: &[&str]) -> SortedTerms {
+        let mut sorted: Vec<&str> = terms.to_vec();
+        sorted.sort_unstable();
+        let mut out = SortedTerms::default();
+        for term in sorted {
+            out.text.push_str(term);
+            out.ends.push(out.text.len() as u32);
+        }
+        out
+    }
+
+    fn names() -> SegmentNames {
+        let s = SEP;
+        SegmentNames {
+            aliases: sorted(&[
+                &format!("iouri{s}e1"),
+                &format!("iouri chapovtchouk{s}e1"),
+                &format!("iouri chapovtchouk{s}e7"),
+                &format!("iouri c{s}e9"),
+                &format!("ivan{s}e2"),
+            ]),
+            facets: sorted(&[
+                &format!("e1{s}PERSON{s}Iouri Chapovtchouk"),
+                &format!("e1{s}PERSON{s}Yuri Shapovchuk"),
+                &format!("e10{s}ORG{s}Board"),
+            ]),
+            spellings: sorted(&[
+                &format!("e1{s}Chapovtchouk"),
+                &format!("e1{s}Shapovchuk"),
+                &format!("e10{s}Board"),
+            ]),
+        }
+    }
+
+    #[test]
+    fn names_are_found_by_bisection_with_nothing_from_their_neighbours() {
+        let n = names();
+        assert_eq!(
+            n.ids("iouri chapovtchouk").collect::<Vec<_>>(),
+            ["e1", "e7"]
+        );
+        assert_eq!(n.ids("iouri").collect::<Vec<_>>(), ["e1"]);
+        assert_eq!(n.ids("iouri c").collect::<Vec<_>>(), ["e9"]);
+        assert_eq!(n.ids("iour").count(), 0);
+        assert_eq!(n.ids("zed").count(), 0);
+        assert!(n.continues("iouri"));
+        assert!(!n.continues("iouri chapovtchouk"));
+        assert!(!n.continues("ivan"));
+        // The greatest facet of an id, and not those of "e10".
+        assert_eq!(n.facet("e1"), Some(&*format!("PERSON{SEP}Yuri Shapovchuk")));
+        assert_eq!(n.facet("e2"), None);
+        assert_eq!(
+            n.spellings.after_key("e1").collect::<Vec<_>>(),
+            ["Chapovtchouk", "Shapovchuk"]
+        );
+        assert_eq!(
+            n.names().collect::<Vec<_>>(),
+            ["iouri", "iouri c", "iouri chapovtchouk", "ivan"]
+        );
+        assert_eq!(SegmentNames::default().ids("iouri").count(), 0);
+    }
 }
