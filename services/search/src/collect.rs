@@ -6,17 +6,17 @@
 //! however segments change between pages, and nothing but the key itself has
 //! to be remembered.
 
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 use std::sync::Arc;
 
-use parking_lot::RwLock;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::index::SegmentId;
 use tantivy::{
     DateTime, DocAddress, DocId, Score, Searcher, SearcherGeneration, SegmentOrdinal, SegmentReader,
 };
+
+use crate::index::PerSegment;
 
 /// Result order.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -97,9 +97,7 @@ pub struct CursorCollector {
 /// directory, and a short query over a dozen segments spent 6% of its time
 /// doing that again and again (issue 19).
 #[derive(Default)]
-pub struct SortColumns {
-    segments: RwLock<HashMap<SegmentId, SegmentSortColumns>>,
-}
+pub struct SortColumns(PerSegment<SegmentSortColumns>);
 
 #[derive(Clone)]
 struct SegmentSortColumns {
@@ -109,17 +107,13 @@ struct SegmentSortColumns {
 
 impl SortColumns {
     fn of(&self, segment: &SegmentReader) -> tantivy::Result<SegmentSortColumns> {
-        let id = segment.segment_id();
-        if let Some(columns) = self.segments.read().get(&id) {
-            return Ok(columns.clone());
-        }
-        let fast = segment.fast_fields();
-        let columns = SegmentSortColumns {
-            seq: fast.u64("seq")?,
-            published: fast.date("published_at")?,
-        };
-        self.segments.write().insert(id, columns.clone());
-        Ok(columns)
+        self.0.get_or_read(segment, |segment| {
+            let fast = segment.fast_fields();
+            Ok(SegmentSortColumns {
+                seq: fast.u64("seq")?,
+                published: fast.date("published_at")?,
+            })
+        })
     }
 
     /// Opens the columns of every segment of `searcher` not opened yet.
@@ -132,10 +126,7 @@ impl SortColumns {
 
     /// Forgets segments no searcher uses any more.
     pub fn collect_garbage(&self, live: &[&SearcherGeneration]) {
-        self.segments.write().retain(|id, _| {
-            live.iter()
-                .any(|generation| generation.segments().contains_key(id))
-        });
+        self.0.collect_garbage(live);
     }
 }
 

@@ -107,7 +107,7 @@ fn top_entities(
     // dense array (tens of thousands of entities at most), reused across
     // queries, is cheaper than hashing the thousands of values a large
     // result set touches.
-    let mut by_entity = entity_buffers::take(view.entity_count());
+    let mut by_entity = zeroed::ENTITIES.take(view.entity_count());
     let mut touched: Vec<u32> = Vec::new();
     for &slot in touched_slots {
         let Some(&count) = counts.get(slot as usize) else {
@@ -140,7 +140,7 @@ fn top_entities(
             Some((count, view.id(entity)?, slot))
         })
         .collect();
-    entity_buffers::give_back(by_entity, &touched);
+    zeroed::ENTITIES.give_back(by_entity, &touched);
     keep_first(&mut found, limit, |a, b| {
         b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1))
     });
@@ -190,7 +190,7 @@ impl Collector for FacetCounter {
                 }
                 (_, Some(dict)) => match dict.segment(reader, spec.column())? {
                     Some((column, slots)) => SegmentCounter::Terms {
-                        counts: count_buffers::take(column.num_terms()),
+                        counts: zeroed::COUNTS.take(column.num_terms()),
                         touched: Vec::new(),
                         column,
                         slots,
@@ -245,76 +245,61 @@ impl Collector for FacetCounter {
     }
 }
 
-/// Count arrays reused across queries. A segment's entity column has tens of
-/// thousands of terms; a fresh zeroed array per segment and query made the
-/// allocator map and fault in new pages on every faceted query.
-mod count_buffers {
+/// Zeroed arrays reused across queries. A segment's entity column has tens
+/// of thousands of terms; a fresh zeroed array per segment and query made
+/// the allocator map and fault in new pages on every faceted query.
+mod zeroed {
     use parking_lot::Mutex;
 
-    /// Buffers kept for reuse (a few per concurrent faceted query), and the
-    /// largest kept (16 MiB), so idle memory stays bounded.
-    const KEPT: usize = 32;
-    const MAX_KEPT_LEN: usize = 1 << 22;
+    /// (documents, best value's count, best value slot) per entity slot,
+    /// for `top_entities`.
+    pub type EntityEntry = (u64, u64, u32);
 
-    static FREE: Mutex<Vec<Vec<u32>>> = Mutex::new(Vec::new());
+    /// Counts per column ordinal: a few per concurrent faceted query, of
+    /// at most 16 MiB each, so idle memory stays bounded.
+    pub static COUNTS: Pool<u32> = Pool::new(32, 1 << 22);
+    /// Per-entity entries, one array per faceted query.
+    pub static ENTITIES: Pool<EntityEntry> = Pool::new(8, 1 << 20);
 
-    /// A zeroed array of `len` counts. Kept buffers are all zeros (see
-    /// `give_back`), so only growth writes memory.
-    pub fn take(len: usize) -> Vec<u32> {
-        let mut buffer = FREE.lock().pop().unwrap_or_default();
-        buffer.resize(len, 0);
-        buffer
+    /// Arrays kept all zeros between uses, so that taking one writes
+    /// memory only where it grows.
+    pub struct Pool<T> {
+        free: Mutex<Vec<Vec<T>>>,
+        /// Arrays kept, and the longest kept.
+        kept: usize,
+        max_len: usize,
     }
 
-    /// Returns a buffer whose non-zero counts are all at `touched`.
-    pub fn give_back(mut buffer: Vec<u32>, touched: &[u32]) {
-        if buffer.capacity() > MAX_KEPT_LEN {
-            return;
-        }
-        for &at in touched {
-            if let Some(c) = buffer.get_mut(at as usize) {
-                *c = 0;
+    impl<T: Copy + Default> Pool<T> {
+        const fn new(kept: usize, max_len: usize) -> Self {
+            Self {
+                free: Mutex::new(Vec::new()),
+                kept,
+                max_len,
             }
         }
-        let mut free = FREE.lock();
-        if free.len() < KEPT {
-            free.push(buffer);
+
+        /// A zeroed array of `len` items.
+        pub fn take(&self, len: usize) -> Vec<T> {
+            let mut buffer = self.free.lock().pop().unwrap_or_default();
+            buffer.resize(len, T::default());
+            buffer
         }
-    }
-}
 
-/// The per-entity arrays of [`top_entities`], reused the same way.
-mod entity_buffers {
-    use parking_lot::Mutex;
-
-    /// (documents, best value's count, best value slot) per entity slot.
-    pub type Entry = (u64, u64, u32);
-
-    const KEPT: usize = 8;
-    const MAX_KEPT_LEN: usize = 1 << 20;
-
-    static FREE: Mutex<Vec<Vec<Entry>>> = Mutex::new(Vec::new());
-
-    /// A zeroed array of `len` entries.
-    pub fn take(len: usize) -> Vec<Entry> {
-        let mut buffer = FREE.lock().pop().unwrap_or_default();
-        buffer.resize(len, (0, 0, 0));
-        buffer
-    }
-
-    /// Returns a buffer whose non-zero entries are all at `touched`.
-    pub fn give_back(mut buffer: Vec<Entry>, touched: &[u32]) {
-        if buffer.capacity() > MAX_KEPT_LEN {
-            return;
-        }
-        for &at in touched {
-            if let Some(e) = buffer.get_mut(at as usize) {
-                *e = (0, 0, 0);
+        /// Returns an array whose non-zero items are all at `touched`.
+        pub fn give_back(&self, mut buffer: Vec<T>, touched: &[u32]) {
+            if buffer.capacity() > self.max_len {
+                return;
             }
-        }
-        let mut free = FREE.lock();
-        if free.len() < KEPT {
-            free.push(buffer);
+            for &at in touched {
+                if let Some(item) = buffer.get_mut(at as usize) {
+                    *item = T::default();
+                }
+            }
+            let mut free = self.free.lock();
+            if free.len() < self.kept {
+                free.push(buffer);
+            }
         }
     }
 }
@@ -382,7 +367,7 @@ impl SegmentCollector for CounterSegment {
                             })
                             .collect(),
                     );
-                    count_buffers::give_back(counts, &touched);
+                    zeroed::COUNTS.give_back(counts, &touched);
                     tally
                 }
                 SegmentCounter::Dates(days) => Tally::Dates(days.harvest()),

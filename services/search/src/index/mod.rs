@@ -37,12 +37,14 @@ use crate::stories::view::StoryTable;
 use crate::stories::{StorySettings, StoryTracker, tracker};
 
 mod merges;
+mod per_segment;
 mod priority;
 mod quotes;
 mod renames;
 
 pub use priority::{MERGE_THREAD_NICE, lower_merge_threads};
 
+pub use per_segment::PerSegment;
 pub use quotes::QUOTES_DIR;
 pub use renames::{RENAMES_FILE, Renames};
 
@@ -598,8 +600,8 @@ impl SearchIndex {
     /// Shows the segments that merges finished since the last reload, and
     /// says whether there were any. Merges end after the commit that
     /// started them and the reader reloads at commits only: once the feed
-    /// went quiet, queries went on reading the merged-away segments (14
-    /// instead of 7 at 100,000 articles) until the next article arrived.
+    /// went quiet, queries went on reading the merged-away segments until
+    /// the next article arrived.
     pub fn show_finished_merges(&self) -> Result<bool> {
         let mut reloaded = false;
         if let Some(quotes) = &self.quotes {

@@ -13,14 +13,13 @@
 //! merge, so the caller still checks that an alias is carried by a live
 //! document.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use parking_lot::RwLock;
-use tantivy::index::SegmentId;
 use tantivy::schema::Field;
 use tantivy::{Searcher, SearcherGeneration, SegmentReader};
 
+use crate::index::PerSegment;
 use crate::schema::{Fields, SEP};
 
 /// The entity names of one segment.
@@ -155,7 +154,7 @@ pub struct AliasNames {
     alias: Field,
     entity_facet: Field,
     entity_alias: Field,
-    segments: RwLock<HashMap<SegmentId, Arc<SegmentNames>>>,
+    segments: PerSegment<Arc<SegmentNames>>,
 }
 
 impl AliasNames {
@@ -166,7 +165,7 @@ impl AliasNames {
             alias: fields.alias,
             entity_facet: fields.entity_facet,
             entity_alias: fields.entity_alias,
-            segments: RwLock::default(),
+            segments: PerSegment::default(),
         }
     }
 
@@ -249,13 +248,8 @@ impl AliasNames {
     }
 
     fn segment(&self, segment: &SegmentReader) -> tantivy::Result<Arc<SegmentNames>> {
-        let id = segment.segment_id();
-        if let Some(names) = self.segments.read().get(&id) {
-            return Ok(Arc::clone(names));
-        }
-        let names = Arc::new(self.read_names(segment)?);
-        self.segments.write().insert(id, Arc::clone(&names));
-        Ok(names)
+        self.segments
+            .get_or_read(segment, |segment| Ok(Arc::new(self.read_names(segment)?)))
     }
 
     fn read_names(&self, segment: &SegmentReader) -> tantivy::Result<SegmentNames> {
@@ -276,10 +270,7 @@ impl AliasNames {
 
     /// Forgets segments no searcher uses any more.
     pub(crate) fn collect_garbage(&self, live: &[&SearcherGeneration]) {
-        self.segments.write().retain(|id, _| {
-            live.iter()
-                .any(|generation| generation.segments().contains_key(id))
-        });
+        self.segments.collect_garbage(live);
     }
 }
 

@@ -102,15 +102,10 @@ fn carried_by_live_doc(searcher: &Searcher, term: &Term) -> tantivy::Result<bool
         let Some(mut postings) = inverted.read_postings(term, IndexRecordOption::Basic)? else {
             continue;
         };
-        let Some(alive) = segment.alive_bitset() else {
-            if postings.doc() != TERMINATED {
-                return Ok(true);
-            }
-            continue;
-        };
+        let alive = segment.alive_bitset();
         let mut doc = postings.doc();
         while doc != TERMINATED {
-            if alive.is_alive(doc) {
+            if alive.is_none_or(|alive| alive.is_alive(doc)) {
                 return Ok(true);
             }
             doc = postings.advance();
