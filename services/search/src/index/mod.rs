@@ -60,6 +60,8 @@ struct WriterSetup {
     /// Bytes of stored documents compressed together (tantivy's default is
     /// 16 KiB); reading one document decompresses its whole block.
     docstore_block: usize,
+    /// Live documents one merge may produce (None: no cap).
+    max_merged_docs: Option<u32>,
 }
 
 /// The article index's writer: one indexing thread, so that a commit makes
@@ -77,6 +79,8 @@ const ARTICLE_WRITER: WriterSetup = WriterSetup {
     heap_bytes: WRITER_HEAP_BYTES,
     threads: Some(1),
     docstore_block: 4 * 1024,
+    // Queries read every segment: the articles merge as far as the levels go.
+    max_merged_docs: None,
 };
 
 /// Where the index stands in the feeds it follows; the commit payload.
@@ -312,7 +316,7 @@ impl SearchIndex {
             None => index.writer(setup.heap_bytes)?,
             Some(n) => index.writer_with_num_threads(n, setup.heap_bytes)?,
         };
-        writer.set_merge_policy(merges::policy());
+        writer.set_merge_policy(merges::policy(setup.max_merged_docs));
         // Manual reloads: a commit becomes searchable the moment `commit`
         // returns, not after a file-watcher delay. New segments' facet
         // dictionaries are resolved during the reload, not by a query.

@@ -29,6 +29,8 @@ pub(super) const QUOTE_WRITER: WriterSetup = WriterSetup {
     threads: Some(1),
     // A listing reads an article's records together: they share blocks.
     docstore_block: 16 * 1024,
+    // About 125,000 articles' records: see `merges`.
+    max_merged_docs: Some(1_000_000),
 };
 
 impl SearchIndex {
