@@ -87,21 +87,45 @@ impl RawTerms {
 }
 
 /// A document's weighted terms, sorted by term, with unit length.
+///
+/// Terms and weights are kept apart, each at its exact length: the story
+/// window holds one of these per recent document (tens of thousands at a
+/// million articles), and a `Vec<(u64, f32)>` pads each pair to 16 bytes and
+/// kept the capacity of every word before the best were kept.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TermVector {
-    pub terms: Vec<(u64, f32)>,
+    terms: Box<[u64]>,
+    weights: Box<[f32]>,
 }
 
 impl TermVector {
-    fn unit(mut terms: Vec<(u64, f32)>) -> Self {
-        terms.sort_unstable_by_key(|t| t.0);
-        let norm = terms.iter().map(|t| t.1 * t.1).sum::<f32>().sqrt();
+    fn unit(mut pairs: Vec<(u64, f32)>) -> Self {
+        pairs.sort_unstable_by_key(|t| t.0);
+        let norm = pairs.iter().map(|t| t.1 * t.1).sum::<f32>().sqrt();
         if norm > 0.0 {
-            for t in &mut terms {
+            for t in &mut pairs {
                 t.1 /= norm;
             }
         }
-        Self { terms }
+        Self {
+            terms: pairs.iter().map(|t| t.0).collect(),
+            weights: pairs.iter().map(|t| t.1).collect(),
+        }
+    }
+
+    /// The terms, ascending.
+    pub fn terms(&self) -> &[u64] {
+        &self.terms
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// The weight of `term`, if the vector has it.
+    pub fn weight(&self, term: u64) -> Option<f32> {
+        let at = self.terms.binary_search(&term).ok()?;
+        Some(self.weights[at])
     }
 
     /// Cosine similarity (both vectors have unit length).
@@ -109,9 +133,9 @@ impl TermVector {
         let (a, b) = (&self.terms, &other.terms);
         let (mut i, mut j, mut sum) = (0, 0, 0.0f32);
         while i < a.len() && j < b.len() {
-            match a[i].0.cmp(&b[j].0) {
+            match a[i].cmp(&b[j]) {
                 std::cmp::Ordering::Equal => {
-                    sum += a[i].1 * b[j].1;
+                    sum += self.weights[i] * other.weights[j];
                     i += 1;
                     j += 1;
                 }
@@ -171,18 +195,14 @@ impl DocVector {
     /// has none.
     pub fn cosines(&self, other: &DocVector) -> (Option<f32>, f32) {
         let words = self.words.cosine(&other.words);
-        let names = (!self.names.terms.is_empty() && !other.names.terms.is_empty())
+        let names = (!self.names.is_empty() && !other.names.is_empty())
             .then(|| self.names.cosine(&other.names));
         (names, words)
     }
 
     /// Every term of both views.
     pub fn terms(&self) -> impl Iterator<Item = u64> + '_ {
-        self.names
-            .terms
-            .iter()
-            .chain(&self.words.terms)
-            .map(|t| t.0)
+        self.names.terms().iter().chain(self.words.terms()).copied()
     }
 }
 
@@ -391,13 +411,12 @@ mod tests {
             raw.terms
                 .iter()
                 .find(|t| t.1 == kind)
-                .and_then(|t| v.names.terms.iter().find(|w| w.0 == t.0))
-                .map(|w| w.1)
+                .and_then(|t| v.names.weight(t.0))
                 .unwrap()
         };
         // Names are weighed among themselves; words among themselves.
         assert!(weight(TermKind::Entity) > weight(TermKind::Value));
-        assert!(v.words.terms.len() == 2);
+        assert!(v.words.terms().len() == 2);
     }
 
     #[test]
@@ -436,7 +455,7 @@ mod tests {
         let raw = RawTerms::of("harbour minister", "", &[], &[]);
         let harbour = hash_str("harbour");
         let v = DocVector::weigh(&raw, 1000, |t| if t == harbour { 2 } else { 900 });
-        let w = |t| v.words.terms.iter().find(|x| x.0 == t).unwrap().1;
+        let w = |t| v.words.weight(t).unwrap();
         assert!(w(harbour) > 3.0 * w(hash_str("minister")));
     }
 }

@@ -68,6 +68,10 @@ impl Sketch {
         hashes.dedup();
         let shingles = hashes.len() as u32;
         hashes.truncate(SKETCH_SIZE);
+        // The story window keeps a sketch per recent document: without
+        // this it kept the capacity of every shingle (2.4 KB for a 4 KB
+        // article) to hold 128 of them.
+        hashes.shrink_to_fit();
         Self {
             mins: hashes,
             shingles,

@@ -141,8 +141,8 @@ struct Entry {
     duplicate_of: Option<String>,
     vector: DocVector,
     sketch: Sketch,
-    /// Every distinct term, for the document frequencies when it leaves.
-    df_terms: Vec<u64>,
+    /// Every distinct term's id in `terms`, given back when it leaves.
+    term_ids: Box<[u32]>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -160,10 +160,12 @@ pub struct StoryTracker {
     by_id: HashMap<String, u32, BuildFnv>,
     by_time: BTreeSet<(i64, u64, u32)>,
     /// Document frequency of each term in the window.
-    df: HashMap<u64, u32, BuildFnv>,
-    /// Term → the window documents with it in their vector, as (slot,
-    /// sequence): a slot reused since is told apart by its sequence.
-    postings: HashMap<u64, Vec<(u32, u64)>, BuildFnv>,
+    terms: TermCounts,
+    /// Term → the window documents with it in their vector, as (slot, low
+    /// half of the sequence): a slot reused since is told apart by its
+    /// sequence (four billion documents apart would be needed to mistake
+    /// one).
+    postings: HashMap<u64, Vec<(u32, u32)>, BuildFnv>,
     /// Sketch key → documents, for finding copies.
     copies: HashMap<u32, Vec<(u32, u64)>, BuildFnv>,
     stories: HashMap<String, StoryState, BuildFnv>,
@@ -194,7 +196,7 @@ impl StoryTracker {
     pub fn assign(&mut self, doc: &StoryDoc) -> Assignment {
         self.remove(doc.id);
         let time = self.time_of(doc);
-        let (vector, df_terms) = self.features(doc);
+        let (vector, distinct) = self.features(doc);
         let sketch = Sketch::of(doc.text);
 
         let duplicate = self.find_original(&sketch, doc.sequence);
@@ -236,7 +238,7 @@ impl StoryTracker {
                 .unwrap_or_else(|| original.id.clone());
             (root, similarity as f32)
         });
-        self.insert(Entry {
+        let entry = Entry {
             id: doc.id.to_string(),
             sequence: doc.sequence,
             time,
@@ -244,8 +246,9 @@ impl StoryTracker {
             duplicate_of: duplicate_of.as_ref().map(|d| d.0.clone()),
             vector,
             sketch,
-            df_terms,
-        });
+            term_ids: Box::default(),
+        };
+        self.insert(entry, &distinct);
         Assignment {
             story_id: story,
             duplicate_of,
@@ -267,9 +270,9 @@ impl StoryTracker {
         if time < self.newest - self.settings.window_secs {
             return;
         }
-        let (vector, df_terms) = self.features(doc);
+        let (vector, distinct) = self.features(doc);
         let story = self.resolve(story_id).to_string();
-        self.insert(Entry {
+        let entry = Entry {
             id: doc.id.to_string(),
             sequence: doc.sequence,
             time,
@@ -277,8 +280,9 @@ impl StoryTracker {
             duplicate_of: duplicate_of.map(str::to_string),
             vector,
             sketch: Sketch::of(doc.text),
-            df_terms,
-        });
+            term_ids: Box::default(),
+        };
+        self.insert(entry, &distinct);
     }
 
     /// Forgets a document (deleted, or about to be assigned again). Its
@@ -293,14 +297,10 @@ impl StoryTracker {
         self.free.push(slot);
         self.live -= 1;
         self.by_time.remove(&(entry.time, entry.sequence, slot));
-        for term in &entry.df_terms {
-            if let Some(n) = self.df.get_mut(term) {
-                *n -= 1;
-                if *n == 0 {
-                    self.df.remove(term);
-                    // No live document has it: its postings are all stale.
-                    self.postings.remove(term);
-                }
+        for &id in &entry.term_ids {
+            if let Some(gone) = self.terms.release(id) {
+                // No live document has it: its postings are all stale.
+                self.postings.remove(&gone);
             }
         }
         if let Some(state) = self.stories.get_mut(&entry.story) {
@@ -348,9 +348,7 @@ impl StoryTracker {
     /// window.
     fn features(&self, doc: &StoryDoc) -> (DocVector, Vec<u64>) {
         let raw = RawTerms::of(doc.text, doc.title, doc.entities, doc.values);
-        let vector = DocVector::weigh(&raw, self.live + 1, |t| {
-            self.df.get(&t).copied().unwrap_or(0) + 1
-        });
+        let vector = DocVector::weigh(&raw, self.live + 1, |t| self.terms.count(t) + 1);
         (vector, distinct_df_terms(&raw))
     }
 
@@ -368,6 +366,11 @@ impl StoryTracker {
 
     fn live_slot(&self, slot: u32, sequence: u64) -> bool {
         matches!(self.slots.get(slot as usize), Some(Some(e)) if e.sequence == sequence)
+    }
+
+    /// `live_slot` for a posting, which keeps the sequence's low half.
+    fn live_posting(&self, slot: u32, low: u32) -> bool {
+        matches!(self.slots.get(slot as usize), Some(Some(e)) if low_half(e.sequence) == low)
     }
 
     /// The earlier document `sketch` copies, if any, and the similarity.
@@ -400,7 +403,7 @@ impl StoryTracker {
         // Rarest terms first: they find the documents about this event.
         let mut terms: Vec<(u32, u64)> = vector
             .terms()
-            .map(|t| (self.df.get(&t).copied().unwrap_or(0), t))
+            .map(|t| (self.terms.count(t), t))
             .filter(|(df, _)| *df > 0 && *df <= common)
             .collect();
         terms.sort_unstable();
@@ -408,7 +411,7 @@ impl StoryTracker {
         let mut seen = BTreeSet::new();
         'terms: for (_, term) in terms {
             for &(slot, seq) in self.postings.get(&term).into_iter().flatten() {
-                if self.live_slot(slot, seq) && seen.insert(slot) {
+                if self.live_posting(slot, seq) && seen.insert(slot) {
                     candidates.push(slot);
                     if candidates.len() >= MAX_CANDIDATES {
                         break 'terms;
@@ -466,8 +469,8 @@ impl StoryTracker {
         let vectors: Vec<&DocVector> = found.iter().map(|f| &self.entry(f.slot).vector).collect();
         let (mut names_norm, mut words_norm) = (0.0f32, 0.0f32);
         for (i, a) in vectors.iter().enumerate() {
-            names_norm += if a.names.terms.is_empty() { 0.0 } else { 1.0 };
-            words_norm += if a.words.terms.is_empty() { 0.0 } else { 1.0 };
+            names_norm += if a.names.is_empty() { 0.0 } else { 1.0 };
+            words_norm += if a.words.is_empty() { 0.0 } else { 1.0 };
             for b in &vectors[i + 1..] {
                 let (names, words) = a.cosines(b);
                 names_norm += 2.0 * names.unwrap_or(0.0);
@@ -531,7 +534,8 @@ impl StoryTracker {
         survivor
     }
 
-    fn insert(&mut self, entry: Entry) {
+    /// Puts `entry` in the window; `distinct` are its distinct terms.
+    fn insert(&mut self, mut entry: Entry, distinct: &[u64]) {
         let slot = match self.free.pop() {
             Some(slot) => slot,
             None => {
@@ -539,9 +543,7 @@ impl StoryTracker {
                 (self.slots.len() - 1) as u32
             }
         };
-        for term in &entry.df_terms {
-            *self.df.entry(*term).or_insert(0) += 1;
-        }
+        entry.term_ids = distinct.iter().map(|&t| self.terms.add(t)).collect();
         let sequence = entry.sequence;
         let terms: Vec<u64> = entry.vector.terms().collect();
         let keys = entry.sketch.keys(DUPLICATE_KEYS).to_vec();
@@ -562,7 +564,7 @@ impl StoryTracker {
         self.live += 1;
         for term in terms {
             let list = self.postings.entry(term).or_default();
-            list.push((slot, sequence));
+            list.push((slot, low_half(sequence)));
             compact(list, &self.slots);
         }
         for key in keys {
@@ -586,11 +588,71 @@ impl StoryTracker {
 
 /// Drops stale pairs from a posting list once they may be half of it, so
 /// each list stays proportional to its live documents.
-fn compact(list: &mut Vec<(u32, u64)>, slots: &[Option<Entry>]) {
+fn compact(list: &mut Vec<(u32, u32)>, slots: &[Option<Entry>]) {
     if list.len() >= 16 && list.len().is_power_of_two() {
-        list.retain(
-            |&(slot, seq)| matches!(slots.get(slot as usize), Some(Some(e)) if e.sequence == seq),
-        );
+        list.retain(|&(slot, low)| {
+            matches!(slots.get(slot as usize), Some(Some(e)) if low_half(e.sequence) == low)
+        });
+    }
+}
+
+/// The part of a sequence a posting keeps.
+fn low_half(sequence: u64) -> u32 {
+    sequence as u32
+}
+
+/// The window's distinct terms, each under a small id, with how many window
+/// documents have it. A document keeps its terms' ids, half the size of
+/// their hashes, to give them back when it leaves: they are a third of a
+/// window document's memory.
+#[derive(Debug, Default)]
+struct TermCounts {
+    ids: HashMap<u64, u32, BuildFnv>,
+    /// By id: the term and its document count (0: the id is free).
+    slots: Vec<(u64, u32)>,
+    free: Vec<u32>,
+}
+
+impl TermCounts {
+    /// Window documents with `term`.
+    fn count(&self, term: u64) -> u32 {
+        self.ids
+            .get(&term)
+            .map_or(0, |&id| self.slots[id as usize].1)
+    }
+
+    /// Counts one more document with `term`; returns its id.
+    fn add(&mut self, term: u64) -> u32 {
+        if let Some(&id) = self.ids.get(&term) {
+            self.slots[id as usize].1 += 1;
+            return id;
+        }
+        let id = match self.free.pop() {
+            Some(id) => {
+                self.slots[id as usize] = (term, 1);
+                id
+            }
+            None => {
+                self.slots.push((term, 1));
+                (self.slots.len() - 1) as u32
+            }
+        };
+        self.ids.insert(term, id);
+        id
+    }
+
+    /// Counts one document less with term `id`; returns the term when no
+    /// document has it any more.
+    fn release(&mut self, id: u32) -> Option<u64> {
+        let slot = self.slots.get_mut(id as usize)?;
+        slot.1 = slot.1.checked_sub(1)?;
+        if slot.1 > 0 {
+            return None;
+        }
+        let term = slot.0;
+        self.ids.remove(&term);
+        self.free.push(id);
+        Some(term)
     }
 }
 
@@ -707,6 +769,23 @@ mod tests {
     }
 
     #[test]
+    fn a_term_id_is_reused_only_after_its_last_document_left() {
+        let mut counts = TermCounts::default();
+        let quay = counts.add(11);
+        assert_eq!(counts.add(11), quay);
+        let lease = counts.add(22);
+        assert_eq!((counts.count(11), counts.count(22)), (2, 1));
+        assert_eq!(counts.release(quay), None, "one document still has it");
+        assert_eq!(counts.release(quay), Some(11));
+        assert_eq!(counts.count(11), 0);
+        let grain = counts.add(33);
+        assert_eq!(grain, quay, "the freed id serves the next new term");
+        assert_eq!((counts.count(22), counts.count(33)), (1, 1));
+        assert_eq!(counts.release(lease), Some(22));
+        assert_eq!(counts.release(lease), None, "an id is given back once");
+    }
+
+    #[test]
     fn deleting_every_report_dissolves_a_story() {
         let mut t = StoryTracker::new(StorySettings::default());
         assign(&mut t, &doc(1, 0, QUAY, &["ent_a"]));
@@ -721,7 +800,11 @@ mod tests {
         t.remove("d2");
         t.remove("d3");
         assert_eq!(t.window_docs(), 0);
-        assert!(t.stories.is_empty() && t.df.is_empty() && t.copies.is_empty());
+        assert!(t.stories.is_empty() && t.terms.ids.is_empty() && t.copies.is_empty());
+        assert!(
+            t.terms.slots.iter().all(|s| s.1 == 0),
+            "every term given back"
+        );
         assert_eq!(
             assign(&mut t, &doc(4, 0, QUAY, &["ent_a"])).story_id,
             "st-4"
