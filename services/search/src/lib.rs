@@ -17,6 +17,7 @@ pub mod grpc;
 pub mod index;
 pub mod indexer;
 pub mod model;
+pub mod packed;
 pub mod query;
 pub mod quotes;
 pub mod related;

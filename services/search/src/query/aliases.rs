@@ -20,6 +20,7 @@ use tantivy::schema::Field;
 use tantivy::{Searcher, SearcherGeneration, SegmentReader};
 
 use crate::index::PerSegment;
+use crate::packed::PackedStrings;
 use crate::schema::{Fields, SEP};
 
 /// The entity names of one segment.
@@ -69,21 +70,15 @@ impl SegmentNames {
 /// buffer: a few bytes of overhead a term instead of a heap string each.
 #[derive(Default)]
 struct SortedTerms {
-    text: String,
-    /// Where each term ends in `text`.
-    ends: Vec<u32>,
+    terms: PackedStrings,
 }
 
 impl SortedTerms {
     fn read(segment: &SegmentReader, field: Field) -> tantivy::Result<Self> {
-        let mut terms = SortedTerms::default();
+        let mut terms = PackedStrings::default();
         let mut too_long = false;
         for_each_term(segment, field, |term| {
-            terms.text.push_str(term);
-            match u32::try_from(terms.text.len()) {
-                Ok(end) => terms.ends.push(end),
-                Err(_) => too_long = true,
-            }
+            too_long |= terms.push(term).is_err();
         })?;
         if too_long {
             return Err(tantivy::TantivyError::InternalError(format!(
@@ -91,24 +86,26 @@ impl SortedTerms {
                 segment.segment_id().short_uuid_string()
             )));
         }
-        terms.text.shrink_to_fit();
-        terms.ends.shrink_to_fit();
-        Ok(terms)
+        terms.shrink_to_fit();
+        Ok(SortedTerms { terms })
+    }
+
+    fn len(&self) -> usize {
+        self.terms.len()
     }
 
     fn get(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.text[start..self.ends[i] as usize]
+        self.terms.get(i).unwrap_or_default()
     }
 
     fn iter(&self) -> impl Iterator<Item = &str> {
-        (0..self.ends.len()).map(|i| self.get(i))
+        self.terms.iter()
     }
 
     /// The terms that start with `prefix`, in order.
     fn prefixed<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a str> {
-        let first = partition_point(self.ends.len(), |i| self.get(i) < prefix);
-        (first..self.ends.len())
+        let first = partition_point(self.len(), |i| self.get(i) < prefix);
+        (first..self.len())
             .map(|i| self.get(i))
             .take_while(move |term| term.starts_with(prefix))
     }
@@ -118,8 +115,8 @@ impl SortedTerms {
         let mut prefix = String::with_capacity(key.len() + SEP.len_utf8());
         prefix.push_str(key);
         prefix.push(SEP);
-        let first = partition_point(self.ends.len(), |i| self.get(i) < prefix.as_str());
-        (first..self.ends.len())
+        let first = partition_point(self.len(), |i| self.get(i) < prefix.as_str());
+        (first..self.len())
             .map(|i| self.get(i))
             .map_while(move |term| term.strip_prefix(prefix.as_str()))
     }
@@ -297,12 +294,11 @@ mod tests {
     fn sorted(terms: &[&str]) -> SortedTerms {
         let mut sorted: Vec<&str> = terms.to_vec();
         sorted.sort_unstable();
-        let mut out = SortedTerms::default();
+        let mut terms = PackedStrings::default();
         for term in sorted {
-            out.text.push_str(term);
-            out.ends.push(out.text.len() as u32);
+            terms.push(term).unwrap();
         }
-        out
+        SortedTerms { terms }
     }
 
     fn names() -> SegmentNames {
