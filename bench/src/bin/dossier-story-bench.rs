@@ -184,6 +184,10 @@ struct Run {
     times: Vec<Duration>,
     total: Duration,
     merges: usize,
+    /// Articles in the tracker's window after the last one.
+    window_docs: usize,
+    /// The window's heap bytes then (`StoryTracker::heap_bytes`).
+    window_bytes: usize,
 }
 
 fn track(docs: &[StoryArticle], features: &[Features], settings: &StorySettings) -> Run {
@@ -215,6 +219,8 @@ fn track(docs: &[StoryArticle], features: &[Features], settings: &StorySettings)
         .map(|s| tracker.resolve(s).to_string())
         .collect();
     Run {
+        window_docs: tracker.window_docs(),
+        window_bytes: tracker.heap_bytes(),
         stories,
         duplicate_of,
         times,
@@ -510,6 +516,12 @@ impl Report<'_> {
             self.run.merges
         ));
         line(format!(
+            "window after the last article: {} articles in {:.1} MB of heap, {:.2} KB an article",
+            self.run.window_docs,
+            self.run.window_bytes as f64 / 1e6,
+            self.run.window_bytes as f64 / 1e3 / self.run.window_docs.max(1) as f64
+        ));
+        line(format!(
             "stories: B³ precision {:.3}, recall {:.3}, F1 {:.3} (target F1 >= 0.90); {} predicted vs {} true",
             q.b3.precision, q.b3.recall, q.b3.f1, q.predicted_stories, q.true_stories
         ));
@@ -612,6 +624,7 @@ impl Report<'_> {
              \"b3_precision\":{:.4},\"b3_recall\":{:.4},\"b3_f1\":{:.4},\
              \"duplicate_precision\":{:.4},\"duplicate_recall\":{:.4},\"duplicates_marked\":{},\"true_copies\":{},\
              \"tracker_us_p50\":{p50:.1},\"tracker_us_p99\":{p99:.1},\"tracker_docs_per_s\":{per_s:.0},\"merges\":{},\
+             \"window_docs\":{},\"window_bytes\":{},\
              \"extraction_ms_per_doc\":{extract_ms:.3},\"join_threshold\":{},\"merge_threshold\":{},\
              \"siblings_with_parent\":{},\"siblings\":{},\"kinds\":[{}],\"sweep\":[{}]}}",
             self.docs.len(),
@@ -627,6 +640,8 @@ impl Report<'_> {
             q.dup_predicted,
             q.dup_true,
             self.run.merges,
+            self.run.window_docs,
+            self.run.window_bytes,
             self.settings.join_threshold,
             self.settings.merge_threshold,
             q.siblings_with_parent,

@@ -122,6 +122,11 @@ impl TermVector {
         self.terms.is_empty()
     }
 
+    /// Bytes held on the heap.
+    pub fn heap_bytes(&self) -> usize {
+        std::mem::size_of_val(&*self.terms) + std::mem::size_of_val(&*self.weights)
+    }
+
     /// The weight of `term`, if the vector has it.
     pub fn weight(&self, term: u64) -> Option<f32> {
         let at = self.terms.binary_search(&term).ok()?;
@@ -183,6 +188,11 @@ impl DocVector {
             names: TermVector::unit(names),
             words: TermVector::unit(words),
         }
+    }
+
+    /// Bytes held on the heap.
+    pub fn heap_bytes(&self) -> usize {
+        self.names.heap_bytes() + self.words.heap_bytes()
     }
 
     /// How alike two documents are (see [`combine`]).

@@ -78,6 +78,11 @@ impl Sketch {
         }
     }
 
+    /// Bytes held on the heap.
+    pub fn heap_bytes(&self) -> usize {
+        self.mins.capacity() * std::mem::size_of::<u32>()
+    }
+
     /// Whether the text is long enough to be compared.
     pub fn comparable(&self) -> bool {
         self.shingles >= MIN_SHINGLES

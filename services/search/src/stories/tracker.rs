@@ -192,6 +192,46 @@ impl StoryTracker {
         self.live
     }
 
+    /// About how many bytes the window holds on the heap: its collections'
+    /// capacities, without the allocator's own rounding (hash tables count
+    /// a control byte a bucket, ordered sets their elements alone).
+    pub fn heap_bytes(&self) -> usize {
+        let entries: usize = self
+            .slots
+            .iter()
+            .flatten()
+            .map(|e| {
+                e.id.capacity()
+                    + e.story.capacity()
+                    + e.duplicate_of.as_ref().map_or(0, String::capacity)
+                    + e.vector.heap_bytes()
+                    + e.sketch.heap_bytes()
+                    + size_of_val(&*e.term_ids)
+            })
+            .sum();
+        entries
+            + vec_bytes(&self.slots)
+            + vec_bytes(&self.free)
+            + table_bytes(self.by_id.capacity(), size_of::<(String, u32)>())
+            + self.by_id.keys().map(String::capacity).sum::<usize>()
+            + self.by_time.len() * size_of::<(i64, u64, u32)>()
+            + self.terms.heap_bytes()
+            + self.postings.values().map(vec_bytes).sum::<usize>()
+            + table_bytes(
+                self.postings.capacity(),
+                size_of::<(u64, Vec<(u32, u32)>)>(),
+            )
+            + self.copies.values().map(vec_bytes).sum::<usize>()
+            + table_bytes(self.copies.capacity(), size_of::<(u32, Vec<(u32, u64)>)>())
+            + table_bytes(self.stories.capacity(), size_of::<(String, StoryState)>())
+            + self.stories.keys().map(String::capacity).sum::<usize>()
+            + self
+                .aliases
+                .iter()
+                .map(|(k, v)| k.capacity() + v.capacity() + 2 * size_of::<String>())
+                .sum::<usize>()
+    }
+
     /// Assigns a new (or re-sent) document to a story.
     pub fn assign(&mut self, doc: &StoryDoc) -> Assignment {
         self.remove(doc.id);
@@ -596,6 +636,17 @@ fn compact(list: &mut Vec<(u32, u32)>, slots: &[Option<Entry>]) {
     }
 }
 
+/// Heap bytes of a vector's buffer.
+fn vec_bytes<T>(v: &Vec<T>) -> usize {
+    v.capacity() * size_of::<T>()
+}
+
+/// Heap bytes of a hash table of `capacity` entries of `entry` bytes (and a
+/// control byte each).
+fn table_bytes(capacity: usize, entry: usize) -> usize {
+    capacity * (entry + 1)
+}
+
 /// The part of a sequence a posting keeps.
 fn low_half(sequence: u64) -> u32 {
     sequence as u32
@@ -619,6 +670,12 @@ impl TermCounts {
         self.ids
             .get(&term)
             .map_or(0, |&id| self.slots[id as usize].1)
+    }
+
+    fn heap_bytes(&self) -> usize {
+        table_bytes(self.ids.capacity(), size_of::<(u64, u32)>())
+            + vec_bytes(&self.slots)
+            + vec_bytes(&self.free)
     }
 
     /// Counts one more document with `term`; returns its id.
@@ -766,6 +823,43 @@ mod tests {
         // A later flood report joins the survivor.
         let later = assign(&mut t, &doc(4, 1, FLOOD_AGAIN, &["ent_b"]));
         assert_eq!(later.story_id, "st-1");
+    }
+
+    /// A 600-word report drawn from 5,000 made-up words, the commoner
+    /// ones more often (about as Zipf's law has news words).
+    fn long_report(seed: u64) -> String {
+        let mut state = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        let words: Vec<String> = (0..600)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let uniform = (state >> 11) as f64 / (1u64 << 53) as f64;
+                format!("word{}", 5_000f64.powf(uniform) as u32)
+            })
+            .collect();
+        words.join(" ")
+    }
+
+    #[test]
+    fn a_window_document_of_a_long_report_costs_a_few_kilobytes() {
+        let mut t = StoryTracker::new(StorySettings::default());
+        let empty = t.heap_bytes();
+        for n in 1..=400 {
+            let report = long_report(n);
+            assign(&mut t, &doc(n, 0, &report, &["ent_a", "ent_b", "ent_c"]));
+        }
+        assert_eq!(t.window_docs(), 400);
+        let per_doc = (t.heap_bytes() - empty) / 400;
+        // 6.7 KB here: 120 weighted words and a 128-hash sketch are 2 KB,
+        // its ~330 term ids 1.3 KB, postings 1.4 KB, and the term tables'
+        // share (5,000 words over only 400 documents) the rest. Padded
+        // pairs and the spare capacity of every word and shingle, as the
+        // window once kept, would pass the bound.
+        assert!(
+            (2_000..8_000).contains(&per_doc),
+            "{per_doc} bytes a window document"
+        );
     }
 
     #[test]
