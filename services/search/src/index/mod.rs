@@ -79,8 +79,8 @@ const ARTICLE_WRITER: WriterSetup = WriterSetup {
     heap_bytes: WRITER_HEAP_BYTES,
     threads: Some(1),
     docstore_block: 4 * 1024,
-    // Queries read every segment: the articles merge as far as the levels go.
-    max_merged_docs: None,
+    // About 1 GB of segment files in the bench corpus: see `merges`.
+    max_merged_docs: Some(150_000),
 };
 
 /// Where the index stands in the feeds it follows; the commit payload.
