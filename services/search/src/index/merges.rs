@@ -22,8 +22,8 @@
 //! over a million records each copied 8.5 M records, most of search's CPU;
 //! a listing reads a few records of a story, so more segments cost it
 //! little. A query reads every article segment, so the articles' cap is
-//! the larger: 150,000 articles (about 1 GB of segment files here) leave
-//! about twenty segments at a million.
+//! the larger: 150,000 articles, about 1 GB of segment files here (at a
+//! million, at least seven segments).
 
 use tantivy::index::SegmentMeta;
 use tantivy::indexer::{LogMergePolicy, MergeCandidate, MergePolicy};
@@ -115,6 +115,7 @@ fn deleted_share(segment: &SegmentMeta) -> f32 {
 /// logs only segment ids.
 #[derive(Debug)]
 struct Logged<P>(P);
+
 impl<P: MergePolicy> MergePolicy for Logged<P> {
     fn compute_merge_candidates(&self, segments: &[SegmentMeta]) -> Vec<MergeCandidate> {
         let candidates = self.0.compute_merge_candidates(segments);
