@@ -410,7 +410,7 @@ impl StoryTracker {
 
     /// `live_slot` for a posting, which keeps the sequence's low half.
     fn live_posting(&self, slot: u32, low: u32) -> bool {
-        matches!(self.slots.get(slot as usize), Some(Some(e)) if low_half(e.sequence) == low)
+        posting_is_live(&self.slots, slot, low)
     }
 
     /// The earlier document `sketch` copies, if any, and the similarity.
@@ -630,10 +630,13 @@ impl StoryTracker {
 /// each list stays proportional to its live documents.
 fn compact(list: &mut Vec<(u32, u32)>, slots: &[Option<Entry>]) {
     if list.len() >= 16 && list.len().is_power_of_two() {
-        list.retain(|&(slot, low)| {
-            matches!(slots.get(slot as usize), Some(Some(e)) if low_half(e.sequence) == low)
-        });
+        list.retain(|&(slot, low)| posting_is_live(slots, slot, low));
     }
+}
+
+/// Whether `slot` still holds the document a posting of `low` was made for.
+fn posting_is_live(slots: &[Option<Entry>], slot: u32, low: u32) -> bool {
+    matches!(slots.get(slot as usize), Some(Some(e)) if low_half(e.sequence) == low)
 }
 
 /// Heap bytes of a vector's buffer.
