@@ -109,6 +109,9 @@ pub struct QueryStats {
     /// Share of measured queries that were expanded with entity variants
     /// (meaningful for [`QueryKind::Variant`]).
     pub expanded: f64,
+    /// Share of measured searches whose count stopped at its bound
+    /// (`total_hits_is_lower_bound`): their `total_hits` is the bound.
+    pub lower_bound: f64,
 }
 
 /// Everything a query maker draws from.
@@ -280,7 +283,7 @@ pub async fn measure(
             _ => {
                 let warmup = (per_kind / 10).max(5);
                 let mut latency = Latency::new();
-                let (mut hits, mut expanded) = (0u64, 0usize);
+                let (mut hits, mut expanded, mut bounded) = (0u64, 0usize, 0usize);
                 for i in 0..warmup + per_kind {
                     let request = context.request(kind, &mut rng);
                     let started = Instant::now();
@@ -289,6 +292,7 @@ pub async fn measure(
                         latency.record(started.elapsed());
                         hits += response.total_hits;
                         expanded += usize::from(!response.expansions.is_empty());
+                        bounded += usize::from(response.total_hits_is_lower_bound);
                     }
                 }
                 QueryStats {
@@ -296,6 +300,7 @@ pub async fn measure(
                     latency,
                     mean_hits: hits as f64 / per_kind.max(1) as f64,
                     expanded: expanded as f64 / per_kind.max(1) as f64,
+                    lower_bound: bounded as f64 / per_kind.max(1) as f64,
                 }
             }
         };
@@ -359,6 +364,7 @@ async fn stories(
         latency,
         mean_hits: sizes as f64 / samples.max(1) as f64,
         expanded: 0.0,
+        lower_bound: 0.0,
     })
 }
 
@@ -388,6 +394,7 @@ async fn quotes(
         latency,
         mean_hits: total as f64 / samples.max(1) as f64,
         expanded: 0.0,
+        lower_bound: 0.0,
     })
 }
 
@@ -406,6 +413,10 @@ async fn deep_pages(
     let mut walks = 0u64;
     while (latency.count() as usize) < samples {
         let mut request = context.request(QueryKind::DeepPage, rng);
+        // The first page (not measured) counts every match, so the mean
+        // says how deep the result sets are; later pages carry its count
+        // and count nothing themselves.
+        request.exact_total_hits = true;
         walks += 1;
         for page in 1..=LAST {
             let started = Instant::now();
@@ -430,6 +441,7 @@ async fn deep_pages(
         latency,
         mean_hits: hits as f64 / walks.max(1) as f64,
         expanded: 0.0,
+        lower_bound: 0.0,
     })
 }
 

@@ -417,6 +417,10 @@ pub struct SearchArgs {
     /// One hit per wire report and its near-duplicate copies.
     #[arg(long)]
     pub collapse: bool,
+    /// Count every match: by default the count stops at 10,000 ("at least
+    /// 10000 hits"), which keeps large result sets fast.
+    #[arg(long)]
+    pub count_all: bool,
 }
 
 #[derive(Debug, Args)]

@@ -425,6 +425,12 @@ async fn query_rows(
                 stats.expanded * 100.0
             ));
         }
+        if stats.lower_bound > 0.0 {
+            notes.push_str(&format!(
+                " (the count stopped at 10,000 in {:.0}% of queries: at least that many)",
+                stats.lower_bound * 100.0
+            ));
+        }
         report.row(
             format!("query p50 / p99: {}", stats.kind.describe()),
             format!("**{}**", stats.latency.p50_p99()),

@@ -52,6 +52,7 @@ pub async fn run(
             QuerySyntax::Lenient
         } as i32,
         collapse_duplicates: args.collapse,
+        exact_total_hits: args.count_all,
     };
     let response = client.search(request).await?.into_inner();
     if let (Format::Text, Some(interpreted)) = (format, &response.interpreted_query) {
@@ -115,7 +116,11 @@ pub(super) fn parse_time(
 }
 
 fn print_response(response: &SearchResponse, colour: bool) -> Printed {
-    outln!("{} hits", response.total_hits)?;
+    if response.total_hits_is_lower_bound {
+        outln!("at least {} hits", response.total_hits)?;
+    } else {
+        outln!("{} hits", response.total_hits)?;
+    }
     for hit in &response.hits {
         outln!()?;
         outln!(

@@ -180,6 +180,18 @@ pub struct CursorSegment {
     count: u64,
 }
 
+impl CursorSegment {
+    /// The score a match must pass to enter the page once it is full, or
+    /// the lowest score while it is not. A match scoring the same as the
+    /// worst hit kept passes: the sequence decides between them.
+    pub fn threshold(&self) -> Score {
+        match self.heap.peek() {
+            Some(worst) if self.heap.len() >= self.limit => worst.score.next_down(),
+            _ => Score::MIN,
+        }
+    }
+}
+
 impl SegmentCollector for CursorSegment {
     type Fruit = CursorFruit;
 

@@ -24,6 +24,18 @@ pub struct PageToken {
     pub after: SortKey,
     #[serde(default)]
     pub stats: FrozenStats,
+    /// The first page's count, which later pages report rather than count
+    /// again (absent in tokens of earlier versions: those pages count).
+    #[serde(default)]
+    pub total: Option<Total>,
+}
+
+/// A search's count of matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Total {
+    pub hits: u64,
+    /// At least `hits` match (the count stopped at its bound).
+    pub lower_bound: bool,
 }
 
 impl PageToken {
@@ -33,6 +45,15 @@ impl PageToken {
             f: fingerprint,
             after,
             stats,
+            total: None,
+        }
+    }
+
+    /// The token, carrying the first page's count to the pages after.
+    pub fn with_total(self, total: Total) -> Self {
+        Self {
+            total: Some(total),
+            ..self
         }
     }
 

@@ -195,6 +195,7 @@ pub fn render(params: &SearchParams, response: &SearchResponse) -> Markup {
         div.results-layout {
             section.results aria-labelledby="results-title" {
                 h2 #results-title {
+                    @if response.total_hits_is_lower_bound { "At least " }
                     (h::count(response.total_hits)) " "
                     (if response.total_hits == 1 { "article" } else { "articles" })
                 }

@@ -16,6 +16,6 @@ mod spec;
 #[cfg(test)]
 mod tests;
 
-pub use counter::{FacetCounter, Tally};
+pub use counter::{CounterSegment, FacetCounter, Tally};
 pub use dicts::{ColumnDict, FacetDicts};
 pub use spec::{Bucket, FacetSpec, MAX_FACET_LIMIT, top};

@@ -339,6 +339,7 @@ pub fn search_response(page: SearchPage) -> pb::SearchResponse {
     let SearchPage {
         hits,
         total_hits,
+        total_is_lower_bound,
         next_page_token,
         facets,
         expansions: exp,
@@ -348,6 +349,7 @@ pub fn search_response(page: SearchPage) -> pb::SearchResponse {
     pb::SearchResponse {
         hits: hits.into_iter().map(hit).collect(),
         total_hits,
+        total_hits_is_lower_bound: total_is_lower_bound,
         next_page_token,
         facets: facets
             .into_iter()

@@ -21,6 +21,7 @@ use tonic::{Request, Response, Status};
 use crate::query::Filter;
 use crate::quotes::QuoteListing;
 use crate::screening::ScreenOptions;
+use crate::search::pass::EXACT_COUNT_UP_TO;
 use crate::search::{PageRequest, SearchQuery};
 use crate::service::SearchCore;
 use crate::stories::view::StoryListing;
@@ -93,6 +94,7 @@ impl SearchService for SearchGrpc {
             include_body,
             syntax,
             collapse_duplicates,
+            exact_total_hits,
         } = request.into_inner();
         let query = self.query(query, filter, sort, disable_entity_expansion, syntax)?;
         let page = PageRequest {
@@ -102,6 +104,7 @@ impl SearchService for SearchGrpc {
             highlight,
             include_body,
             collapse_duplicates,
+            count_up_to: (!exact_total_hits).then_some(EXACT_COUNT_UP_TO),
         };
         let result = self.core.search(query, page).await?;
         Ok(Response::new(convert::search_response(result)))

@@ -9,6 +9,7 @@ use tantivy::schema::Field;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{Score, Searcher, TantivyDocument, Term};
 
+use self::pass::{PagePass, PassFruit};
 use crate::collect::{CursorCollector, Ranked, Sort};
 use crate::error::{Error, Result};
 use crate::facets::{Bucket, FacetCounter, FacetSpec};
@@ -20,7 +21,7 @@ use crate::query::{
 };
 use crate::schema::Fields;
 use crate::stats::{FreezingStats, FrozenStats};
-use crate::token::{PageToken, fingerprint};
+use crate::token::{PageToken, Total, fingerprint};
 
 /// Characters per snippet.
 const SNIPPET_CHARS: usize = 200;
@@ -54,6 +55,9 @@ pub struct PageRequest {
     pub include_body: bool,
     /// One hit per group of near-duplicates (see [`collapse`]).
     pub collapse_duplicates: bool,
+    /// Count matches exactly up to this many, then let the page skip the
+    /// documents that cannot enter it (see [`pass`]); None counts all.
+    pub count_up_to: Option<u64>,
 }
 
 /// A matched span inside a snippet fragment, in UTF-8 bytes.
@@ -88,6 +92,9 @@ pub struct Hit {
 pub struct SearchPage {
     pub hits: Vec<Hit>,
     pub total_hits: u64,
+    /// Set when the count stopped at [`PageRequest::count_up_to`]: at
+    /// least `total_hits` documents match.
+    pub total_is_lower_bound: bool,
     /// Empty on the last page.
     pub next_page_token: String,
     pub facets: Vec<(FacetSpec, Vec<Bucket>)>,
@@ -128,9 +135,9 @@ pub fn search(index: &SearchIndex, query: &SearchQuery, page: &PageRequest) -> R
     } else {
         (full, None)
     };
-    let (after, frozen) = match token {
-        Some(t) => (Some(t.after), t.stats),
-        None => (None, FrozenStats::default()),
+    let (after, frozen, carried) = match token {
+        Some(t) => (Some(t.after), t.stats, t.total),
+        None => (None, FrozenStats::default(), None),
     };
     let stats = FreezingStats::new(&searcher, frozen);
     let collector = CursorCollector {
@@ -144,9 +151,26 @@ pub fn search(index: &SearchIndex, query: &SearchQuery, page: &PageRequest) -> R
     // the same pass over the matches as the page itself.
     let facet_counter = (!page.facets.is_empty() && after.is_none())
         .then(|| FacetCounter::new(page.facets.clone(), index.facet_dicts()));
-    let collectors = (collector, facet_counter);
-    let ((mut ranked, total_hits), tallies) =
-        searcher.search_with_statistics_provider(&*full, &collectors, &stats)?;
+    // A later page reports the first page's count, so it need count
+    // nothing and may skip every match that cannot enter it.
+    let count_up_to = match carried {
+        Some(_) => Some(0),
+        None => page.count_up_to,
+    };
+    let pass = PagePass::new(collector, facet_counter, count_up_to);
+    let PassFruit {
+        mut ranked,
+        total,
+        lower_bound,
+        tallies,
+    } = searcher.search_with_statistics_provider(&*full, &pass, &stats)?;
+    let Total {
+        hits: total_hits,
+        lower_bound: total_is_lower_bound,
+    } = carried.unwrap_or(Total {
+        hits: total,
+        lower_bound,
+    });
     // Did you mean: for a first page that found little (or only partial
     // matches) in the lenient syntax.
     let found = if partial_match { 0 } else { total_hits };
@@ -163,10 +187,18 @@ pub fn search(index: &SearchIndex, query: &SearchQuery, page: &PageRequest) -> R
     let more = ranked.len() > page.page_size;
     ranked.truncate(page.page_size);
     let next_page_token = match ranked.last() {
-        Some(last) if more => PageToken::new(fp, last.key, stats.into_frozen()).encode(),
+        Some(last) if more => {
+            let total = Total {
+                hits: total_hits,
+                lower_bound: total_is_lower_bound,
+            };
+            PageToken::new(fp, last.key, stats.into_frozen())
+                .with_total(total)
+                .encode()
+        }
         _ => String::new(),
     };
-    let mut facets = match (collectors.1, tallies) {
+    let mut facets = match (pass.facets, tallies) {
         (Some(counter), Some(tallies)) => counter.buckets(tallies, index.renames()),
         _ => Vec::new(),
     };
@@ -190,6 +222,7 @@ pub fn search(index: &SearchIndex, query: &SearchQuery, page: &PageRequest) -> R
     Ok(SearchPage {
         hits,
         total_hits,
+        total_is_lower_bound,
         next_page_token,
         facets,
         expansions: parsed.expansions,
@@ -339,5 +372,6 @@ pub fn page_size(requested: i32, default: usize, max: usize) -> Result<usize> {
 }
 
 pub mod collapse;
+pub mod pass;
 #[cfg(test)]
 mod tests;

@@ -391,7 +391,8 @@ fn highlights_mark_matched_bytes() {
 /// pages: every original document comes exactly once.
 #[test]
 fn paging_returns_every_hit_once_while_indexing_continues() {
-    for sort in [Sort::Relevance, Sort::PublishedDesc, Sort::PublishedAsc] {
+    let sorts = [Sort::Relevance, Sort::PublishedDesc, Sort::PublishedAsc];
+    for (sort, count_up_to) in sorts.into_iter().flat_map(|s| [(s, None), (s, Some(5))]) {
         let index = SearchIndex::in_memory().unwrap();
         let body = |i: u64| "minister ".repeat(1 + (i % 5) as usize) + "report";
         add(
@@ -415,6 +416,7 @@ fn paging_returns_every_hit_once_while_indexing_continues() {
                 &PageRequest {
                     page_size: 7,
                     page_token: token,
+                    count_up_to,
                     ..Default::default()
                 },
             )
@@ -422,7 +424,7 @@ fn paging_returns_every_hit_once_while_indexing_continues() {
             for hit in &page.hits {
                 assert!(
                     seen.insert(hit.doc.sequence),
-                    "{sort:?}: {} twice",
+                    "{sort:?} {count_up_to:?}: {} twice",
                     hit.doc.sequence
                 );
             }
@@ -444,10 +446,165 @@ fn paging_returns_every_hit_once_while_indexing_continues() {
         let originals: HashSet<u64> = (1..=120).collect();
         assert!(
             originals.is_subset(&seen),
-            "{sort:?}: missing {:?}",
+            "{sort:?} {count_up_to:?}: missing {:?}",
             originals.difference(&seen).collect::<Vec<_>>()
         );
     }
+}
+
+/// Every page of a query, in order: (id, score) per hit, and the first
+/// page's count and whether it is a lower bound.
+fn all_pages(
+    index: &SearchIndex,
+    text: &str,
+    count_up_to: Option<u64>,
+) -> (Vec<(String, f32)>, u64, bool) {
+    let q = SearchQuery {
+        text: text.into(),
+        syntax: crate::query::Syntax::Strict,
+        ..Default::default()
+    };
+    let mut token = String::new();
+    let mut hits = Vec::new();
+    let mut first = None;
+    loop {
+        let page = search(
+            index,
+            &q,
+            &PageRequest {
+                page_size: 7,
+                page_token: token,
+                count_up_to,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        // Later pages report the first page's count.
+        let counted = (page.total_hits, page.total_is_lower_bound);
+        assert_eq!(*first.get_or_insert(counted), counted, "{text}");
+        hits.extend(page.hits.iter().map(|h| (h.doc.id.clone(), h.score)));
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        token = page.next_page_token;
+    }
+    let (total, lower_bound) = first.unwrap_or_default();
+    (hits, total, lower_bound)
+}
+
+/// Past the bound a page skips what cannot enter it, yet pages through the
+/// same hits with the same scores as a search counting every match, over
+/// several segments with deleted documents, for single words, unions,
+/// intersections and mixed queries.
+#[test]
+fn a_bounded_count_pages_the_same_hits_as_an_exact_one() {
+    let index = SearchIndex::in_memory().unwrap();
+    let words = ["minister", "harbour", "ferry", "strike"];
+    // Documents with each word 0-4 times and bodies of varied length, so
+    // scores differ and blocks have different maxima.
+    let body = |i: u64| {
+        let mut text = String::new();
+        for (w, word) in words.iter().enumerate() {
+            let times = (i / (w as u64 + 1) + w as u64) % 5;
+            for _ in 0..times {
+                text.push_str(word);
+                text.push(' ');
+            }
+        }
+        text + &"filler ".repeat((i % 13) as usize)
+    };
+    for part in 0..4u64 {
+        add(
+            &index,
+            (1..=300)
+                .map(|i| part * 1000 + i)
+                .map(|i| doc(i, "wire", (i % 9) as i64, "t", &body(i), vec![]))
+                .collect(),
+        );
+    }
+    // Deleted documents in every segment.
+    index
+        .apply(
+            (0..4u64)
+                .flat_map(|part| (1..=300).step_by(7).map(move |i| part * 1000 + i))
+                .map(|i| IndexOp::Delete(format!("doc{i:04}")))
+                .collect(),
+        )
+        .unwrap();
+    index
+        .commit(Checkpoint {
+            sequence: 5000,
+            entity_sequence: 0,
+        })
+        .unwrap();
+    for text in [
+        "minister",
+        "minister OR harbour OR ferry",
+        "minister AND harbour AND ferry",
+        "(minister OR harbour) AND ferry AND NOT strike",
+    ] {
+        let (exact, total, lower_bound) = all_pages(&index, text, None);
+        assert!(!lower_bound, "{text}");
+        assert_eq!(total as usize, exact.len(), "{text}");
+        assert!(exact.len() > 100, "{text}: {} hits", exact.len());
+        let (bounded, bounded_total, bounded_lower) = all_pages(&index, text, Some(40));
+        assert_eq!(
+            (bounded_total, bounded_lower),
+            (40, true),
+            "{text}: {} hits",
+            exact.len()
+        );
+        assert_eq!(bounded, exact, "{text}");
+        // Under the bound the count is exact.
+        let (_, total, lower_bound) = all_pages(&index, text, Some(10_000));
+        assert_eq!(
+            (total as usize, lower_bound),
+            (exact.len(), false),
+            "{text}"
+        );
+    }
+}
+
+/// Facets and date order need every match: their counts stay exact.
+#[test]
+fn facets_and_date_order_count_every_match_whatever_the_bound() {
+    let index = SearchIndex::in_memory().unwrap();
+    add(
+        &index,
+        (1..=200)
+            .map(|i| doc(i, "wire", (i % 9) as i64, "t", "minister report", vec![]))
+            .collect(),
+    );
+    let q = |sort| SearchQuery {
+        text: "minister".into(),
+        sort,
+        ..Default::default()
+    };
+    let page = |facets: Vec<FacetSpec>| PageRequest {
+        page_size: 5,
+        facets,
+        count_up_to: Some(10),
+        ..Default::default()
+    };
+    let faceted = search(
+        &index,
+        &q(Sort::Relevance),
+        &page(vec![FacetSpec::Source { limit: 5 }]),
+    )
+    .unwrap();
+    assert_eq!(
+        (faceted.total_hits, faceted.total_is_lower_bound),
+        (200, false)
+    );
+    assert_eq!(faceted.facets[0].1[0].count, 200);
+    let newest = search(&index, &q(Sort::PublishedDesc), &page(vec![])).unwrap();
+    assert_eq!(
+        (newest.total_hits, newest.total_is_lower_bound),
+        (200, false)
+    );
+    let ranked = search(&index, &q(Sort::Relevance), &page(vec![])).unwrap();
+    assert_eq!((ranked.total_hits, ranked.total_is_lower_bound), (10, true));
+    assert_eq!(ranked.hits.len(), 5);
 }
 
 #[test]
