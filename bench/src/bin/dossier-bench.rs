@@ -25,6 +25,7 @@ use dossier_bench::queries::{QueryContext, QueryKind, measure, top_people};
 use dossier_bench::report::Report;
 use dossier_bench::stats::thousands;
 use dossier_bench::{extract, indexing, ingest, net, reads, screening, watches};
+use dossier_search::search::pass::EXACT_COUNT_UP_TO;
 
 #[derive(Debug, Parser)]
 #[command(about = "Runs every Dossier benchmark and prints one markdown table")]
@@ -427,7 +428,8 @@ async fn query_rows(
         }
         if stats.lower_bound > 0.0 {
             notes.push_str(&format!(
-                " (the count stopped at 10,000 in {:.0}% of queries: at least that many)",
+                " (the count stopped at {} in {:.0}% of queries: at least that many)",
+                thousands(EXACT_COUNT_UP_TO as f64),
                 stats.lower_bound * 100.0
             ));
         }

@@ -163,6 +163,7 @@ impl Collector for PagePass {
         let mut segment = self.for_segment(ord, reader)?;
         let alive = reader.alive_bitset();
         if self.page.sort != Sort::Relevance {
+            // tantivy's own unscored loop, which it does not export.
             weight.for_each_no_score(reader, &mut |docs| {
                 for &doc in docs {
                     if alive.is_none_or(|alive| alive.is_alive(doc)) {
