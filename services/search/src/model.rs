@@ -45,6 +45,16 @@ pub struct DocValue {
     pub value: String,
 }
 
+/// What of a stored document [`IndexDoc`] reads back.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Parts {
+    Whole,
+    /// No values or quotes; the text only when `body`.
+    Hit {
+        body: bool,
+    },
+}
+
 /// Where story assignment put a document.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StoryMark {
@@ -180,8 +190,10 @@ impl IndexDoc {
             d.add_text(f.labels, label);
         }
         self.add_entity_fields(&mut d, f);
-        let json = serde_json::to_string(&self.entities).unwrap_or_else(|_| "[]".into());
-        d.add_text(f.entities_json, json);
+        // Cannot fail: plain structs of strings and integers into a Vec.
+        if let Ok(packed) = postcard::to_allocvec(&self.entities) {
+            d.add_bytes(f.entities_packed, &packed);
+        }
         if !self.values.is_empty() {
             let json = serde_json::to_string(&self.values).unwrap_or_else(|_| "[]".into());
             d.add_text(f.values_json, json);
@@ -255,27 +267,39 @@ impl IndexDoc {
     /// Entities renamed since the document was written show their names
     /// now (`names`).
     pub fn from_tantivy(doc: &TantivyDocument, f: &Fields, names: &Renames) -> Self {
-        let mut read = Self::read(doc, f, true);
+        let mut read = Self::read(doc, f, Parts::Whole);
         names.apply(&mut read);
         read
     }
 
     /// What a search hit shows: the document without its values and quotes,
     /// whose JSON (a dozen quotes an article) no hit shows and which cost
-    /// a seventh of a term query's time to parse.
-    pub fn hit_from_tantivy(doc: &TantivyDocument, f: &Fields, names: &Renames) -> Self {
-        let mut read = Self::read(doc, f, false);
+    /// a seventh of a term query's time to parse; and without its text
+    /// unless `with_body` (a snippet or the full text is asked for).
+    pub fn hit_from_tantivy(
+        doc: &TantivyDocument,
+        f: &Fields,
+        names: &Renames,
+        with_body: bool,
+    ) -> Self {
+        let mut read = Self::read(doc, f, Parts::Hit { body: with_body });
         names.apply(&mut read);
         read
     }
 
-    fn read(doc: &TantivyDocument, f: &Fields, with_values_and_quotes: bool) -> Self {
+    fn read(doc: &TantivyDocument, f: &Fields, parts: Parts) -> Self {
         let text = |field: Field| -> String {
             doc.get_first(field)
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default()
         };
-        let entities = serde_json::from_str(&text(f.entities_json)).unwrap_or_default();
+        let entities = doc
+            .get_first(f.entities_packed)
+            .and_then(|v| v.as_bytes())
+            .and_then(|packed| postcard::from_bytes(packed).ok())
+            .unwrap_or_default();
+        let with_values_and_quotes = parts == Parts::Whole;
+        let with_body = matches!(parts, Parts::Whole | Parts::Hit { body: true });
         let json_of = |field: Field| {
             with_values_and_quotes
                 .then(|| doc.get_first(field))
@@ -304,7 +328,11 @@ impl IndexDoc {
             id: text(f.id),
             sequence: doc.get_first(f.seq).and_then(|v| v.as_u64()).unwrap_or(0),
             title: text(f.title),
-            body: text(f.body),
+            body: if with_body {
+                text(f.body)
+            } else {
+                String::new()
+            },
             text_empty: doc
                 .get_first(f.text_empty)
                 .and_then(|v| v.as_bool())
@@ -489,16 +517,27 @@ mod tests {
             IndexDoc::from_tantivy(&doc.to_tantivy(&f), &f, &Renames::in_memory()),
             doc
         );
-        let hit = IndexDoc::hit_from_tantivy(&doc.to_tantivy(&f), &f, &Renames::in_memory());
+        let stored = doc.to_tantivy(&f);
+        let hit = IndexDoc::hit_from_tantivy(&stored, &f, &Renames::in_memory(), true);
         assert!(hit.values.is_empty() && hit.quotes.is_empty());
         assert_eq!(
             IndexDoc {
                 values: doc.values.clone(),
                 quotes: doc.quotes.clone(),
-                ..hit
+                ..hit.clone()
             },
             doc,
             "a hit reads everything else"
+        );
+        let card = IndexDoc::hit_from_tantivy(&stored, &f, &Renames::in_memory(), false);
+        assert!(card.body.is_empty() && !doc.body.is_empty());
+        assert_eq!(
+            IndexDoc {
+                body: doc.body.clone(),
+                ..card
+            },
+            hit,
+            "a hit without its text reads the rest"
         );
     }
 

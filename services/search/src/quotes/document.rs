@@ -86,7 +86,7 @@ mod tests {
         assert_eq!(back.quotes, record.quotes);
         // Not kept: nothing in the quote index reads them.
         assert!(doc.get_first(f.url).is_none());
-        assert!(doc.get_first(f.entities_json).is_none());
+        assert!(doc.get_first(f.entities_packed).is_none());
         assert!(doc.get_first(f.title_grams).is_none());
         let aliases: Vec<&str> = doc.get_all(f.alias).filter_map(|v| v.as_str()).collect();
         assert_eq!(aliases, ["chisinau\u{1f}e2", "kishinev\u{1f}e2"]);

@@ -260,7 +260,8 @@ fn hydrate(
     let mut hits = Vec::with_capacity(ranked.len());
     for r in ranked {
         let stored: TantivyDocument = searcher.doc(r.address)?;
-        let mut doc = IndexDoc::hit_from_tantivy(&stored, fields, index.renames());
+        let with_body = page.highlight || page.include_body;
+        let mut doc = IndexDoc::hit_from_tantivy(&stored, fields, index.renames(), with_body);
         let snippets = generators
             .iter()
             .filter_map(|(name, _, generator)| {

@@ -477,10 +477,10 @@ fn describe(
         let stored: TantivyDocument = searcher.doc(address)?;
         // Only a timeline reads the dates and amounts; no description reads
         // the quotes.
-        let mut doc = if with_timeline {
+        let doc = if with_timeline {
             IndexDoc::from_tantivy(&stored, fields, index.renames())
         } else {
-            IndexDoc::hit_from_tantivy(&stored, fields, index.renames())
+            IndexDoc::hit_from_tantivy(&stored, fields, index.renames(), false)
         };
         story.document_ids.push(doc.id.clone());
         if i >= described {
@@ -509,9 +509,6 @@ fn describe(
                 .entry(e.id.clone())
                 .or_insert_with(|| (e.clone(), 0))
                 .1 += 1;
-        }
-        if !with_timeline {
-            doc.body.clear();
         }
         docs.push(doc);
     }
