@@ -143,7 +143,10 @@ impl Txn for WriteTransaction {
         let mut bytes = Vec::new();
         for (h, rec) in records {
             bytes.clear();
-            bytes = postcard::to_extend(rec, bytes)?;
+            // Through io::Write, which copies each string whole;
+            // `to_extend` pushed byte by byte (6% of extraction's CPU at
+            // 275,000 articles, the hot entities' records being large).
+            postcard::to_io(rec, &mut bytes)?;
             table.insert(h, bytes.as_slice())?;
         }
         Ok(())
