@@ -9,9 +9,12 @@
 //! together.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
+use levenshtein_automata::{DFA, Distance, LevenshteinAutomatonBuilder, SINK_STATE};
 use tantivy::Searcher;
 use tantivy::collector::Count;
+use tantivy_fst::Automaton;
 
 use super::{Filter, Suggestion, Syntax, filter_query, parse_as};
 use crate::error::Result;
@@ -26,9 +29,10 @@ const MAX_WORDS: usize = 4;
 const MAX_CANDIDATES: usize = 3;
 /// Suggestions returned.
 const MAX_SUGGESTIONS: usize = 5;
-/// Terms of one field of one segment looked at, so a huge dictionary
-/// bounds the work.
-const MAX_TERMS_SCANNED: usize = 2_000_000;
+/// Builders of the automata for edit distances 0, 1 and 2 (building one
+/// computes tables; tantivy's fuzzy query keeps them too).
+static AUTOMATA: LazyLock<[LevenshteinAutomatonBuilder; 3]> =
+    LazyLock::new(|| [0, 1, 2].map(|d| LevenshteinAutomatonBuilder::new(d, false)));
 /// Words shorter than this have too many neighbours to suggest from.
 const MIN_WORD_CHARS: usize = 4;
 
@@ -98,8 +102,9 @@ fn replace_word(query: &str, word: &str, by: &str) -> String {
         .join(" ")
 }
 
-/// The closest spellings to `word` among entity names (each word of them)
-/// and the words of the default fields, best first.
+/// The closest spellings to `word` among entity names (each word of them,
+/// by transliteration key or edit distance) and the words of the default
+/// fields (by edit distance), best first.
 fn candidates(index: &SearchIndex, searcher: &Searcher, word: &str) -> Result<Vec<Candidate>> {
     let norm = normalize_name(word);
     let key = name_key(&norm);
@@ -118,21 +123,35 @@ fn candidates(index: &SearchIndex, searcher: &Searcher, word: &str) -> Result<Ve
         });
         entry.weight += weight;
     };
+    // A name comes once per segment that knows it: each word is keyed once.
+    let mut name_words: HashMap<String, u64> = HashMap::new();
     index.alias_names().each_name(searcher, |name| {
         for part in name.split(' ') {
-            consider(part, 1);
+            match name_words.get_mut(part) {
+                Some(count) => *count += 1,
+                None => {
+                    name_words.insert(part.to_string(), 1);
+                }
+            }
         }
     })?;
+    for (part, count) in &name_words {
+        consider(part, *count);
+    }
+    // The dictionaries are walked with a Levenshtein automaton, which visits
+    // only the terms within the edit distance. Reading and keying every term
+    // of every segment, and every name once per segment, made a one-word
+    // typo take 0.6 s at a million articles; 73 ms now (issue 19).
+    let dfa = AUTOMATA[edit_limit(&norm)].build_dfa(&norm);
     for field in index.fields().default_fields() {
         for segment in searcher.segment_readers() {
             let inverted = segment.inverted_index(field)?;
             let mut stream = inverted
                 .terms()
-                .stream()
+                .search(WithinDistance(&dfa))
+                .into_stream()
                 .map_err(tantivy::TantivyError::from)?;
-            let mut scanned = 0;
-            while stream.advance() && scanned < MAX_TERMS_SCANNED {
-                scanned += 1;
+            while stream.advance() {
                 if let Ok(term) = std::str::from_utf8(stream.key()) {
                     consider(term, u64::from(stream.value().doc_freq));
                 }
@@ -156,7 +175,7 @@ fn candidates(index: &SearchIndex, searcher: &Searcher, word: &str) -> Result<Ve
 /// words under 6 characters, 2 beyond).
 fn closeness(word: &str, key: &str, spelling: &str) -> Option<usize> {
     let len = word.chars().count();
-    let limit = if len < 6 { 1 } else { 2 };
+    let limit = edit_limit(word);
     if spelling.chars().count().abs_diff(len) > limit + 2 {
         return None;
     }
@@ -165,6 +184,35 @@ fn closeness(word: &str, key: &str, spelling: &str) -> Option<usize> {
     }
     let d = levenshtein(word, spelling, limit)?;
     (d <= limit).then_some(d)
+}
+
+/// The edit distance a misspelling of `word` may have: 1 under 6
+/// characters, 2 beyond.
+fn edit_limit(word: &str) -> usize {
+    if word.chars().count() < 6 { 1 } else { 2 }
+}
+
+/// A term dictionary walk that keeps the terms `DFA` accepts.
+struct WithinDistance<'a>(&'a DFA);
+
+impl Automaton for WithinDistance<'_> {
+    type State = u32;
+
+    fn start(&self) -> u32 {
+        self.0.initial_state()
+    }
+
+    fn is_match(&self, state: &u32) -> bool {
+        matches!(self.0.distance(*state), Distance::Exact(_))
+    }
+
+    fn can_match(&self, state: &u32) -> bool {
+        *state != SINK_STATE
+    }
+
+    fn accept(&self, state: &u32, byte: u8) -> u32 {
+        self.0.transition(*state, byte)
+    }
 }
 
 /// A key that romanisations of one name share: `ch`/`sh`/`tch`/`shch` →
@@ -255,6 +303,56 @@ mod tests {
         );
         assert_eq!(closeness("riga", &name_key("riga"), "rigs"), Some(1));
         assert_eq!(closeness("riga", &name_key("riga"), "ring"), None);
+    }
+
+    #[test]
+    fn dictionary_words_within_the_edit_distance_are_found_in_every_segment() {
+        use crate::index::{Checkpoint, IndexOp};
+        use crate::model::IndexDoc;
+
+        let index = SearchIndex::in_memory().unwrap();
+        // One document per commit: a segment each, so every segment's
+        // dictionary is walked.
+        let bodies = [
+            "Dockworkers struck in the harbor",
+            "The harbour master resigned",
+            "A hardboard factory closed",
+            "Stevedores walked out in Gdynia",
+            "Gdynia stevedores went back",
+        ];
+        for (i, body) in bodies.iter().enumerate() {
+            let doc = IndexDoc {
+                id: format!("doc{i}"),
+                sequence: i as u64 + 1,
+                body: body.to_string(),
+                ..Default::default()
+            };
+            index.apply(vec![IndexOp::Upsert(Box::new(doc))]).unwrap();
+            let checkpoint = Checkpoint {
+                sequence: i as u64 + 1,
+                entity_sequence: 0,
+            };
+            index.commit(checkpoint).unwrap();
+        }
+        let searcher = index.searcher();
+        assert!(searcher.segment_readers().len() > 1);
+        let spellings = |word: &str| -> Vec<(String, usize, u64)> {
+            candidates(&index, &searcher, word)
+                .unwrap()
+                .into_iter()
+                .map(|c| (c.spelling, c.distance, c.weight))
+                .collect()
+        };
+        // Seven letters: distance 2 allowed ("hardboard" is 3 away).
+        assert_eq!(
+            spellings("harbpur"),
+            [("harbour".into(), 1, 1), ("harbor".into(), 2, 1)]
+        );
+        // Two segments' counts add up; the transliteration key agrees too.
+        assert_eq!(spellings("gdinya"), [("gdynia".into(), 0, 2)]);
+        // Five letters: one edit at most.
+        assert_eq!(spellings("harbr"), [("harbor".into(), 1, 1)]);
+        assert!(spellings("zzyzx").is_empty());
     }
 
     #[test]
