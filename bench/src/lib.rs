@@ -1,7 +1,8 @@
 //! Dossier's benchmarks in one place: the synthetic corpora (`corpus`), the
 //! harness every bench shares (latency histograms and number formatting in
 //! `stats`, the markdown report in `report`, machine facts in `machine`, the
-//! service binaries as child processes in `procs`), and the measurements of
+//! service binaries as child processes in `procs`, their memory sampled in
+//! `memory`), and the measurements of
 //! `dossier-bench` and `dossier-load` (`watches`: saved searches and how
 //! fast their matches arrive; `screening`: a long list of names checked
 //! against the index). The commands are in `src/bin/`:
@@ -21,6 +22,7 @@ pub mod indexing;
 pub mod ingest;
 pub mod load;
 pub mod machine;
+pub mod memory;
 pub mod net;
 pub mod procs;
 pub mod queries;

@@ -267,11 +267,7 @@ async fn main() -> anyhow::Result<()> {
 
     delivery_rows(&args, &corpus, &storage, &search, &watch_ids, &mut report).await?;
 
-    report.row(
-        "peak RSS per service (VmHWM)",
-        format!("**{}**", cluster.peak_rss_summary()),
-        "over the whole run",
-    );
+    memory_rows(&cluster, &mut report);
     cluster.stop().await?;
 
     report.footnote(corpus_note(&args));
@@ -393,10 +389,28 @@ async fn queries_only(
     indexing::wait_indexed(&storage, &search, Duration::from_secs(args.index_timeout)).await?;
     query_rows(args, corpus, &extraction, &search, &mut report).await?;
     screening_row(args, corpus, &search, &mut report).await?;
+    memory_rows(&cluster, &mut report);
     cluster.stop().await?;
     report.footnote(corpus_note(args));
     println!("{}", report.render(machine));
     Ok(())
+}
+
+/// Each service's peak RSS, and its parts' largest samples: search's peak
+/// at scale is mostly index pages it has read (issue 19).
+fn memory_rows(cluster: &Cluster, report: &mut Report) {
+    report.row(
+        "peak RSS per service (VmHWM)",
+        format!("**{}**", cluster.peak_rss_summary()),
+        "over the whole run",
+    );
+    report.row(
+        "largest anonymous + largest mapped-file sample per service",
+        format!("**{}**", cluster.memory_summary()),
+        "sampled each second over the whole run, each part on its own: anonymous memory is \
+         what the process holds; mapped files are pages of its files it has read (search: \
+         the index), which the kernel takes back when memory is short",
+    );
 }
 
 /// Measures the query kinds `--kinds` asks for (all by default), a row each.
