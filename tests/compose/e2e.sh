@@ -17,11 +17,13 @@ cd "$(dirname "$0")/../.."
 project="dossier-e2e-$$"
 export DOSSIER_PROFILE="${DOSSIER_PROFILE:-debug}"
 export DOSSIER_IMAGE="dossier:e2e"
-# Ports away from the standard ones, so a developer's own server is untouched.
-export DOSSIER_STORAGE_PORT=$((20000 + $$ % 10000 * 3))
+# Ports away from the standard ones, so a developer's own server is untouched,
+# and below 32768, where the kernel picks the ports of other tests' listeners
+# and connections (one of those once took the extraction port first).
+export DOSSIER_STORAGE_PORT=$((20000 + $$ % 4000 * 3))
 export DOSSIER_EXTRACTION_PORT=$((DOSSIER_STORAGE_PORT + 1))
 export DOSSIER_SEARCH_PORT=$((DOSSIER_STORAGE_PORT + 2))
-export DOSSIER_WEB_PORT=$((10000 + $$ % 10000))
+export DOSSIER_WEB_PORT=$((10000 + $$ % 9000))
 export DOSSIER_STORAGE="http://127.0.0.1:$DOSSIER_STORAGE_PORT"
 export DOSSIER_EXTRACTION="http://127.0.0.1:$DOSSIER_EXTRACTION_PORT"
 export DOSSIER_SEARCH="http://127.0.0.1:$DOSSIER_SEARCH_PORT"
