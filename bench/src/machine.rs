@@ -51,6 +51,11 @@ pub fn load_average() -> Option<f64> {
         .ok()
 }
 
+/// The text of /proc/PID/status (None once the process is gone).
+pub fn proc_status(pid: u32) -> Option<String> {
+    std::fs::read_to_string(format!("/proc/{pid}/status")).ok()
+}
+
 /// A `/proc`-style "Field:   1234 kB" value, in KiB.
 pub fn kib_field(text: &str, field: &str) -> Option<u64> {
     text.lines()

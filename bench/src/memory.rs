@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crate::machine::kib_field;
+use crate::machine::{kib_field, proc_status};
 use crate::stats::mib;
 
 const PERIOD: Duration = Duration::from_secs(1);
@@ -42,7 +42,8 @@ impl MemorySampler {
                 .spawn(move || {
                     while !stop.load(Ordering::Relaxed) {
                         sample_all(&watched);
-                        std::thread::sleep(PERIOD);
+                        // Woken early by `drop`.
+                        std::thread::park_timeout(PERIOD);
                     }
                 })
                 .ok()
@@ -82,6 +83,7 @@ impl Drop for MemorySampler {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
         if let Some(thread) = self.thread.take() {
+            thread.thread().unpark();
             let _ = thread.join();
         }
     }
@@ -95,10 +97,9 @@ fn sample_all(watched: &Mutex<Vec<Largest>>) {
 }
 
 fn sample(process: &mut Largest) {
-    let Ok(status) = std::fs::read_to_string(format!("/proc/{}/status", process.pid)) else {
-        return;
-    };
-    record(process, &status);
+    if let Some(status) = proc_status(process.pid) {
+        record(process, &status);
+    }
 }
 
 /// Keeps the larger of what `process` had and what `status` (the text of

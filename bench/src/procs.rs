@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
-use crate::machine::kib_field;
+use crate::machine::{kib_field, proc_status};
 use crate::memory::MemorySampler;
 
 /// How long a binary may take to load (extraction loads its model) and bind.
@@ -124,8 +124,7 @@ impl ServiceProcess {
 
     /// Peak resident memory so far (VmHWM), in KiB.
     pub fn peak_rss_kib(&self) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).ok()?;
-        kib_field(&status, "VmHWM:")
+        kib_field(&proc_status(self.pid())?, "VmHWM:")
     }
 
     /// CPU time (user + system) the process has used so far.

@@ -29,10 +29,11 @@ const MAX_WORDS: usize = 4;
 const MAX_CANDIDATES: usize = 3;
 /// Suggestions returned.
 const MAX_SUGGESTIONS: usize = 5;
-/// Builders of the automata for edit distances 0, 1 and 2 (building one
-/// computes tables; tantivy's fuzzy query keeps them too).
-static AUTOMATA: LazyLock<[LevenshteinAutomatonBuilder; 3]> =
-    LazyLock::new(|| [0, 1, 2].map(|d| LevenshteinAutomatonBuilder::new(d, false)));
+/// Builders of the automata for edit distances 1 and 2, the two
+/// [`edit_limit`] gives (building one computes tables; tantivy's fuzzy
+/// query keeps them too).
+static AUTOMATA: LazyLock<[LevenshteinAutomatonBuilder; 2]> =
+    LazyLock::new(|| [1, 2].map(|d| LevenshteinAutomatonBuilder::new(d, false)));
 /// Words shorter than this have too many neighbours to suggest from.
 const MIN_WORD_CHARS: usize = 4;
 
@@ -142,7 +143,7 @@ fn candidates(index: &SearchIndex, searcher: &Searcher, word: &str) -> Result<Ve
     // only the terms within the edit distance. Reading and keying every term
     // of every segment, and every name once per segment, made a one-word
     // typo take 0.6–0.8 s at a million articles; 71–110 ms now (issue 19).
-    let dfa = AUTOMATA[edit_limit(&norm)].build_dfa(&norm);
+    let dfa = AUTOMATA[edit_limit(&norm) - 1].build_dfa(&norm);
     for field in index.fields().default_fields() {
         for segment in searcher.segment_readers() {
             let inverted = segment.inverted_index(field)?;
