@@ -18,7 +18,6 @@ use std::time::SystemTime;
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::directory::MmapDirectory;
 use tantivy::index::SegmentId;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
@@ -35,7 +34,9 @@ use crate::query::aliases::AliasNames;
 use crate::schema::{Fields, register_tokenizers};
 use crate::stories::view::StoryTable;
 use crate::stories::{StorySettings, StoryTracker, tracker};
+use directory::IndexDirectory;
 
+mod directory;
 mod merges;
 mod per_segment;
 mod priority;
@@ -260,7 +261,7 @@ impl SearchIndex {
         std::fs::create_dir_all(dir).map_err(|e| {
             Error::Internal(format!("cannot create index dir {}: {e}", dir.display()))
         })?;
-        let directory = MmapDirectory::open(dir)?;
+        let directory = IndexDirectory::open(dir)?;
         if Index::exists(&directory).map_err(tantivy::TantivyError::from)? {
             let index = Index::open(directory.clone())?;
             let layout = committed_layout(&index)?;

@@ -1,0 +1,208 @@
+//! The index's directory: tantivy's memory-mapped directory, except that
+//! the stored documents (`.store` files) are read with `pread`.
+//!
+//! A hit reads one compressed block of the store (4 KiB for articles).
+//! Through a map, every block a query ever touched — and the pages the
+//! kernel maps around each fault — stays in the process's resident set: at
+//! a million articles the queries had gigabytes of store pages mapped,
+//! counted in search's RSS. Read into a buffer, the block is still cached
+//! by the kernel (the page cache), but it is not the process's memory and
+//! the kernel reclaims it under pressure like any cached file.
+//!
+//! A read of a large range (a merge stacking a whole segment's store) still
+//! goes through the map: one copy of a gigabyte into the heap would cost
+//! more than the pages it maps, and the map is dropped with the merge.
+
+use std::fmt;
+use std::fs::File;
+use std::io;
+use std::ops::Range;
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tantivy::HasLen;
+use tantivy::directory::error::{
+    DeleteError, LockError, OpenDirectoryError, OpenReadError, OpenWriteError,
+};
+use tantivy::directory::{
+    Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, OwnedBytes, WatchCallback,
+    WatchHandle, WritePtr,
+};
+
+/// Reads at least this long go through the map (see the module docs).
+const MAPPED_READ_BYTES: usize = 1 << 20;
+
+/// The extension of the files read with `pread`.
+const STORE_EXTENSION: &str = "store";
+
+/// [`MmapDirectory`] with the stored documents read through `pread`.
+#[derive(Clone, Debug)]
+pub struct IndexDirectory {
+    mmap: MmapDirectory,
+    root: PathBuf,
+}
+
+impl IndexDirectory {
+    pub fn open(root: &Path) -> Result<Self, OpenDirectoryError> {
+        Ok(IndexDirectory {
+            mmap: MmapDirectory::open(root)?,
+            root: root.to_path_buf(),
+        })
+    }
+}
+
+impl Directory for IndexDirectory {
+    fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
+        if path.extension().and_then(|e| e.to_str()) != Some(STORE_EXTENSION) {
+            return self.mmap.get_file_handle(path);
+        }
+        let file = File::open(self.root.join(path)).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => OpenReadError::FileDoesNotExist(path.to_path_buf()),
+            _ => OpenReadError::wrap_io_error(e, path.to_path_buf()),
+        })?;
+        let len = file
+            .metadata()
+            .map_err(|e| OpenReadError::wrap_io_error(e, path.to_path_buf()))?
+            .len() as usize;
+        Ok(Arc::new(BlockReads {
+            file,
+            len,
+            path: path.to_path_buf(),
+            mmap: self.mmap.clone(),
+        }))
+    }
+
+    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        self.mmap.delete(path)
+    }
+
+    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
+        self.mmap.exists(path)
+    }
+
+    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
+        self.mmap.open_write(path)
+    }
+
+    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
+        self.mmap.atomic_read(path)
+    }
+
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {
+        self.mmap.atomic_write(path, data)
+    }
+
+    fn sync_directory(&self) -> io::Result<()> {
+        self.mmap.sync_directory()
+    }
+
+    fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
+        self.mmap.acquire_lock(lock)
+    }
+
+    fn watch(&self, watch_callback: WatchCallback) -> tantivy::Result<WatchHandle> {
+        self.mmap.watch(watch_callback)
+    }
+}
+
+/// A store file: small ranges by `pread`, large ones through the map.
+struct BlockReads {
+    file: File,
+    len: usize,
+    path: PathBuf,
+    mmap: MmapDirectory,
+}
+
+impl fmt::Debug for BlockReads {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BlockReads")
+            .field("path", &self.path)
+            .field("len", &self.len)
+            .finish()
+    }
+}
+
+impl HasLen for BlockReads {
+    fn len(&self) -> usize {
+        self.len
+    }
+}
+
+impl FileHandle for BlockReads {
+    fn read_bytes(&self, range: Range<usize>) -> io::Result<OwnedBytes> {
+        if range.end > self.len || range.start > range.end {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "range {range:?} is outside {} ({} bytes)",
+                    self.path.display(),
+                    self.len
+                ),
+            ));
+        }
+        if range.len() >= MAPPED_READ_BYTES {
+            // The directory keeps one map per file while any reader holds it.
+            let mapped = self
+                .mmap
+                .get_file_handle(&self.path)
+                .map_err(|e| io::Error::other(e.to_string()))?;
+            return mapped.read_bytes(range);
+        }
+        let mut buffer = vec![0; range.len()];
+        self.file.read_exact_at(&mut buffer, range.start as u64)?;
+        Ok(OwnedBytes::new(buffer))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn write_file(dir: &IndexDirectory, name: &str, bytes: &[u8]) {
+        let mut out = dir.open_write(Path::new(name)).unwrap();
+        out.write_all(bytes).unwrap();
+        out.flush().unwrap();
+        drop(out);
+    }
+
+    #[test]
+    fn store_ranges_read_the_same_bytes_by_pread_and_through_the_map() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = IndexDirectory::open(tmp.path()).unwrap();
+        let bytes: Vec<u8> = (0..MAPPED_READ_BYTES * 2)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        write_file(&dir, "a.store", &bytes);
+        let handle = dir.get_file_handle(Path::new("a.store")).unwrap();
+        assert_eq!(handle.len(), bytes.len());
+        let small = 1000..5096;
+        assert_eq!(
+            handle.read_bytes(small.clone()).unwrap().as_slice(),
+            &bytes[small]
+        );
+        let large = 10..MAPPED_READ_BYTES + 20;
+        assert_eq!(
+            handle.read_bytes(large.clone()).unwrap().as_slice(),
+            &bytes[large]
+        );
+        let whole = dir.open_read(Path::new("a.store")).unwrap();
+        assert_eq!(whole.read_bytes().unwrap().as_slice(), &bytes[..]);
+        assert!(handle.read_bytes(0..bytes.len() + 1).is_err());
+    }
+
+    #[test]
+    fn other_files_and_missing_files_behave_as_in_the_mapped_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = IndexDirectory::open(tmp.path()).unwrap();
+        write_file(&dir, "a.idx", b"postings");
+        let handle = dir.get_file_handle(Path::new("a.idx")).unwrap();
+        assert_eq!(handle.read_bytes(0..8).unwrap().as_slice(), b"postings");
+        assert!(matches!(
+            dir.get_file_handle(Path::new("gone.store")),
+            Err(OpenReadError::FileDoesNotExist(_))
+        ));
+    }
+}
