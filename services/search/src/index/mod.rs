@@ -30,6 +30,7 @@ use crate::collect::SortColumns;
 use crate::error::{Error, Result};
 use crate::facets::FacetDicts;
 use crate::model::{IndexDoc, StoryMark};
+use crate::query::ExpansionCache;
 use crate::query::aliases::AliasNames;
 use crate::schema::{Fields, register_tokenizers};
 use crate::stories::view::StoryTable;
@@ -155,6 +156,8 @@ pub struct SearchIndex {
     facet_dicts: Arc<FacetDicts>,
     /// Entity names per segment, filled by the reader's warmer too.
     alias_names: Arc<AliasNames>,
+    /// Entity expansions of query terms in the newest searcher.
+    expansions: ExpansionCache,
     /// Each segment's sort columns, opened by the warmer too.
     sort_columns: Arc<SortColumns>,
     _warmer: Arc<SegmentCaches>,
@@ -355,6 +358,7 @@ impl SearchIndex {
             reader,
             facet_dicts,
             alias_names,
+            expansions: ExpansionCache::default(),
             sort_columns,
             _warmer: warmer,
             last_commit: Mutex::new(None),
@@ -499,6 +503,11 @@ impl SearchIndex {
     /// Alias names per segment (see `query::aliases`).
     pub fn alias_names(&self) -> &AliasNames {
         &self.alias_names
+    }
+
+    /// Entity expansions already looked up (see `query::expand`).
+    pub fn expansions(&self) -> &ExpansionCache {
+        &self.expansions
     }
 
     /// Sort columns per segment, for a [`CursorCollector`](crate::collect::CursorCollector).

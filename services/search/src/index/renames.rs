@@ -23,6 +23,7 @@ use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use parking_lot::{Mutex, RwLock};
 use serde::{Deserialize, Serialize};
@@ -102,6 +103,8 @@ struct Log {
 #[derive(Default)]
 pub struct Renames {
     table: RwLock<Table>,
+    /// Bumped by every change of the table, for caches of what it says.
+    version: AtomicU64,
     /// None for an index in memory.
     log: Mutex<Option<Log>>,
 }
@@ -143,6 +146,7 @@ impl Renames {
         let log = write_afresh(&path, &table)?;
         Ok(Self {
             table: RwLock::new(table),
+            version: AtomicU64::new(0),
             log: Mutex::new(Some(log)),
         })
     }
@@ -194,6 +198,7 @@ impl Renames {
         let mut log = self.log.lock();
         let mut table = self.table.write();
         *table = Table::default();
+        self.version.fetch_add(1, Ordering::Release);
         if let Some(log) = log.as_mut() {
             *log = write_afresh(&log.path, &table)?;
         }
@@ -222,12 +227,18 @@ impl Renames {
         for line in lines {
             table.apply(line);
         }
+        self.version.fetch_add(1, Ordering::Release);
         if let Some(log) = log.as_mut()
             && log.lines > MIN_LINES_TO_COMPACT.max(MAX_LINES_PER_ENTRY * table.names.len())
         {
             *log = write_afresh(&log.path, &table)?;
         }
         Ok(())
+    }
+
+    /// A number that changes whenever the table does.
+    pub fn version(&self) -> u64 {
+        self.version.load(Ordering::Acquire)
     }
 
     /// The name of entity `id` now, when it was renamed.

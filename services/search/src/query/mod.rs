@@ -35,7 +35,7 @@ use tantivy::query_grammar::{
 };
 use tantivy::schema::{Field, FieldType};
 
-pub use expand::Expansion;
+pub use expand::{Expansion, ExpansionCache};
 pub(crate) use filter::any_of;
 pub use filter::{Filter, filter_query};
 pub use interpret::{Interpretation, Note, NoteKind, Suggestion, Syntax};

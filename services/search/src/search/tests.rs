@@ -725,6 +725,46 @@ fn names_corpus() -> SearchIndex {
     index
 }
 
+/// Expansions are remembered per searcher generation: a new spelling
+/// indexed, or an entity renamed, shows in the next query, and a term first
+/// looked up with no entity is looked up again once one is spelled so.
+#[test]
+fn remembered_expansions_follow_new_spellings_and_renames() {
+    let index = corpus();
+    let before = run(&index, "gadafy").unwrap();
+    assert!(before.expansions.is_empty());
+    assert!(before.hits.is_empty());
+    let qaddafi = run(&index, "qaddafi").unwrap();
+    assert!(!qaddafi.expansions[0].variants.iter().any(|v| v == "Gadafy"));
+    add(
+        &index,
+        vec![doc(
+            6,
+            "courier",
+            80,
+            "Gadafy in the desert",
+            "Gadafy spoke at a tent.",
+            vec![entity(
+                "e_gad",
+                "Muammar Gaddafi",
+                EntityType::Person,
+                &["Gadafy"],
+            )],
+        )],
+    );
+    let after = run(&index, "gadafy").unwrap();
+    assert_eq!(expanded_ids(&after), vec!["e_gad"]);
+    assert_eq!(after.hits.len(), 4);
+    let qaddafi = run(&index, "qaddafi").unwrap();
+    assert!(qaddafi.expansions[0].variants.iter().any(|v| v == "Gadafy"));
+    index
+        .renames()
+        .record([("e_gad", "Muammar al-Qaddafi", EntityType::Person as i32)])
+        .unwrap();
+    let renamed = run(&index, "qaddafi").unwrap();
+    assert_eq!(renamed.expansions[0].canonical_name, "Muammar al-Qaddafi");
+}
+
 fn expanded_ids(page: &SearchPage) -> Vec<&str> {
     page.expansions
         .iter()
