@@ -16,6 +16,7 @@ pub mod grams;
 pub mod grpc;
 pub mod index;
 pub mod indexer;
+pub mod memo;
 pub mod model;
 pub mod packed;
 pub mod query;

@@ -18,6 +18,8 @@ use tantivy::query::Bm25StatisticsProvider;
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 
+use crate::index::SearchIndex;
+
 /// The statistics a query was scored with.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FrozenStats {
@@ -34,13 +36,15 @@ pub struct FrozenStats {
 /// Answers from frozen statistics where it has them, from the live searcher
 /// otherwise, and records every answer for the next page.
 pub struct FreezingStats<'a> {
+    index: &'a SearchIndex,
     searcher: &'a Searcher,
     stats: Mutex<FrozenStats>,
 }
 
 impl<'a> FreezingStats<'a> {
-    pub fn new(searcher: &'a Searcher, frozen: FrozenStats) -> Self {
+    pub fn new(index: &'a SearchIndex, searcher: &'a Searcher, frozen: FrozenStats) -> Self {
         Self {
+            index,
             searcher,
             stats: Mutex::new(frozen),
         }
@@ -83,7 +87,7 @@ impl Bm25StatisticsProvider for FreezingStats<'_> {
         if let Some(n) = self.stats.lock().doc_freqs.get(&key) {
             return Ok((*n).min(total));
         }
-        let n = self.searcher.doc_freq(term)?.min(total);
+        let n = self.index.doc_freq(self.searcher, term)?.min(total);
         self.stats.lock().doc_freqs.insert(key, n);
         Ok(n)
     }

@@ -29,9 +29,10 @@ use tantivy::{
 use crate::collect::SortColumns;
 use crate::error::{Error, Result};
 use crate::facets::FacetDicts;
+use crate::memo::Memo;
 use crate::model::{IndexDoc, StoryMark};
-use crate::query::ExpansionCache;
 use crate::query::aliases::AliasNames;
+use crate::query::{ExpansionMemo, REMEMBERED_TERMS};
 use crate::schema::{Fields, register_tokenizers};
 use crate::stories::view::StoryTable;
 use crate::stories::{StorySettings, StoryTracker, tracker};
@@ -49,6 +50,11 @@ pub use priority::{MERGE_THREAD_NICE, lower_merge_threads};
 pub use per_segment::PerSegment;
 pub use quotes::QUOTES_DIR;
 pub use renames::{RENAMES_FILE, Renames};
+
+/// Terms whose document frequency is remembered per searcher generation:
+/// a query word is a term in each of its fields (title, body, grams, names
+/// and stemmed text), some tens of bytes each.
+const REMEMBERED_DOC_FREQS: usize = 64 * 1024;
 
 /// Memory the writer may buffer before it flushes a segment.
 const WRITER_HEAP_BYTES: usize = 128 * 1024 * 1024;
@@ -157,7 +163,9 @@ pub struct SearchIndex {
     /// Entity names per segment, filled by the reader's warmer too.
     alias_names: Arc<AliasNames>,
     /// Entity expansions of query terms in the newest searcher.
-    expansions: ExpansionCache,
+    expansions: ExpansionMemo,
+    /// Document frequencies of query terms in the newest searcher.
+    doc_freqs: Memo<(u32, Vec<u8>), u64>,
     /// Each segment's sort columns, opened by the warmer too.
     sort_columns: Arc<SortColumns>,
     _warmer: Arc<SegmentCaches>,
@@ -358,7 +366,8 @@ impl SearchIndex {
             reader,
             facet_dicts,
             alias_names,
-            expansions: ExpansionCache::default(),
+            expansions: Memo::new(REMEMBERED_TERMS),
+            doc_freqs: Memo::new(REMEMBERED_DOC_FREQS),
             sort_columns,
             _warmer: warmer,
             last_commit: Mutex::new(None),
@@ -506,8 +515,24 @@ impl SearchIndex {
     }
 
     /// Entity expansions already looked up (see `query::expand`).
-    pub fn expansions(&self) -> &ExpansionCache {
+    pub fn expansions(&self) -> &ExpansionMemo {
         &self.expansions
+    }
+
+    /// How many documents of `searcher` carry `term` (remembered for the
+    /// newest generation: each answer looks the term up in every segment).
+    pub fn doc_freq(&self, searcher: &Searcher, term: &Term) -> tantivy::Result<u64> {
+        let version = (searcher.generation().generation_id(), 0);
+        let key = (
+            term.field().field_id(),
+            term.serialized_value_bytes().to_vec(),
+        );
+        if let Some(n) = self.doc_freqs.get(version, &key) {
+            return Ok(n);
+        }
+        let n = searcher.doc_freq(term)?;
+        self.doc_freqs.put(version, key, n);
+        Ok(n)
     }
 
     /// Sort columns per segment, for a [`CursorCollector`](crate::collect::CursorCollector).

@@ -6,16 +6,15 @@
 //! indexing time), so expansion needs no call to extraction and always agrees
 //! with what the index holds.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use parking_lot::Mutex;
 use tantivy::query::{Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, Searcher, TERMINATED, Term};
 
 use crate::error::Result;
 use crate::index::SearchIndex;
+use crate::memo::Memo;
 use crate::query::aliases::EntityNames;
 use crate::schema::{Fields, SEP, normalize_name};
 
@@ -48,65 +47,28 @@ impl Expansion {
     }
 }
 
-/// Query terms looked up in one searcher generation.
-const CACHED_TERMS: usize = 4096;
+/// Query terms whose expansions are remembered per searcher generation.
+pub const REMEMBERED_TERMS: usize = 4096;
 
-/// What an expansion depends on besides the term: the segments (and their
-/// deletes) of the searcher, and the renames table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct CacheKey {
-    generation: u64,
-    renames: u64,
-}
-
-/// Expansions of the newest searcher generation, by query term as written.
-///
-/// Query words repeat from one query to the next, and looking one up
-/// bisects every segment's names for every entity it may name: a fifth of
-/// a boolean query's CPU at 100,000 articles. A reload (new, merged or
-/// deleted segments) or a rename starts the cache afresh; a query on an
-/// older searcher (a page token's) looks up without it.
-#[derive(Default)]
-pub struct ExpansionCache {
-    state: Mutex<CacheState>,
-}
-
-#[derive(Default)]
-struct CacheState {
-    key: CacheKey,
-    found: HashMap<String, Arc<[Expansion]>>,
-}
-
-impl ExpansionCache {
-    fn get(&self, key: CacheKey, phrase: &str) -> Option<Arc<[Expansion]>> {
-        let state = self.state.lock();
-        (state.key == key).then(|| state.found.get(phrase).cloned())?
-    }
-
-    fn put(&self, key: CacheKey, phrase: &str, found: &[Expansion]) {
-        let mut state = self.state.lock();
-        if key.generation < state.key.generation {
-            return;
-        }
-        if state.key != key || state.found.len() >= CACHED_TERMS {
-            state.key = key;
-            state.found.clear();
-        }
-        state.found.insert(phrase.to_string(), found.into());
-    }
-}
+/// Expansions by query term as written (see [`crate::memo`]): a lookup
+/// bisects every segment's names for every entity the term may name, a
+/// fifth of a boolean query's CPU at 100,000 articles. They depend on the
+/// searcher generation and on the renames table.
+pub type ExpansionMemo = Memo<String, Arc<[Expansion]>>;
 
 /// The entities whose name or alias is spelled `phrase` in the live index.
 pub fn lookup(index: &SearchIndex, searcher: &Searcher, phrase: &str) -> Result<Vec<Expansion>> {
-    let key = CacheKey {
-        generation: searcher.generation().generation_id(),
-        renames: index.renames().version(),
-    };
-    if let Some(found) = index.expansions().get(key, phrase) {
+    let version = (
+        searcher.generation().generation_id(),
+        index.renames().version(),
+    );
+    if let Some(found) = index.expansions().get(version, phrase) {
         return Ok(found.to_vec());
     }
     let found = look_up_uncached(index, searcher, phrase)?;
-    index.expansions().put(key, phrase, &found);
+    index
+        .expansions()
+        .put(version, phrase.to_string(), found.as_slice().into());
     Ok(found)
 }
 

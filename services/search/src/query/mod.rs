@@ -35,7 +35,7 @@ use tantivy::query_grammar::{
 };
 use tantivy::schema::{Field, FieldType};
 
-pub use expand::{Expansion, ExpansionCache};
+pub use expand::{Expansion, ExpansionMemo, REMEMBERED_TERMS};
 pub(crate) use filter::any_of;
 pub use filter::{Filter, filter_query};
 pub use interpret::{Interpretation, Note, NoteKind, Suggestion, Syntax};

@@ -19,7 +19,6 @@ use crate::query::{
     Expansion, Filter, Interpretation, SUGGEST_BELOW, Syntax, filtered_or_partial, parse_as,
     suggest,
 };
-use crate::schema::Fields;
 use crate::stats::{FreezingStats, FrozenStats};
 use crate::token::{PageToken, Total, fingerprint};
 
@@ -139,7 +138,7 @@ pub fn search(index: &SearchIndex, query: &SearchQuery, page: &PageRequest) -> R
         Some(t) => (Some(t.after), t.stats, t.total),
         None => (None, FrozenStats::default(), None),
     };
-    let stats = FreezingStats::new(&searcher, frozen);
+    let stats = FreezingStats::new(index, &searcher, frozen);
     let collector = CursorCollector {
         sort: query.sort,
         // One extra hit says whether another page exists.
@@ -246,12 +245,12 @@ fn hydrate(
             (
                 "title",
                 fields.title,
-                snippet_generator(searcher, query, fields.title, fields)?,
+                snippet_generator(index, searcher, query, fields.title)?,
             ),
             (
                 "body",
                 fields.body,
-                snippet_generator(searcher, query, fields.body, fields)?,
+                snippet_generator(index, searcher, query, fields.body)?,
             ),
         ]
     } else {
@@ -307,11 +306,12 @@ fn hydrate(
 /// body: a word without `field:` is asked of the body alone, which indexes
 /// the headline too (see `Fields::body`).
 pub(crate) fn snippet_generator(
+    index: &SearchIndex,
     searcher: &Searcher,
     query: &dyn Query,
     field: Field,
-    fields: &Fields,
 ) -> Result<SnippetGenerator> {
+    let fields = index.fields();
     let mut terms: BTreeSet<&Term> = BTreeSet::new();
     query.query_terms(&mut |term, _| {
         if term.field() == field || (field == fields.title && term.field() == fields.body) {
@@ -326,7 +326,7 @@ pub(crate) fn snippet_generator(
         let Some(text) = value.as_str() else {
             continue;
         };
-        let doc_freq = searcher.doc_freq(term)?;
+        let doc_freq = index.doc_freq(searcher, term)?;
         if doc_freq > 0 {
             let weight = weights.entry(text.to_string()).or_default();
             *weight = weight.max(1.0 / (1.0 + doc_freq as Score));

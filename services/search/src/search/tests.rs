@@ -765,6 +765,32 @@ fn remembered_expansions_follow_new_spellings_and_renames() {
     assert_eq!(renamed.expansions[0].canonical_name, "Muammar al-Qaddafi");
 }
 
+/// Document frequencies are remembered per searcher generation: a new
+/// document counts in the next searcher, and an older searcher (a page
+/// token's) keeps its own count.
+#[test]
+fn remembered_document_frequencies_follow_the_searcher() {
+    let index = corpus();
+    let ferry = tantivy::Term::from_field_text(index.fields().body, "ferry");
+    let older = index.searcher();
+    assert_eq!(index.doc_freq(&older, &ferry).unwrap(), 2);
+    add(
+        &index,
+        vec![doc(
+            6,
+            "courier",
+            80,
+            "Ferry back",
+            "The ferry sailed.",
+            vec![],
+        )],
+    );
+    let newer = index.searcher();
+    assert_eq!(index.doc_freq(&newer, &ferry).unwrap(), 3);
+    assert_eq!(index.doc_freq(&older, &ferry).unwrap(), 2);
+    assert_eq!(index.doc_freq(&newer, &ferry).unwrap(), 3);
+}
+
 fn expanded_ids(page: &SearchPage) -> Vec<&str> {
     page.expansions
         .iter()
@@ -953,7 +979,7 @@ fn frozen_statistics_never_count_more_documents_with_a_term_than_documents() {
     // A token frozen when the index held one document, as a first page's
     // token does before the index grows (or as a forged one claims).
     let frozen: FrozenStats = serde_json::from_str(r#"{"n":1}"#).unwrap();
-    let stats = FreezingStats::new(&searcher, frozen);
+    let stats = FreezingStats::new(&index, &searcher, frozen);
     let term = tantivy::Term::from_field_text(index.fields().body, "tariffs");
     assert_eq!(searcher.doc_freq(&term).unwrap(), 3);
     assert_eq!(stats.doc_freq(&term).unwrap(), 1);

@@ -111,8 +111,8 @@ fn hydrate(
         return Ok(Vec::new());
     }
     let fields = index.fields();
-    let title = snippet_generator(searcher, &*compiled.query, fields.title, fields)?;
-    let body = snippet_generator(searcher, &*compiled.query, fields.body, fields)?;
+    let title = snippet_generator(index, searcher, &*compiled.query, fields.title)?;
+    let body = snippet_generator(index, searcher, &*compiled.query, fields.body)?;
     let mut out = Vec::with_capacity(found.len());
     for &(sequence, address) in found {
         let stored: TantivyDocument = searcher.doc(address)?;
