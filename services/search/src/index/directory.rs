@@ -1,17 +1,21 @@
 //! The index's directory: tantivy's memory-mapped directory, except that
-//! the stored documents (`.store` files) are read with `pread`.
+//! the stored documents (`.store`), posting lists (`.idx`) and positions
+//! (`.pos`) are read with `pread`.
 //!
-//! A hit reads one compressed block of the store (4 KiB for articles).
-//! Through a map, every block a query ever touched — and the pages the
+//! A hit reads one compressed block of the store (4 KiB for articles); a
+//! query term reads its posting list and, in a phrase, its positions.
+//! Through a map, every page a query ever touched — and the pages the
 //! kernel maps around each fault — stays in the process's resident set: at
-//! a million articles the queries had gigabytes of store pages mapped,
-//! counted in search's RSS. Read into a buffer, the block is still cached
-//! by the kernel (the page cache), but it is not the process's memory and
-//! the kernel reclaims it under pressure like any cached file.
+//! a million articles the queries had gigabytes of such pages mapped,
+//! counted in search's RSS. Read into a buffer, the bytes are still cached
+//! by the kernel (the page cache), but they are not the process's memory
+//! and the kernel reclaims them under pressure like any cached file.
 //!
-//! A read of a large range (a merge stacking a whole segment's store) still
-//! goes through the map: one copy of a gigabyte into the heap would cost
-//! more than the pages it maps, and the map is dropped with the merge.
+//! A read of a large range (a merge stacking a whole segment's store, a
+//! very common word's postings) still goes through the map: one copy of a
+//! gigabyte into the heap would cost more than the pages it maps, and the
+//! map is dropped with the merge. Dictionaries, norms and fast fields stay
+//! mapped: tantivy opens each of them whole and keeps it.
 
 use std::fmt;
 use std::fs::File;
@@ -33,10 +37,11 @@ use tantivy::directory::{
 /// Reads at least this long go through the map (see the module docs).
 const MAPPED_READ_BYTES: usize = 1 << 20;
 
-/// The extension of the files read with `pread`.
-const STORE_EXTENSION: &str = "store";
+/// The extensions of the files read with `pread`.
+const READ_EXTENSIONS: [&str; 3] = ["store", "idx", "pos"];
 
-/// [`MmapDirectory`] with the stored documents read through `pread`.
+/// [`MmapDirectory`] with stored documents, postings and positions read
+/// through `pread`.
 #[derive(Clone, Debug)]
 pub struct IndexDirectory {
     mmap: MmapDirectory,
@@ -54,7 +59,8 @@ impl IndexDirectory {
 
 impl Directory for IndexDirectory {
     fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
-        if path.extension().and_then(|e| e.to_str()) != Some(STORE_EXTENSION) {
+        let extension = path.extension().and_then(|e| e.to_str());
+        if !extension.is_some_and(|e| READ_EXTENSIONS.contains(&e)) {
             return self.mmap.get_file_handle(path);
         }
         let file = File::open(self.root.join(path)).map_err(|e| match e.kind() {
@@ -106,7 +112,7 @@ impl Directory for IndexDirectory {
     }
 }
 
-/// A store file: small ranges by `pread`, large ones through the map.
+/// A file read by ranges: small ones by `pread`, large ones through the map.
 struct BlockReads {
     file: File,
     len: usize,
@@ -197,9 +203,12 @@ mod tests {
     fn other_files_and_missing_files_behave_as_in_the_mapped_directory() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = IndexDirectory::open(tmp.path()).unwrap();
-        write_file(&dir, "a.idx", b"postings");
-        let handle = dir.get_file_handle(Path::new("a.idx")).unwrap();
-        assert_eq!(handle.read_bytes(0..8).unwrap().as_slice(), b"postings");
+        for name in ["a.idx", "a.pos", "a.term", "a.fast"] {
+            write_file(&dir, name, b"postings");
+            let handle = dir.get_file_handle(Path::new(name)).unwrap();
+            assert_eq!(handle.read_bytes(2..8).unwrap().as_slice(), b"stings");
+            assert_eq!(handle.len(), 8);
+        }
         assert!(matches!(
             dir.get_file_handle(Path::new("gone.store")),
             Err(OpenReadError::FileDoesNotExist(_))
