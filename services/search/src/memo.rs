@@ -5,7 +5,8 @@
 //! names, how many documents carry a term. Query words repeat from one
 //! query to the next, and each answer walks every segment's dictionaries,
 //! so they are remembered until the version changes. A query on an older
-//! version (a page token's searcher) computes its answers without them.
+//! version (a query that took its searcher before a reload another query
+//! has already seen) computes its answers without them.
 
 use std::borrow::Borrow;
 use std::collections::HashMap;

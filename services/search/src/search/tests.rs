@@ -766,8 +766,8 @@ fn remembered_expansions_follow_new_spellings_and_renames() {
 }
 
 /// Document frequencies are remembered per searcher generation: a new
-/// document counts in the next searcher, and an older searcher (a page
-/// token's) keeps its own count.
+/// document counts in the next searcher, and an older searcher (one taken
+/// before the reload) keeps its own count.
 #[test]
 fn remembered_document_frequencies_follow_the_searcher() {
     let index = corpus();
