@@ -14,8 +14,9 @@
 //! A read of a large range (a merge stacking a whole segment's store, a
 //! very common word's postings) still goes through the map: one copy of a
 //! gigabyte into the heap would cost more than the pages it maps, and the
-//! map is dropped with the merge. Dictionaries, norms and fast fields stay
-//! mapped: tantivy opens each of them whole and keeps it.
+//! map is dropped with the bytes read (at the end of the merge or the
+//! query). Dictionaries, norms and fast fields stay mapped: tantivy opens
+//! each of them whole and keeps it.
 
 use std::fmt;
 use std::fs::File;
