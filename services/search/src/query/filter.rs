@@ -5,7 +5,9 @@ use std::ops::Bound;
 
 use dossier_proto::v1::EntityType;
 use serde::{Deserialize, Serialize};
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{
+    BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, RangeQuery, TermQuery, Weight,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DateTime, Term};
 
@@ -34,6 +36,28 @@ impl Filter {
     }
 }
 
+/// A filter's clause: matches what its query matches and adds nothing to
+/// the score. A type of its own (not a bare `ConstScoreQuery`) so that the
+/// pruning pass can tell a filter from a scored clause.
+#[derive(Debug)]
+pub struct FilterClause(pub Box<dyn Query>);
+
+impl Clone for FilterClause {
+    fn clone(&self) -> Self {
+        Self(self.0.box_clone())
+    }
+}
+
+impl Query for FilterClause {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        ConstScoreQuery::new(self.0.box_clone(), 0.0).weight(enable_scoring)
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.0.query_terms(visitor);
+    }
+}
+
 /// `query` restricted by `filter`; filter clauses add nothing to the score.
 pub fn filter_query(fields: &Fields, query: Box<dyn Query>, filter: &Filter) -> Box<dyn Query> {
     if filter.is_empty() {
@@ -41,7 +65,7 @@ pub fn filter_query(fields: &Fields, query: Box<dyn Query>, filter: &Filter) -> 
     }
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
     let mut must = |q: Box<dyn Query>| {
-        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
+        clauses.push((Occur::Must, Box::new(FilterClause(q))));
     };
     if let Some(q) = any_of(fields.source, &filter.sources) {
         must(q);

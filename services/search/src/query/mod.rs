@@ -37,7 +37,7 @@ use tantivy::schema::{Field, FieldType};
 
 pub use expand::{Expansion, ExpansionMemo, REMEMBERED_TERMS};
 pub(crate) use filter::any_of;
-pub use filter::{Filter, filter_query};
+pub use filter::{Filter, FilterClause, filter_query};
 pub use interpret::{Interpretation, Note, NoteKind, Suggestion, Syntax};
 pub use partial::filtered_or_partial;
 pub(crate) use phrase::gram_run;

@@ -134,6 +134,12 @@ pub fn search(index: &SearchIndex, query: &SearchQuery, page: &PageRequest) -> R
     } else {
         (full, None)
     };
+    // Every page of a relevance search runs the same pruning conjunction
+    // (its scores are what page cursors compare).
+    let full = match query.sort {
+        Sort::Relevance => conjunction::prune_conjunctions(index.fields(), full),
+        _ => full,
+    };
     let (after, frozen, carried) = match token {
         Some(t) => (Some(t.after), t.stats, t.total),
         None => (None, FrozenStats::default(), None),
@@ -373,6 +379,7 @@ pub fn page_size(requested: i32, default: usize, max: usize) -> Result<usize> {
 }
 
 pub mod collapse;
+pub mod conjunction;
 pub mod pass;
 #[cfg(test)]
 mod tests;

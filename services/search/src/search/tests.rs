@@ -1126,3 +1126,163 @@ mod gram_phrases {
         }
     }
 }
+
+/// The block-max conjunction keeps the page tantivy's own unpruned scoring
+/// finds: same documents and scores, for conjunctions of unions with
+/// exclusions, entity terms and filters, over segments of thousands of
+/// documents (many posting blocks) with deleted documents.
+#[test]
+fn block_max_conjunctions_find_the_top_hits_unpruned_scoring_finds() {
+    use rand::{Rng, SeedableRng};
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+    use tantivy::schema::IndexRecordOption;
+
+    use crate::query::FilterClause;
+    use crate::search::conjunction::prune_conjunctions;
+
+    let index = SearchIndex::in_memory().unwrap();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    // Word i appears in a share of documents from 3% to 60%, 1-4 times,
+    // in bodies of varied length.
+    let shares = [0.6, 0.35, 0.2, 0.1, 0.05, 0.03];
+    let person = || entity("e_vos", "Anna Vos", EntityType::Person, &["Vos"]);
+    for part in 0..3u64 {
+        let docs = (1..=4_000u64)
+            .map(|i| {
+                let seq = part * 10_000 + i;
+                let mut body = String::new();
+                for (w, share) in shares.iter().enumerate() {
+                    if rng.random_bool(*share) {
+                        for _ in 0..rng.random_range(1..=4) {
+                            body.push_str(&format!("w{w} "));
+                        }
+                    }
+                }
+                body.push_str(&"filler ".repeat(rng.random_range(0..40)));
+                let entities = if rng.random_bool(0.05) {
+                    vec![person()]
+                } else {
+                    vec![]
+                };
+                let source = if seq % 3 == 0 { "wire" } else { "daily" };
+                doc(seq, source, (seq % 9) as i64, "t", &body, entities)
+            })
+            .collect();
+        add(&index, docs);
+    }
+    index
+        .apply(
+            (0..3u64)
+                .flat_map(|part| (1..=4_000).step_by(11).map(move |i| part * 10_000 + i))
+                .map(|i| IndexOp::Delete(format!("doc{i:04}")))
+                .collect(),
+        )
+        .unwrap();
+    index
+        .commit(Checkpoint {
+            sequence: 50_000,
+            entity_sequence: 0,
+        })
+        .unwrap();
+    let fields = index.fields();
+    let word = |w: usize| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(fields.body, &format!("w{w}")),
+            IndexRecordOption::WithFreqsAndPositions,
+        ))
+    };
+    let any = |qs: Vec<Box<dyn Query>>| -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(
+            qs.into_iter().map(|q| (Occur::Should, q)).collect(),
+        ))
+    };
+    let all =
+        |qs: Vec<(Occur, Box<dyn Query>)>| -> Box<dyn Query> { Box::new(BooleanQuery::new(qs)) };
+    let vos: Box<dyn Query> = Box::new(TermQuery::new(
+        Term::from_field_text(fields.entity, "e_vos"),
+        IndexRecordOption::WithFreqs,
+    ));
+    let wire: Box<dyn Query> = Box::new(FilterClause(Box::new(TermQuery::new(
+        Term::from_field_text(fields.source, "wire"),
+        IndexRecordOption::Basic,
+    ))));
+    let queries: Vec<(&str, Box<dyn Query>)> = vec![
+        (
+            "(w3 OR w4) AND w0 AND NOT w2",
+            all(vec![
+                (Occur::Must, any(vec![word(3), word(4)])),
+                (Occur::Must, word(0)),
+                (Occur::MustNot, word(2)),
+            ]),
+        ),
+        (
+            "(w1 OR w5) AND (w0 OR w2)",
+            all(vec![
+                (Occur::Must, any(vec![word(1), word(5)])),
+                (Occur::Must, any(vec![word(0), word(2)])),
+            ]),
+        ),
+        (
+            "(w4 OR entity e_vos) AND w1",
+            all(vec![
+                (Occur::Must, any(vec![word(4), vos.box_clone()])),
+                (Occur::Must, word(1)),
+            ]),
+        ),
+        (
+            "w0 AND NOT w1",
+            all(vec![(Occur::Must, word(0)), (Occur::MustNot, word(1))]),
+        ),
+        (
+            "(w0 OR w3) filtered to wire",
+            all(vec![
+                (Occur::Must, any(vec![word(0), word(3)])),
+                (Occur::Must, wire.box_clone()),
+            ]),
+        ),
+        (
+            "(w2 OR entity e_vos) AND (w0 AND wire)",
+            all(vec![
+                (Occur::Must, any(vec![word(2), vos])),
+                (
+                    Occur::Must,
+                    all(vec![(Occur::Must, word(0)), (Occur::Must, wire)]),
+                ),
+            ]),
+        ),
+    ];
+    let searcher = index.searcher();
+    for (name, query) in queries {
+        let pruned = prune_conjunctions(fields, query.box_clone());
+        assert!(
+            pruned
+                .downcast_ref::<super::conjunction::BlockMaxConjunction>()
+                .is_some(),
+            "{name}: not run as a block-max conjunction"
+        );
+        for limit in [1, 10, 50] {
+            let top = TopDocs::with_limit(limit).order_by_score();
+            // TopDocs runs `for_each_pruning`: tantivy's unpruned scorer
+            // for the plain query, the conjunction for the wrapped one.
+            let expected = searcher.search(&*query, &top).unwrap();
+            let found = searcher.search(&*pruned, &top).unwrap();
+            assert_eq!(expected.len(), limit, "{name}");
+            assert_eq!(found.len(), expected.len(), "{name} top {limit}");
+            let last = expected[limit - 1].0;
+            for (i, ((want, _), (got, _))) in expected.iter().zip(&found).enumerate() {
+                assert!(
+                    (want - got).abs() <= 1e-4 * want.abs().max(1.0),
+                    "{name} top {limit}, hit {i}: score {got} for {want}"
+                );
+            }
+            // Ties at the page's edge may keep either document.
+            let found_docs: HashSet<_> = found.iter().map(|(_, doc)| *doc).collect();
+            for (want, doc) in &expected {
+                if *want > last + 1e-4 {
+                    assert!(found_docs.contains(doc), "{name} top {limit}: {doc:?} lost");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,527 @@
+//! Block-max pruning for conjunctions of word unions.
+//!
+//! A query word is a union of terms (its body term and the entities it
+//! expands to), so `(a OR b) AND c AND NOT d` is a conjunction of unions with
+//! an exclusion. tantivy prunes a union of terms (block-max WAND) and a plain
+//! intersection of terms, but scores every match of anything else: at a
+//! million articles a boolean query scored tens of thousands of matches to
+//! keep ten (issue 19). This query runs such conjunctions as Lucene's
+//! block-max conjunction does: the documents are cut into windows in which
+//! no term leaves its current posting block (128 documents), the sum of
+//! those blocks' maximum scores bounds every match in the window, and a
+//! window that cannot beat the page's worst hit is skipped unread.
+//!
+//! Only [`Weight::for_each_pruning`] (the relevance passes of
+//! [`super::pass`]) runs the conjunction here; counts, date-sorted passes,
+//! facets and highlighting use the query it wraps. Every page of a query
+//! sorted by relevance is scored by this code, so a page's cursor compares
+//! with the next page's scores.
+//!
+//! Block maxima come from the posting lists' skip data, as tantivy's own
+//! pruning reads them; like tantivy's they assume the segment's average
+//! field length, which differs from the index's only by a little (see
+//! `TermScorer::block_max_score`).
+
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::BlockSegmentPostings;
+use tantivy::query::{
+    Bm25Weight, BooleanQuery, EnableScoring, Explanation, Occur, Query, Scorer, TermQuery, Weight,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
+
+use crate::query::FilterClause;
+use crate::schema::Fields;
+
+/// `query`, run by block-max conjunction in relevance passes when its shape
+/// allows it and tantivy would not prune it itself; otherwise `query`.
+pub fn prune_conjunctions(fields: &Fields, query: Box<dyn Query>) -> Box<dyn Query> {
+    let scored_fields: Vec<Field> = fields
+        .default_fields()
+        .into_iter()
+        .chain([fields.entity])
+        .collect();
+    let mut plan = Plan::default();
+    if !plan.require(&scored_fields, &*query)
+        || plan.required.is_empty()
+        || pruned_by_tantivy(&plan, &*query)
+    {
+        return query;
+    }
+    Box::new(BlockMaxConjunction { inner: query, plan })
+}
+
+/// What the conjunction is made of.
+#[derive(Default)]
+struct Plan {
+    /// Each required clause: the union of its terms.
+    required: Vec<Vec<Term>>,
+    /// Required clauses that add nothing to the score.
+    filters: Vec<Box<dyn Query>>,
+    /// Clauses a match must not match.
+    excluded: Vec<Box<dyn Query>>,
+}
+
+impl Clone for Plan {
+    fn clone(&self) -> Self {
+        Self {
+            required: self.required.clone(),
+            filters: self.filters.iter().map(|q| q.box_clone()).collect(),
+            excluded: self.excluded.iter().map(|q| q.box_clone()).collect(),
+        }
+    }
+}
+
+impl Plan {
+    /// Adds `query` as a required part; false when its shape is not one
+    /// this conjunction runs.
+    fn require(&mut self, scored_fields: &[Field], query: &dyn Query) -> bool {
+        if let Some(filter) = query.downcast_ref::<FilterClause>() {
+            self.filters.push(filter.0.box_clone());
+            return true;
+        }
+        if let Some(boolean) = query.downcast_ref::<BooleanQuery>()
+            && boolean
+                .clauses()
+                .iter()
+                .any(|(occur, _)| *occur != Occur::Should)
+        {
+            // A conjunction: optional clauses beside required ones would
+            // score without being required.
+            return boolean.clauses().iter().all(|(occur, clause)| match occur {
+                Occur::Must => self.require(scored_fields, &**clause),
+                Occur::MustNot => {
+                    self.excluded.push(clause.box_clone());
+                    true
+                }
+                Occur::Should => false,
+            });
+        }
+        let mut terms = Vec::new();
+        if !union_terms(scored_fields, query, &mut terms) {
+            return false;
+        }
+        self.required.push(terms);
+        true
+    }
+}
+
+/// Collects the terms of `query` if it is a union of scored terms (sums of
+/// BM25 scores, as tantivy's `SumCombiner` adds them).
+fn union_terms(scored_fields: &[Field], query: &dyn Query, terms: &mut Vec<Term>) -> bool {
+    if let Some(term) = query.downcast_ref::<TermQuery>() {
+        // The field decides how the term is scored (frequencies or not):
+        // only fields whose terms the query language builds are known.
+        if !scored_fields.contains(&term.term().field()) {
+            return false;
+        }
+        terms.push(term.term().clone());
+        return true;
+    }
+    let Some(boolean) = query.downcast_ref::<BooleanQuery>() else {
+        return false;
+    };
+    boolean.get_minimum_number_should_match() <= 1
+        && !boolean.clauses().is_empty()
+        && boolean.clauses().iter().all(|(occur, clause)| {
+            *occur == Occur::Should && union_terms(scored_fields, &**clause, terms)
+        })
+}
+
+/// tantivy prunes a lone term, a flat union of terms (block-max WAND, which
+/// beats windows for a union) and a flat intersection of terms itself.
+fn pruned_by_tantivy(plan: &Plan, query: &dyn Query) -> bool {
+    if !plan.filters.is_empty() || !plan.excluded.is_empty() {
+        return false;
+    }
+    if query.downcast_ref::<TermQuery>().is_some() {
+        return true;
+    }
+    query.downcast_ref::<BooleanQuery>().is_some_and(|boolean| {
+        let clauses = boolean.clauses();
+        clauses
+            .iter()
+            .all(|(_, clause)| clause.downcast_ref::<TermQuery>().is_some())
+            && clauses.iter().all(|(occur, _)| *occur == clauses[0].0)
+    })
+}
+
+/// A conjunction of term unions, filters and exclusions (see the module).
+#[derive(Debug)]
+pub struct BlockMaxConjunction {
+    inner: Box<dyn Query>,
+    plan: Plan,
+}
+
+impl std::fmt::Debug for Plan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plan")
+            .field("required", &self.required)
+            .field("filters", &self.filters.len())
+            .field("excluded", &self.excluded.len())
+            .finish()
+    }
+}
+
+impl Clone for BlockMaxConjunction {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.box_clone(),
+            plan: self.plan.clone(),
+        }
+    }
+}
+
+impl Query for BlockMaxConjunction {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let inner = self.inner.weight(enable_scoring)?;
+        let EnableScoring::Enabled {
+            statistics_provider,
+            searcher,
+        } = enable_scoring
+        else {
+            return Ok(inner);
+        };
+        let required = self
+            .plan
+            .required
+            .iter()
+            .map(|terms| {
+                terms
+                    .iter()
+                    .map(|term| {
+                        Ok(ScoredTerm {
+                            term: term.clone(),
+                            bm25: Bm25Weight::for_terms(
+                                statistics_provider,
+                                std::slice::from_ref(term),
+                            )?,
+                        })
+                    })
+                    .collect::<tantivy::Result<Vec<_>>>()
+            })
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let unscored = EnableScoring::disabled_from_searcher(searcher);
+        let weights = |queries: &[Box<dyn Query>]| {
+            queries
+                .iter()
+                .map(|q| q.weight(unscored))
+                .collect::<tantivy::Result<Vec<_>>>()
+        };
+        Ok(Box::new(ConjunctionWeight {
+            inner,
+            required,
+            filters: weights(&self.plan.filters)?,
+            excluded: weights(&self.plan.excluded)?,
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.inner.query_terms(visitor);
+    }
+}
+
+struct ScoredTerm {
+    term: Term,
+    bm25: Bm25Weight,
+}
+
+struct ConjunctionWeight {
+    inner: Box<dyn Weight>,
+    required: Vec<Vec<ScoredTerm>>,
+    filters: Vec<Box<dyn Weight>>,
+    excluded: Vec<Box<dyn Weight>>,
+}
+
+impl Weight for ConjunctionWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        self.inner.scorer(reader, boost)
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.inner.explain(reader, doc)
+    }
+
+    fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
+        self.inner.count(reader)
+    }
+
+    fn for_each(
+        &self,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score),
+    ) -> tantivy::Result<()> {
+        self.inner.for_each(reader, callback)
+    }
+
+    fn for_each_no_score(
+        &self,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(&[DocId]),
+    ) -> tantivy::Result<()> {
+        self.inner.for_each_no_score(reader, callback)
+    }
+
+    fn for_each_pruning(
+        &self,
+        threshold: Score,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
+        match SegmentConjunction::open(self, reader)? {
+            Some(mut conjunction) => conjunction.run(threshold, callback),
+            None => Ok(()),
+        }
+    }
+}
+
+/// One term's postings in one segment, read block by block.
+struct TermCursor {
+    postings: BlockSegmentPostings,
+    fieldnorms: FieldNormReader,
+    bm25: Bm25Weight,
+    /// Position in the loaded block (the block is padded with TERMINATED).
+    cursor: usize,
+}
+
+impl TermCursor {
+    fn doc(&self) -> DocId {
+        self.postings.doc(self.cursor)
+    }
+
+    /// Moves to the first document at or after `target`.
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc() < target {
+            self.cursor = self.postings.seek(target);
+        }
+        self.doc()
+    }
+
+    /// The term's score in the document it is on (as `TermScorer` scores).
+    fn score(&self) -> Score {
+        let doc = self.doc();
+        self.bm25.score(
+            self.fieldnorms.fieldnorm_id(doc),
+            self.postings.freq(self.cursor),
+        )
+    }
+
+    /// The last document of the loaded block.
+    fn block_end(&self) -> DocId {
+        match self.postings.block_len() {
+            0 => TERMINATED,
+            len => self.postings.doc(len - 1),
+        }
+    }
+
+    fn block_max(&mut self) -> Score {
+        self.postings.block_max_score(&self.fieldnorms, &self.bm25)
+    }
+}
+
+/// A union of terms: matches where one of them does; scores the sum.
+struct TermUnion {
+    terms: Vec<TermCursor>,
+}
+
+impl TermUnion {
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.terms
+            .iter_mut()
+            .map(|term| term.seek(target))
+            .min()
+            .unwrap_or(TERMINATED)
+    }
+
+    /// The sum, in the plan's order, of the terms on `doc`.
+    fn score(&self, doc: DocId) -> Score {
+        self.terms
+            .iter()
+            .filter(|term| term.doc() == doc)
+            .fold(0.0, |sum, term| sum + term.score())
+    }
+
+    fn cost(&self) -> u64 {
+        self.terms
+            .iter()
+            .map(|term| u64::from(term.postings.doc_freq()))
+            .sum()
+    }
+}
+
+/// The conjunction over one segment.
+struct SegmentConjunction {
+    /// In the plan's order, which is the order scores are summed in.
+    required: Vec<TermUnion>,
+    /// `required`'s indexes, rarest first: the rarest leads the search.
+    by_cost: Vec<usize>,
+    filters: Vec<Box<dyn Scorer>>,
+    excluded: Vec<Box<dyn Scorer>>,
+}
+
+impl SegmentConjunction {
+    /// None when a required clause matches nothing in the segment.
+    fn open(weight: &ConjunctionWeight, reader: &SegmentReader) -> tantivy::Result<Option<Self>> {
+        let mut required = Vec::with_capacity(weight.required.len());
+        for terms in &weight.required {
+            let mut cursors = Vec::with_capacity(terms.len());
+            for scored in terms {
+                let field = scored.term.field();
+                let Some(postings) = reader
+                    .inverted_index(field)?
+                    .read_block_postings(&scored.term, IndexRecordOption::WithFreqs)?
+                else {
+                    continue;
+                };
+                let fieldnorms = match reader.fieldnorms_readers().get_field(field)? {
+                    Some(fieldnorms) => fieldnorms,
+                    None => FieldNormReader::constant(reader.max_doc(), 1),
+                };
+                cursors.push(TermCursor {
+                    postings,
+                    fieldnorms,
+                    bm25: scored.bm25.clone(),
+                    cursor: 0,
+                });
+            }
+            if cursors.is_empty() {
+                return Ok(None);
+            }
+            required.push(TermUnion { terms: cursors });
+        }
+        let mut by_cost: Vec<usize> = (0..required.len()).collect();
+        by_cost.sort_by_key(|&i| required[i].cost());
+        let scorers = |weights: &[Box<dyn Weight>]| {
+            weights
+                .iter()
+                .map(|w| w.scorer(reader, 1.0))
+                .collect::<tantivy::Result<Vec<_>>>()
+        };
+        Ok(Some(Self {
+            required,
+            by_cost,
+            filters: scorers(&weight.filters)?,
+            excluded: scorers(&weight.excluded)?,
+        }))
+    }
+
+    fn run(
+        &mut self,
+        mut threshold: Score,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
+        let mut target: DocId = 0;
+        // The window [target, window_end] and the most a match in it can
+        // score; recut once `target` passes its end.
+        let mut window: Option<(DocId, Score)> = None;
+        loop {
+            if threshold > Score::MIN {
+                let (end, most) = match window {
+                    Some((end, most)) if target <= end => (end, most),
+                    _ => {
+                        let cut = self.cut_window(target);
+                        window = Some(cut);
+                        cut
+                    }
+                };
+                if most <= threshold {
+                    if end == TERMINATED {
+                        return Ok(());
+                    }
+                    target = end + 1;
+                    continue;
+                }
+            }
+            let doc = self.next_match(target);
+            if doc == TERMINATED {
+                return Ok(());
+            }
+            target = doc + 1;
+            if self.is_excluded(doc) {
+                continue;
+            }
+            let score = self
+                .required
+                .iter()
+                .fold(0.0, |sum, clause| sum + clause.score(doc));
+            if score > threshold {
+                threshold = callback(doc, score);
+            }
+        }
+    }
+
+    /// The window from `target` to the first end of a block any term is in,
+    /// and the most a match in it can score (`Score::MIN` when a clause has
+    /// no document in it; TERMINATED as the end when a clause has none left).
+    fn cut_window(&mut self, target: DocId) -> (DocId, Score) {
+        let mut end = TERMINATED;
+        for clause in &mut self.required {
+            let mut clause_next = TERMINATED;
+            for term in &mut clause.terms {
+                let doc = term.seek(target);
+                clause_next = clause_next.min(doc);
+                if doc != TERMINATED {
+                    end = end.min(term.block_end());
+                }
+            }
+            if clause_next == TERMINATED {
+                return (TERMINATED, Score::MIN);
+            }
+        }
+        let mut most = 0.0;
+        for clause in &mut self.required {
+            let mut clause_most = None;
+            for term in &mut clause.terms {
+                // A term whose next document is past the window adds nothing.
+                if term.doc() <= end {
+                    clause_most = Some(clause_most.unwrap_or(0.0) + term.block_max());
+                }
+            }
+            match clause_most {
+                Some(clause_most) => most += clause_most,
+                None => return (end, Score::MIN),
+            }
+        }
+        (end, most)
+    }
+
+    /// The first document at or after `target` that every required clause
+    /// and filter matches.
+    fn next_match(&mut self, mut target: DocId) -> DocId {
+        'candidates: loop {
+            let lead = self.by_cost[0];
+            let doc = self.required[lead].seek(target);
+            if doc == TERMINATED {
+                return TERMINATED;
+            }
+            for &other in &self.by_cost[1..] {
+                let found = self.required[other].seek(doc);
+                if found > doc {
+                    target = found;
+                    continue 'candidates;
+                }
+            }
+            for filter in &mut self.filters {
+                let found = if filter.doc() < doc {
+                    filter.seek(doc)
+                } else {
+                    filter.doc()
+                };
+                if found > doc {
+                    target = found;
+                    continue 'candidates;
+                }
+            }
+            return doc;
+        }
+    }
+
+    fn is_excluded(&mut self, doc: DocId) -> bool {
+        self.excluded.iter_mut().any(|excluded| {
+            if excluded.doc() < doc {
+                excluded.seek(doc);
+            }
+            excluded.doc() == doc
+        })
+    }
+}
