@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use tantivy::columnar::Column;
 use tantivy::{DateTime, DocId};
 
+use super::counter::BATCH;
 use super::spec::{Bucket, bucket};
 use crate::dates::{Interval, bucket_start, rfc3339};
 
@@ -52,11 +53,17 @@ impl DayCounter {
         }
     }
 
-    pub(super) fn collect(&mut self, doc: DocId) {
-        let Some(date) = self.column.first(doc) else {
-            return;
-        };
-        let secs = date.into_timestamp_secs();
+    /// Counts `docs` (at most [`BATCH`]).
+    pub(super) fn collect_batch(&mut self, docs: &[DocId]) {
+        let mut dates = [None; BATCH];
+        let dates = &mut dates[..docs.len()];
+        self.column.first_vals(docs, dates);
+        for date in dates.iter().flatten() {
+            self.count(date.into_timestamp_secs());
+        }
+    }
+
+    fn count(&mut self, secs: i64) {
         match &mut self.days {
             Days::Dense { first_day, counts } => {
                 let day = secs.div_euclid(DAY) - *first_day;
