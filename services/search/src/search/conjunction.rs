@@ -25,7 +25,8 @@
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::BlockSegmentPostings;
 use tantivy::query::{
-    Bm25Weight, BooleanQuery, EnableScoring, Explanation, Occur, Query, Scorer, TermQuery, Weight,
+    AllQuery, Bm25Weight, BooleanQuery, EnableScoring, Explanation, Occur, Query, Scorer,
+    TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
@@ -60,11 +61,14 @@ struct Plan {
     filters: Vec<Box<dyn Query>>,
     /// Clauses a match must not match.
     excluded: Vec<Box<dyn Query>>,
+    /// Added to every match's score (match-all clauses).
+    constant: Score,
 }
 
 impl Clone for Plan {
     fn clone(&self) -> Self {
         Self {
+            constant: self.constant,
             required: self.required.clone(),
             filters: self.filters.iter().map(|q| q.box_clone()).collect(),
             excluded: self.excluded.iter().map(|q| q.box_clone()).collect(),
@@ -86,9 +90,25 @@ impl Plan {
                 .iter()
                 .any(|(occur, _)| *occur != Occur::Should)
         {
+            // `NOT d` is read as `(*:* -d)`: tantivy scores the match-all
+            // clause 1.0 when it is its conjunction's only required one,
+            // and drops it beside others.
+            let mut required = boolean
+                .clauses()
+                .iter()
+                .filter(|(occur, _)| *occur == Occur::Must);
+            if required.all(|(_, clause)| clause.downcast_ref::<AllQuery>().is_some())
+                && boolean
+                    .clauses()
+                    .iter()
+                    .any(|(occur, _)| *occur == Occur::Must)
+            {
+                self.constant += 1.0;
+            }
             // A conjunction: optional clauses beside required ones would
             // score without being required.
             return boolean.clauses().iter().all(|(occur, clause)| match occur {
+                Occur::Must if clause.downcast_ref::<AllQuery>().is_some() => true,
                 Occur::Must => self.require(scored_fields, &**clause),
                 Occur::MustNot => {
                     self.excluded.push(clause.box_clone());
@@ -159,6 +179,7 @@ impl std::fmt::Debug for Plan {
             .field("required", &self.required)
             .field("filters", &self.filters.len())
             .field("excluded", &self.excluded.len())
+            .field("constant", &self.constant)
             .finish()
     }
 }
@@ -210,6 +231,7 @@ impl Query for BlockMaxConjunction {
         };
         Ok(Box::new(ConjunctionWeight {
             inner,
+            constant: self.plan.constant,
             required,
             filters: weights(&self.plan.filters)?,
             excluded: weights(&self.plan.excluded)?,
@@ -228,6 +250,7 @@ struct ScoredTerm {
 
 struct ConjunctionWeight {
     inner: Box<dyn Weight>,
+    constant: Score,
     required: Vec<Vec<ScoredTerm>>,
     filters: Vec<Box<dyn Weight>>,
     excluded: Vec<Box<dyn Weight>>,
@@ -351,6 +374,7 @@ impl TermUnion {
 
 /// The conjunction over one segment.
 struct SegmentConjunction {
+    constant: Score,
     /// In the plan's order, which is the order scores are summed in.
     required: Vec<TermUnion>,
     /// `required`'s indexes, rarest first: the rarest leads the search.
@@ -398,6 +422,7 @@ impl SegmentConjunction {
                 .collect::<tantivy::Result<Vec<_>>>()
         };
         Ok(Some(Self {
+            constant: weight.constant,
             required,
             by_cost,
             filters: scorers(&weight.filters)?,
@@ -443,7 +468,8 @@ impl SegmentConjunction {
             let score = self
                 .required
                 .iter()
-                .fold(0.0, |sum, clause| sum + clause.score(doc));
+                .fold(0.0, |sum, clause| sum + clause.score(doc))
+                + self.constant;
             if score > threshold {
                 threshold = callback(doc, score);
             }
@@ -468,7 +494,7 @@ impl SegmentConjunction {
                 return (TERMINATED, Score::MIN);
             }
         }
-        let mut most = 0.0;
+        let mut most = self.constant;
         for clause in &mut self.required {
             let mut clause_most = None;
             for term in &mut clause.terms {

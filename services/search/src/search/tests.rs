@@ -1235,6 +1235,20 @@ fn block_max_conjunctions_find_the_top_hits_unpruned_scoring_finds() {
             all(vec![(Occur::Must, word(0)), (Occur::MustNot, word(1))]),
         ),
         (
+            "(w3 OR w4) AND w0 AND NOT w2, as the parser reads it",
+            all(vec![
+                (Occur::Must, any(vec![word(3), word(4)])),
+                (Occur::Must, word(0)),
+                (
+                    Occur::Must,
+                    all(vec![
+                        (Occur::MustNot, word(2)),
+                        (Occur::Must, Box::new(tantivy::query::AllQuery)),
+                    ]),
+                ),
+            ]),
+        ),
+        (
             "(w0 OR w3) filtered to wire",
             all(vec![
                 (Occur::Must, any(vec![word(0), word(3)])),
