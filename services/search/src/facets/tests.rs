@@ -71,10 +71,9 @@ const DOCS: u64 = 3 * PER_SEGMENT;
 
 /// Three segments, some deletions.
 fn index() -> SearchIndex {
-    let per_segment = PER_SEGMENT;
     let index = SearchIndex::in_memory().unwrap();
     for part in 0..3u64 {
-        let ops = (part * per_segment..(part + 1) * per_segment)
+        let ops = (part * PER_SEGMENT..(part + 1) * PER_SEGMENT)
             .map(|n| IndexOp::Upsert(Box::new(doc(n))))
             .collect();
         index.apply(ops).unwrap();
