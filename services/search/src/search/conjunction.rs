@@ -9,8 +9,14 @@
 //! in which no term leaves its current posting block (128 documents), the
 //! sum of those blocks' maximum scores bounds every match in the window,
 //! and a window that cannot beat the page's worst hit is skipped without
-//! looking for its matches. On the bench's corpus few windows skip (5–6%
-//! at 300,000 articles, tests/BENCHMARKS.md).
+//! looking for its matches. In a window that is searched, a union's term
+//! without which no match could beat the page is required (MaxScore's
+//! reasoning): the rarest required term leads instead of its union; and a
+//! candidate whose lead's own score cannot make up the difference is passed
+//! over before the other clauses are read. Counted in a build with counters
+//! (tests/BENCHMARKS.md), at a million articles 95% of windows past the
+//! bound were skipped, and the count's 10,000 unpruned matches were 97% of
+//! the candidates a boolean query looked at.
 //!
 //! Only [`Weight::for_each_pruning`] (the relevance passes of
 //! [`super::pass`]) runs the conjunction here; counts, date-sorted passes,
@@ -306,6 +312,9 @@ struct TermCursor {
     bm25: Bm25Weight,
     /// Position in the loaded block (the block is padded with TERMINATED).
     cursor: usize,
+    /// The most the term scores in the current window (0 when it has no
+    /// document there).
+    window_max: Score,
 }
 
 impl TermCursor {
@@ -341,11 +350,17 @@ impl TermCursor {
     fn block_max(&mut self) -> Score {
         self.postings.block_max_score(&self.fieldnorms, &self.bm25)
     }
+
+    fn cost(&self) -> u64 {
+        u64::from(self.postings.doc_freq())
+    }
 }
 
 /// A union of terms: matches where one of them does; scores the sum.
 struct TermUnion {
     terms: Vec<TermCursor>,
+    /// The most the union scores in the current window.
+    window_max: Score,
 }
 
 impl TermUnion {
@@ -357,7 +372,8 @@ impl TermUnion {
             .unwrap_or(TERMINATED)
     }
 
-    /// The sum, in the plan's order, of the terms on `doc`.
+    /// The sum, in the plan's order, of the terms on `doc` (every term
+    /// must have been moved to `doc` or past it).
     fn score(&self, doc: DocId) -> Score {
         self.terms
             .iter()
@@ -366,11 +382,18 @@ impl TermUnion {
     }
 
     fn cost(&self) -> u64 {
-        self.terms
-            .iter()
-            .map(|term| u64::from(term.postings.doc_freq()))
-            .sum()
+        self.terms.iter().map(TermCursor::cost).sum()
     }
+}
+
+/// What leads or checks the search for matches: a required clause (any of
+/// its terms), or one term of a clause that every competitive match in the
+/// window contains.
+#[derive(Clone, Copy)]
+struct Driver {
+    clause: usize,
+    term: Option<usize>,
+    cost: u64,
 }
 
 /// The conjunction over one segment.
@@ -378,10 +401,31 @@ struct SegmentConjunction {
     constant: Score,
     /// In the plan's order, which is the order scores are summed in.
     required: Vec<TermUnion>,
-    /// `required`'s indexes, rarest first: the rarest leads the search.
-    by_cost: Vec<usize>,
+    /// Every clause as a driver, rarest first (the rarest leads): used
+    /// outside windows.
+    clauses: Vec<Driver>,
+    /// The current window's drivers, rarest first.
+    drivers: Vec<Driver>,
     filters: Vec<Box<dyn Scorer>>,
     excluded: Vec<Box<dyn Scorer>>,
+}
+
+/// A stretch of documents, up to `end`, in which no term leaves its
+/// posting block, and the most a match in it can score.
+#[derive(Clone, Copy)]
+struct Window {
+    end: DocId,
+    most: Score,
+}
+
+impl Window {
+    /// Whether a match in the window, with one part of `most` (`bound`)
+    /// known to score `real` instead, cannot beat `threshold`. Sums of
+    /// floats in another order differ in the last bits: the answer is yes
+    /// only with a margin.
+    fn cannot_beat(&self, bound: Score, real: Score, threshold: Score) -> bool {
+        self.most - bound + real + self.most.abs() * 1e-5 <= threshold
+    }
 }
 
 impl SegmentConjunction {
@@ -407,15 +451,27 @@ impl SegmentConjunction {
                     fieldnorms,
                     bm25: scored.bm25.clone(),
                     cursor: 0,
+                    window_max: 0.0,
                 });
             }
             if cursors.is_empty() {
                 return Ok(None);
             }
-            required.push(TermUnion { terms: cursors });
+            required.push(TermUnion {
+                terms: cursors,
+                window_max: 0.0,
+            });
         }
-        let mut by_cost: Vec<usize> = (0..required.len()).collect();
-        by_cost.sort_by_key(|&i| required[i].cost());
+        let mut clauses: Vec<Driver> = required
+            .iter()
+            .enumerate()
+            .map(|(clause, union)| Driver {
+                clause,
+                term: None,
+                cost: union.cost(),
+            })
+            .collect();
+        clauses.sort_by_key(|driver| driver.cost);
         let scorers = |weights: &[Box<dyn Weight>]| {
             weights
                 .iter()
@@ -425,7 +481,8 @@ impl SegmentConjunction {
         Ok(Some(Self {
             constant: weight.constant,
             required,
-            by_cost,
+            drivers: clauses.clone(),
+            clauses,
             filters: scorers(&weight.filters)?,
             excluded: scorers(&weight.excluded)?,
         }))
@@ -437,40 +494,51 @@ impl SegmentConjunction {
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<()> {
         let mut target: DocId = 0;
-        // The window [target, window_end] and the most a match in it can
-        // score; recut once `target` passes its end.
-        let mut window: Option<(DocId, Score)> = None;
+        // Recut once `target` passes its end; none until there is a
+        // threshold to prune by.
+        let mut window: Option<Window> = None;
         loop {
+            let mut current = None;
             if threshold > Score::MIN {
-                let (end, most) = match window {
-                    Some((end, most)) if target <= end => (end, most),
+                let cut = match window {
+                    Some(cut) if target <= cut.end => cut,
                     _ => {
-                        let cut = self.cut_window(target);
+                        let cut = self.cut_window(target, threshold);
                         window = Some(cut);
                         cut
                     }
                 };
-                if most <= threshold {
-                    if end == TERMINATED {
+                if cut.most <= threshold {
+                    if cut.end == TERMINATED {
                         return Ok(());
                     }
-                    target = end + 1;
+                    target = cut.end + 1;
                     continue;
                 }
+                current = Some(cut);
             }
-            let doc = self.next_match(target);
+            let doc = self.next_match(target, threshold, current);
             if doc == TERMINATED {
                 return Ok(());
+            }
+            if current.is_some_and(|cut| doc > cut.end) {
+                // Past the window: its drivers and bounds end there.
+                target = doc;
+                continue;
             }
             target = doc + 1;
             if self.is_excluded(doc) {
                 continue;
             }
-            let score = self
-                .required
-                .iter()
-                .fold(0.0, |sum, clause| sum + clause.score(doc))
-                + self.constant;
+            let mut score = 0.0;
+            for clause in &mut self.required {
+                // Drivers moved some terms to `doc`; the rest may be behind.
+                for term in &mut clause.terms {
+                    term.seek(doc);
+                }
+                score += clause.score(doc);
+            }
+            score += self.constant;
             if score > threshold {
                 threshold = callback(doc, score);
             }
@@ -480,7 +548,10 @@ impl SegmentConjunction {
     /// The window from `target` to the first end of a block any term is in,
     /// and the most a match in it can score (`Score::MIN` when a clause has
     /// no document in it; TERMINATED as the end when a clause has none left).
-    fn cut_window(&mut self, target: DocId) -> (DocId, Score) {
+    /// Sets the window's drivers: a clause's term becomes one when no match
+    /// without it could beat `threshold` (Lucene's MaxScore reasoning, per
+    /// block), so that the rarest such term leads instead of its union.
+    fn cut_window(&mut self, target: DocId, threshold: Score) -> Window {
         let mut end = TERMINATED;
         for clause in &mut self.required {
             let mut clause_next = TERMINATED;
@@ -492,37 +563,119 @@ impl SegmentConjunction {
                 }
             }
             if clause_next == TERMINATED {
-                return (TERMINATED, Score::MIN);
+                return Window {
+                    end: TERMINATED,
+                    most: Score::MIN,
+                };
             }
         }
         let mut most = self.constant;
         for clause in &mut self.required {
-            let mut clause_most = None;
+            clause.window_max = 0.0;
+            let mut any = false;
             for term in &mut clause.terms {
                 // A term whose next document is past the window adds nothing.
-                if term.doc() <= end {
-                    clause_most = Some(clause_most.unwrap_or(0.0) + term.block_max());
+                term.window_max = if term.doc() <= end {
+                    any = true;
+                    term.block_max()
+                } else {
+                    0.0
+                };
+                clause.window_max += term.window_max;
+            }
+            if !any {
+                return Window {
+                    end,
+                    most: Score::MIN,
+                };
+            }
+            most += clause.window_max;
+        }
+        let window = Window { end, most };
+        self.drivers.clear();
+        for (index, clause) in self.required.iter().enumerate() {
+            let before = self.drivers.len();
+            if clause.terms.len() > 1 {
+                for (term_index, term) in clause.terms.iter().enumerate() {
+                    if term.window_max > 0.0 && window.cannot_beat(term.window_max, 0.0, threshold)
+                    {
+                        self.drivers.push(Driver {
+                            clause: index,
+                            term: Some(term_index),
+                            cost: term.cost(),
+                        });
+                    }
                 }
             }
-            match clause_most {
-                Some(clause_most) => most += clause_most,
-                None => return (end, Score::MIN),
+            if self.drivers.len() == before {
+                self.drivers.push(Driver {
+                    clause: index,
+                    term: None,
+                    cost: clause.cost(),
+                });
             }
         }
-        (end, most)
+        self.drivers.sort_by_key(|driver| driver.cost);
+        window
     }
 
-    /// The first document at or after `target` that every required clause
-    /// and filter matches.
-    fn next_match(&mut self, mut target: DocId) -> DocId {
+    /// Moves `driver` to its first document at or after `target`.
+    fn seek_driver(&mut self, driver: Driver, target: DocId) -> DocId {
+        let clause = &mut self.required[driver.clause];
+        match driver.term {
+            Some(term) => clause.terms[term].seek(target),
+            None => clause.seek(target),
+        }
+    }
+
+    /// The first document at or after `target` that every driver and
+    /// filter matches, or, in `window`, the first document past its end
+    /// the lead is on (the window's drivers and bounds say nothing there).
+    fn next_match(&mut self, target: DocId, threshold: Score, window: Option<Window>) -> DocId {
+        let windowed = window.is_some();
+        let drivers = std::mem::take(if windowed {
+            &mut self.drivers
+        } else {
+            &mut self.clauses
+        });
+        let found = self.find(&drivers, target, threshold, window);
+        *(if windowed {
+            &mut self.drivers
+        } else {
+            &mut self.clauses
+        }) = drivers;
+        found
+    }
+
+    fn find(
+        &mut self,
+        drivers: &[Driver],
+        mut target: DocId,
+        threshold: Score,
+        window: Option<Window>,
+    ) -> DocId {
+        let end = window.map_or(TERMINATED, |window| window.end);
         'candidates: loop {
-            let lead = self.by_cost[0];
-            let doc = self.required[lead].seek(target);
-            if doc == TERMINATED {
-                return TERMINATED;
+            let lead = drivers[0];
+            let doc = self.seek_driver(lead, target);
+            if doc == TERMINATED || doc > end {
+                return doc;
             }
-            for &other in &self.by_cost[1..] {
-                let found = self.required[other].seek(doc);
+            if let Some(window) = window {
+                // Lucene's check: the lead's real score in place of its
+                // bound passes over candidates before the others are read.
+                let clause = &self.required[lead.clause];
+                let (bound, real) = match lead.term {
+                    Some(term) => (clause.terms[term].window_max, clause.terms[term].score()),
+                    None => (clause.window_max, clause.score(doc)),
+                };
+                if window.cannot_beat(bound, real, threshold) {
+                    target = doc + 1;
+                    continue 'candidates;
+                }
+            }
+            for &other in &drivers[1..] {
+                let found = self.seek_driver(other, doc);
                 if found > doc {
                     target = found;
                     continue 'candidates;

@@ -13,7 +13,7 @@
 //! not, so a document is scored by the same code on every page of a query
 //! and one page's cursor compares with the next page's scores.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::Weight;
@@ -38,6 +38,12 @@ pub struct PagePass {
     pub count_up_to: Option<u64>,
     /// Matches counted so far over the segments.
     counted: AtomicU64,
+    /// The highest threshold a segment's full page has reached, as the
+    /// bits of a non-negative score (0: none yet): a match below it cannot
+    /// enter the query's page whichever segment it is in, so a segment
+    /// searched later prunes from its first match (Lucene shares its
+    /// minimum competitive score across slices the same way).
+    shared_threshold: AtomicU32,
 }
 
 /// What a pass found.
@@ -61,7 +67,30 @@ impl PagePass {
             facets,
             count_up_to,
             counted: AtomicU64::new(0),
+            shared_threshold: AtomicU32::new(0),
         }
+    }
+
+    /// The threshold shared by the segments, `Score::MIN` while none is.
+    fn shared_threshold(&self) -> Score {
+        match self.shared_threshold.load(Ordering::Relaxed) {
+            0 => Score::MIN,
+            bits => Score::from_bits(bits),
+        }
+    }
+
+    /// Offers a segment's threshold to the others; returns the higher of
+    /// the two. Bits of non-negative floats order as the floats do.
+    fn share_threshold(&self, threshold: Score) -> Score {
+        let shared = self.shared_threshold();
+        if threshold <= shared {
+            return shared;
+        }
+        if threshold > 0.0 {
+            self.shared_threshold
+                .fetch_max(threshold.to_bits(), Ordering::Relaxed);
+        }
+        threshold
     }
 
     /// The bound this pass prunes at, if it may prune at all.
@@ -179,7 +208,12 @@ impl Collector for PagePass {
         // A segment searched after the bound was reached prunes from its
         // first match.
         let mut pruning = bound.is_some_and(|b| self.counted.load(Ordering::Relaxed) >= b);
-        weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
+        let start = if pruning {
+            self.shared_threshold()
+        } else {
+            Score::MIN
+        };
+        weight.for_each_pruning(start, reader, &mut |doc, score| {
             if alive.is_none_or(|alive| alive.is_alive(doc)) {
                 segment.collect(doc, score);
                 if let (Some(bound), false) = (bound, pruning) {
@@ -192,7 +226,7 @@ impl Collector for PagePass {
                 }
             }
             if pruning {
-                segment.page.threshold()
+                self.share_threshold(segment.page.threshold())
             } else {
                 Score::MIN
             }
