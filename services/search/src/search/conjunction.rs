@@ -14,9 +14,9 @@
 //! reasoning): the rarest required term leads instead of its union; and a
 //! candidate whose lead's own score cannot make up the difference is passed
 //! over before the other clauses are read. Counted in a build with counters
-//! (tests/BENCHMARKS.md), at a million articles 95% of windows past the
-//! bound were skipped, and the count's 10,000 unpruned matches were 97% of
-//! the candidates a boolean query looked at.
+//! at a million articles (tests/BENCHMARKS.md), 95% of the windows past the
+//! bound were skipped, and 98% of the candidates a boolean query looked at
+//! came before its count reached the bound, where nothing is pruned.
 //!
 //! Only [`Weight::for_each_pruning`] (the relevance passes of
 //! [`super::pass`]) runs the conjunction here; counts, date-sorted passes,
