@@ -633,18 +633,19 @@ impl SegmentConjunction {
     /// the lead is on (the window's drivers and bounds say nothing there).
     fn next_match(&mut self, target: DocId, threshold: Score, window: Option<Window>) -> DocId {
         let windowed = window.is_some();
-        let drivers = std::mem::take(if windowed {
-            &mut self.drivers
-        } else {
-            &mut self.clauses
-        });
+        let drivers = std::mem::take(self.drivers_for(windowed));
         let found = self.find(&drivers, target, threshold, window);
-        *(if windowed {
+        *self.drivers_for(windowed) = drivers;
+        found
+    }
+
+    /// The window's drivers, or every clause outside windows.
+    fn drivers_for(&mut self, windowed: bool) -> &mut Vec<Driver> {
+        if windowed {
             &mut self.drivers
         } else {
             &mut self.clauses
-        }) = drivers;
-        found
+        }
     }
 
     fn find(
