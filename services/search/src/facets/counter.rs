@@ -10,6 +10,7 @@ use tantivy::columnar::{Cardinality, StrColumn};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::dicts::{ColumnDict, FacetDicts};
+use super::doc_ords::DocOrds;
 use super::histogram::{DayCounter, date_buckets};
 use super::spec::{Bucket, FacetSpec, bucket};
 use crate::index::Renames;
@@ -192,6 +193,7 @@ impl Collector for FacetCounter {
                     Some((column, slots)) => SegmentCounter::Terms {
                         counts: zeroed::COUNTS.take(column.num_terms()),
                         touched: Vec::new(),
+                        doc_ords: dict.doc_ords(reader, &column)?,
                         column,
                         slots,
                     },
@@ -311,6 +313,8 @@ enum SegmentCounter {
     None,
     Terms {
         column: StrColumn,
+        /// The column's ordinals decoded flat, when it is multi-valued.
+        doc_ords: Option<Arc<DocOrds>>,
         slots: Arc<[u32]>,
         counts: Vec<u32>,
         /// Ordinals counted, in the order first seen.
@@ -337,6 +341,7 @@ impl CounterSegment {
                 SegmentCounter::None => {}
                 SegmentCounter::Terms {
                     column,
+                    doc_ords,
                     counts,
                     touched,
                     ..
@@ -350,7 +355,13 @@ impl CounterSegment {
                         }
                     };
                     let ords = column.ords();
-                    if ords.get_cardinality() == Cardinality::Full {
+                    if let Some(doc_ords) = doc_ords {
+                        for &doc in &self.pending {
+                            for &ord in doc_ords.of(doc) {
+                                count(u64::from(ord));
+                            }
+                        }
+                    } else if ords.get_cardinality() == Cardinality::Full {
                         let mut values = [None; BATCH];
                         let values = &mut values[..self.pending.len()];
                         ords.first_vals(&self.pending, values);

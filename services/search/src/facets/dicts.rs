@@ -13,6 +13,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use dossier_proto::v1::EntityType;
 use hashbrown::HashTable;
@@ -21,6 +22,8 @@ use tantivy::columnar::StrColumn;
 use tantivy::index::SegmentId;
 use tantivy::{Searcher, SearcherGeneration, SegmentReader};
 
+use super::doc_ords::DocOrds;
+use crate::index::PerSegment;
 use crate::packed::PackedStrings;
 use crate::schema::{SEP, TYPE_FACET_COLUMNS};
 
@@ -60,8 +63,11 @@ impl FacetDicts {
     pub fn warm_all(&self, searcher: &Searcher) -> tantivy::Result<()> {
         for column in TERM_COLUMNS.into_iter().chain(TYPE_FACET_COLUMNS) {
             let dict = self.column(column);
+            let faceted = dict.faceted.load(Ordering::Relaxed);
             for segment in searcher.segment_readers() {
-                dict.segment(segment, column)?;
+                if let (Some((str_column, _)), true) = (dict.segment(segment, column)?, faceted) {
+                    dict.read_doc_ords(segment, &str_column)?;
+                }
             }
         }
         Ok(())
@@ -76,6 +82,7 @@ impl FacetDicts {
         };
         let mut columns = self.columns.write();
         for dict in columns.values_mut() {
+            dict.doc_ords.collect_garbage(live);
             let reset = {
                 let mut inner = dict.inner.write();
                 inner.segments.retain(|id, _| is_live(id));
@@ -83,7 +90,9 @@ impl FacetDicts {
                 inner.values.len() > MAX_DEAD_RATIO * live_values.max(1_024)
             };
             if reset {
+                let faceted = dict.faceted.load(Ordering::Relaxed);
                 *dict = Arc::default();
+                dict.faceted.store(faceted, Ordering::Relaxed);
             }
         }
     }
@@ -93,6 +102,13 @@ impl FacetDicts {
 #[derive(Default)]
 pub struct ColumnDict {
     inner: RwLock<ColumnInner>,
+    /// Per segment, a multi-valued column's ordinals decoded flat (None:
+    /// single-valued), for the columns queries facet on.
+    doc_ords: PerSegment<Option<Arc<DocOrds>>>,
+    /// Set by the first query that counts this column by document: from
+    /// then on the warmer decodes new segments' ordinals, so no query pays
+    /// for a merged segment's decoding (and unused columns cost no memory).
+    faceted: AtomicBool,
 }
 
 /// Each value is held once, in `values`; the tables find a slot by the
@@ -158,6 +174,26 @@ impl ColumnDict {
             .into();
         inner.segments.insert(id, Arc::clone(&map));
         Ok(Some((str_column, map)))
+    }
+
+    /// The ordinals of `segment`'s `column` by document, decoded on first
+    /// use (None: tantivy reads this column faster itself).
+    pub fn doc_ords(
+        &self,
+        segment: &SegmentReader,
+        column: &StrColumn,
+    ) -> tantivy::Result<Option<Arc<DocOrds>>> {
+        self.faceted.store(true, Ordering::Relaxed);
+        self.read_doc_ords(segment, column)
+    }
+
+    fn read_doc_ords(
+        &self,
+        segment: &SegmentReader,
+        column: &StrColumn,
+    ) -> tantivy::Result<Option<Arc<DocOrds>>> {
+        self.doc_ords
+            .get_or_read(segment, |_| Ok(DocOrds::decode(column).map(Arc::new)))
     }
 
     /// A read view of the interned values (hold it briefly: interning
@@ -315,6 +351,44 @@ mod tests {
         assert_ne!(a.id_slot, b.id_slot);
         assert_eq!(a.entity_type, EntityType::Person as i32);
         assert_eq!(column.ids.get(b.id_slot), Some("ent_2"));
+    }
+
+    #[test]
+    fn the_warmer_decodes_new_segments_of_the_columns_queries_facet_on() {
+        let two_labels = |n: u64| {
+            IndexOp::Upsert(Box::new(IndexDoc {
+                id: format!("d{n}"),
+                sequence: n,
+                labels: vec![format!("a{}", n % 3), format!("b{}", n % 5)],
+                ..IndexDoc::default()
+            }))
+        };
+        let index = SearchIndex::in_memory().unwrap();
+        let dicts = index.facet_dicts();
+        index.apply((0..100).map(two_labels).collect()).unwrap();
+        index.commit(Checkpoint::default()).unwrap();
+        let searcher = index.searcher();
+        let first = &searcher.segment_readers()[0];
+        let labels = dicts.column("labels");
+        assert!(
+            labels.doc_ords.peek(first).is_none(),
+            "not decoded before a query facets on the column"
+        );
+        let (column, _) = labels.segment(first, "labels").unwrap().unwrap();
+        assert!(labels.doc_ords(first, &column).unwrap().is_some());
+
+        index.apply((100..200).map(two_labels).collect()).unwrap();
+        index.commit(Checkpoint::default()).unwrap();
+        let searcher = index.searcher();
+        let labels = dicts.column("labels");
+        for segment in searcher.segment_readers() {
+            let decoded = labels.doc_ords.peek(segment).flatten();
+            assert_eq!(decoded.unwrap().of(0).len(), 2, "decoded by the warmer");
+        }
+        assert!(
+            dicts.column("source").doc_ords.peek(first).is_none(),
+            "a column no query faceted on is not decoded"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 mod counter;
 mod dicts;
+mod doc_ords;
 mod histogram;
 #[cfg(test)]
 mod oracle;

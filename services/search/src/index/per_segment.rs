@@ -36,6 +36,12 @@ impl<V: Clone> PerSegment<V> {
         Ok(value)
     }
 
+    /// The value of `segment` if it was read.
+    #[cfg(test)]
+    pub fn peek(&self, segment: &SegmentReader) -> Option<V> {
+        self.segments.read().get(&segment.segment_id()).cloned()
+    }
+
     /// Forgets segments no searcher uses any more.
     pub fn collect_garbage(&self, live: &[&SearcherGeneration]) {
         self.segments.write().retain(|id, _| {
