@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
-use tantivy::query::Query;
+use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::Field;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{Score, Searcher, TantivyDocument, Term};
@@ -162,7 +162,10 @@ pub fn search(index: &SearchIndex, query: &SearchQuery, page: &PageRequest) -> R
         Some(_) => Some(0),
         None => page.count_up_to,
     };
-    let pass = PagePass::new(collector, facet_counter, count_up_to);
+    let mut pass = PagePass::new(collector, facet_counter, count_up_to);
+    if pass.counts_apart() {
+        pass = pass.count_with(full.weight(EnableScoring::disabled_from_searcher(&searcher))?);
+    }
     let PassFruit {
         mut ranked,
         total,

@@ -452,12 +452,13 @@ fn paging_returns_every_hit_once_while_indexing_continues() {
     }
 }
 
-/// Every page of a query, in order: (id, score) per hit, and the first
-/// page's count and whether it is a lower bound.
+/// Every page of a query, `page_size` hits a page, in order: (id, score)
+/// per hit, and the first page's count and whether it is a lower bound.
 fn all_pages(
     index: &SearchIndex,
     text: &str,
     count_up_to: Option<u64>,
+    page_size: usize,
 ) -> (Vec<(String, f32)>, u64, bool) {
     let q = SearchQuery {
         text: text.into(),
@@ -472,7 +473,7 @@ fn all_pages(
             index,
             &q,
             &PageRequest {
-                page_size: 7,
+                page_size,
                 page_token: token,
                 count_up_to,
                 ..Default::default()
@@ -492,10 +493,11 @@ fn all_pages(
     (hits, total, lower_bound)
 }
 
-/// Past the bound a page skips what cannot enter it, yet pages through the
-/// same hits with the same scores as a search counting every match, over
-/// several segments with deleted documents, for single words, unions,
-/// intersections and mixed queries.
+/// A page skips what cannot enter it, yet pages through the same hits with
+/// the same scores as one page holding every match (which can prune
+/// nothing), and counts exactly up to its bound, over several segments
+/// with deleted documents, for single words, unions, intersections and
+/// mixed queries.
 #[test]
 fn a_bounded_count_pages_the_same_hits_as_an_exact_one() {
     let index = SearchIndex::in_memory().unwrap();
@@ -543,11 +545,14 @@ fn a_bounded_count_pages_the_same_hits_as_an_exact_one() {
         "minister AND harbour AND ferry",
         "(minister OR harbour) AND ferry AND NOT strike",
     ] {
-        let (exact, total, lower_bound) = all_pages(&index, text, None);
+        let (unpruned, total, lower_bound) = all_pages(&index, text, None, 10_000);
         assert!(!lower_bound, "{text}");
-        assert_eq!(total as usize, exact.len(), "{text}");
-        assert!(exact.len() > 100, "{text}: {} hits", exact.len());
-        let (bounded, bounded_total, bounded_lower) = all_pages(&index, text, Some(40));
+        assert_eq!(total as usize, unpruned.len(), "{text}");
+        assert!(unpruned.len() > 100, "{text}: {} hits", unpruned.len());
+        let (exact, total, _) = all_pages(&index, text, None, 7);
+        assert_eq!(total as usize, unpruned.len(), "{text}");
+        assert_eq!(exact, unpruned, "{text}");
+        let (bounded, bounded_total, bounded_lower) = all_pages(&index, text, Some(40), 7);
         assert_eq!(
             (bounded_total, bounded_lower),
             (40, true),
@@ -556,7 +561,7 @@ fn a_bounded_count_pages_the_same_hits_as_an_exact_one() {
         );
         assert_eq!(bounded, exact, "{text}");
         // Under the bound the count is exact.
-        let (_, total, lower_bound) = all_pages(&index, text, Some(10_000));
+        let (_, total, lower_bound) = all_pages(&index, text, Some(10_000), 7);
         assert_eq!(
             (total as usize, lower_bound),
             (exact.len(), false),
@@ -605,6 +610,14 @@ fn facets_and_date_order_count_every_match_whatever_the_bound() {
     let ranked = search(&index, &q(Sort::Relevance), &page(vec![])).unwrap();
     assert_eq!((ranked.total_hits, ranked.total_is_lower_bound), (10, true));
     assert_eq!(ranked.hits.len(), 5);
+    // Counting facets apart from the ranking leaves the page as it is.
+    let hits = |page: &SearchPage| -> Vec<(String, f32)> {
+        page.hits
+            .iter()
+            .map(|h| (h.doc.id.clone(), h.score))
+            .collect()
+    };
+    assert_eq!(hits(&faceted), hits(&ranked));
 }
 
 #[test]
