@@ -315,9 +315,49 @@ struct TermCursor {
     /// The most the term scores in the current window (0 when it has no
     /// document there).
     window_max: Score,
+    /// For a field indexed without frequencies (`entity`), a bound on the
+    /// term's score anywhere: such skip data holds no block maximum
+    /// (tantivy reads it as a frequency of 0, a maximum of 0, while the
+    /// scorer counts every occurrence once).
+    no_freq_max: Option<Score>,
 }
 
 impl TermCursor {
+    /// `scored`'s postings in `reader` (None when the segment lacks it).
+    fn open(reader: &SegmentReader, scored: &ScoredTerm) -> tantivy::Result<Option<Self>> {
+        let field = scored.term.field();
+        let Some(postings) = reader
+            .inverted_index(field)?
+            .read_block_postings(&scored.term, IndexRecordOption::WithFreqs)?
+        else {
+            return Ok(None);
+        };
+        let fieldnorms = match reader.fieldnorms_readers().get_field(field)? {
+            Some(fieldnorms) => fieldnorms,
+            None => FieldNormReader::constant(reader.max_doc(), 1),
+        };
+        let has_freqs = reader
+            .schema()
+            .get_field_entry(field)
+            .field_type()
+            .get_index_record_option()
+            .is_some_and(|option| option.has_freq());
+        // tantivy's own bound for a term without block maxima. (The
+        // tighter bm25(norm 0, frequency 1), which every score of such a
+        // term stays under, let the randomized conjunction test lose a hit
+        // scoring 0.2% above the page's edge: the other terms' maxima are
+        // approximations (see the module); not understood yet, notes #19.)
+        let no_freq_max = (!has_freqs).then(|| scored.bm25.max_score());
+        Ok(Some(Self {
+            postings,
+            fieldnorms,
+            bm25: scored.bm25.clone(),
+            cursor: 0,
+            window_max: 0.0,
+            no_freq_max,
+        }))
+    }
+
     fn doc(&self) -> DocId {
         self.postings.doc(self.cursor)
     }
@@ -348,7 +388,10 @@ impl TermCursor {
     }
 
     fn block_max(&mut self) -> Score {
-        self.postings.block_max_score(&self.fieldnorms, &self.bm25)
+        match self.no_freq_max {
+            Some(max) => max,
+            None => self.postings.block_max_score(&self.fieldnorms, &self.bm25),
+        }
     }
 
     fn cost(&self) -> u64 {
@@ -435,24 +478,7 @@ impl SegmentConjunction {
         for terms in &weight.required {
             let mut cursors = Vec::with_capacity(terms.len());
             for scored in terms {
-                let field = scored.term.field();
-                let Some(postings) = reader
-                    .inverted_index(field)?
-                    .read_block_postings(&scored.term, IndexRecordOption::WithFreqs)?
-                else {
-                    continue;
-                };
-                let fieldnorms = match reader.fieldnorms_readers().get_field(field)? {
-                    Some(fieldnorms) => fieldnorms,
-                    None => FieldNormReader::constant(reader.max_doc(), 1),
-                };
-                cursors.push(TermCursor {
-                    postings,
-                    fieldnorms,
-                    bm25: scored.bm25.clone(),
-                    cursor: 0,
-                    window_max: 0.0,
-                });
+                cursors.extend(TermCursor::open(reader, scored)?);
             }
             if cursors.is_empty() {
                 return Ok(None);
@@ -704,5 +730,61 @@ impl SegmentConjunction {
             }
             excluded.doc() == doc
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::{Checkpoint, IndexOp, SearchIndex};
+    use crate::model::{DocEntity, IndexDoc};
+
+    /// A term's block maximum bounds the score of every document of its
+    /// block, for a body term and for an entity term, whose field is
+    /// indexed without frequencies (full blocks hold no maximum then).
+    #[test]
+    fn block_maxima_bound_every_score_of_their_block() {
+        let index = SearchIndex::in_memory().unwrap();
+        let ops = (0..600u64)
+            .map(|n| {
+                IndexOp::Upsert(Box::new(IndexDoc {
+                    id: format!("d{n}"),
+                    sequence: n,
+                    body: format!("ferry {}", "word ".repeat((n % 17) as usize)),
+                    entities: (0..1 + n % 3)
+                        .map(|k| DocEntity {
+                            id: format!("e{k}"),
+                            name: format!("Name {k}"),
+                            entity_type: 1,
+                            variants: vec![format!("Name {k}")],
+                        })
+                        .collect(),
+                    ..IndexDoc::default()
+                }))
+            })
+            .collect();
+        index.apply(ops).unwrap();
+        index.commit(Checkpoint::default()).unwrap();
+        let searcher = index.searcher();
+        let fields = index.fields();
+        for term in [
+            Term::from_field_text(fields.entity, "e0"),
+            Term::from_field_text(fields.body, "ferry"),
+        ] {
+            let scored = ScoredTerm {
+                bm25: Bm25Weight::for_terms(&searcher, std::slice::from_ref(&term)).unwrap(),
+                term,
+            };
+            let reader = &searcher.segment_readers()[0];
+            let mut cursor = TermCursor::open(reader, &scored).unwrap().unwrap();
+            let mut seen = 0;
+            while cursor.doc() != TERMINATED {
+                let (score, max) = (cursor.score(), cursor.block_max());
+                assert!(score > 0.0 && score <= max, "{score} > {max}");
+                seen += 1;
+                cursor.seek(cursor.doc() + 1);
+            }
+            assert_eq!(seen, 600, "every document has the term");
+        }
     }
 }

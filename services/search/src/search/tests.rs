@@ -515,12 +515,37 @@ fn a_bounded_count_pages_the_same_hits_as_an_exact_one() {
         }
         text + &"filler ".repeat((i % 13) as usize)
     };
+    // Half the documents name one person, a quarter of them spelling the
+    // name otherwise, and a quarter of the others use the word for
+    // someone unlinked: a word expanded to the person is a union of a body
+    // term and an entity term indexed without frequencies, both with full
+    // posting blocks, and some matches have the entity term alone.
+    let person = |i: u64| -> (&str, Vec<DocEntity>) {
+        let linked = |spelling: &str| {
+            vec![entity(
+                "e_sha",
+                "Yuri Shapovchuk",
+                EntityType::Person,
+                &[spelling],
+            )]
+        };
+        match i % 8 {
+            1 | 3 | 5 => ("Shapovchuk", linked("Shapovchuk")),
+            7 => ("Chapovtchouk", linked("Chapovtchouk")),
+            2 => ("Shapovchuk", vec![]),
+            _ => ("", vec![]),
+        }
+    };
     for part in 0..4u64 {
         add(
             &index,
             (1..=300)
                 .map(|i| part * 1000 + i)
-                .map(|i| doc(i, "wire", (i % 9) as i64, "t", &body(i), vec![]))
+                .map(|i| {
+                    let (mention, entities) = person(i);
+                    let text = format!("{} {mention}", body(i));
+                    doc(i, "wire", (i % 9) as i64, "t", &text, entities)
+                })
                 .collect(),
         );
     }
@@ -544,6 +569,9 @@ fn a_bounded_count_pages_the_same_hits_as_an_exact_one() {
         "minister OR harbour OR ferry",
         "minister AND harbour AND ferry",
         "(minister OR harbour) AND ferry AND NOT strike",
+        "shapovchuk",
+        "(shapovchuk OR harbour) AND ferry",
+        "shapovchuk AND minister",
     ] {
         let (unpruned, total, lower_bound) = all_pages(&index, text, None, 10_000);
         assert!(!lower_bound, "{text}");
