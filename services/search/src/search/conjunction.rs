@@ -16,7 +16,9 @@
 //! over before the other clauses are read. Counted in a build with counters
 //! at a million articles (tests/BENCHMARKS.md), 95% of the windows past the
 //! bound were skipped, and 98% of the candidates a boolean query looked at
-//! came before its count reached the bound, where nothing is pruned.
+//! came before its count reached the bound, where nothing was pruned then;
+//! the count now runs apart, unscored, and this runs pruned from the first
+//! match (`super::pass`).
 //!
 //! Only [`Weight::for_each_pruning`] (the relevance passes of
 //! [`super::pass`]) runs the conjunction here; counts, date-sorted passes,
@@ -27,7 +29,9 @@
 //! Block maxima come from the posting lists' skip data, as tantivy's own
 //! pruning reads them; like tantivy's they assume the segment's average
 //! field length, which differs from the index's only by a little (see
-//! `TermScorer::block_max_score`).
+//! `TermScorer::block_max_score`). A field indexed without frequencies
+//! (`entity`, which expanded words reach) has no maxima there: its
+//! blocks' maxima are computed from their documents' field norms.
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::BlockSegmentPostings;
@@ -315,11 +319,14 @@ struct TermCursor {
     /// The most the term scores in the current window (0 when it has no
     /// document there).
     window_max: Score,
-    /// For a field indexed without frequencies (`entity`), a bound on the
-    /// term's score anywhere: such skip data holds no block maximum
-    /// (tantivy reads it as a frequency of 0, a maximum of 0, while the
-    /// scorer counts every occurrence once).
-    no_freq_max: Option<Score>,
+    /// Whether the field is indexed with frequencies. Without (`entity`),
+    /// the skip data holds no block maximum: tantivy reads it as a
+    /// frequency of 0, a maximum of 0, while the scorer counts every
+    /// occurrence once.
+    has_freqs: bool,
+    /// A block maximum computed from the block's field norms (terms
+    /// without frequencies), and the last document of its block.
+    computed_max: Option<(DocId, Score)>,
 }
 
 impl TermCursor {
@@ -342,19 +349,14 @@ impl TermCursor {
             .field_type()
             .get_index_record_option()
             .is_some_and(|option| option.has_freq());
-        // tantivy's own bound for a term without block maxima. (The
-        // tighter bm25(norm 0, frequency 1), which every score of such a
-        // term stays under, let the randomized conjunction test lose a hit
-        // scoring 0.2% above the page's edge: the other terms' maxima are
-        // approximations (see the module); not understood yet, notes #19.)
-        let no_freq_max = (!has_freqs).then(|| scored.bm25.max_score());
         Ok(Some(Self {
             postings,
             fieldnorms,
             bm25: scored.bm25.clone(),
             cursor: 0,
             window_max: 0.0,
-            no_freq_max,
+            has_freqs,
+            computed_max: None,
         }))
     }
 
@@ -388,10 +390,23 @@ impl TermCursor {
     }
 
     fn block_max(&mut self) -> Score {
-        match self.no_freq_max {
-            Some(max) => max,
-            None => self.postings.block_max_score(&self.fieldnorms, &self.bm25),
+        if self.has_freqs {
+            return self.postings.block_max_score(&self.fieldnorms, &self.bm25);
         }
+        // Every occurrence counts once: the block's shortest field scores
+        // highest. Windows are often shorter than a block: computed once.
+        let end = self.block_end();
+        if let Some((block_end, max)) = self.computed_max
+            && block_end == end
+        {
+            return max;
+        }
+        let shortest = (0..self.postings.block_len())
+            .map(|i| self.fieldnorms.fieldnorm_id(self.postings.doc(i)))
+            .min();
+        let max = shortest.map_or(0.0, |norm| self.bm25.score(norm, 1));
+        self.computed_max = Some((end, max));
+        max
     }
 
     fn cost(&self) -> u64 {
