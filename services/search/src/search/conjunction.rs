@@ -39,7 +39,7 @@ use tantivy::query::{
     AllQuery, Bm25Weight, BooleanQuery, EnableScoring, Explanation, Occur, Query, Scorer,
     TermQuery, Weight,
 };
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::schema::{Field, IndexRecordOption, Schema};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
 use crate::query::FilterClause;
@@ -56,7 +56,7 @@ pub fn prune_conjunctions(fields: &Fields, query: Box<dyn Query>) -> Box<dyn Que
     let mut plan = Plan::default();
     if !plan.require(&scored_fields, &*query)
         || plan.required.is_empty()
-        || pruned_by_tantivy(&plan, &*query)
+        || pruned_by_tantivy(&plan, &*query, &fields.schema)
     {
         return query;
     }
@@ -160,9 +160,19 @@ fn union_terms(scored_fields: &[Field], query: &dyn Query, terms: &mut Vec<Term>
 }
 
 /// tantivy prunes a lone term, a flat union of terms (block-max WAND, which
-/// beats windows for a union) and a flat intersection of terms itself.
-fn pruned_by_tantivy(plan: &Plan, query: &dyn Query) -> bool {
+/// beats windows for a union) and a flat intersection of terms itself, as
+/// long as every term has frequencies: a word expanded to the entities it
+/// names is a union with `entity` terms, which tantivy scores match by match.
+fn pruned_by_tantivy(plan: &Plan, query: &dyn Query, schema: &Schema) -> bool {
     if !plan.filters.is_empty() || !plan.excluded.is_empty() {
+        return false;
+    }
+    if !plan
+        .required
+        .iter()
+        .flatten()
+        .all(|term| has_freqs(schema, term.field()))
+    {
         return false;
     }
     if query.downcast_ref::<TermQuery>().is_some() {
@@ -175,6 +185,15 @@ fn pruned_by_tantivy(plan: &Plan, query: &dyn Query) -> bool {
             .all(|(_, clause)| clause.downcast_ref::<TermQuery>().is_some())
             && clauses.iter().all(|(occur, _)| *occur == clauses[0].0)
     })
+}
+
+/// Whether `field` is indexed with term frequencies.
+fn has_freqs(schema: &Schema, field: Field) -> bool {
+    schema
+        .get_field_entry(field)
+        .field_type()
+        .get_index_record_option()
+        .is_some_and(|option| option.has_freq())
 }
 
 /// A conjunction of term unions, filters and exclusions (see the module).
@@ -343,12 +362,7 @@ impl TermCursor {
             Some(fieldnorms) => fieldnorms,
             None => FieldNormReader::constant(reader.max_doc(), 1),
         };
-        let has_freqs = reader
-            .schema()
-            .get_field_entry(field)
-            .field_type()
-            .get_index_record_option()
-            .is_some_and(|option| option.has_freq());
+        let has_freqs = has_freqs(reader.schema(), field);
         Ok(Some(Self {
             postings,
             fieldnorms,

@@ -1297,6 +1297,12 @@ fn block_max_conjunctions_find_the_top_hits_unpruned_scoring_finds() {
             ]),
         ),
         (
+            // A word expanded to an entity: tantivy cannot block-WAND a
+            // union with a term without frequencies.
+            "w2 OR entity e_vos",
+            any(vec![word(2), vos.box_clone()]),
+        ),
+        (
             "(w2 OR entity e_vos) AND (w0 AND wire)",
             all(vec![
                 (Occur::Must, any(vec![word(2), vos])),
