@@ -65,7 +65,10 @@ impl FacetDicts {
             let dict = self.column(column);
             let faceted = dict.faceted.load(Ordering::Relaxed);
             for segment in searcher.segment_readers() {
-                if let (Some((str_column, _)), true) = (dict.segment(segment, column)?, faceted) {
+                let Some((str_column, _)) = dict.segment(segment, column)? else {
+                    continue;
+                };
+                if faceted {
                     dict.read_doc_ords(segment, &str_column)?;
                 }
             }

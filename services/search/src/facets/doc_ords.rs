@@ -73,37 +73,36 @@ mod tests {
         }))
     }
 
-    fn index(docs: u64) -> SearchIndex {
+    /// Column `name` of the one segment of `docs` documents, and the
+    /// segment's document count.
+    fn column(docs: u64, name: &str) -> (StrColumn, DocId) {
         let index = SearchIndex::in_memory().unwrap();
         index.apply((0..docs).map(doc).collect()).unwrap();
         index.commit(Checkpoint::default()).unwrap();
-        index
+        let searcher = index.searcher();
+        let segment = &searcher.segment_readers()[0];
+        let column = segment.fast_fields().str(name).unwrap().unwrap();
+        (column, segment.max_doc())
     }
 
     #[test]
     fn flat_ordinals_are_the_columns_own_for_every_document() {
-        let index = index(300);
-        let searcher = index.searcher();
-        let segment = &searcher.segment_readers()[0];
-        let column = segment.fast_fields().str("labels").unwrap().unwrap();
+        let (column, max_doc) = column(300, "labels");
         let flat = DocOrds::decode(&column).expect("labels are multi-valued");
         let mut with_none = 0;
-        for doc in 0..segment.max_doc() {
+        for doc in 0..max_doc {
             let expected: Vec<u32> = column.term_ords(doc).map(|o| o as u32).collect();
             assert_eq!(flat.of(doc), expected, "document {doc}");
             with_none += usize::from(expected.is_empty());
         }
         assert_eq!(with_none, 75, "a quarter of the documents have no label");
-        assert!(flat.of(segment.max_doc()).is_empty());
+        assert!(flat.of(max_doc).is_empty());
         assert!(flat.of(DocId::MAX).is_empty());
     }
 
     #[test]
     fn a_column_with_one_value_per_document_is_left_to_tantivy() {
-        let index = index(50);
-        let searcher = index.searcher();
-        let segment = &searcher.segment_readers()[0];
-        let column = segment.fast_fields().str("source").unwrap().unwrap();
+        let (column, _) = column(50, "source");
         assert!(DocOrds::decode(&column).is_none());
     }
 }
