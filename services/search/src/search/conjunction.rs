@@ -27,17 +27,21 @@
 //! with the next page's scores.
 //!
 //! Block maxima come from the posting lists' skip data, as tantivy's own
-//! pruning reads them; like tantivy's they assume the segment's average
-//! field length, which differs from the index's only by a little (see
-//! `TermScorer::block_max_score`). A field indexed without frequencies
-//! (`entity`, which expanded words reach) has no maxima there: its
-//! blocks' maxima are computed from their documents' field norms.
+//! pruning reads them. The skip data keeps each block's best (field norm,
+//! frequency) pair under the segment's average field length; under the
+//! index's another document of the block can score more, which tantivy's
+//! pruning accepts. Here the stored pair's score under the segment's
+//! average is widened into a bound that holds under the index's
+//! (`TermCursor::stored_block_max`), so a page loses no hit to another
+//! segment layout. A field indexed without frequencies (`entity`, which
+//! expanded words reach) has no maxima there: its blocks' maxima are
+//! computed from their documents' field norms.
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::BlockSegmentPostings;
 use tantivy::query::{
-    AllQuery, Bm25Weight, BooleanQuery, EnableScoring, Explanation, Occur, Query, Scorer,
-    TermQuery, Weight,
+    AllQuery, Bm25StatisticsProvider, Bm25Weight, BooleanQuery, EnableScoring, Explanation, Occur,
+    Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption, Schema};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
@@ -240,15 +244,7 @@ impl Query for BlockMaxConjunction {
             .map(|terms| {
                 terms
                     .iter()
-                    .map(|term| {
-                        Ok(ScoredTerm {
-                            term: term.clone(),
-                            bm25: Bm25Weight::for_terms(
-                                statistics_provider,
-                                std::slice::from_ref(term),
-                            )?,
-                        })
-                    })
+                    .map(|term| ScoredTerm::new(statistics_provider, term.clone()))
                     .collect::<tantivy::Result<Vec<_>>>()
             })
             .collect::<tantivy::Result<Vec<_>>>()?;
@@ -276,6 +272,29 @@ impl Query for BlockMaxConjunction {
 struct ScoredTerm {
     term: Term,
     bm25: Bm25Weight,
+    /// The statistics `bm25` was made from, to weigh the term with a
+    /// segment's average field length instead (block maxima).
+    doc_freq: u64,
+    num_docs: u64,
+    average_fieldnorm: Score,
+}
+
+impl ScoredTerm {
+    /// `term` weighed as tantivy's `TermQuery` weighs it
+    /// (`Bm25Weight::for_terms` with one term).
+    fn new(statistics: &dyn Bm25StatisticsProvider, term: Term) -> tantivy::Result<Self> {
+        let doc_freq = statistics.doc_freq(&term)?;
+        let num_docs = statistics.total_num_docs()?;
+        let average_fieldnorm =
+            statistics.total_num_tokens(term.field())? as Score / num_docs as Score;
+        Ok(Self {
+            bm25: Bm25Weight::for_one_term(doc_freq, num_docs, average_fieldnorm),
+            term,
+            doc_freq,
+            num_docs,
+            average_fieldnorm,
+        })
+    }
 }
 
 struct ConjunctionWeight {
@@ -346,6 +365,40 @@ struct TermCursor {
     /// A block maximum computed from the block's field norms (terms
     /// without frequencies), and the last document of its block.
     computed_max: Option<(DocId, Score)>,
+    /// How the segment's blocks were weighed when their maxima were chosen,
+    /// when that differs from the query's weighing (see `stored_block_max`).
+    segment: Option<SegmentWeighing>,
+}
+
+/// The weighing a segment's skip data assumed: the postings serializer
+/// picks each block's best (field norm, frequency) pair under the
+/// segment's own average field length, not the index's.
+struct SegmentWeighing {
+    /// The query's term weight with the segment's average field length.
+    bm25: Bm25Weight,
+    /// The segment's average field length over the index's, at most 1.
+    shorter: Score,
+}
+
+impl SegmentWeighing {
+    fn new(
+        reader: &SegmentReader,
+        scored: &ScoredTerm,
+        num_docs: u32,
+    ) -> tantivy::Result<Option<Self>> {
+        let tokens = reader
+            .inverted_index(scored.term.field())?
+            .total_num_tokens();
+        // As the serializer computes it (tokens over the field norms' count).
+        let average = tokens as Score / num_docs as Score;
+        if average == scored.average_fieldnorm {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            bm25: Bm25Weight::for_one_term(scored.doc_freq, scored.num_docs, average),
+            shorter: (average / scored.average_fieldnorm).min(1.0),
+        }))
+    }
 }
 
 impl TermCursor {
@@ -363,6 +416,11 @@ impl TermCursor {
             None => FieldNormReader::constant(reader.max_doc(), 1),
         };
         let has_freqs = has_freqs(reader.schema(), field);
+        let segment = if has_freqs {
+            SegmentWeighing::new(reader, scored, fieldnorms.num_docs())?
+        } else {
+            None
+        };
         Ok(Some(Self {
             postings,
             fieldnorms,
@@ -371,6 +429,7 @@ impl TermCursor {
             window_max: 0.0,
             has_freqs,
             computed_max: None,
+            segment,
         }))
     }
 
@@ -405,7 +464,7 @@ impl TermCursor {
 
     fn block_max(&mut self) -> Score {
         if self.has_freqs {
-            return self.postings.block_max_score(&self.fieldnorms, &self.bm25);
+            return self.stored_block_max();
         }
         // Every occurrence counts once: the block's shortest field scores
         // highest. Windows are often shorter than a block: computed once.
@@ -421,6 +480,31 @@ impl TermCursor {
         let max = shortest.map_or(0.0, |norm| self.bm25.score(norm, 1));
         self.computed_max = Some((end, max));
         max
+    }
+
+    /// The block's maximum from its skip data. The pair stored there is
+    /// the block's best under the segment's average length; under the
+    /// index's another document of the block may score more (tantivy's own
+    /// pruning accepts that; a page here must not lose its hits).
+    ///
+    /// With `K(f) = k1 (1 - b + b f / avg)` and `m` the stored pair's
+    /// frequency factor under the segment's average, every document of the
+    /// block has `K_seg(f) >= t (1 - m) / m`. With `r` the segment's
+    /// average over the index's, `K_index(f) = k1 (1 - b) (1 - r) + r
+    /// K_seg(f)`, at least `min(r, 1) K_seg(f)`, so its factor `t / (t +
+    /// K_index)` is at most `1 / (1 + min(r, 1) (1 - m) / m)`.
+    fn stored_block_max(&mut self) -> Score {
+        let Some(segment) = &self.segment else {
+            return self.postings.block_max_score(&self.fieldnorms, &self.bm25);
+        };
+        let most = self
+            .postings
+            .block_max_score(&self.fieldnorms, &segment.bm25);
+        let full = self.bm25.max_score();
+        if most >= full {
+            return full;
+        }
+        full * most / (most + segment.shorter * (full - most))
     }
 
     fn cost(&self) -> u64 {
@@ -573,13 +657,18 @@ impl SegmentConjunction {
                 current = Some(cut);
             }
             let doc = self.next_match(target, threshold, current);
+            if let Some(cut) = current
+                && doc > cut.end
+            {
+                // Past the window: its bounds and drivers end there. A
+                // union's term required in the window is not required
+                // past it, so what lies between is searched again, even
+                // when that term has no documents left.
+                target = cut.end + 1;
+                continue;
+            }
             if doc == TERMINATED {
                 return Ok(());
-            }
-            if current.is_some_and(|cut| doc > cut.end) {
-                // Past the window: its drivers and bounds end there.
-                target = doc;
-                continue;
             }
             target = doc + 1;
             if self.is_excluded(doc) {
@@ -800,20 +889,78 @@ mod tests {
             Term::from_field_text(fields.entity, "e0"),
             Term::from_field_text(fields.body, "ferry"),
         ] {
-            let scored = ScoredTerm {
-                bm25: Bm25Weight::for_terms(&searcher, std::slice::from_ref(&term)).unwrap(),
-                term,
-            };
-            let reader = &searcher.segment_readers()[0];
-            let mut cursor = TermCursor::open(reader, &scored).unwrap().unwrap();
-            let mut seen = 0;
-            while cursor.doc() != TERMINATED {
-                let (score, max) = (cursor.score(), cursor.block_max());
-                assert!(score > 0.0 && score <= max, "{score} > {max}");
-                seen += 1;
-                cursor.seek(cursor.doc() + 1);
-            }
+            let scored = ScoredTerm::new(&searcher, term).unwrap();
+            let seen = assert_block_maxima_bound_scores(&searcher.segment_readers()[0], &scored);
             assert_eq!(seen, 600, "every document has the term");
         }
+    }
+
+    /// Walks `scored`'s postings in `reader`, checking every score against
+    /// its block's maximum; returns how many documents it saw.
+    fn assert_block_maxima_bound_scores(reader: &SegmentReader, scored: &ScoredTerm) -> usize {
+        let mut cursor = TermCursor::open(reader, scored).unwrap().unwrap();
+        let mut seen = 0;
+        while cursor.doc() != TERMINATED {
+            let (score, max) = (cursor.score(), cursor.block_max());
+            assert!(score > 0.0 && score <= max, "{score} > {max}");
+            seen += 1;
+            cursor.seek(cursor.doc() + 1);
+        }
+        seen
+    }
+
+    fn body_doc(n: u64, body: String) -> IndexOp {
+        IndexOp::Upsert(Box::new(IndexDoc {
+            id: format!("d{n}"),
+            sequence: n,
+            body,
+            ..IndexDoc::default()
+        }))
+    }
+
+    /// A segment's skip data picks each block's best document under the
+    /// segment's average length, and the index's differs. In the segment
+    /// of long articles, a long one that says "ferry" ten times is its
+    /// blocks' best, yet under the index's shorter average a short one
+    /// that says it once scores more; in the segment of short articles a
+    /// one-word article is the best, yet under the longer average one of
+    /// twenty words that says it five times scores more. Both times the
+    /// block maximum must bound them.
+    #[test]
+    fn block_maxima_bound_scores_under_the_index_average_length() {
+        let index = SearchIndex::in_memory().unwrap();
+        let filler = |words: usize| "tide ".repeat(words);
+        let long = (0..300u64).map(|n| match n % 3 {
+            0 => body_doc(n, format!("ferry {}", filler(3))),
+            1 => body_doc(n, format!("{}{}", "ferry ".repeat(10), filler(390))),
+            _ => body_doc(n, filler(400)),
+        });
+        index.apply(long.collect()).unwrap();
+        index.commit(Checkpoint::default()).unwrap();
+        let short = (300..3300u64).map(|n| match n % 10 {
+            0 => body_doc(n, "ferry".to_string()),
+            5 => body_doc(n, format!("{}{}", "ferry ".repeat(5), filler(15))),
+            _ => body_doc(n, filler(2)),
+        });
+        index.apply(short.collect()).unwrap();
+        index.commit(Checkpoint::default()).unwrap();
+        let searcher = index.searcher();
+        assert!(searcher.segment_readers().len() >= 2, "two segments");
+        let term = Term::from_field_text(index.fields().body, "ferry");
+        let scored = ScoredTerm::new(&searcher, term).unwrap();
+        let seen: usize = searcher
+            .segment_readers()
+            .iter()
+            .filter(|reader| {
+                reader
+                    .inverted_index(scored.term.field())
+                    .unwrap()
+                    .doc_freq(&scored.term)
+                    .unwrap()
+                    > 0
+            })
+            .map(|reader| assert_block_maxima_bound_scores(reader, &scored))
+            .sum();
+        assert_eq!(seen, 200 + 600);
     }
 }

@@ -1171,7 +1171,8 @@ mod gram_phrases {
 /// The block-max conjunction keeps the page tantivy's own unpruned scoring
 /// finds: same documents and scores, for conjunctions of unions with
 /// exclusions, entity terms and filters, over segments of thousands of
-/// documents (many posting blocks) with deleted documents.
+/// documents (many posting blocks) with deleted documents and average
+/// lengths of their own.
 #[test]
 fn block_max_conjunctions_find_the_top_hits_unpruned_scoring_finds() {
     use rand::{Rng, SeedableRng};
@@ -1185,10 +1186,13 @@ fn block_max_conjunctions_find_the_top_hits_unpruned_scoring_finds() {
     let index = SearchIndex::in_memory().unwrap();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
     // Word i appears in a share of documents from 3% to 60%, 1-4 times,
-    // in bodies of varied length.
+    // in bodies of varied length. The segments' average lengths differ
+    // (their skip data's block maxima assume their own).
     let shares = [0.6, 0.35, 0.2, 0.1, 0.05, 0.03];
+    let fillers = [0..12, 0..40, 10..90];
     let person = || entity("e_vos", "Anna Vos", EntityType::Person, &["Vos"]);
     for part in 0..3u64 {
+        let filler = fillers[part as usize].clone();
         let docs = (1..=4_000u64)
             .map(|i| {
                 let seq = part * 10_000 + i;
@@ -1200,7 +1204,7 @@ fn block_max_conjunctions_find_the_top_hits_unpruned_scoring_finds() {
                         }
                     }
                 }
-                body.push_str(&"filler ".repeat(rng.random_range(0..40)));
+                body.push_str(&"filler ".repeat(rng.random_range(filler.clone())));
                 let entities = if rng.random_bool(0.05) {
                     vec![person()]
                 } else {
@@ -1346,4 +1350,71 @@ fn block_max_conjunctions_find_the_top_hits_unpruned_scoring_finds() {
             }
         }
     }
+}
+
+/// A union's term that a window requires (no match without it could beat
+/// the page there) is not required past the window. Here "Anna Vos" (an
+/// entity term of `ferry OR entity`) fills the page, then is required in
+/// the window of her article 3000, whose "ferry" articles all score low;
+/// her next article is 8000. The article at 7000, in a later block of
+/// "ferry" that says it ten times in a short body, tops the page and must
+/// not be passed over on the way to 8000.
+#[test]
+fn a_term_required_in_one_window_is_not_required_past_it() {
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+    use tantivy::schema::IndexRecordOption;
+
+    use crate::search::conjunction::prune_conjunctions;
+
+    let index = SearchIndex::in_memory().unwrap();
+    let vos = || entity("e_vos", "Anna Vos", EntityType::Person, &["Vos"]);
+    let other = || entity("e_other", "Other One", EntityType::Person, &["One"]);
+    let sand = |words: usize| "sand ".repeat(words);
+    let docs = (0..10_000u64)
+        .map(|n| {
+            let body = match n {
+                7000 => format!("{}tide", "ferry ".repeat(10)),
+                n if n % 50 == 0 => format!("ferry tide {}", sand(200)),
+                _ => format!("tide {}", sand(20)),
+            };
+            let named = n < 10 || n == 3000 || n == 8000;
+            let entities = vec![if named { vos() } else { other() }];
+            doc(n, "daily", 0, "t", &body, entities)
+        })
+        .collect();
+    add(&index, docs);
+    let searcher = index.searcher();
+    assert_eq!(searcher.segment_readers().len(), 1);
+    let fields = index.fields();
+    let term = |field, text: &str| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, text),
+            IndexRecordOption::WithFreqs,
+        ))
+    };
+    let query: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+        (
+            Occur::Must,
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Should, term(fields.body, "ferry")),
+                (Occur::Should, term(fields.entity, "e_vos")),
+            ])),
+        ),
+        (Occur::Must, term(fields.body, "tide")),
+    ]));
+    let pruned = prune_conjunctions(fields, query.box_clone());
+    assert!(
+        pruned
+            .downcast_ref::<super::conjunction::BlockMaxConjunction>()
+            .is_some()
+    );
+    let top = TopDocs::with_limit(3).order_by_score();
+    let expected = searcher.search(&*query, &top).unwrap();
+    let found = searcher.search(&*pruned, &top).unwrap();
+    assert_eq!(
+        expected[0].1.doc_id, 7000,
+        "the ferry article tops the page"
+    );
+    assert_eq!(found[0], expected[0], "found {found:?}");
 }
