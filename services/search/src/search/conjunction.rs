@@ -59,7 +59,7 @@ pub fn prune_conjunctions(fields: &Fields, query: Box<dyn Query>) -> Box<dyn Que
     let scored_fields: Vec<Field> = fields
         .default_fields()
         .into_iter()
-        .chain([fields.entity])
+        .chain([fields.title, fields.entity])
         .collect();
     let mut plan = Plan::default();
     if !plan.require(&scored_fields, &*query) || plan.required.is_empty() {

@@ -1212,7 +1212,12 @@ fn block_max_conjunctions_find_the_top_hits_unpruned_scoring_finds() {
                     vec![]
                 };
                 let source = if seq % 3 == 0 { "wire" } else { "daily" };
-                doc(seq, source, (seq % 9) as i64, "t", &body, entities)
+                let title = match seq % 7 {
+                    0 => "w1 report",
+                    1 => "w1",
+                    _ => "t",
+                };
+                doc(seq, source, (seq % 9) as i64, title, &body, entities)
             })
             .collect();
         add(&index, docs);
@@ -1302,6 +1307,16 @@ fn block_max_conjunctions_find_the_top_hits_unpruned_scoring_finds() {
             ]),
         ),
         ("w1, a lone term", word(1)),
+        (
+            "title:w1 OR w3, a field's term",
+            any(vec![
+                Box::new(TermQuery::new(
+                    Term::from_field_text(fields.title, "w1"),
+                    IndexRecordOption::WithFreqsAndPositions,
+                )),
+                word(3),
+            ]),
+        ),
         ("w1 OR w4, a flat union", any(vec![word(1), word(4)])),
         (
             // A word expanded to an entity: tantivy cannot block-WAND a
