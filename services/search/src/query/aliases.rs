@@ -256,9 +256,12 @@ impl AliasNames {
         let mut facet: Option<&str> = None;
         let mut variants: BTreeSet<&str> = BTreeSet::new();
         for names in &segments {
-            if let Some(f) = names.facet(id)
-                && facet < Some(f)
-            {
+            // An article naming the entity indexes its facet and its
+            // spellings together: a segment without the one lacks the other.
+            let Some(f) = names.facet(id) else {
+                continue;
+            };
+            if facet < Some(f) {
                 facet = Some(f);
             }
             variants.extend(names.spellings.after_key(id));
