@@ -65,6 +65,18 @@ const MAX_CACHED_RANGE: usize = 256 << 10;
 /// allocation): most ranges are a rare term's few dozen bytes.
 const ENTRY_OVERHEAD: usize = 160;
 
+/// What a cached range counts against the cache's budget.
+fn cost(bytes: &OwnedBytes) -> usize {
+    bytes.len() + ENTRY_OVERHEAD
+}
+
+/// Whether `path`'s extension is one of `extensions`.
+fn has_extension(path: &Path, extensions: &[&str]) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| extensions.contains(&e))
+}
+
 /// Whether reads on this thread go around the cache: a merge reads every
 /// term of its segments once, which would only push out what queries
 /// read again. tantivy runs merges on its pool's `merge_thread_N`
@@ -152,12 +164,12 @@ impl RangeCache {
         let mut inner = self.inner.lock();
         inner.puts += 1;
         if let Some(old) = inner.ranges.put(key, bytes.clone()) {
-            inner.bytes -= old.len() + ENTRY_OVERHEAD;
+            inner.bytes -= cost(&old);
         }
-        inner.bytes += bytes.len() + ENTRY_OVERHEAD;
+        inner.bytes += cost(bytes);
         while inner.bytes > self.budget {
             match inner.ranges.pop_lru() {
-                Some((_, evicted)) => inner.bytes -= evicted.len() + ENTRY_OVERHEAD,
+                Some((_, evicted)) => inner.bytes -= cost(&evicted),
                 None => break,
             }
         }
@@ -174,7 +186,7 @@ impl RangeCache {
             .collect();
         for key in keys {
             if let Some(bytes) = inner.ranges.pop(&key) {
-                inner.bytes -= bytes.len() + ENTRY_OVERHEAD;
+                inner.bytes -= cost(&bytes);
             }
         }
     }
@@ -182,8 +194,7 @@ impl RangeCache {
 
 impl Directory for IndexDirectory {
     fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
-        let extension = path.extension().and_then(|e| e.to_str());
-        if !extension.is_some_and(|e| READ_EXTENSIONS.contains(&e)) {
+        if !has_extension(path, &READ_EXTENSIONS) {
             return self.mmap.get_file_handle(path);
         }
         let file = File::open(self.root.join(path)).map_err(|e| match e.kind() {
@@ -194,9 +205,7 @@ impl Directory for IndexDirectory {
             .metadata()
             .map_err(|e| OpenReadError::wrap_io_error(e, path.to_path_buf()))?
             .len() as usize;
-        let cache = extension
-            .is_some_and(|e| CACHED_EXTENSIONS.contains(&e))
-            .then(|| Arc::clone(&self.cache));
+        let cache = has_extension(path, &CACHED_EXTENSIONS).then(|| Arc::clone(&self.cache));
         Ok(Arc::new(BlockReads {
             file,
             len,
@@ -207,8 +216,7 @@ impl Directory for IndexDirectory {
     }
 
     fn delete(&self, path: &Path) -> Result<(), DeleteError> {
-        let extension = path.extension().and_then(|e| e.to_str());
-        if extension.is_some_and(|e| CACHED_EXTENSIONS.contains(&e)) {
+        if has_extension(path, &CACHED_EXTENSIONS) {
             self.cache.forget(path);
         }
         self.mmap.delete(path)

@@ -10,9 +10,9 @@
 //! does: the documents are cut into windows in which no term leaves its
 //! current posting block (128 documents), the sum of those blocks' maximum
 //! scores bounds every match in the window, and a window that cannot beat
-//! the page's worst hit is skipped without looking for its matches. In a window that is searched, a union's term
-//! without which no match could beat the page is required (MaxScore's
-//! reasoning): the rarest required term leads instead of its union; and a
+//! the page's worst hit is skipped without looking for its matches. In a
+//! window that is searched, a union's term without which no match could
+//! beat the page is required (MaxScore's reasoning): the rarest required term leads instead of its union; and a
 //! candidate whose lead's own score cannot make up the difference is passed
 //! over before the other clauses are read. Counted in a build with counters
 //! at a million articles (tests/BENCHMARKS.md), 95% of the windows past the
