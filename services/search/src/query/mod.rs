@@ -40,6 +40,7 @@ pub(crate) use filter::any_of;
 pub use filter::{Filter, FilterClause, filter_query};
 pub use interpret::{Interpretation, Note, NoteKind, Suggestion, Syntax};
 pub use partial::filtered_or_partial;
+pub use phrase::ExactPhrase;
 pub(crate) use phrase::gram_run;
 pub use suggest::{SUGGEST_BELOW, suggest};
 
@@ -474,7 +475,8 @@ impl<'a> Converter<'a> {
     }
 
     /// A word or phrase without expansion. Exact phrases on the text fields
-    /// are answered from common grams where those can answer them.
+    /// are answered from common grams where those can answer them, and
+    /// otherwise by a phrase the pruned relevance pass can read.
     fn text_literal(&self, lit: UserInputLiteral) -> Result<Box<dyn Query>> {
         if !lit.prefix && lit.slop == 0 {
             let fields = self.index.fields();
@@ -487,7 +489,7 @@ impl<'a> Converter<'a> {
                     .filter(|f| fields.grams_of(*f).is_some())
                     .map(|f| vec![f]),
             };
-            if let Some(query) = targets.and_then(|t| phrase::gram_phrase(fields, &t, &lit.phrase))
+            if let Some(query) = targets.and_then(|t| phrase::exact_phrase(fields, &t, &lit.phrase))
             {
                 return Ok(query);
             }

@@ -1,25 +1,26 @@
-//! Phrases of the text fields answered from common grams ([`crate::grams`])
-//! where the grams can answer them, exactly as tantivy's phrase query would.
+//! Exact phrases of the text fields: answered from common grams
+//! ([`crate::grams`]) where the grams can answer them, exactly as tantivy's
+//! phrase query would, and otherwise by a phrase query whose words the
+//! pruned relevance pass can read.
 
 use tantivy::Term;
-use tantivy::query::{
-    BooleanQuery, ConstScoreQuery, EnableScoring, Occur, PhraseQuery, Query, TermQuery, Weight,
-};
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, PhraseQuery, Query, TermQuery, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::Token;
 
 use crate::grams::{self, PhrasePlan};
+use crate::query::FilterClause;
 use crate::schema::Fields;
 
-/// The query for the phrase `text` on `targets` (text fields with grams), or
-/// `None` when no pair of its words is a gram (tantivy's own phrase query is
-/// then as good as it gets).
-pub fn gram_phrase(fields: &Fields, targets: &[Field], text: &str) -> Option<Box<dyn Query>> {
+/// The query for the exact phrase `text` on `targets` (text fields with
+/// grams), or `None` when `text` is not two words or more (tantivy's parser
+/// makes a term of one word).
+pub fn exact_phrase(fields: &Fields, targets: &[Field], text: &str) -> Option<Box<dyn Query>> {
     let words = grams::words(text);
-    let plan = grams::plan(&words);
-    if plan == PhrasePlan::Words {
+    if words.len() < 2 {
         return None;
     }
+    let plan = grams::plan(&words);
     let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(targets.len());
     for &field in targets {
         let grams_field = fields.grams_of(field)?;
@@ -38,7 +39,7 @@ fn on_field(
     plan: &PhrasePlan,
 ) -> Box<dyn Query> {
     let first = words.first().map_or(0, |w| w.position);
-    let phrase = PhraseQuery::new_with_offset(
+    let phrase = ExactPhrase::new(
         words
             .iter()
             .map(|w| (w.position - first, Term::from_field_text(field, &w.text)))
@@ -66,19 +67,55 @@ fn on_field(
                 (Occur::Must, Box::new(phrase.clone()) as Box<dyn Query>),
                 (
                     Occur::Must,
-                    Box::new(ConstScoreQuery::new(
-                        Box::new(BooleanQuery::new(required)),
-                        0.0,
-                    )),
+                    Box::new(FilterClause(Box::new(BooleanQuery::new(required)))),
                 ),
             ]))
         }
-        PhrasePlan::Words => Box::new(phrase.clone()),
+        // Nothing to narrow by: the phrase runs and shows itself.
+        PhrasePlan::Words => return Box::new(phrase),
     };
     Box::new(ShownAs {
         run,
         shown: Box::new(phrase),
     })
+}
+
+/// An exact phrase (slop 0) whose words and offsets the block-max
+/// conjunction ([`crate::search`]) can read, to prune a phrase search as it
+/// prunes words; tantivy's `PhraseQuery`, which it runs, keeps its offsets
+/// to itself.
+#[derive(Clone, Debug)]
+pub struct ExactPhrase {
+    terms: Vec<(usize, Term)>,
+    query: PhraseQuery,
+}
+
+impl ExactPhrase {
+    /// The phrase of `terms` at their offsets (two terms or more, of one
+    /// field).
+    pub fn new(terms: Vec<(usize, Term)>) -> Self {
+        let mut terms = terms;
+        terms.sort_by_key(|(offset, _)| *offset);
+        Self {
+            query: PhraseQuery::new_with_offset(terms.clone()),
+            terms,
+        }
+    }
+
+    /// The phrase's terms at their offsets, in offset order.
+    pub fn terms(&self) -> &[(usize, Term)] {
+        &self.terms
+    }
+}
+
+impl Query for ExactPhrase {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        self.query.weight(enable_scoring)
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.query.query_terms(visitor);
+    }
 }
 
 /// The query a gram phrase runs, when `query` is one (what the documents

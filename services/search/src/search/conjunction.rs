@@ -21,6 +21,13 @@
 //! the count now runs apart, unscored, and this runs pruned from the first
 //! match (`super::pass`).
 //!
+//! An exact phrase is a required clause too: its words lead and bound the
+//! windows (a phrase occurs at most as often as each of its words), a
+//! candidate's bound comes from its words' frequencies, and positions are
+//! read only for candidates that can still enter the page (tantivy's phrase
+//! query reads them for every match: a phrase of two common words was
+//! ranked by every document holding both).
+//!
 //! Only [`Weight::for_each_pruning`] (the relevance passes of
 //! [`super::pass`]) runs the conjunction here; counts, date-sorted passes,
 //! facets and highlighting use the query it wraps. Every page of a query
@@ -40,16 +47,18 @@
 //! no maxima there: its blocks' maxima are computed from their documents'
 //! field norms.
 
+use std::sync::Arc;
+
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::postings::BlockSegmentPostings;
+use tantivy::postings::{BlockSegmentPostings, Postings, SegmentPostings};
 use tantivy::query::{
     AllQuery, Bm25StatisticsProvider, Bm25Weight, BooleanQuery, EnableScoring, Explanation, Occur,
     Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption, Schema};
-use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
+use tantivy::{DocId, DocSet, InvertedIndexReader, Score, SegmentReader, TERMINATED, Term};
 
-use crate::query::FilterClause;
+use crate::query::{ExactPhrase, FilterClause, gram_run};
 use crate::schema::Fields;
 
 /// `query`, run by block-max conjunction in relevance passes when its shape
@@ -70,8 +79,8 @@ pub fn prune_conjunctions(fields: &Fields, query: Box<dyn Query>) -> Box<dyn Que
 /// What the conjunction is made of.
 #[derive(Default)]
 struct Plan {
-    /// Each required clause: the union of its terms.
-    required: Vec<Vec<Term>>,
+    /// Each required clause.
+    required: Vec<Required>,
     /// Required clauses that add nothing to the score.
     filters: Vec<Box<dyn Query>>,
     /// Clauses a match must not match.
@@ -91,12 +100,35 @@ impl Clone for Plan {
     }
 }
 
+/// A required clause of the plan.
+#[derive(Clone, Debug)]
+enum Required {
+    /// A union of terms (a word and what it expands to).
+    Union(Vec<Term>),
+    /// An exact phrase: its terms at their offsets.
+    Phrase(Vec<(usize, Term)>),
+}
+
 impl Plan {
     /// Adds `query` as a required part; false when its shape is not one
     /// this conjunction runs.
     fn require(&mut self, scored_fields: &[Field], query: &dyn Query) -> bool {
         if let Some(filter) = query.downcast_ref::<FilterClause>() {
             self.filters.push(filter.0.box_clone());
+            return true;
+        }
+        if let Some(run) = gram_run(query) {
+            return self.require(scored_fields, run);
+        }
+        if let Some(phrase) = query.downcast_ref::<ExactPhrase>() {
+            let terms = phrase.terms();
+            if !terms
+                .iter()
+                .all(|(_, t)| scored_fields.contains(&t.field()))
+            {
+                return false;
+            }
+            self.required.push(Required::Phrase(terms.to_vec()));
             return true;
         }
         if let Some(boolean) = query.downcast_ref::<BooleanQuery>()
@@ -136,7 +168,7 @@ impl Plan {
         if !union_terms(scored_fields, query, &mut terms) {
             return false;
         }
-        self.required.push(terms);
+        self.required.push(Required::Union(terms));
         true
     }
 }
@@ -209,15 +241,32 @@ impl Query for BlockMaxConjunction {
         else {
             return Ok(inner);
         };
+        let scored = |terms: &mut dyn Iterator<Item = &Term>| {
+            terms
+                .map(|term| ScoredTerm::new(statistics_provider, term.clone()))
+                .collect::<tantivy::Result<Vec<_>>>()
+        };
         let required = self
             .plan
             .required
             .iter()
-            .map(|terms| {
-                terms
-                    .iter()
-                    .map(|term| ScoredTerm::new(statistics_provider, term.clone()))
-                    .collect::<tantivy::Result<Vec<_>>>()
+            .map(|clause| {
+                Ok(match clause {
+                    Required::Union(terms) => ClauseWeight::Union(scored(&mut terms.iter())?),
+                    Required::Phrase(terms) => {
+                        let words: Vec<Term> = terms.iter().map(|(_, t)| t.clone()).collect();
+                        let last = terms.last().map_or(0, |(offset, _)| *offset);
+                        ClauseWeight::Phrase(PhraseWeighing {
+                            // As tantivy's phrase query weighs the phrase.
+                            bm25: Bm25Weight::for_terms(statistics_provider, &words)?,
+                            terms: scored(&mut words.iter())?,
+                            shifts: terms
+                                .iter()
+                                .map(|(offset, _)| (last - offset) as u32)
+                                .collect(),
+                        })
+                    }
+                })
             })
             .collect::<tantivy::Result<Vec<_>>>()?;
         let unscored = EnableScoring::disabled_from_searcher(searcher);
@@ -269,10 +318,28 @@ impl ScoredTerm {
     }
 }
 
+/// How a required clause is weighed.
+enum ClauseWeight {
+    Union(Vec<ScoredTerm>),
+    Phrase(PhraseWeighing),
+}
+
+/// An exact phrase's weighing: the phrase is scored as one term whose
+/// frequency is the phrase's (tantivy's `PhraseScorer`), with the sum of
+/// its words' inverse document frequencies.
+struct PhraseWeighing {
+    bm25: Bm25Weight,
+    /// The words, each weighed as a term (for their block maxima).
+    terms: Vec<ScoredTerm>,
+    /// Added to each word's positions so that a phrase's words line up
+    /// (the last offset minus the word's, as tantivy aligns them).
+    shifts: Vec<u32>,
+}
+
 struct ConjunctionWeight {
     inner: Box<dyn Weight>,
     constant: Score,
-    required: Vec<Vec<ScoredTerm>>,
+    required: Vec<ClauseWeight>,
     filters: Vec<Box<dyn Weight>>,
     excluded: Vec<Box<dyn Weight>>,
 }
@@ -513,9 +580,236 @@ impl TermUnion {
     }
 }
 
+/// An exact phrase in one segment. Its words lead and bound the search as
+/// terms do; a phrase's frequency is at most each word's, so with the
+/// same field norm (one field) its score is at most each word's score
+/// times the phrase's weight over the word's: the least of those bounds
+/// a window, and the phrase's score at its words' least frequency bounds a
+/// candidate. Positions are read only for candidates that can still enter
+/// the page, and opened only when the first one comes.
+struct PhraseClause {
+    words: Vec<TermCursor>,
+    /// Each word's weight over the phrase's (to bound by its scores).
+    ratios: Vec<Score>,
+    shifts: Vec<u32>,
+    bm25: Bm25Weight,
+    fieldnorms: FieldNormReader,
+    /// The words' postings with positions, once a candidate needs them.
+    positions: Option<Vec<SegmentPostings>>,
+    inverted_index: Arc<InvertedIndexReader>,
+    terms: Vec<Term>,
+    window_max: Score,
+    /// The phrase's positions so far, and the next word's.
+    matched: Vec<u32>,
+    next: Vec<u32>,
+}
+
+impl PhraseClause {
+    /// None when a word is not in the segment.
+    fn open(reader: &SegmentReader, weighing: &PhraseWeighing) -> tantivy::Result<Option<Self>> {
+        let mut words = Vec::with_capacity(weighing.terms.len());
+        for scored in &weighing.terms {
+            match TermCursor::open(reader, scored)? {
+                Some(cursor) => words.push(cursor),
+                None => return Ok(None),
+            }
+        }
+        let Some(field) = weighing.terms.first().map(|t| t.term.field()) else {
+            return Ok(None);
+        };
+        let fieldnorms = match reader.fieldnorms_readers().get_field(field)? {
+            Some(fieldnorms) => fieldnorms,
+            None => FieldNormReader::constant(reader.max_doc(), 1),
+        };
+        let phrase_max = weighing.bm25.max_score();
+        Ok(Some(Self {
+            ratios: weighing
+                .terms
+                .iter()
+                .map(|scored| phrase_max / scored.bm25.max_score())
+                .collect(),
+            words,
+            shifts: weighing.shifts.clone(),
+            bm25: weighing.bm25.clone(),
+            fieldnorms,
+            positions: None,
+            inverted_index: reader.inverted_index(field)?,
+            terms: weighing.terms.iter().map(|t| t.term.clone()).collect(),
+            window_max: 0.0,
+            matched: Vec::new(),
+            next: Vec::new(),
+        }))
+    }
+
+    /// The most the phrase can score in `doc`, from its words' frequencies
+    /// (None when a word is not there). Every word must have been moved to
+    /// `doc` or past it.
+    fn bound(&self, doc: DocId) -> Option<Score> {
+        let mut least = u32::MAX;
+        for word in &self.words {
+            if word.doc() != doc {
+                return None;
+            }
+            least = least.min(word.postings.freq(word.cursor));
+        }
+        Some(self.bm25.score(self.fieldnorms.fieldnorm_id(doc), least))
+    }
+
+    /// The phrase's score in `doc`, None when its words do not follow each
+    /// other there (as tantivy's `PhraseScorer` counts: the positions at
+    /// which every word stands at its offset).
+    fn score(&mut self, doc: DocId) -> tantivy::Result<Option<Score>> {
+        if self.positions.is_none() {
+            let mut opened = Vec::with_capacity(self.terms.len());
+            for term in &self.terms {
+                let Some(postings) = self
+                    .inverted_index
+                    .read_postings(term, IndexRecordOption::WithFreqsAndPositions)?
+                else {
+                    return Ok(None);
+                };
+                opened.push(postings);
+            }
+            self.positions = Some(opened);
+        }
+        let Some(positions) = &mut self.positions else {
+            return Ok(None);
+        };
+        for (i, postings) in positions.iter_mut().enumerate() {
+            if postings.doc() < doc {
+                postings.seek(doc);
+            }
+            if postings.doc() != doc {
+                return Ok(None);
+            }
+            let shift = self.shifts[i];
+            if i == 0 {
+                postings.positions_with_offset(shift, &mut self.matched);
+            } else {
+                postings.positions_with_offset(shift, &mut self.next);
+                keep_common(&mut self.matched, &self.next);
+            }
+            if self.matched.is_empty() {
+                return Ok(None);
+            }
+        }
+        let count = self.matched.len() as u32;
+        Ok(Some(
+            self.bm25.score(self.fieldnorms.fieldnorm_id(doc), count),
+        ))
+    }
+}
+
+/// Keeps in `left` the values also in `right` (both sorted).
+fn keep_common(left: &mut Vec<u32>, right: &[u32]) {
+    let mut kept = 0;
+    let mut j = 0;
+    for i in 0..left.len() {
+        let value = left[i];
+        while j < right.len() && right[j] < value {
+            j += 1;
+        }
+        if j == right.len() {
+            break;
+        }
+        if right[j] == value {
+            left[kept] = value;
+            kept += 1;
+            j += 1;
+        }
+    }
+    left.truncate(kept);
+}
+
+/// A required clause in one segment.
+enum Clause {
+    Union(TermUnion),
+    Phrase(Box<PhraseClause>),
+}
+
+impl Clause {
+    fn terms_mut(&mut self) -> &mut [TermCursor] {
+        match self {
+            Clause::Union(union) => &mut union.terms,
+            Clause::Phrase(phrase) => &mut phrase.words,
+        }
+    }
+
+    fn window_max(&self) -> Score {
+        match self {
+            Clause::Union(union) => union.window_max,
+            Clause::Phrase(phrase) => phrase.window_max,
+        }
+    }
+
+    /// Moves the clause to its first possible match at or after `target`
+    /// (for a phrase, the first document of its rarest word: the other
+    /// words are drivers of their own).
+    fn seek(&mut self, target: DocId) -> DocId {
+        match self {
+            Clause::Union(union) => union.seek(target),
+            Clause::Phrase(phrase) => {
+                let rarest = (0..phrase.words.len())
+                    .min_by_key(|&i| phrase.words[i].cost())
+                    .unwrap_or(0);
+                phrase.words[rarest].seek(target)
+            }
+        }
+    }
+
+    /// Sets the most the clause scores in the window ending at `end` (every
+    /// term moved to the window's start); false when it has no match there.
+    fn weigh_window(&mut self, end: DocId) -> bool {
+        match self {
+            Clause::Union(union) => {
+                union.window_max = 0.0;
+                let mut any = false;
+                for term in &mut union.terms {
+                    // A term whose next document is past the window adds nothing.
+                    term.window_max = if term.doc() <= end {
+                        any = true;
+                        term.block_max()
+                    } else {
+                        0.0
+                    };
+                    union.window_max += term.window_max;
+                }
+                any
+            }
+            Clause::Phrase(phrase) => {
+                phrase.window_max = Score::MAX;
+                for (word, ratio) in phrase.words.iter_mut().zip(&phrase.ratios) {
+                    if word.doc() > end {
+                        return false;
+                    }
+                    word.window_max = word.block_max();
+                    phrase.window_max = phrase.window_max.min(word.window_max * ratio);
+                }
+                true
+            }
+        }
+    }
+
+    /// The bound of the clause in the window and its real score, or for a
+    /// phrase a bound of it, on the document `lead` is on.
+    fn lead_scores(&self, lead: Option<usize>, doc: DocId) -> (Score, Score) {
+        match (self, lead) {
+            (Clause::Union(union), Some(term)) => {
+                (union.terms[term].window_max, union.terms[term].score())
+            }
+            (Clause::Union(union), None) => (union.window_max, union.score(doc)),
+            (Clause::Phrase(phrase), Some(word)) => (
+                phrase.window_max,
+                phrase.words[word].score() * phrase.ratios[word],
+            ),
+            (Clause::Phrase(phrase), None) => (phrase.window_max, phrase.window_max),
+        }
+    }
+}
+
 /// What leads or checks the search for matches: a required clause (any of
 /// its terms), or one term of a clause that every competitive match in the
-/// window contains.
+/// window contains (every word of a phrase).
 #[derive(Clone, Copy)]
 struct Driver {
     clause: usize,
@@ -527,7 +821,7 @@ struct Driver {
 struct SegmentConjunction {
     constant: Score,
     /// In the plan's order, which is the order scores are summed in.
-    required: Vec<TermUnion>,
+    required: Vec<Clause>,
     /// Every clause as a driver, rarest first (the rarest leads): used
     /// outside windows.
     clauses: Vec<Driver>,
@@ -535,6 +829,24 @@ struct SegmentConjunction {
     drivers: Vec<Driver>,
     filters: Vec<Box<dyn Scorer>>,
     excluded: Vec<Box<dyn Scorer>>,
+}
+
+/// Adds `clause`'s drivers: the clause as a whole, or each word of a phrase.
+fn push_drivers(drivers: &mut Vec<Driver>, index: usize, clause: &Clause) {
+    match clause {
+        Clause::Union(union) => drivers.push(Driver {
+            clause: index,
+            term: None,
+            cost: union.cost(),
+        }),
+        Clause::Phrase(phrase) => drivers.extend(phrase.words.iter().enumerate().map(
+            |(word, cursor)| Driver {
+                clause: index,
+                term: Some(word),
+                cost: cursor.cost(),
+            },
+        )),
+    }
 }
 
 /// A stretch of documents, up to `end`, in which no term leaves its
@@ -559,28 +871,31 @@ impl SegmentConjunction {
     /// None when a required clause matches nothing in the segment.
     fn open(weight: &ConjunctionWeight, reader: &SegmentReader) -> tantivy::Result<Option<Self>> {
         let mut required = Vec::with_capacity(weight.required.len());
-        for terms in &weight.required {
-            let mut cursors = Vec::with_capacity(terms.len());
-            for scored in terms {
-                cursors.extend(TermCursor::open(reader, scored)?);
+        for clause in &weight.required {
+            match clause {
+                ClauseWeight::Union(terms) => {
+                    let mut cursors = Vec::with_capacity(terms.len());
+                    for scored in terms {
+                        cursors.extend(TermCursor::open(reader, scored)?);
+                    }
+                    if cursors.is_empty() {
+                        return Ok(None);
+                    }
+                    required.push(Clause::Union(TermUnion {
+                        terms: cursors,
+                        window_max: 0.0,
+                    }));
+                }
+                ClauseWeight::Phrase(weighing) => match PhraseClause::open(reader, weighing)? {
+                    Some(phrase) => required.push(Clause::Phrase(Box::new(phrase))),
+                    None => return Ok(None),
+                },
             }
-            if cursors.is_empty() {
-                return Ok(None);
-            }
-            required.push(TermUnion {
-                terms: cursors,
-                window_max: 0.0,
-            });
         }
-        let mut clauses: Vec<Driver> = required
-            .iter()
-            .enumerate()
-            .map(|(clause, union)| Driver {
-                clause,
-                term: None,
-                cost: union.cost(),
-            })
-            .collect();
+        let mut clauses: Vec<Driver> = Vec::new();
+        for (index, clause) in required.iter().enumerate() {
+            push_drivers(&mut clauses, index, clause);
+        }
         clauses.sort_by_key(|driver| driver.cost);
         let scorers = |weights: &[Box<dyn Weight>]| {
             weights
@@ -645,19 +960,49 @@ impl SegmentConjunction {
             if self.is_excluded(doc) {
                 continue;
             }
-            let mut score = 0.0;
-            for clause in &mut self.required {
-                // Drivers moved some terms to `doc`; the rest may be behind.
-                for term in &mut clause.terms {
-                    term.seek(doc);
-                }
-                score += clause.score(doc);
-            }
-            score += self.constant;
-            if score > threshold {
+            if let Some(score) = self.score(doc, threshold)? {
                 threshold = callback(doc, score);
             }
         }
+    }
+
+    /// `doc`'s score when it matches and beats `threshold`. A phrase's
+    /// positions are read only when its bound could beat it.
+    fn score(&mut self, doc: DocId, threshold: Score) -> tantivy::Result<Option<Score>> {
+        let mut most = 0.0;
+        let mut phrases = false;
+        for clause in &mut self.required {
+            // Drivers moved some terms to `doc`; the rest may be behind.
+            for term in clause.terms_mut() {
+                term.seek(doc);
+            }
+            most += match clause {
+                Clause::Union(union) => union.score(doc),
+                Clause::Phrase(phrase) => {
+                    phrases = true;
+                    match phrase.bound(doc) {
+                        Some(bound) => bound,
+                        None => return Ok(None),
+                    }
+                }
+            };
+        }
+        most += self.constant;
+        if most <= threshold || !phrases {
+            return Ok((most > threshold).then_some(most));
+        }
+        let mut score = 0.0;
+        for clause in &mut self.required {
+            score += match clause {
+                Clause::Union(union) => union.score(doc),
+                Clause::Phrase(phrase) => match phrase.score(doc)? {
+                    Some(score) => score,
+                    None => return Ok(None),
+                },
+            };
+        }
+        score += self.constant;
+        Ok((score > threshold).then_some(score))
     }
 
     /// The window from `target` to the first end of a block any term is in,
@@ -669,15 +1014,20 @@ impl SegmentConjunction {
     fn cut_window(&mut self, target: DocId, threshold: Score) -> Window {
         let mut end = TERMINATED;
         for clause in &mut self.required {
-            let mut clause_next = TERMINATED;
-            for term in &mut clause.terms {
+            // A union has no match left when none of its terms has; a
+            // phrase when one of its words has none.
+            let phrase = matches!(clause, Clause::Phrase(_));
+            let mut none_left = !phrase;
+            for term in clause.terms_mut() {
                 let doc = term.seek(target);
-                clause_next = clause_next.min(doc);
-                if doc != TERMINATED {
+                if doc == TERMINATED {
+                    none_left |= phrase;
+                } else {
+                    none_left &= phrase;
                     end = end.min(term.block_end());
                 }
             }
-            if clause_next == TERMINATED {
+            if none_left {
                 return Window {
                     end: TERMINATED,
                     most: Score::MIN,
@@ -686,32 +1036,22 @@ impl SegmentConjunction {
         }
         let mut most = self.constant;
         for clause in &mut self.required {
-            clause.window_max = 0.0;
-            let mut any = false;
-            for term in &mut clause.terms {
-                // A term whose next document is past the window adds nothing.
-                term.window_max = if term.doc() <= end {
-                    any = true;
-                    term.block_max()
-                } else {
-                    0.0
-                };
-                clause.window_max += term.window_max;
-            }
-            if !any {
+            if !clause.weigh_window(end) {
                 return Window {
                     end,
                     most: Score::MIN,
                 };
             }
-            most += clause.window_max;
+            most += clause.window_max();
         }
         let window = Window { end, most };
         self.drivers.clear();
         for (index, clause) in self.required.iter().enumerate() {
             let before = self.drivers.len();
-            if clause.terms.len() > 1 {
-                for (term_index, term) in clause.terms.iter().enumerate() {
+            if let Clause::Union(union) = clause
+                && union.terms.len() > 1
+            {
+                for (term_index, term) in union.terms.iter().enumerate() {
                     if term.window_max > 0.0 && window.cannot_beat(term.window_max, 0.0, threshold)
                     {
                         self.drivers.push(Driver {
@@ -723,11 +1063,7 @@ impl SegmentConjunction {
                 }
             }
             if self.drivers.len() == before {
-                self.drivers.push(Driver {
-                    clause: index,
-                    term: None,
-                    cost: clause.cost(),
-                });
+                push_drivers(&mut self.drivers, index, clause);
             }
         }
         self.drivers.sort_by_key(|driver| driver.cost);
@@ -738,7 +1074,7 @@ impl SegmentConjunction {
     fn seek_driver(&mut self, driver: Driver, target: DocId) -> DocId {
         let clause = &mut self.required[driver.clause];
         match driver.term {
-            Some(term) => clause.terms[term].seek(target),
+            Some(term) => clause.terms_mut()[term].seek(target),
             None => clause.seek(target),
         }
     }
@@ -780,11 +1116,7 @@ impl SegmentConjunction {
             if let Some(window) = window {
                 // Lucene's check: the lead's real score in place of its
                 // bound passes over candidates before the others are read.
-                let clause = &self.required[lead.clause];
-                let (bound, real) = match lead.term {
-                    Some(term) => (clause.terms[term].window_max, clause.terms[term].score()),
-                    None => (clause.window_max, clause.score(doc)),
-                };
+                let (bound, real) = self.required[lead.clause].lead_scores(lead.term, doc);
                 if window.cannot_beat(bound, real, threshold) {
                     target = doc + 1;
                     continue 'candidates;

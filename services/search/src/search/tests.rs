@@ -1179,9 +1179,9 @@ fn block_max_conjunctions_find_the_top_hits_unpruned_scoring_finds() {
     use tantivy::DocAddress;
     use tantivy::collector::TopDocs;
     use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
-    use tantivy::schema::IndexRecordOption;
+    use tantivy::schema::{Field, IndexRecordOption};
 
-    use crate::query::FilterClause;
+    use crate::query::{ExactPhrase, FilterClause};
     use crate::search::conjunction::prune_conjunctions;
 
     let index = SearchIndex::in_memory().unwrap();
@@ -1258,7 +1258,53 @@ fn block_max_conjunctions_find_the_top_hits_unpruned_scoring_finds() {
         Term::from_field_text(fields.source, "wire"),
         IndexRecordOption::Basic,
     ))));
+    // Words follow each other in a body ("w0 w0 w1 w3 ..."): "w0 w1" is in
+    // it once when both are, "w0 w0" once less than w0 is.
+    let phrase = |field: Field, words: &[&str]| -> Box<dyn Query> {
+        Box::new(ExactPhrase::new(
+            words
+                .iter()
+                .enumerate()
+                .map(|(at, w)| (at, Term::from_field_text(field, w)))
+                .collect(),
+        ))
+    };
     let queries: Vec<(&str, Box<dyn Query>)> = vec![
+        (
+            "\"w0 w1\", a lone phrase",
+            phrase(fields.body, &["w0", "w1"]),
+        ),
+        (
+            "\"w0 w0\", a word twice",
+            phrase(fields.body, &["w0", "w0"]),
+        ),
+        (
+            "\"w0 w1 w2\", three words",
+            phrase(fields.body, &["w0", "w1", "w2"]),
+        ),
+        (
+            "title:\"w1 report\" AND w0, a phrase of another field",
+            all(vec![
+                (Occur::Must, phrase(fields.title, &["w1", "report"])),
+                (Occur::Must, word(0)),
+            ]),
+        ),
+        (
+            "(w3 OR w4) AND \"w0 w1\" AND NOT w5",
+            all(vec![
+                (Occur::Must, any(vec![word(3), word(4)])),
+                (Occur::Must, phrase(fields.body, &["w0", "w1"])),
+                (Occur::MustNot, word(5)),
+            ]),
+        ),
+        (
+            "\"w1 w2\" AND \"w0 w0\" filtered to wire",
+            all(vec![
+                (Occur::Must, phrase(fields.body, &["w1", "w2"])),
+                (Occur::Must, phrase(fields.body, &["w0", "w0"])),
+                (Occur::Must, wire.box_clone()),
+            ]),
+        ),
         (
             "(w3 OR w4) AND w0 AND NOT w2",
             all(vec![

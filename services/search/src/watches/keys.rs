@@ -16,7 +16,7 @@ use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, FieldType, Schema};
 use tantivy::{Searcher, Term};
 
-use crate::query::{Filter, gram_run};
+use crate::query::{ExactPhrase, Filter, gram_run};
 use crate::schema::Fields;
 
 /// Most terms in one watch's set; a wider disjunction is no filter worth
@@ -88,14 +88,20 @@ fn required(schema: &Schema, query: &dyn Query, freq: &dyn Fn(&Term) -> u64) -> 
             .map(|t| vec![t])
             .collect();
     }
-    if let Some(phrase) = query.downcast_ref::<PhraseQuery>() {
+    let phrase_terms = query
+        .downcast_ref::<PhraseQuery>()
+        .map(PhraseQuery::phrase_terms)
+        .or_else(|| {
+            let phrase = query.downcast_ref::<ExactPhrase>()?;
+            Some(phrase.terms().iter().map(|(_, t)| t.clone()).collect())
+        });
+    if let Some(phrase_terms) = phrase_terms {
         // Every word of a phrase is in a matching document.
-        let terms: Vec<Term> = phrase
-            .phrase_terms()
-            .into_iter()
-            .filter_map(|t| text_term(schema, &t))
+        return phrase_terms
+            .iter()
+            .filter_map(|t| text_term(schema, t))
+            .map(|t| vec![t])
             .collect();
-        return terms.into_iter().map(|t| vec![t]).collect();
     }
     let Some(boolean) = query.downcast_ref::<BooleanQuery>() else {
         return Vec::new();
