@@ -56,7 +56,9 @@ use tantivy::query::{
     Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption, Schema};
-use tantivy::{DocId, DocSet, InvertedIndexReader, Score, SegmentReader, TERMINATED, Term};
+use tantivy::{
+    DocId, DocSet, InvertedIndexReader, Score, Searcher, SegmentReader, TERMINATED, Term,
+};
 
 use crate::query::{ExactPhrase, FilterClause, gram_run};
 use crate::schema::Fields;
@@ -241,6 +243,25 @@ impl Query for BlockMaxConjunction {
         else {
             return Ok(inner);
         };
+        Ok(Box::new(self.conjunction_weight(
+            inner,
+            statistics_provider,
+            searcher,
+        )?))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.inner.query_terms(visitor);
+    }
+}
+
+impl BlockMaxConjunction {
+    fn conjunction_weight(
+        &self,
+        inner: Box<dyn Weight>,
+        statistics_provider: &dyn Bm25StatisticsProvider,
+        searcher: &Searcher,
+    ) -> tantivy::Result<ConjunctionWeight> {
         let scored = |terms: &mut dyn Iterator<Item = &Term>| {
             terms
                 .map(|term| ScoredTerm::new(statistics_provider, term.clone()))
@@ -276,17 +297,13 @@ impl Query for BlockMaxConjunction {
                 .map(|q| q.weight(unscored))
                 .collect::<tantivy::Result<Vec<_>>>()
         };
-        Ok(Box::new(ConjunctionWeight {
+        Ok(ConjunctionWeight {
             inner,
             constant: self.plan.constant,
             required,
             filters: weights(&self.plan.filters)?,
             excluded: weights(&self.plan.excluded)?,
-        }))
-    }
-
-    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        self.inner.query_terms(visitor);
+        })
     }
 }
 
@@ -380,7 +397,51 @@ impl Weight for ConjunctionWeight {
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<()> {
         match SegmentConjunction::open(self, reader)? {
-            Some(mut conjunction) => conjunction.run(threshold, callback),
+            Some(mut conjunction) => conjunction.run(0, threshold, callback),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A relevance pass's ranking by the conjunction, which can start from the
+/// matches the pass's count found instead of searching for them again.
+pub struct Ranking(ConjunctionWeight);
+
+impl Ranking {
+    /// The ranking of `query` when it runs as a block-max conjunction,
+    /// weighed as a search with `statistics` weighs it.
+    pub fn of(
+        query: &dyn Query,
+        statistics: &dyn Bm25StatisticsProvider,
+        searcher: &Searcher,
+    ) -> tantivy::Result<Option<Self>> {
+        let Some(conjunction) = query.downcast_ref::<BlockMaxConjunction>() else {
+            return Ok(None);
+        };
+        let scoring = EnableScoring::enabled_from_statistics_provider(statistics, searcher);
+        let inner = conjunction.inner.weight(scoring)?;
+        Ok(Some(Self(
+            conjunction.conjunction_weight(inner, statistics, searcher)?,
+        )))
+    }
+
+    /// Ranks `reader`'s matches as [`Weight::for_each_pruning`] does, given
+    /// `counted`: live matches in order, every one of the segment's up to
+    /// the last (every one at all when `complete`). Those are scored where
+    /// their window's bound can beat the page; the search for matches
+    /// starts after them.
+    pub fn rank(
+        &self,
+        reader: &SegmentReader,
+        counted: &[DocId],
+        complete: bool,
+        threshold: Score,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
+        match SegmentConjunction::open(&self.0, reader)? {
+            Some(mut conjunction) => {
+                conjunction.run_counted(counted, complete, threshold, callback)
+            }
             None => Ok(()),
         }
     }
@@ -913,12 +974,47 @@ impl SegmentConjunction {
         }))
     }
 
-    fn run(
+    /// Ranks the counted matches (see [`Ranking::rank`]), then searches
+    /// past them unless they were every match.
+    fn run_counted(
         &mut self,
+        counted: &[DocId],
+        complete: bool,
         mut threshold: Score,
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<()> {
-        let mut target: DocId = 0;
+        let mut window: Option<Window> = None;
+        for &doc in counted {
+            if threshold > Score::MIN {
+                let cut = match window {
+                    Some(cut) if doc <= cut.end => cut,
+                    _ => {
+                        let cut = self.cut_window(doc, threshold);
+                        window = Some(cut);
+                        cut
+                    }
+                };
+                if cut.most <= threshold {
+                    continue;
+                }
+            }
+            if let Some(score) = self.score(doc, threshold)? {
+                threshold = callback(doc, score);
+            }
+        }
+        match counted.last() {
+            _ if complete => Ok(()),
+            Some(&last) => self.run(last + 1, threshold, callback),
+            None => self.run(0, threshold, callback),
+        }
+    }
+
+    fn run(
+        &mut self,
+        mut target: DocId,
+        mut threshold: Score,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
         // Recut once `target` passes its end; none until there is a
         // threshold to prune by.
         let mut window: Option<Window> = None;

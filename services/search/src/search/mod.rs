@@ -164,7 +164,9 @@ pub fn search(index: &SearchIndex, query: &SearchQuery, page: &PageRequest) -> R
     };
     let mut pass = PagePass::new(collector, facet_counter, count_up_to);
     if pass.counts_apart() {
-        pass = pass.count_with(full.weight(EnableScoring::disabled_from_searcher(&searcher))?);
+        pass = pass
+            .count_with(full.weight(EnableScoring::disabled_from_searcher(&searcher))?)
+            .rank_with(conjunction::Ranking::of(&*full, &stats, &searcher)?);
     }
     let PassFruit {
         mut ranked,

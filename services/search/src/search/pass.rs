@@ -26,6 +26,7 @@ use tantivy::{
     COLLECT_BLOCK_BUFFER_LEN, DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TantivyError,
 };
 
+use super::conjunction::Ranking;
 use crate::collect::{CursorCollector, CursorSegment, Ranked, Sort};
 use crate::facets::{CounterSegment, FacetCounter, Tally};
 
@@ -37,6 +38,9 @@ pub const EXACT_COUNT_UP_TO: u64 = 10_000;
 /// the total is shared by segments searched on other threads.
 const MAX_PUBLISH_STEP: u64 = 1_024;
 
+/// Most matches a segment's count keeps for its ranking (64 KiB).
+const MAX_KEPT_MATCHES: usize = 16_384;
+
 /// The page, count and facets of one query, in one pass.
 pub struct PagePass {
     pub page: CursorCollector,
@@ -46,6 +50,8 @@ pub struct PagePass {
     /// The query's unscored weight, which counts matches apart from the
     /// ranking when there is a bound to count to (see [`Self::counts_apart`]).
     counter: Option<Box<dyn Weight>>,
+    /// The conjunction's ranking, given the matches the count found.
+    ranking: Option<Ranking>,
     /// Matches counted so far over the segments.
     counted: AtomicU64,
     /// The highest threshold a segment's full page has reached, as the
@@ -77,6 +83,7 @@ impl PagePass {
             facets,
             count_up_to,
             counter: None,
+            ranking: None,
             counted: AtomicU64::new(0),
             shared_threshold: AtomicU32::new(0),
         }
@@ -95,12 +102,22 @@ impl PagePass {
         self
     }
 
+    /// Ranks with `ranking` from the matches the count found (a phrase's
+    /// are found by reading positions: found twice, they cost twice), then
+    /// past them. The query's weight must be the conjunction's, so that
+    /// later pages, which count nothing, score alike.
+    pub fn rank_with(mut self, ranking: Option<Ranking>) -> Self {
+        self.ranking = ranking;
+        self
+    }
+
     /// Counts `reader`'s live matches with `counter`, and their facets,
     /// up to the bound if there is one (see [`Self::count_to_bound`]).
     fn count_apart(
         &self,
         reader: &SegmentReader,
         facets: &mut Option<CounterSegment>,
+        kept: &mut KeptMatches,
     ) -> tantivy::Result<SegmentCount> {
         let Some(counter) = &self.counter else {
             return Err(TantivyError::InternalError(
@@ -109,20 +126,24 @@ impl PagePass {
             ));
         };
         if let Some(bound) = self.bound() {
-            let (matches, stopped) = self.count_to_bound(&**counter, reader, bound)?;
+            let (matches, stopped) = self.count_to_bound(&**counter, reader, bound, kept)?;
+            kept.complete &= !stopped;
             return Ok(SegmentCount::Apart { matches, stopped });
         }
         let alive = reader.alive_bitset();
         let mut matches = 0u64;
         counter.for_each_no_score(reader, &mut |docs| {
+            let before = kept.docs.len();
             for &doc in docs {
                 if alive.is_none_or(|alive| alive.is_alive(doc)) {
                     matches += 1;
+                    kept.docs.push(doc);
                     if let Some(facets) = facets {
                         facets.collect(doc, 0.0);
                     }
                 }
             }
+            kept.close_block(before);
         })?;
         Ok(SegmentCount::Apart {
             matches,
@@ -138,6 +159,7 @@ impl PagePass {
         counter: &dyn Weight,
         reader: &SegmentReader,
         bound: u64,
+        kept: &mut KeptMatches,
     ) -> tantivy::Result<(u64, bool)> {
         if self.counted.load(Ordering::Relaxed) >= bound {
             return Ok((0, true));
@@ -149,13 +171,14 @@ impl PagePass {
         let (mut segment_count, mut unpublished) = (0u64, 0u64);
         loop {
             let filled = matches.fill_buffer(&mut buffer);
-            let live = match alive {
-                None => filled,
-                Some(alive) => buffer[..filled]
+            let before = kept.docs.len();
+            kept.docs.extend(
+                buffer[..filled]
                     .iter()
-                    .filter(|&&doc| alive.is_alive(doc))
-                    .count(),
-            } as u64;
+                    .filter(|&&doc| alive.is_none_or(|alive| alive.is_alive(doc))),
+            );
+            let live = (kept.docs.len() - before) as u64;
+            kept.close_block(before);
             segment_count += live;
             unpublished += live;
             if unpublished >= step {
@@ -200,6 +223,37 @@ impl PagePass {
         match (&self.facets, self.page.sort) {
             (None, Sort::Relevance) => self.count_up_to,
             _ => None,
+        }
+    }
+}
+
+/// The live matches a segment's count found, in order, kept for the
+/// ranking while there are few enough.
+struct KeptMatches {
+    docs: Vec<DocId>,
+    /// Whether matches are kept at all (a ranking takes them).
+    keeping: bool,
+    /// Whether `docs` holds every match of the segment (so far, while
+    /// counting); otherwise every one up to its last.
+    complete: bool,
+}
+
+impl KeptMatches {
+    fn new(keeping: bool) -> Self {
+        Self {
+            docs: Vec::new(),
+            keeping,
+            complete: true,
+        }
+    }
+
+    /// After a block of matches was added from `before` on: drops it when
+    /// nothing is kept or too many are (the ranking then searches past the
+    /// ones before it).
+    fn close_block(&mut self, before: usize) {
+        if !self.keeping || !self.complete || self.docs.len() > MAX_KEPT_MATCHES {
+            self.docs.truncate(before);
+            self.complete = false;
         }
     }
 }
@@ -320,22 +374,30 @@ impl Collector for PagePass {
             })?;
             return Ok(segment.harvest());
         }
+        let mut kept = KeptMatches::new(self.ranking.is_some());
         segment.count = match self.bound() {
             // A later page: the first page's count stands.
             Some(0) => SegmentCount::Apart {
                 matches: 0,
                 stopped: true,
             },
-            _ => self.count_apart(reader, &mut segment.facets)?,
+            _ => self.count_apart(reader, &mut segment.facets, &mut kept)?,
         };
         // The ranking prunes from its first match, from the best threshold
         // another segment has reached.
-        weight.for_each_pruning(self.shared_threshold(), reader, &mut |doc, score| {
+        let mut collect = |doc, score| {
             if alive.is_none_or(|alive| alive.is_alive(doc)) {
                 segment.page.collect(doc, score);
             }
             self.share_threshold(segment.page.threshold())
-        })?;
+        };
+        let threshold = self.shared_threshold();
+        match &self.ranking {
+            Some(ranking) if kept.keeping => {
+                ranking.rank(reader, &kept.docs, kept.complete, threshold, &mut collect)?
+            }
+            _ => weight.for_each_pruning(threshold, reader, &mut collect)?,
+        }
         Ok(segment.harvest())
     }
 }

@@ -1182,7 +1182,7 @@ fn block_max_conjunctions_find_the_top_hits_unpruned_scoring_finds() {
     use tantivy::schema::{Field, IndexRecordOption};
 
     use crate::query::{ExactPhrase, FilterClause};
-    use crate::search::conjunction::prune_conjunctions;
+    use crate::search::conjunction::{Ranking, prune_conjunctions};
 
     let index = SearchIndex::in_memory().unwrap();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
@@ -1409,27 +1409,87 @@ fn block_max_conjunctions_find_the_top_hits_unpruned_scoring_finds() {
                 .unwrap();
         }
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let unscored = query
+            .weight(EnableScoring::disabled_from_searcher(&searcher))
+            .unwrap();
+        let ranking = Ranking::of(&*pruned, &searcher, &searcher)
+            .unwrap()
+            .expect("a conjunction's ranking");
         for limit in [1, 10, 50] {
             let top = TopDocs::with_limit(limit).order_by_score();
             // TopDocs runs `for_each_pruning`: the conjunction.
             let expected = &scored[..limit.min(scored.len())];
-            let found = searcher.search(&*pruned, &top).unwrap();
             assert_eq!(expected.len(), limit, "{name}");
-            assert_eq!(found.len(), expected.len(), "{name} top {limit}");
-            let last = expected[limit - 1].0;
-            for (i, ((want, _), (got, _))) in expected.iter().zip(&found).enumerate() {
-                assert!(
-                    (want - got).abs() <= 1e-4 * want.abs().max(1.0),
-                    "{name} top {limit}, hit {i}: score {got} for {want}"
-                );
-            }
-            // Ties at the page's edge may keep either document.
-            let found_docs: HashSet<_> = found.iter().map(|(_, doc)| *doc).collect();
-            for (want, doc) in expected {
-                if *want > last + 1e-4 {
-                    assert!(found_docs.contains(doc), "{name} top {limit}: {doc:?} lost");
+            let found = searcher.search(&*pruned, &top).unwrap();
+            assert_same_top(expected, &found, &format!("{name} top {limit}"));
+            // Ranked from the matches a count found: all of them, or the
+            // first half and a search past them.
+            for (kept_share, complete) in [(1, true), (2, false), (0, false)] {
+                let mut found: Vec<(Score, DocAddress)> = Vec::new();
+                for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+                    let alive = |doc: tantivy::DocId| {
+                        reader
+                            .alive_bitset()
+                            .is_none_or(|alive| alive.is_alive(doc))
+                    };
+                    let mut counted = Vec::new();
+                    unscored
+                        .for_each_no_score(reader, &mut |docs| {
+                            counted.extend(docs.iter().filter(|&&doc| alive(doc)))
+                        })
+                        .unwrap();
+                    let kept = match kept_share {
+                        0 => 0,
+                        share => counted.len() / share,
+                    };
+                    let threshold = |found: &[(Score, DocAddress)]| match found.get(limit - 1) {
+                        Some((score, _)) => *score,
+                        None => Score::MIN,
+                    };
+                    ranking
+                        .rank(
+                            reader,
+                            &counted[..kept],
+                            complete,
+                            threshold(&found),
+                            &mut |doc, score| {
+                                if alive(doc) {
+                                    found.push((score, DocAddress::new(ord as u32, doc)));
+                                    found.sort_by(|a, b| b.0.total_cmp(&a.0));
+                                    found.truncate(limit);
+                                }
+                                threshold(&found)
+                            },
+                        )
+                        .unwrap();
                 }
+                let kept = ["none", "all", "half"][kept_share];
+                let label = format!("{name} top {limit}, {kept} of the count kept");
+                assert_same_top(expected, &found, &label);
             }
+        }
+    }
+}
+
+/// `found` holds the hits of `expected` (scores within rounding; ties at
+/// the page's edge may keep either document).
+fn assert_same_top(
+    expected: &[(Score, tantivy::DocAddress)],
+    found: &[(Score, tantivy::DocAddress)],
+    label: &str,
+) {
+    assert_eq!(found.len(), expected.len(), "{label}");
+    let last = expected[expected.len() - 1].0;
+    for (i, ((want, _), (got, _))) in expected.iter().zip(found).enumerate() {
+        assert!(
+            (want - got).abs() <= 1e-4 * want.abs().max(1.0),
+            "{label}, hit {i}: score {got} for {want}"
+        );
+    }
+    let found_docs: HashSet<_> = found.iter().map(|(_, doc)| *doc).collect();
+    for (want, doc) in expected {
+        if *want > last + 1e-4 {
+            assert!(found_docs.contains(doc), "{label}: {doc:?} lost");
         }
     }
 }
