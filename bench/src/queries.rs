@@ -3,7 +3,7 @@
 //! a fraction of the documents, phrases that occur in articles, names the
 //! corpus spells several ways), so the engine does real work.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use dossier_proto::v1 as pb;
 use dossier_proto::v1::extraction_service_client::ExtractionServiceClient;
@@ -257,13 +257,16 @@ pub async fn top_people(channel: &Channel, n: i32) -> anyhow::Result<Vec<String>
 
 /// Runs `per_kind` measured queries of every kind (after a few unmeasured
 /// warm-up queries), one at a time on one connection: latency, not
-/// throughput, is the point.
+/// throughput, is the point. The `show_slowest` slowest Search requests of
+/// each kind are printed to stderr with their hits (where a tail comes
+/// from).
 pub async fn measure(
     channel: &Channel,
     context: &QueryContext<'_>,
     per_kind: usize,
     seed: u64,
     kinds: &[QueryKind],
+    show_slowest: usize,
 ) -> anyhow::Result<Vec<QueryStats>> {
     let mut client = SearchServiceClient::new(channel.clone());
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9e3);
@@ -284,16 +287,27 @@ pub async fn measure(
                 let warmup = (per_kind / 10).max(5);
                 let mut latency = Latency::new();
                 let (mut hits, mut expanded, mut bounded) = (0u64, 0usize, 0usize);
+                let mut slowest: Vec<(Duration, String, u64)> = Vec::new();
                 for i in 0..warmup + per_kind {
                     let request = context.request(kind, &mut rng);
+                    let text = (show_slowest > 0).then(|| request.query.clone());
                     let started = Instant::now();
                     let response = client.search(request).await?.into_inner();
                     if i >= warmup {
-                        latency.record(started.elapsed());
+                        let took = started.elapsed();
+                        latency.record(took);
+                        if let Some(text) = text {
+                            slowest.push((took, text, response.total_hits));
+                        }
                         hits += response.total_hits;
                         expanded += usize::from(!response.expansions.is_empty());
                         bounded += usize::from(response.total_hits_is_lower_bound);
                     }
+                }
+                slowest.sort_by(|a, b| b.0.cmp(&a.0));
+                for (took, text, hits) in slowest.iter().take(show_slowest) {
+                    let ms = took.as_secs_f64() * 1e3;
+                    eprintln!("  slow {kind:?}: {ms:.2} ms, {hits} hits: {text}");
                 }
                 QueryStats {
                     kind,

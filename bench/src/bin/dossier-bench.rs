@@ -94,6 +94,10 @@ struct Args {
     /// call, as `dossier screen` sends a list (0: no screening row).
     #[arg(long, default_value_t = 10_000)]
     screen_names: usize,
+    /// Print the N slowest requests of each Search query kind to stderr,
+    /// with their hits (not in the table).
+    #[arg(long, default_value_t = 0)]
+    show_slowest: usize,
     /// Query kinds to measure, comma-separated (default: all): term, phrase,
     /// boolean, filtered, faceted, entity, variant, deep, stories, story,
     /// quotes, quotes-query.
@@ -432,7 +436,16 @@ async fn query_rows(
         [] => QueryKind::ALL.as_slice(),
         some => some,
     };
-    for stats in measure(search, &context, args.queries, args.seed, kinds).await? {
+    let measured = measure(
+        search,
+        &context,
+        args.queries,
+        args.seed,
+        kinds,
+        args.show_slowest,
+    )
+    .await?;
+    for stats in measured {
         let mut notes = format!("mean hits {}", thousands(stats.mean_hits));
         if stats.kind == QueryKind::Variant {
             notes.push_str(&format!(
