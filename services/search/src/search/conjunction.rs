@@ -243,11 +243,10 @@ impl Query for BlockMaxConjunction {
         else {
             return Ok(inner);
         };
-        Ok(Box::new(self.conjunction_weight(
+        Ok(Box::new(ConjunctionWeight {
             inner,
-            statistics_provider,
-            searcher,
-        )?))
+            parts: self.parts(statistics_provider, searcher)?,
+        }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -256,12 +255,12 @@ impl Query for BlockMaxConjunction {
 }
 
 impl BlockMaxConjunction {
-    fn conjunction_weight(
+    /// The plan weighed by `statistics_provider`.
+    fn parts(
         &self,
-        inner: Box<dyn Weight>,
         statistics_provider: &dyn Bm25StatisticsProvider,
         searcher: &Searcher,
-    ) -> tantivy::Result<ConjunctionWeight> {
+    ) -> tantivy::Result<ConjunctionParts> {
         let scored = |terms: &mut dyn Iterator<Item = &Term>| {
             terms
                 .map(|term| ScoredTerm::new(statistics_provider, term.clone()))
@@ -297,8 +296,7 @@ impl BlockMaxConjunction {
                 .map(|q| q.weight(unscored))
                 .collect::<tantivy::Result<Vec<_>>>()
         };
-        Ok(ConjunctionWeight {
-            inner,
+        Ok(ConjunctionParts {
             constant: self.plan.constant,
             required,
             filters: weights(&self.plan.filters)?,
@@ -353,12 +351,19 @@ struct PhraseWeighing {
     shifts: Vec<u32>,
 }
 
-struct ConjunctionWeight {
-    inner: Box<dyn Weight>,
+/// The plan's clauses, weighed.
+struct ConjunctionParts {
     constant: Score,
     required: Vec<ClauseWeight>,
     filters: Vec<Box<dyn Weight>>,
     excluded: Vec<Box<dyn Weight>>,
+}
+
+/// The query's own weight for everything but ranking; the conjunction's
+/// parts for ranking.
+struct ConjunctionWeight {
+    inner: Box<dyn Weight>,
+    parts: ConjunctionParts,
 }
 
 impl Weight for ConjunctionWeight {
@@ -396,7 +401,7 @@ impl Weight for ConjunctionWeight {
         reader: &SegmentReader,
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<()> {
-        match SegmentConjunction::open(self, reader)? {
+        match SegmentConjunction::open(&self.parts, reader)? {
             Some(mut conjunction) => conjunction.run(0, threshold, callback),
             None => Ok(()),
         }
@@ -405,7 +410,7 @@ impl Weight for ConjunctionWeight {
 
 /// A relevance pass's ranking by the conjunction, which can start from the
 /// matches the pass's count found instead of searching for them again.
-pub struct Ranking(ConjunctionWeight);
+pub struct Ranking(ConjunctionParts);
 
 impl Ranking {
     /// The ranking of `query` when it runs as a block-max conjunction,
@@ -418,11 +423,7 @@ impl Ranking {
         let Some(conjunction) = query.downcast_ref::<BlockMaxConjunction>() else {
             return Ok(None);
         };
-        let scoring = EnableScoring::enabled_from_statistics_provider(statistics, searcher);
-        let inner = conjunction.inner.weight(scoring)?;
-        Ok(Some(Self(
-            conjunction.conjunction_weight(inner, statistics, searcher)?,
-        )))
+        Ok(Some(Self(conjunction.parts(statistics, searcher)?)))
     }
 
     /// Ranks `reader`'s matches as [`Weight::for_each_pruning`] does, given
@@ -438,6 +439,10 @@ impl Ranking {
         threshold: Score,
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<()> {
+        if complete && counted.is_empty() {
+            // No match: no postings to open.
+            return Ok(());
+        }
         match SegmentConjunction::open(&self.0, reader)? {
             Some(mut conjunction) => {
                 conjunction.run_counted(counted, complete, threshold, callback)
@@ -930,7 +935,7 @@ impl Window {
 
 impl SegmentConjunction {
     /// None when a required clause matches nothing in the segment.
-    fn open(weight: &ConjunctionWeight, reader: &SegmentReader) -> tantivy::Result<Option<Self>> {
+    fn open(weight: &ConjunctionParts, reader: &SegmentReader) -> tantivy::Result<Option<Self>> {
         let mut required = Vec::with_capacity(weight.required.len());
         for clause in &weight.required {
             match clause {
