@@ -304,7 +304,7 @@ pub async fn measure(
                         bounded += usize::from(response.total_hits_is_lower_bound);
                     }
                 }
-                slowest.sort_by(|a, b| b.0.cmp(&a.0));
+                slowest.sort_by_key(|(took, _, _)| std::cmp::Reverse(*took));
                 for (took, text, hits) in slowest.iter().take(show_slowest) {
                     let ms = took.as_secs_f64() * 1e3;
                     eprintln!("  slow {kind:?}: {ms:.2} ms, {hits} hits: {text}");
