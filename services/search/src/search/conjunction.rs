@@ -979,6 +979,20 @@ impl SegmentConjunction {
         }))
     }
 
+    /// The window `target` is in: `window` while `target` is not past its
+    /// end, otherwise a new one cut from `target` (and kept in `window`).
+    fn window_at(
+        &mut self,
+        window: &mut Option<Window>,
+        target: DocId,
+        threshold: Score,
+    ) -> Window {
+        match *window {
+            Some(cut) if target <= cut.end => cut,
+            _ => *window.insert(self.cut_window(target, threshold)),
+        }
+    }
+
     /// Ranks the counted matches (see [`Ranking::rank`]), then searches
     /// past them unless they were every match.
     fn run_counted(
@@ -991,14 +1005,7 @@ impl SegmentConjunction {
         let mut window: Option<Window> = None;
         for &doc in counted {
             if threshold > Score::MIN {
-                let cut = match window {
-                    Some(cut) if doc <= cut.end => cut,
-                    _ => {
-                        let cut = self.cut_window(doc, threshold);
-                        window = Some(cut);
-                        cut
-                    }
-                };
+                let cut = self.window_at(&mut window, doc, threshold);
                 if cut.most <= threshold {
                     continue;
                 }
@@ -1026,14 +1033,7 @@ impl SegmentConjunction {
         loop {
             let mut current = None;
             if threshold > Score::MIN {
-                let cut = match window {
-                    Some(cut) if target <= cut.end => cut,
-                    _ => {
-                        let cut = self.cut_window(target, threshold);
-                        window = Some(cut);
-                        cut
-                    }
-                };
+                let cut = self.window_at(&mut window, target, threshold);
                 if cut.most <= threshold {
                     if cut.end == TERMINATED {
                         return Ok(());

@@ -133,17 +133,15 @@ impl PagePass {
         let alive = reader.alive_bitset();
         let mut matches = 0u64;
         counter.for_each_no_score(reader, &mut |docs| {
-            let before = kept.docs.len();
-            for &doc in docs {
-                if alive.is_none_or(|alive| alive.is_alive(doc)) {
-                    matches += 1;
-                    kept.docs.push(doc);
-                    if let Some(facets) = facets {
-                        facets.collect(doc, 0.0);
-                    }
-                }
+            let live = || {
+                docs.iter()
+                    .copied()
+                    .filter(|&doc| alive.is_none_or(|alive| alive.is_alive(doc)))
+            };
+            if let Some(facets) = facets {
+                live().for_each(|doc| facets.collect(doc, 0.0));
             }
-            kept.close_block(before);
+            matches += kept.add_block(live());
         })?;
         Ok(SegmentCount::Apart {
             matches,
@@ -171,14 +169,12 @@ impl PagePass {
         let (mut segment_count, mut unpublished) = (0u64, 0u64);
         loop {
             let filled = matches.fill_buffer(&mut buffer);
-            let before = kept.docs.len();
-            kept.docs.extend(
+            let live = kept.add_block(
                 buffer[..filled]
                     .iter()
-                    .filter(|&&doc| alive.is_none_or(|alive| alive.is_alive(doc))),
+                    .copied()
+                    .filter(|&doc| alive.is_none_or(|alive| alive.is_alive(doc))),
             );
-            let live = (kept.docs.len() - before) as u64;
-            kept.close_block(before);
             segment_count += live;
             unpublished += live;
             if unpublished >= step {
@@ -247,14 +243,21 @@ impl KeptMatches {
         }
     }
 
-    /// After a block of matches was added from `before` on: drops it when
-    /// nothing is kept or too many are (the ranking then searches past the
-    /// ones before it).
-    fn close_block(&mut self, before: usize) {
-        if !self.keeping || !self.complete || self.docs.len() > MAX_KEPT_MATCHES {
+    /// Counts a block of live matches, keeping them while every match so
+    /// far is kept and they fit (past that, the ranking searches after the
+    /// ones kept).
+    fn add_block(&mut self, live: impl Iterator<Item = DocId>) -> u64 {
+        if !self.keeping || !self.complete {
+            return live.count() as u64;
+        }
+        let before = self.docs.len();
+        self.docs.extend(live);
+        let added = self.docs.len() - before;
+        if self.docs.len() > MAX_KEPT_MATCHES {
             self.docs.truncate(before);
             self.complete = false;
         }
+        added as u64
     }
 }
 
