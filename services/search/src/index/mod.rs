@@ -26,6 +26,7 @@ use tantivy::{
     SearcherGeneration, TantivyDocument, Term, Warmer,
 };
 
+use self::merges::SmallSegments;
 use crate::collect::SortColumns;
 use crate::error::{Error, Result};
 use crate::facets::FacetDicts;
@@ -156,6 +157,8 @@ pub struct SearchIndex {
     index: Index,
     fields: Fields,
     writer: Mutex<IndexWriter>,
+    /// Raised to have the writer's merge policy fold the small segments.
+    small_segments: SmallSegments,
     reader: IndexReader,
     /// Facet dictionaries per segment, resolved by the reader's warmer
     /// (which the reader holds weakly: it lives here).
@@ -328,7 +331,11 @@ impl SearchIndex {
             None => index.writer(setup.heap_bytes)?,
             Some(n) => index.writer_with_num_threads(n, setup.heap_bytes)?,
         };
-        writer.set_merge_policy(merges::policy(setup.max_merged_docs));
+        let small_segments = SmallSegments::default();
+        writer.set_merge_policy(merges::policy(
+            setup.max_merged_docs,
+            small_segments.clone(),
+        ));
         // Manual reloads: a commit becomes searchable the moment `commit`
         // returns, not after a file-watcher delay. New segments' facet
         // dictionaries are resolved during the reload, not by a query.
@@ -363,6 +370,7 @@ impl SearchIndex {
             index,
             fields,
             writer: Mutex::new(writer),
+            small_segments,
             reader,
             facet_dicts,
             alias_names,
@@ -660,6 +668,37 @@ impl SearchIndex {
             reloaded = true;
         }
         Ok(reloaded)
+    }
+
+    /// Folds each index's segments under the log policy's first level into
+    /// one in the background, where there are two or more (see `merges`):
+    /// for the end of a catch-up. Call it right after a commit, with
+    /// nothing applied since: it commits again under the same checkpoint.
+    /// The merged segment shows once the merge ends
+    /// ([`Self::show_finished_merges`]).
+    pub fn fold_small_segments(&self) -> Result<()> {
+        if let Some(quotes) = &self.quotes {
+            quotes.fold_own_small_segments()?;
+        }
+        self.fold_own_small_segments()
+    }
+
+    fn fold_own_small_segments(&self) -> Result<()> {
+        let small = self
+            .index
+            .searchable_segment_metas()?
+            .iter()
+            .filter(|meta| meta.num_docs() < merges::SMALL_SEGMENT_DOCS)
+            .count();
+        if small < 2 {
+            return Ok(());
+        }
+        // tantivy asks its merge policy for merges at each commit, so a
+        // commit of the same checkpoint is what starts the fold.
+        let _fold = self.small_segments.fold();
+        let checkpoint = *self.committed.lock();
+        let generation = *self.generation.lock();
+        self.commit_as(checkpoint, generation)
     }
 
     /// Merges every segment and waits for it (tests of what follows merges).

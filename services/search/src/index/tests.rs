@@ -294,3 +294,40 @@ fn finished_merges_show_without_a_commit() {
     assert_eq!(index.searcher().num_docs(), 3);
     assert!(!index.show_finished_merges().unwrap());
 }
+
+#[test]
+fn small_segments_fold_into_one_under_the_same_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open(dir.path()).unwrap();
+    let checkpoint = Checkpoint {
+        sequence: 3,
+        entity_sequence: 7,
+    };
+    for i in 0..3u64 {
+        index
+            .apply(vec![dated(&format!("f{i}"), i + 1, QUAY)])
+            .unwrap();
+        index.commit(checkpoint).unwrap();
+    }
+    let segments = |index: &SearchIndex| index.searcher().segment_readers().len();
+    assert_eq!(segments(&index), 3);
+    index.fold_small_segments().unwrap();
+    // The fold runs in the background; its segment shows once it ends.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while segments(&index) > 1 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        index.show_finished_merges().unwrap();
+    }
+    assert_eq!(segments(&index), 1, "three small segments folded into one");
+    assert_eq!(index.searcher().num_docs(), 3);
+    assert_eq!(index.checkpoint().unwrap(), checkpoint);
+    // Nothing left to fold: no merge, no change.
+    index.fold_small_segments().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert!(!index.show_finished_merges().unwrap());
+    assert_eq!(segments(&index), 1);
+    index.close().unwrap();
+    let index = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(index.checkpoint().unwrap(), checkpoint);
+    assert_eq!(index.counts().0, 3);
+}

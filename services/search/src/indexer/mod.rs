@@ -119,6 +119,10 @@ struct Progress {
     /// They are applied right after a commit, from the documents it made
     /// visible, and go out with the next one.
     renames: VecDeque<Rename>,
+    /// A commit by count was made since the feed last ran dry: the quiet
+    /// commit that ends this catch-up folds the small segments it left
+    /// (see `SearchIndex::fold_small_segments`).
+    catching_up: bool,
 }
 
 /// A rename waiting to be applied.
@@ -158,6 +162,7 @@ impl<F: ChangeFeed, X: Extractor> Indexer<F, X> {
             dirty: false,
             last_commit: Instant::now(),
             renames: VecDeque::new(),
+            catching_up: false,
         };
         let this = Arc::new(self);
         this.follow(&mut progress, &shutdown).await?;
@@ -442,10 +447,21 @@ impl<F: ChangeFeed, X: Extractor> Indexer<F, X> {
     }
 
     async fn maybe_commit(&self, progress: &mut Progress, idle: bool) -> Result<(), ApplyError> {
-        let due = progress.uncommitted >= self.settings.commit_docs
-            || (idle && progress.last_commit.elapsed() >= self.settings.commit_interval);
-        if due {
+        if progress.uncommitted >= self.settings.commit_docs {
+            progress.catching_up = true;
             self.commit(progress).await?;
+        } else if idle && progress.last_commit.elapsed() >= self.settings.commit_interval {
+            self.commit(progress).await?;
+            // Only with nothing applied since the commit (renames applied
+            // after it wait for the next one).
+            if progress.catching_up && !progress.dirty {
+                progress.catching_up = false;
+                let index = Arc::clone(&self.index);
+                run_blocking(move || index.fold_small_segments())
+                    .await
+                    .map_err(Error::from)??;
+                tracing::debug!("caught up: folding the small segments");
+            }
         }
         Ok(())
     }

@@ -173,7 +173,11 @@ pub fn search(index: &SearchIndex, query: &SearchQuery, page: &PageRequest) -> R
         total,
         lower_bound,
         tallies,
-    } = searcher.search_with_statistics_provider(&*full, &pass, &stats)?;
+    } = if pass.ranks_apart() {
+        pass.run_apart(&searcher)?
+    } else {
+        searcher.search_with_statistics_provider(&*full, &pass, &stats)?
+    };
     let Total {
         hits: total_hits,
         lower_bound: total_is_lower_bound,

@@ -735,3 +735,60 @@ async fn batches_overlap_at_extraction_and_apply_in_feed_order() {
     let index = running.stop().await;
     assert_eq!(index.checkpoint().unwrap().sequence, 13);
 }
+
+#[tokio::test]
+async fn a_catch_up_ends_with_its_small_segments_folded_and_a_trickle_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = FakeStorage::new();
+    let extractor = FakeExtractor::new();
+    for i in 0..45 {
+        storage.create(
+            &format!("c{i}"),
+            "Harbour news",
+            &format!("ferry report {i}"),
+            "gazette",
+            1_700_000_000 + i,
+        );
+    }
+    let settings = IndexerSettings {
+        commit_docs: 10,
+        ..fast_settings()
+    };
+    let running = start_with(
+        Arc::new(SearchIndex::open(dir.path()).unwrap()),
+        &storage,
+        &extractor,
+        settings,
+    );
+    running
+        .wait_for("the catch-up", |r| r.indexed_sequence == 45)
+        .await;
+    let segments = |running: &Running| running.index.searcher().segment_readers().len();
+    for _ in 0..1000 {
+        if segments(&running) == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(segments(&running), 1, "commits by count, then folded");
+    assert_eq!(running.count("ferry"), 45);
+
+    // Articles one at a time commit on the interval only: no fold.
+    for i in 45..48 {
+        storage.create(
+            &format!("c{i}"),
+            "Harbour news",
+            &format!("ferry report {i}"),
+            "gazette",
+            1_700_000_000 + i,
+        );
+        let through = (i + 1) as u64;
+        running
+            .wait_for("a trickled article", |r| r.indexed_sequence == through)
+            .await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(segments(&running), 4);
+    assert_eq!(running.count("ferry"), 48);
+    running.stop().await;
+}
