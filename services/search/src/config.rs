@@ -39,7 +39,8 @@ pub struct SearchConfig {
     pub commit_interval: Duration,
     pub max_query_bytes: usize,
     pub max_page_size: usize,
-    /// Threads one query's segments are searched on (0: one per core).
+    /// Threads one query's segments are searched on (0: one per core;
+    /// by default 1, see the flag).
     pub query_threads: usize,
     /// How far back (days of publication time) a new article may join a
     /// story; 0 turns stories and near-duplicates off.
@@ -65,7 +66,7 @@ impl Default for SearchConfig {
             commit_interval: indexer.commit_interval,
             max_query_bytes: DEFAULT_MAX_QUERY_BYTES,
             max_page_size: DEFAULT_MAX_PAGE_SIZE,
-            query_threads: 0,
+            query_threads: 1,
             story_window_days: DEFAULT_STORY_WINDOW_DAYS,
             max_watches: DEFAULT_MAX_WATCHES,
             max_watch_streams: DEFAULT_MAX_WATCH_STREAMS,
@@ -168,12 +169,12 @@ pub struct SearchArgs {
     pub max_page_size: usize,
 
     /// Threads that search one query's index segments side by side (0: one
-    /// per core). More cut the latency of large queries on an idle machine;
-    /// 1 keeps each query on one core.
+    /// per core). 1 keeps each query on one core: on two cores, two threads
+    /// cost more in handing segments over than they saved.
     #[arg(
         long = "query-threads",
         env = "DOSSIER_QUERY_THREADS",
-        default_value_t = 0
+        default_value_t = 1
     )]
     pub query_threads: usize,
 
