@@ -39,8 +39,7 @@ pub struct SearchConfig {
     pub commit_interval: Duration,
     pub max_query_bytes: usize,
     pub max_page_size: usize,
-    /// Threads one query's segments are searched on (0: one per core;
-    /// by default 1, see the flag).
+    /// Threads one query's segments are searched on (0: one per core).
     pub query_threads: usize,
     /// How far back (days of publication time) a new article may join a
     /// story; 0 turns stories and near-duplicates off.
@@ -66,7 +65,7 @@ impl Default for SearchConfig {
             commit_interval: indexer.commit_interval,
             max_query_bytes: DEFAULT_MAX_QUERY_BYTES,
             max_page_size: DEFAULT_MAX_PAGE_SIZE,
-            query_threads: 1,
+            query_threads: 0,
             story_window_days: DEFAULT_STORY_WINDOW_DAYS,
             max_watches: DEFAULT_MAX_WATCHES,
             max_watch_streams: DEFAULT_MAX_WATCH_STREAMS,
@@ -169,12 +168,13 @@ pub struct SearchArgs {
     pub max_page_size: usize,
 
     /// Threads that search one query's index segments side by side (0: one
-    /// per core). 1 keeps each query on one core: on two cores, two threads
-    /// cost more in handing segments over than they saved.
+    /// per core); Search requests use them once the index holds 200,000
+    /// documents (below that one thread was faster). 1 keeps each query on
+    /// one core.
     #[arg(
         long = "query-threads",
         env = "DOSSIER_QUERY_THREADS",
-        default_value_t = 1
+        default_value_t = 0
     )]
     pub query_threads: usize,
 

@@ -22,7 +22,7 @@ use tantivy::index::SegmentId;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher,
+    DocAddress, Executor, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher,
     SearcherGeneration, TantivyDocument, Term, Warmer,
 };
 
@@ -56,6 +56,14 @@ pub use renames::{RENAMES_FILE, Renames};
 /// a query word is a term in each of its fields (title, body, grams, names
 /// and stemmed text), some tens of bytes each.
 const REMEMBERED_DOC_FREQS: usize = 64 * 1024;
+
+/// Live documents from which a search's segments are searched side by
+/// side on the query threads. Below it a query's work is about a
+/// millisecond, and on two cores handing segments to a second thread cost
+/// more than it saved: at 100,000 articles one thread took 8–20% less CPU
+/// and was faster in five of six alternating rounds; at 300,000 two
+/// threads were ahead in two of three (issue 19, tests/BENCHMARKS.md).
+const SIDE_BY_SIDE_FROM_DOCS: u64 = 200_000;
 
 /// Memory the writer may buffer before it flushes a segment.
 const WRITER_HEAP_BYTES: usize = 128 * 1024 * 1024;
@@ -157,6 +165,9 @@ pub struct SearchIndex {
     index: Index,
     fields: Fields,
     writer: Mutex<IndexWriter>,
+    /// Runs a small index's searches on the calling thread (see
+    /// [`Self::executor_for`]).
+    calling_thread: Executor,
     /// Raised to have the writer's merge policy fold the small segments.
     small_segments: SmallSegments,
     reader: IndexReader,
@@ -370,6 +381,7 @@ impl SearchIndex {
             index,
             fields,
             writer: Mutex::new(writer),
+            calling_thread: Executor::single_thread(),
             small_segments,
             reader,
             facet_dicts,
@@ -497,6 +509,17 @@ impl SearchIndex {
             quotes.set_query_threads(threads)?;
         }
         Ok(())
+    }
+
+    /// Where a search over `searcher` runs its segments: on the query
+    /// threads once the index holds [`SIDE_BY_SIDE_FROM_DOCS`] documents,
+    /// on the calling thread before.
+    pub fn executor_for(&self, searcher: &Searcher) -> &Executor {
+        if searcher.num_docs() >= SIDE_BY_SIDE_FROM_DOCS {
+            self.index.search_executor()
+        } else {
+            &self.calling_thread
+        }
     }
 
     pub fn fields(&self) -> &Fields {
@@ -675,15 +698,17 @@ impl SearchIndex {
     /// for the end of a catch-up. Call it right after a commit, with
     /// nothing applied since: it commits again under the same checkpoint.
     /// The merged segment shows once the merge ends
-    /// ([`Self::show_finished_merges`]).
-    pub fn fold_small_segments(&self) -> Result<()> {
+    /// ([`Self::show_finished_merges`]). Says whether either index had
+    /// segments to fold.
+    pub fn fold_small_segments(&self) -> Result<bool> {
+        let mut folding = false;
         if let Some(quotes) = &self.quotes {
-            quotes.fold_own_small_segments()?;
+            folding |= quotes.fold_own_small_segments()?;
         }
-        self.fold_own_small_segments()
+        Ok(self.fold_own_small_segments()? || folding)
     }
 
-    fn fold_own_small_segments(&self) -> Result<()> {
+    fn fold_own_small_segments(&self) -> Result<bool> {
         let small = self
             .index
             .searchable_segment_metas()?
@@ -691,14 +716,15 @@ impl SearchIndex {
             .filter(|meta| meta.num_docs() < merges::SMALL_SEGMENT_DOCS)
             .count();
         if small < 2 {
-            return Ok(());
+            return Ok(false);
         }
         // tantivy asks its merge policy for merges at each commit, so a
         // commit of the same checkpoint is what starts the fold.
         let _fold = self.small_segments.fold();
         let checkpoint = *self.committed.lock();
         let generation = *self.generation.lock();
-        self.commit_as(checkpoint, generation)
+        self.commit_as(checkpoint, generation)?;
+        Ok(true)
     }
 
     /// Merges every segment and waits for it (tests of what follows merges).

@@ -311,7 +311,7 @@ fn small_segments_fold_into_one_under_the_same_checkpoint() {
     }
     let segments = |index: &SearchIndex| index.searcher().segment_readers().len();
     assert_eq!(segments(&index), 3);
-    index.fold_small_segments().unwrap();
+    assert!(index.fold_small_segments().unwrap());
     // The fold runs in the background; its segment shows once it ends.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while segments(&index) > 1 && std::time::Instant::now() < deadline {
@@ -322,7 +322,7 @@ fn small_segments_fold_into_one_under_the_same_checkpoint() {
     assert_eq!(index.searcher().num_docs(), 3);
     assert_eq!(index.checkpoint().unwrap(), checkpoint);
     // Nothing left to fold: no merge, no change.
-    index.fold_small_segments().unwrap();
+    assert!(!index.fold_small_segments().unwrap());
     std::thread::sleep(std::time::Duration::from_millis(100));
     assert!(!index.show_finished_merges().unwrap());
     assert_eq!(segments(&index), 1);
@@ -330,4 +330,21 @@ fn small_segments_fold_into_one_under_the_same_checkpoint() {
     let index = SearchIndex::open(dir.path()).unwrap();
     assert_eq!(index.checkpoint().unwrap(), checkpoint);
     assert_eq!(index.counts().0, 3);
+}
+
+#[test]
+fn a_small_index_searches_on_the_calling_thread_whatever_the_query_threads() {
+    let mut index = SearchIndex::in_memory().unwrap();
+    index.set_query_threads(2).unwrap();
+    index.apply(vec![doc("a", 1, "x")]).unwrap();
+    index.commit(Checkpoint::default()).unwrap();
+    let searcher = index.searcher();
+    assert!(matches!(
+        index.index().search_executor(),
+        Executor::ThreadPool(_)
+    ));
+    assert!(matches!(
+        index.executor_for(&searcher),
+        Executor::SingleThread
+    ));
 }

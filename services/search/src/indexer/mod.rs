@@ -457,10 +457,12 @@ impl<F: ChangeFeed, X: Extractor> Indexer<F, X> {
             if progress.catching_up && !progress.dirty {
                 progress.catching_up = false;
                 let index = Arc::clone(&self.index);
-                run_blocking(move || index.fold_small_segments())
+                if run_blocking(move || index.fold_small_segments())
                     .await
-                    .map_err(Error::from)??;
-                tracing::debug!("caught up: folding the small segments");
+                    .map_err(Error::from)??
+                {
+                    tracing::debug!("caught up: folding the small segments");
+                }
             }
         }
         Ok(())

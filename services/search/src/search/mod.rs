@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
+use tantivy::collector::Collector;
 use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::Field;
 use tantivy::snippet::SnippetGenerator;
@@ -173,10 +174,18 @@ pub fn search(index: &SearchIndex, query: &SearchQuery, page: &PageRequest) -> R
         total,
         lower_bound,
         tallies,
-    } = if pass.ranks_apart() {
-        pass.run_apart(&searcher)?
-    } else {
-        searcher.search_with_statistics_provider(&*full, &pass, &stats)?
+    } = {
+        let executor = index.executor_for(&searcher);
+        if pass.ranks_apart() {
+            pass.run_apart(&searcher, executor)?
+        } else {
+            let scoring = if pass.requires_scoring() {
+                EnableScoring::enabled_from_statistics_provider(&stats, &searcher)
+            } else {
+                EnableScoring::disabled_from_searcher(&searcher)
+            };
+            searcher.search_with_executor(&*full, &pass, executor, scoring)?
+        }
     };
     let Total {
         hits: total_hits,

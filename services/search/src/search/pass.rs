@@ -23,8 +23,8 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::Weight;
 use tantivy::{
-    COLLECT_BLOCK_BUFFER_LEN, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader,
-    TantivyError,
+    COLLECT_BLOCK_BUFFER_LEN, DocId, DocSet, Executor, Score, Searcher, SegmentOrdinal,
+    SegmentReader, TantivyError,
 };
 
 use super::conjunction::Ranking;
@@ -123,13 +123,17 @@ impl PagePass {
     /// search does, without the query's scored weight, which such a pass
     /// never reads: building it was 2–3% of a term or boolean query's time
     /// (issue 19).
-    pub fn run_apart(&self, searcher: &Searcher) -> tantivy::Result<PassFruit> {
+    pub fn run_apart(
+        &self,
+        searcher: &Searcher,
+        executor: &Executor,
+    ) -> tantivy::Result<PassFruit> {
         let Some(counter) = self.counter.as_deref().filter(|_| self.ranks_apart()) else {
             return Err(TantivyError::InternalError(
                 "a pass without a ranking and a counter needs the query's weight".into(),
             ));
         };
-        let fruits = searcher.index().search_executor().map(
+        let fruits = executor.map(
             // With a ranking, `collect_segment` ranks and counts with the
             // pass's own weights; the counter stands in for the query's.
             |(ord, reader)| self.collect_segment(counter, ord as SegmentOrdinal, reader),
