@@ -48,7 +48,19 @@ const DELETED_RATIO: f32 = 0.3;
 
 /// Live documents under which a segment is small: tantivy's log policy
 /// puts every segment under this size in its first level.
-pub(super) const SMALL_SEGMENT_DOCS: u32 = 10_000;
+const SMALL_SEGMENT_DOCS: u32 = 10_000;
+
+/// Fewest small segments worth a fold.
+const MIN_FOLDED: usize = 2;
+
+fn is_small(segment: &SegmentMeta) -> bool {
+    segment.num_docs() < SMALL_SEGMENT_DOCS
+}
+
+/// Whether `segments` hold enough small ones for a fold to merge.
+pub(super) fn worth_folding(segments: &[SegmentMeta]) -> bool {
+    segments.iter().filter(|s| is_small(s)).count() >= MIN_FOLDED
+}
 
 /// Whether the policy folds the small segments it is shown (raised for
 /// the commit that ends a catch-up; see the module's docs).
@@ -105,11 +117,11 @@ impl<P: MergePolicy> MergePolicy for Folding<P> {
         if self.small.folding() {
             let small: Vec<_> = segments
                 .iter()
-                .filter(|s| s.num_docs() < SMALL_SEGMENT_DOCS)
+                .filter(|s| is_small(s))
                 .map(|s| s.id())
                 .filter(|id| !candidates.iter().any(|c| c.0.contains(id)))
                 .collect();
-            if small.len() >= 2 {
+            if small.len() >= MIN_FOLDED {
                 candidates.push(MergeCandidate(small));
             }
         }

@@ -709,13 +709,7 @@ impl SearchIndex {
     }
 
     fn fold_own_small_segments(&self) -> Result<bool> {
-        let small = self
-            .index
-            .searchable_segment_metas()?
-            .iter()
-            .filter(|meta| meta.num_docs() < merges::SMALL_SEGMENT_DOCS)
-            .count();
-        if small < 2 {
+        if !merges::worth_folding(&self.index.searchable_segment_metas()?) {
             return Ok(false);
         }
         // tantivy asks its merge policy for merges at each commit, so a

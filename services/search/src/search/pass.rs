@@ -128,7 +128,7 @@ impl PagePass {
         searcher: &Searcher,
         executor: &Executor,
     ) -> tantivy::Result<PassFruit> {
-        let Some(counter) = self.counter.as_deref().filter(|_| self.ranks_apart()) else {
+        let (Some(counter), Some(_)) = (self.counter.as_deref(), &self.ranking) else {
             return Err(TantivyError::InternalError(
                 "a pass without a ranking and a counter needs the query's weight".into(),
             ));

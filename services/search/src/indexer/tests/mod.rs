@@ -67,6 +67,17 @@ impl Running {
     }
 }
 
+/// Stores the `i`th harbour report as `id`; returns its sequence.
+fn ferry_report(storage: &FakeStorage, id: &str, i: i64) -> u64 {
+    storage.create(
+        id,
+        "Harbour news",
+        &format!("ferry report {i}"),
+        "gazette",
+        1_700_000_000 + i,
+    )
+}
+
 /// Small batches and short timers, so tests see every indexer path quickly.
 pub(super) fn fast_settings() -> IndexerSettings {
     IndexerSettings {
@@ -121,13 +132,7 @@ async fn follows_creates_and_deletes_and_resumes_without_reindexing() {
     let storage = FakeStorage::new();
     let extractor = FakeExtractor::new();
     for i in 0..10 {
-        storage.create(
-            &format!("d{i}"),
-            "Harbour news",
-            &format!("ferry report {i}"),
-            "gazette",
-            1_700_000_000 + i,
-        );
+        ferry_report(&storage, &format!("d{i}"), i);
     }
     let running = start(
         Arc::new(SearchIndex::open(dir.path()).unwrap()),
@@ -686,13 +691,7 @@ async fn batches_overlap_at_extraction_and_apply_in_feed_order() {
     let dir = tempfile::tempdir().unwrap();
     let storage = FakeStorage::new();
     for i in 0..12 {
-        storage.create(
-            &format!("d{i:02}"),
-            "Harbour news",
-            &format!("ferry report {i}"),
-            "gazette",
-            1_700_000_000 + i,
-        );
+        ferry_report(&storage, &format!("d{i:02}"), i);
     }
     storage.delete("d01");
     let extractor = Overlapping {
@@ -742,13 +741,7 @@ async fn a_catch_up_ends_with_its_small_segments_folded_and_a_trickle_does_not()
     let storage = FakeStorage::new();
     let extractor = FakeExtractor::new();
     for i in 0..45 {
-        storage.create(
-            &format!("c{i}"),
-            "Harbour news",
-            &format!("ferry report {i}"),
-            "gazette",
-            1_700_000_000 + i,
-        );
+        ferry_report(&storage, &format!("c{i}"), i);
     }
     let settings = IndexerSettings {
         commit_docs: 10,
@@ -775,14 +768,7 @@ async fn a_catch_up_ends_with_its_small_segments_folded_and_a_trickle_does_not()
 
     // Articles one at a time commit on the interval only: no fold.
     for i in 45..48 {
-        storage.create(
-            &format!("c{i}"),
-            "Harbour news",
-            &format!("ferry report {i}"),
-            "gazette",
-            1_700_000_000 + i,
-        );
-        let through = (i + 1) as u64;
+        let through = ferry_report(&storage, &format!("c{i}"), i);
         running
             .wait_for("a trickled article", |r| r.indexed_sequence == through)
             .await;
