@@ -14,6 +14,7 @@ mod writer;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata};
 use tokio::sync::watch;
@@ -149,6 +150,43 @@ impl EmbeddedStore {
             let joined = dossier_kit::run_blocking(move || handle.join()).await;
             if !matches!(joined, Ok(Ok(()))) {
                 tracing::error!("the writer thread did not stop cleanly");
+            }
+        }
+        if let Some(db) = self.slot.close() {
+            release(db).await;
+        }
+    }
+}
+
+/// How long `close` waits for reads still holding the database.
+const RELEASE_WAIT: Duration = Duration::from_secs(10);
+
+/// Closes the file once the reads still holding `db` (blocking tasks
+/// started before the close) have ended, so that the directory is free
+/// when `close` returns: redb refuses to open a file that is still open,
+/// and a restart in the same process opens it right away. Clones of the
+/// store that outlive the close no longer hold the file.
+async fn release(mut db: Arc<Database>) {
+    let deadline = tokio::time::Instant::now() + RELEASE_WAIT;
+    loop {
+        match Arc::try_unwrap(db) {
+            // Dropping the last handle closes the file, which may write.
+            Ok(db) => {
+                if dossier_kit::run_blocking(move || drop(db)).await.is_err() {
+                    tracing::warn!("the embedded store was closed on a cancelled task");
+                }
+                return;
+            }
+            Err(shared) if tokio::time::Instant::now() >= deadline => {
+                tracing::warn!(
+                    "a read still holds the embedded store after {RELEASE_WAIT:?}; its file closes when that read ends"
+                );
+                drop(shared);
+                return;
+            }
+            Err(shared) => {
+                db = shared;
+                tokio::time::sleep(Duration::from_millis(5)).await;
             }
         }
     }

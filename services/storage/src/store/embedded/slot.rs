@@ -7,6 +7,10 @@
 //! the reopen simply happens on a later call. Reopening runs redb's repair if
 //! the failed commit left the file unclean; the last good commit survives
 //! because redb commits are atomic.
+//!
+//! Closing the store closes the slot for good: no later call reopens the
+//! file, so a store opened on the same directory afterwards (a restart in
+//! the same process) is the only one holding it.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -18,7 +22,16 @@ use crate::error::{Error, Result};
 
 pub(super) struct DbSlot {
     path: PathBuf,
-    current: Mutex<Option<Arc<Database>>>,
+    current: Mutex<Handle>,
+}
+
+/// What the slot holds.
+enum Handle {
+    Open(Arc<Database>),
+    /// Dropped after an I/O error: the next use reopens the file.
+    Dropped,
+    /// The store was closed: every use fails with `ShuttingDown`.
+    Closed,
 }
 
 impl DbSlot {
@@ -27,20 +40,33 @@ impl DbSlot {
         let db = open_database(&path)?;
         Ok(Self {
             path,
-            current: Mutex::new(Some(Arc::new(db))),
+            current: Mutex::new(Handle::Open(Arc::new(db))),
         })
     }
 
     /// The open handle, reopening the file if an error dropped it. Blocking.
     pub(super) fn get(&self) -> Result<Arc<Database>> {
         let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(db) = current.as_ref() {
-            return Ok(db.clone());
+        match &*current {
+            Handle::Open(db) => return Ok(db.clone()),
+            Handle::Closed => return Err(Error::ShuttingDown),
+            Handle::Dropped => {}
         }
         let db = Arc::new(open_database(&self.path)?);
         tracing::info!(path = %self.path.display(), "embedded store reopened after an I/O error");
-        *current = Some(db.clone());
+        *current = Handle::Open(db.clone());
         Ok(db)
+    }
+
+    /// Closes the slot: later uses fail with `ShuttingDown` and never
+    /// reopen the file. Returns the handle it held, which operations still
+    /// running may share.
+    pub(super) fn close(&self) -> Option<Arc<Database>> {
+        let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
+        match std::mem::replace(&mut *current, Handle::Closed) {
+            Handle::Open(db) => Some(db),
+            Handle::Dropped | Handle::Closed => None,
+        }
     }
 
     /// Runs `f` on the handle; if it fails in a way that may have latched an
@@ -64,9 +90,9 @@ impl DbSlot {
             return;
         }
         let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
-        if current.as_ref().is_some_and(|held| Arc::ptr_eq(held, db)) {
+        if matches!(&*current, Handle::Open(held) if Arc::ptr_eq(held, db)) {
             tracing::warn!(error = %err, "dropping the embedded store handle; it is reopened on the next use");
-            *current = None;
+            *current = Handle::Dropped;
         }
     }
 }

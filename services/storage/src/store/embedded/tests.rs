@@ -168,6 +168,37 @@ async fn state_survives_reopening_and_ids_keep_growing() {
     store.close().await;
 }
 
+/// A server's clones of its store (request handlers, watch streams, the
+/// rederive task) may outlive its `close`; the file must be free for the
+/// next server on the same directory all the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn close_frees_the_file_while_clones_of_the_store_live_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&options(dir.path()));
+    let first = store.create(doc("s", "one"), None).await.unwrap();
+    let straggler = store.clone();
+    // A read that holds the database across the close.
+    let Store::Embedded(embedded) = &store else {
+        unreachable!()
+    };
+    let held = embedded.slot.get().unwrap();
+    let reader = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        drop(held);
+    });
+    store.close().await;
+    // Right away: `close` returned only once the reader let go.
+    let reopened =
+        EmbeddedStore::open(&options(dir.path())).expect("the closed store still holds its file");
+    reader.join().unwrap();
+    assert!(matches!(
+        straggler.get(first.id).await,
+        Err(Error::ShuttingDown)
+    ));
+    assert_eq!(reopened.get(first.id).await.unwrap().unwrap().id, first.id);
+    reopened.close().await;
+}
+
 #[tokio::test]
 async fn expired_request_ids_are_forgotten() {
     let dir = tempfile::tempdir().unwrap();
