@@ -359,8 +359,17 @@ impl CounterSegment {
                     };
                     let ords = column.ords();
                     if let Some(doc_ords) = doc_ords {
-                        for &doc in &self.pending {
-                            for &ord in doc_ords.of(doc) {
+                        // The batch's ordinal runs are found first: those
+                        // lookups do not depend on one another, so their
+                        // cache misses (matches far apart in a large
+                        // segment) overlap instead of each waiting behind
+                        // the previous match's counting.
+                        let mut runs = [&[][..]; BATCH];
+                        for (run, &doc) in runs.iter_mut().zip(&self.pending) {
+                            *run = doc_ords.of(doc);
+                        }
+                        for run in runs.iter().take(self.pending.len()) {
+                            for &ord in *run {
                                 count(u64::from(ord));
                             }
                         }
