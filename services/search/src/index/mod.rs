@@ -62,7 +62,8 @@ const REMEMBERED_DOC_FREQS: usize = 64 * 1024;
 /// millisecond, and on two cores handing segments to a second thread cost
 /// more than it saved: at 100,000 articles one thread took 8–20% less CPU
 /// and was faster in five of six alternating rounds; at 300,000 two
-/// threads were ahead in two of three (issue 19, tests/BENCHMARKS.md).
+/// threads were ahead in two of three; at a million they took a fifth to
+/// a third off boolean and faceted p50 (issue 19, tests/BENCHMARKS.md).
 const SIDE_BY_SIDE_FROM_DOCS: u64 = 200_000;
 
 /// Memory the writer may buffer before it flushes a segment.
