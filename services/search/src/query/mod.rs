@@ -35,6 +35,7 @@ use tantivy::query_grammar::{
 };
 use tantivy::schema::{Field, FieldType};
 
+pub use exclusion::Excluded;
 pub use expand::{Expansion, ExpansionMemo, REMEMBERED_TERMS};
 pub(crate) use filter::any_of;
 pub use filter::{Filter, FilterClause, filter_query};

@@ -29,8 +29,12 @@
 //! ranked by every document holding both).
 //!
 //! Only [`Weight::for_each_pruning`] (the relevance passes of
-//! [`super::pass`]) runs the conjunction here; counts, date-sorted passes,
-//! facets and highlighting use the query it wraps. Every page of a query
+//! [`super::pass`]) runs the conjunction here. Its unscored weight, which
+//! counts a relevance search's matches and feeds its facets, sets a bit
+//! per match
+//! ([`super::bitcount`]) when the clauses are unions of terms, more than
+//! one term in all; date-sorted passes, facets and highlighting use the
+//! query it wraps. Every page of a query
 //! sorted by relevance is scored by this code, so a page's cursor compares
 //! with the next page's scores.
 //!
@@ -60,6 +64,7 @@ use tantivy::{
     DocId, DocSet, InvertedIndexReader, Score, Searcher, SegmentReader, TERMINATED, Term,
 };
 
+use super::bitcount::BitCountWeight;
 use crate::query::{ExactPhrase, FilterClause, gram_run};
 use crate::schema::Fields;
 
@@ -112,6 +117,18 @@ enum Required {
 }
 
 impl Plan {
+    /// The required clauses' terms when every one is a union of terms (no
+    /// phrase).
+    fn unions(&self) -> Option<Vec<Vec<Term>>> {
+        self.required
+            .iter()
+            .map(|clause| match clause {
+                Required::Union(terms) => Some(terms.clone()),
+                Required::Phrase(_) => None,
+            })
+            .collect()
+    }
+
     /// Adds `query` as a required part; false when its shape is not one
     /// this conjunction runs.
     fn require(&mut self, scored_fields: &[Field], query: &dyn Query) -> bool {
@@ -241,7 +258,17 @@ impl Query for BlockMaxConjunction {
             searcher,
         } = enable_scoring
         else {
-            return Ok(inner);
+            // Unscored: the count of a relevance search (`super::pass`).
+            return match self.plan.unions() {
+                Some(unions) if BitCountWeight::worth_it(&unions) => BitCountWeight::weigh(
+                    unions,
+                    &self.plan.filters,
+                    &self.plan.excluded,
+                    inner,
+                    enable_scoring,
+                ),
+                _ => Ok(inner),
+            };
         };
         Ok(Box::new(ConjunctionWeight {
             inner,

@@ -396,6 +396,7 @@ pub fn page_size(requested: i32, default: usize, max: usize) -> Result<usize> {
     }
 }
 
+mod bitcount;
 pub mod collapse;
 pub mod conjunction;
 pub mod pass;

@@ -1173,23 +1173,17 @@ mod gram_phrases {
 /// exclusions, entity terms and filters, over segments of thousands of
 /// documents (many posting blocks) with deleted documents and average
 /// lengths of their own.
-#[test]
-fn block_max_conjunctions_find_the_top_hits_unpruned_scoring_finds() {
+/// Three segments of words of known shares (and deletions) for the
+/// conjunction tests.
+fn conjunction_corpus() -> SearchIndex {
     use rand::{Rng, SeedableRng};
-    use tantivy::DocAddress;
-    use tantivy::collector::TopDocs;
-    use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
-    use tantivy::schema::{Field, IndexRecordOption};
-
-    use crate::query::{ExactPhrase, FilterClause};
-    use crate::search::conjunction::{Ranking, prune_conjunctions};
 
     let index = SearchIndex::in_memory().unwrap();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
     // Word i appears in a share of documents from 3% to 60%, 1-4 times,
     // in bodies of varied length. The segments' average lengths differ
     // (their skip data's block maxima assume their own).
-    let shares = [0.6, 0.35, 0.2, 0.1, 0.05, 0.03];
+    let shares = [0.6, 0.35, 0.2, 0.1, 0.05, 0.03, 0.003];
     let fillers = [0..12, 0..40, 10..90];
     let person = || entity("e_vos", "Anna Vos", EntityType::Person, &["Vos"]);
     for part in 0..3u64 {
@@ -1236,7 +1230,18 @@ fn block_max_conjunctions_find_the_top_hits_unpruned_scoring_finds() {
             entity_sequence: 0,
         })
         .unwrap();
-    let fields = index.fields();
+    index
+}
+
+/// Queries the conjunction runs (unions, phrases, filters, exclusions).
+fn conjunction_queries(
+    fields: &crate::schema::Fields,
+) -> Vec<(&'static str, Box<dyn tantivy::query::Query>)> {
+    use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+    use tantivy::schema::{Field, IndexRecordOption};
+
+    use crate::query::{ExactPhrase, FilterClause};
+
     let word = |w: usize| -> Box<dyn Query> {
         Box::new(TermQuery::new(
             Term::from_field_text(fields.body, &format!("w{w}")),
@@ -1269,7 +1274,7 @@ fn block_max_conjunctions_find_the_top_hits_unpruned_scoring_finds() {
                 .collect(),
         ))
     };
-    let queries: Vec<(&str, Box<dyn Query>)> = vec![
+    vec![
         (
             "\"w0 w1\", a lone phrase",
             phrase(fields.body, &["w0", "w1"]),
@@ -1380,7 +1385,20 @@ fn block_max_conjunctions_find_the_top_hits_unpruned_scoring_finds() {
                 ),
             ]),
         ),
-    ];
+    ]
+}
+
+#[test]
+fn block_max_conjunctions_find_the_top_hits_unpruned_scoring_finds() {
+    use tantivy::DocAddress;
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{EnableScoring, Query};
+
+    use crate::search::conjunction::{Ranking, prune_conjunctions};
+
+    let index = conjunction_corpus();
+    let fields = index.fields();
+    let queries = conjunction_queries(fields);
     let searcher = index.searcher();
     for (name, query) in queries {
         let pruned = prune_conjunctions(fields, query.box_clone());
@@ -1467,6 +1485,112 @@ fn block_max_conjunctions_find_the_top_hits_unpruned_scoring_finds() {
                 let label = format!("{name} top {limit}, {kept} of the count kept");
                 assert_same_top(expected, &found, &label);
             }
+        }
+    }
+}
+
+#[test]
+fn a_count_by_bits_finds_the_matches_tantivy_finds() {
+    use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery, Weight};
+    use tantivy::schema::IndexRecordOption;
+    use tantivy::{DocSet, TERMINATED};
+
+    use crate::query::{ExactPhrase, Excluded};
+    use crate::search::conjunction::prune_conjunctions;
+
+    let index = conjunction_corpus();
+    let fields = index.fields();
+    let word = |w: usize| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(fields.body, &format!("w{w}")),
+            IndexRecordOption::WithFreqsAndPositions,
+        ))
+    };
+    let any = |qs: Vec<Box<dyn Query>>| -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(
+            qs.into_iter().map(|q| (Occur::Should, q)).collect(),
+        ))
+    };
+    let all =
+        |qs: Vec<(Occur, Box<dyn Query>)>| -> Box<dyn Query> { Box::new(BooleanQuery::new(qs)) };
+    let mut queries = conjunction_queries(fields);
+    // w6 is in a dozen documents a segment, w0 OR w1 in most: that union
+    // is asked about w6's documents instead of being read whole.
+    queries.extend([
+        (
+            "w6 AND (w0 OR w1), a common union probed",
+            all(vec![
+                (Occur::Must, word(6)),
+                (Occur::Must, any(vec![word(0), word(1)])),
+            ]),
+        ),
+        (
+            "(w5 OR w6) AND NOT (w0 OR w1), an excluded union probed",
+            all(vec![
+                (Occur::Must, any(vec![word(5), word(6)])),
+                (Occur::MustNot, any(vec![word(0), word(1)])),
+            ]),
+        ),
+        (
+            "(w3 OR w4) AND NOT w2, excluded as the parser guards it",
+            all(vec![
+                (Occur::Must, any(vec![word(3), word(4)])),
+                (Occur::MustNot, Box::new(Excluded(word(2)))),
+            ]),
+        ),
+        (
+            "(w4 OR w5) AND NOT \"w0 w1\", an excluded phrase (guarded)",
+            all(vec![
+                (Occur::Must, any(vec![word(4), word(5)])),
+                (
+                    Occur::MustNot,
+                    Box::new(Excluded(Box::new(ExactPhrase::new(vec![
+                        (0, Term::from_field_text(fields.body, "w0")),
+                        (1, Term::from_field_text(fields.body, "w1")),
+                    ])))),
+                ),
+            ]),
+        ),
+        (
+            "w6 AND w5, two rare words",
+            all(vec![(Occur::Must, word(6)), (Occur::Must, word(5))]),
+        ),
+    ]);
+    let searcher = index.searcher();
+    let unscored = EnableScoring::disabled_from_searcher(&searcher);
+    for (name, query) in queries {
+        let pruned = prune_conjunctions(fields, query.box_clone());
+        let counter = pruned.weight(unscored).unwrap();
+        let tantivy = query.weight(unscored).unwrap();
+        for reader in searcher.segment_readers() {
+            let matches = |weight: &dyn Weight| {
+                let mut docs = Vec::new();
+                weight
+                    .for_each_no_score(reader, &mut |block| docs.extend_from_slice(block))
+                    .unwrap();
+                docs
+            };
+            let expected = matches(&*tantivy);
+            assert_eq!(matches(&*counter), expected, "{name}");
+            assert_eq!(
+                counter.count(reader).unwrap(),
+                tantivy.count(reader).unwrap(),
+                "{name}: live matches"
+            );
+            // Seeks land where tantivy's do, from every kind of start.
+            let mut ours = counter.scorer(reader, 1.0).unwrap();
+            let mut theirs = tantivy.scorer(reader, 1.0).unwrap();
+            for target in (0..reader.max_doc() + 70).step_by(37) {
+                if ours.doc() >= target && theirs.doc() >= target {
+                    continue;
+                }
+                assert_eq!(
+                    ours.seek(target),
+                    theirs.seek(target),
+                    "{name}: seek {target}"
+                );
+            }
+            assert_eq!(ours.seek(TERMINATED), TERMINATED);
         }
     }
 }
