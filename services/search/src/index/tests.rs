@@ -273,6 +273,82 @@ fn story_pages_follow_one_order_to_the_end() {
 }
 
 #[test]
+fn story_listings_break_ties_by_id_and_sizes_by_recency() {
+    use crate::stories::view::{StoryListing, StoryOrder, list_stories};
+    let at = |id: &str, hour: i64, body: &str| {
+        IndexOp::Upsert(Box::new(IndexDoc {
+            id: id.into(),
+            sequence: hour as u64,
+            body: body.into(),
+            published_at: Some(1_770_000_000 + hour * 3_600),
+            ..Default::default()
+        }))
+    };
+    const ORCHARD: &str = "Frost ruined half the apple orchard above the valley; growers \
+        counted blackened blossom on every terrace and asked the province for relief.";
+    const TELESCOPE: &str = "Astronomers at the mountain observatory fitted a new mirror to \
+        the old telescope, and the first images of the comet reached the university.";
+    const FERRY: &str = "The island ferry ran aground on a sandbar at low tide; passengers \
+        waited five hours before a tug pulled the vessel free.";
+    let index = SearchIndex::in_memory().unwrap();
+    // Two stories of two articles ending at hour 200, one of one article
+    // ending then too, and one of one article at hour 300.
+    index
+        .apply(vec![
+            at("quay-1", 100, QUAY),
+            at("quay-2", 200, QUAY_AGAIN),
+            at("orchard-1", 50, ORCHARD),
+            at("orchard-2", 200, &format!("{ORCHARD} Updated at noon.")),
+            at("telescope", 200, TELESCOPE),
+            at("ferry", 300, FERRY),
+        ])
+        .unwrap();
+    index.commit(Checkpoint::default()).unwrap();
+    let listing = |order| StoryListing {
+        query: "quay OR orchard OR telescope OR ferry".into(),
+        order,
+        ..Default::default()
+    };
+    let first_doc = |story: &crate::stories::view::Story| story.document_ids[0].clone();
+    let recent = list_stories(&index, &listing(StoryOrder::Recent), 10, "").unwrap();
+    assert_eq!(recent.total_stories, 4, "four stories");
+    let ids: Vec<&str> = recent.stories.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(first_doc(&recent.stories[0]), "ferry", "the latest first");
+    // Three stories end at hour 200: by id.
+    let mut tied = ids[1..].to_vec();
+    tied.sort_unstable();
+    assert_eq!(ids[1..], tied[..], "ties in recency go by id");
+
+    let by_size = list_stories(&index, &listing(StoryOrder::Size), 10, "").unwrap();
+    let sizes: Vec<u32> = by_size.stories.iter().map(|s| s.document_count).collect();
+    assert_eq!(sizes, [2, 2, 1, 1]);
+    // The two stories of two end together: by id.
+    assert!(
+        by_size.stories[0].id < by_size.stories[1].id,
+        "ties in size and recency go by id"
+    );
+    // Of the stories of one article, the later first.
+    assert_eq!(first_doc(&by_size.stories[2]), "ferry");
+    assert_eq!(first_doc(&by_size.stories[3]), "telescope");
+
+    // Pages of one story follow the same order.
+    for (order, whole) in [(StoryOrder::Recent, &recent), (StoryOrder::Size, &by_size)] {
+        let mut token = String::new();
+        let mut paged = Vec::new();
+        loop {
+            let page = list_stories(&index, &listing(order), 1, &token).unwrap();
+            paged.extend(page.stories.into_iter().map(|s| s.id));
+            if page.next_page_token.is_empty() {
+                break;
+            }
+            token = page.next_page_token;
+        }
+        let whole: Vec<String> = whole.stories.iter().map(|s| s.id.clone()).collect();
+        assert_eq!(paged, whole, "{order:?}");
+    }
+}
+
+#[test]
 fn finished_merges_show_without_a_commit() {
     let dir = tempfile::tempdir().unwrap();
     let index = SearchIndex::open(dir.path()).unwrap();
