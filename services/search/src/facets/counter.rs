@@ -132,20 +132,21 @@ fn top_entities(
             e.2 = slot;
         }
     }
-    // Order by count, ties by id, reading only interned ids; parse the
-    // values of the entities returned only.
-    let mut found: Vec<(u64, &str, u32)> = Vec::with_capacity(touched.len());
-    found.extend(touched.iter().filter_map(|&entity| {
-        let (count, _, slot) = by_entity[entity as usize];
-        Some((count, view.id(entity)?, slot))
-    }));
+    // Order by count, ties by id; read the ids of the entities that can
+    // still be returned only, and parse the values of those returned.
+    let mut counted: Vec<(u64, (u32, u32))> = touched
+        .iter()
+        .map(|&entity| {
+            let (count, _, slot) = by_entity[entity as usize];
+            (count, (entity, slot))
+        })
+        .collect();
     zeroed::ENTITIES.give_back(by_entity, &touched);
-    keep_first(&mut found, limit, |a, b| {
-        b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1))
-    });
+    // Entity numbers come from this view's own keys, so each has an id.
+    let found = keep_top_counts(&mut counted, limit, |(entity, _)| view.id(entity));
     found
         .into_iter()
-        .filter_map(|(count, _, slot)| {
+        .filter_map(|(count, _, (_, slot))| {
             let e = view.entity(slot)?;
             Some(Bucket {
                 value: e.id.to_string(),
@@ -155,6 +156,36 @@ fn top_entities(
             })
         })
         .collect()
+}
+
+/// The `limit` items of highest count, ties broken by `key`, in that
+/// order. Keys are read only for the items that can still be among them
+/// (a facet over thousands of matches touches thousands of entities, and
+/// reading each one's id was a third of ordering them, issue 19). An item
+/// without a key is left out, after the cut: callers give every item one.
+fn keep_top_counts<'a, T: Copy>(
+    items: &mut Vec<(u64, T)>,
+    limit: usize,
+    key: impl Fn(T) -> Option<&'a str>,
+) -> Vec<(u64, &'a str, T)> {
+    if limit == 0 {
+        return Vec::new();
+    }
+    if items.len() > limit {
+        // The limit-th highest count: every item above it is kept, and
+        // the items at it compete by key.
+        items.select_nth_unstable_by(limit - 1, |a, b| b.0.cmp(&a.0));
+        let edge = items[limit - 1].0;
+        items.retain(|item| item.0 >= edge);
+    }
+    let mut found: Vec<(u64, &str, T)> = items
+        .iter()
+        .filter_map(|&(count, item)| Some((count, key(item)?, item)))
+        .collect();
+    keep_first(&mut found, limit, |a, b| {
+        b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1))
+    });
+    found
 }
 
 /// Sorts the `limit` first items of `items` by `order` and drops the rest,
@@ -428,5 +459,38 @@ impl SegmentCollector for CounterSegment {
                 SegmentCounter::Dates(days) => Tally::Dates(days.harvest()),
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::{Rng, SeedableRng};
+
+    use super::*;
+
+    #[test]
+    fn the_top_counts_are_those_of_a_full_sort() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let keys: Vec<String> = (0..400)
+            .map(|i| format!("e{:03}", (i * 7919) % 400))
+            .collect();
+        for round in 0..200 {
+            let len = rng.random_range(0..400usize);
+            // Few distinct counts, so that many items tie at the edge.
+            let spread = [2u64, 5, 50][round % 3];
+            let items: Vec<(u64, u32)> = (0..len as u32)
+                .map(|i| (rng.random_range(1..=spread), i))
+                .collect();
+            let limit = [0usize, 1, 10, 50, 500][round % 5];
+            let mut expected: Vec<(u64, &str, u32)> = items
+                .iter()
+                .map(|&(count, i)| (count, keys[i as usize].as_str(), i))
+                .collect();
+            expected.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+            expected.truncate(limit);
+            let mut cut = items.clone();
+            let found = keep_top_counts(&mut cut, limit, |i| Some(keys[i as usize].as_str()));
+            assert_eq!(found, expected, "round {round}: {len} items, limit {limit}");
+        }
     }
 }
