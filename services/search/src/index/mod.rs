@@ -42,6 +42,7 @@ use directory::IndexDirectory;
 mod directory;
 mod merges;
 mod per_segment;
+mod preload;
 mod priority;
 mod quotes;
 mod renames;
@@ -263,6 +264,9 @@ impl SearchIndex {
     /// Opens the index in `dir`; `stories` says how stories are formed
     /// (None: no stories or near-duplicate marks).
     pub fn open_with(dir: &Path, stories: Option<StorySettings>) -> Result<Self> {
+        // Both indexes' files (the quotes' in a subdirectory), read while
+        // the story window is restored and the first queries come.
+        preload::preload_in_background(dir);
         let mut articles = Self::open_dir(dir, Fields::build(), stories, ARTICLE_WRITER)?;
         let mut quotes = Self::open_dir(
             &dir.join(QUOTES_DIR),
