@@ -1233,28 +1233,40 @@ fn conjunction_corpus() -> SearchIndex {
     index
 }
 
+/// Word `w{n}` of the conjunction corpus' bodies.
+fn corpus_word(fields: &crate::schema::Fields, n: usize) -> Box<dyn tantivy::query::Query> {
+    Box::new(tantivy::query::TermQuery::new(
+        Term::from_field_text(fields.body, &format!("w{n}")),
+        tantivy::schema::IndexRecordOption::WithFreqsAndPositions,
+    ))
+}
+
+/// A union of `queries`.
+fn any_of(queries: Vec<Box<dyn tantivy::query::Query>>) -> Box<dyn tantivy::query::Query> {
+    use tantivy::query::{BooleanQuery, Occur};
+    Box::new(BooleanQuery::new(
+        queries.into_iter().map(|q| (Occur::Should, q)).collect(),
+    ))
+}
+
+/// A boolean query of `clauses`.
+fn all_of(
+    clauses: Vec<(tantivy::query::Occur, Box<dyn tantivy::query::Query>)>,
+) -> Box<dyn tantivy::query::Query> {
+    Box::new(tantivy::query::BooleanQuery::new(clauses))
+}
+
 /// Queries the conjunction runs (unions, phrases, filters, exclusions).
 fn conjunction_queries(
     fields: &crate::schema::Fields,
 ) -> Vec<(&'static str, Box<dyn tantivy::query::Query>)> {
-    use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+    use tantivy::query::{Occur, Query, TermQuery};
     use tantivy::schema::{Field, IndexRecordOption};
 
     use crate::query::{ExactPhrase, FilterClause};
 
-    let word = |w: usize| -> Box<dyn Query> {
-        Box::new(TermQuery::new(
-            Term::from_field_text(fields.body, &format!("w{w}")),
-            IndexRecordOption::WithFreqsAndPositions,
-        ))
-    };
-    let any = |qs: Vec<Box<dyn Query>>| -> Box<dyn Query> {
-        Box::new(BooleanQuery::new(
-            qs.into_iter().map(|q| (Occur::Should, q)).collect(),
-        ))
-    };
-    let all =
-        |qs: Vec<(Occur, Box<dyn Query>)>| -> Box<dyn Query> { Box::new(BooleanQuery::new(qs)) };
+    let word = |w: usize| corpus_word(fields, w);
+    let (any, all) = (any_of, all_of);
     let vos: Box<dyn Query> = Box::new(TermQuery::new(
         Term::from_field_text(fields.entity, "e_vos"),
         IndexRecordOption::WithFreqs,
@@ -1491,8 +1503,7 @@ fn block_max_conjunctions_find_the_top_hits_unpruned_scoring_finds() {
 
 #[test]
 fn a_count_by_bits_finds_the_matches_tantivy_finds() {
-    use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery, Weight};
-    use tantivy::schema::IndexRecordOption;
+    use tantivy::query::{EnableScoring, Occur, Query, Weight};
     use tantivy::{DocSet, TERMINATED};
 
     use crate::query::{ExactPhrase, Excluded};
@@ -1500,19 +1511,8 @@ fn a_count_by_bits_finds_the_matches_tantivy_finds() {
 
     let index = conjunction_corpus();
     let fields = index.fields();
-    let word = |w: usize| -> Box<dyn Query> {
-        Box::new(TermQuery::new(
-            Term::from_field_text(fields.body, &format!("w{w}")),
-            IndexRecordOption::WithFreqsAndPositions,
-        ))
-    };
-    let any = |qs: Vec<Box<dyn Query>>| -> Box<dyn Query> {
-        Box::new(BooleanQuery::new(
-            qs.into_iter().map(|q| (Occur::Should, q)).collect(),
-        ))
-    };
-    let all =
-        |qs: Vec<(Occur, Box<dyn Query>)>| -> Box<dyn Query> { Box::new(BooleanQuery::new(qs)) };
+    let word = |w: usize| corpus_word(fields, w);
+    let (any, all) = (any_of, all_of);
     let mut queries = conjunction_queries(fields);
     // w6 is in a dozen documents a segment, w0 OR w1 in most: that union
     // is asked about w6's documents instead of being read whole.
