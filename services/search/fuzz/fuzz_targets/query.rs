@@ -33,6 +33,9 @@ struct Input {
     page_size: u16,
     facets: Vec<(u8, u16, i32)>,
     highlight: bool,
+    /// Count exactly up to this many matches, then prune (None: count
+    /// all); small bounds reach the pruned paths on the small index.
+    count_up_to: Option<u8>,
     /// Follow next_page_token this many times.
     pages: u8,
 }
@@ -90,6 +93,7 @@ fuzz_target!(|input: Input| {
         highlight: input.highlight,
         include_body: false,
         collapse_duplicates: false,
+        count_up_to: input.count_up_to.map(u64::from),
     };
     let index = common::index();
     for _ in 0..=input.pages.min(4) {
