@@ -170,18 +170,18 @@ impl Weight for BitCountWeight {
 }
 
 /// One union's terms in a segment, with their postings' total length.
-struct UnionPostings {
-    terms: Vec<(Term, TermInfo)>,
+struct UnionPostings<'a> {
+    terms: Vec<(&'a Term, TermInfo)>,
     cost: u64,
 }
 
-impl UnionPostings {
-    fn open(reader: &SegmentReader, terms: &[Term]) -> tantivy::Result<Self> {
+impl<'a> UnionPostings<'a> {
+    fn open(reader: &SegmentReader, terms: &'a [Term]) -> tantivy::Result<Self> {
         let mut found = Vec::with_capacity(terms.len());
         for term in terms {
             let inverted = reader.inverted_index(term.field())?;
             if let Some(info) = inverted.get_term_info(term)? {
-                found.push((term.clone(), info));
+                found.push((term, info));
             }
         }
         let cost = found.iter().map(|(_, info)| u64::from(info.doc_freq)).sum();

@@ -30,13 +30,12 @@
 //!
 //! Only [`Weight::for_each_pruning`] (the relevance passes of
 //! [`super::pass`]) runs the conjunction here. Its unscored weight, which
-//! counts a relevance search's matches and feeds its facets, sets a bit
-//! per match
-//! ([`super::bitcount`]) when the clauses are unions of terms, more than
-//! one term in all; date-sorted passes, facets and highlighting use the
-//! query it wraps. Every page of a query
-//! sorted by relevance is scored by this code, so a page's cursor compares
-//! with the next page's scores.
+//! counts a relevance search's matches and feeds its facets, sets a bit per
+//! match ([`super::bitcount`]) when the clauses are unions of terms, more
+//! than one term in all; date-sorted passes (their facets too) and
+//! highlighting use the query it wraps. Every page of a query sorted by
+//! relevance is scored by this code, so a page's cursor compares with the
+//! next page's scores.
 //!
 //! Block maxima come from the posting lists' skip data, as tantivy's own
 //! pruning reads them. The skip data keeps each block's best (field norm,
