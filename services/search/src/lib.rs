@@ -28,6 +28,7 @@ pub mod search;
 pub mod server;
 pub mod service;
 pub mod stats;
+pub mod stored;
 pub mod stories;
 pub mod token;
 pub mod watches;

@@ -11,6 +11,7 @@ use tantivy::{DateTime, TantivyDocument};
 use crate::index::Renames;
 use crate::quotes::{DocQuote, quotes_of};
 use crate::schema::{Fields, SEP, normalize_name};
+use crate::stored::StoredFields;
 
 /// One entity a document mentions, with the spellings used in it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -266,18 +267,23 @@ impl IndexDoc {
     /// the index is derived data and must never fail a query over one odd doc.
     /// Entities renamed since the document was written show their names
     /// now (`names`).
-    pub fn from_tantivy(doc: &TantivyDocument, f: &Fields, names: &Renames) -> Self {
+    pub fn from_stored(doc: StoredFields, f: &Fields, names: &Renames) -> Self {
         let mut read = Self::read(doc, f, Parts::Whole);
         names.apply(&mut read);
         read
+    }
+
+    /// [`Self::from_stored`] for a document built in memory.
+    pub fn from_tantivy(doc: &TantivyDocument, f: &Fields, names: &Renames) -> Self {
+        Self::from_stored(StoredFields::from(doc), f, names)
     }
 
     /// What a search hit shows: the document without its values and quotes,
     /// whose JSON (a dozen quotes an article) no hit shows and which cost
     /// a seventh of a term query's time to parse; and without its text
     /// unless `with_body` (a snippet or the full text is asked for).
-    pub fn hit_from_tantivy(
-        doc: &TantivyDocument,
+    pub fn hit_from_stored(
+        doc: StoredFields,
         f: &Fields,
         names: &Renames,
         with_body: bool,
@@ -287,68 +293,67 @@ impl IndexDoc {
         read
     }
 
-    fn read(doc: &TantivyDocument, f: &Fields, parts: Parts) -> Self {
-        let text = |field: Field| -> String {
-            doc.get_first(field)
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default()
-        };
+    fn read(mut doc: StoredFields, f: &Fields, parts: Parts) -> Self {
         let entities = doc
-            .get_first(f.entities_packed)
-            .and_then(|v| v.as_bytes())
+            .bytes(f.entities_packed)
             .and_then(|packed| postcard::from_bytes(packed).ok())
             .unwrap_or_default();
         let with_values_and_quotes = parts == Parts::Whole;
         let with_body = matches!(parts, Parts::Whole | Parts::Hit { body: true });
-        let json_of = |field: Field| {
+        let mut json_of = |field: Field| {
             with_values_and_quotes
-                .then(|| doc.get_first(field))
+                .then(|| doc.take_text(field))
                 .flatten()
-                .and_then(|v| v.as_str())
         };
         let values = json_of(f.values_json)
-            .and_then(|json| serde_json::from_str(json).ok())
+            .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default();
         let quotes = json_of(f.quotes_json)
-            .and_then(|json| serde_json::from_str(json).ok())
+            .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default();
+        let mut text = |field: Field| doc.take_text(field).unwrap_or_default();
         let story_id = text(f.story);
         let duplicate_of = text(f.duplicate_of);
+        let id = text(f.id);
+        let title = text(f.title);
+        let body = if with_body {
+            text(f.body)
+        } else {
+            String::new()
+        };
+        let source = text(f.source);
+        let author = text(f.author);
+        let url = text(f.url);
+        let language = text(f.language);
+        let labels = doc.take_all_text(f.labels);
         let story = (!story_id.is_empty()).then(|| StoryMark {
             story_id,
             duplicate_of: (!duplicate_of.is_empty()).then(|| {
                 let similarity = doc
-                    .get_first(f.duplicate_similarity)
+                    .first(f.duplicate_similarity)
                     .and_then(|v| v.as_f64())
                     .unwrap_or(0.0);
                 (duplicate_of, similarity as f32)
             }),
         });
         Self {
-            id: text(f.id),
-            sequence: doc.get_first(f.seq).and_then(|v| v.as_u64()).unwrap_or(0),
-            title: text(f.title),
-            body: if with_body {
-                text(f.body)
-            } else {
-                String::new()
-            },
+            id,
+            sequence: doc.first(f.seq).and_then(|v| v.as_u64()).unwrap_or(0),
+            title,
+            body,
             text_empty: doc
-                .get_first(f.text_empty)
+                .first(f.text_empty)
                 .and_then(|v| v.as_bool())
                 .unwrap_or(false),
-            source: text(f.source),
-            author: text(f.author),
-            url: text(f.url),
+            source,
+            author,
+            url,
             published_at: doc
-                .get_first(f.published_at)
+                .first(f.published_at)
                 .and_then(|v| v.as_datetime())
                 .map(|d| d.into_timestamp_secs()),
-            language: text(f.language),
-            labels: doc
-                .get_all(f.labels)
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect(),
+            language,
+            labels,
             entities,
             values,
             quotes,
@@ -498,6 +503,14 @@ mod tests {
             text_empty: true,
             published_at: Some(1_700_000_000),
             labels: vec!["a".into(), "b".into()],
+            source: "Outlet".into(),
+            author: "A. Writer".into(),
+            url: "https://outlet.example/d1".into(),
+            language: "en".into(),
+            story: Some(StoryMark {
+                story_id: "s1".into(),
+                duplicate_of: Some(("d0".into(), 0.5)),
+            }),
             entities: vec![DocEntity {
                 id: "e1".into(),
                 name: "N".into(),
@@ -511,14 +524,24 @@ mod tests {
                 value: "2026-03-03".into(),
             }],
             quotes: vec![Default::default()],
-            ..Default::default()
         };
         assert_eq!(
             IndexDoc::from_tantivy(&doc.to_tantivy(&f), &f, &Renames::in_memory()),
             doc
         );
-        let stored = doc.to_tantivy(&f);
-        let hit = IndexDoc::hit_from_tantivy(&stored, &f, &Renames::in_memory(), true);
+        // And through a real store, as queries read it.
+        let index = tantivy::Index::create_in_ram(f.schema.clone());
+        crate::schema::register_tokenizers(&index);
+        let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+        writer.add_document(doc.to_tantivy(&f)).unwrap();
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let stored = || -> StoredFields { searcher.doc(tantivy::DocAddress::new(0, 0)).unwrap() };
+        assert_eq!(
+            IndexDoc::from_stored(stored(), &f, &Renames::in_memory()),
+            doc
+        );
+        let hit = IndexDoc::hit_from_stored(stored(), &f, &Renames::in_memory(), true);
         assert!(hit.values.is_empty() && hit.quotes.is_empty());
         assert_eq!(
             IndexDoc {
@@ -529,7 +552,7 @@ mod tests {
             doc,
             "a hit reads everything else"
         );
-        let card = IndexDoc::hit_from_tantivy(&stored, &f, &Renames::in_memory(), false);
+        let card = IndexDoc::hit_from_stored(stored(), &f, &Renames::in_memory(), false);
         assert!(card.body.is_empty() && !doc.body.is_empty());
         assert_eq!(
             IndexDoc {

@@ -89,7 +89,7 @@ pub fn more_like_this(
     )?;
     let mut hits = Vec::with_capacity(ranked.len());
     for r in ranked {
-        let mut doc = IndexDoc::from_tantivy(&searcher.doc(r.address)?, fields, index.renames());
+        let mut doc = IndexDoc::from_stored(searcher.doc(r.address)?, fields, index.renames());
         doc.body.clear();
         if let Some(mark) = &mut doc.story {
             mark.story_id = index.resolve_story(&mark.story_id);

@@ -23,7 +23,7 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{
     DocAddress, Executor, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher,
-    SearcherGeneration, TantivyDocument, Term, Warmer,
+    SearcherGeneration, Term, Warmer,
 };
 
 use self::merges::SmallSegments;
@@ -447,8 +447,7 @@ impl SearchIndex {
         dated.sort_unstable_by_key(|d| d.0);
         let (mut ids, mut values) = (Vec::new(), Vec::new());
         for (_, _, address) in dated {
-            let stored: TantivyDocument = searcher.doc(address)?;
-            let doc = IndexDoc::from_tantivy(&stored, &self.fields, &self.renames);
+            let doc = IndexDoc::from_stored(searcher.doc(address)?, &self.fields, &self.renames);
             if let Some(mark) = doc.story.clone() {
                 let original = mark.duplicate_of.as_ref().map(|d| d.0.as_str());
                 tracker.restore(
@@ -823,9 +822,8 @@ impl SearchIndex {
         let Some(addr) = self.find(&searcher, id)? else {
             return Ok(None);
         };
-        let doc: TantivyDocument = searcher.doc(addr)?;
-        Ok(Some(IndexDoc::from_tantivy(
-            &doc,
+        Ok(Some(IndexDoc::from_stored(
+            searcher.doc(addr)?,
             &self.fields,
             &self.renames,
         )))

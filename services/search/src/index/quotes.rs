@@ -9,10 +9,10 @@
 //! rebuilt from the committed articles, and then the indexer replays the
 //! change feed from the articles' checkpoint into both, as after any crash.
 
+use tantivy::Term;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{TantivyDocument, Term};
 
 use super::{SearchIndex, WriterSetup};
 use crate::error::{Error, Result};
@@ -96,8 +96,8 @@ impl SearchIndex {
             let writer = self.writer.lock();
             writer.delete_all_documents()?;
             for address in addresses {
-                let stored: TantivyDocument = searcher.doc(address)?;
-                let article = IndexDoc::from_tantivy(&stored, fields, articles.renames());
+                let article =
+                    IndexDoc::from_stored(searcher.doc(address)?, fields, articles.renames());
                 for record in records(&article) {
                     writer.add_document(record_document(&record, &self.fields))?;
                     written += 1;

@@ -9,10 +9,10 @@ use dossier_kit::run_blocking;
 use dossier_proto::v1::{
     Change, ChangeKind, EntityChange, EntityChangeKind, EntitySummary, EntityType,
 };
+use tantivy::Term;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{TantivyDocument, Term};
+use tantivy::schema::IndexRecordOption;
 
 use super::extract::{Extracted, Refusal, extract_all};
 use super::upstream::{Extractor, UpstreamError};
@@ -292,13 +292,9 @@ fn affected_docs(
     let mut seen = BTreeSet::new();
     let mut docs = Vec::with_capacity(addresses.len());
     for address in addresses {
-        let stored: TantivyDocument = searcher.doc(address)?;
-        let id = stored
-            .get_first(fields.id)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default();
-        if seen.insert(id.to_string()) {
-            docs.push(IndexDoc::from_tantivy(&stored, fields, index.renames()));
+        let doc = IndexDoc::from_stored(searcher.doc(address)?, fields, index.renames());
+        if seen.insert(doc.id.clone()) {
+            docs.push(doc);
         }
     }
     Ok(docs)

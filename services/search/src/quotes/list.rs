@@ -5,7 +5,7 @@
 use serde::Serialize;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{Searcher, TantivyDocument, Term};
+use tantivy::{Searcher, Term};
 
 use super::DocQuote;
 use crate::collect::{CursorCollector, Sort};
@@ -92,10 +92,9 @@ pub fn list_quotes(
     };
     let mut listed = Vec::with_capacity(ranked.len());
     for r in &ranked {
-        let stored: TantivyDocument = searcher.doc(r.address)?;
         listed.push(listed_quote(
             index,
-            IndexDoc::from_tantivy(&stored, quotes.fields(), index.renames()),
+            IndexDoc::from_stored(searcher.doc(r.address)?, quotes.fields(), index.renames()),
         )?);
     }
     Ok(QuotePage {

@@ -8,7 +8,7 @@ use tantivy::collector::Collector;
 use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::Field;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{Score, Searcher, TantivyDocument, Term};
+use tantivy::{Score, Searcher, Term};
 
 use self::pass::{PagePass, PassFruit};
 use crate::collect::{CursorCollector, Ranked, Sort};
@@ -282,9 +282,9 @@ fn hydrate(
     };
     let mut hits = Vec::with_capacity(ranked.len());
     for r in ranked {
-        let stored: TantivyDocument = searcher.doc(r.address)?;
         let with_body = page.highlight || page.include_body;
-        let mut doc = IndexDoc::hit_from_tantivy(&stored, fields, index.renames(), with_body);
+        let mut doc =
+            IndexDoc::hit_from_stored(searcher.doc(r.address)?, fields, index.renames(), with_body);
         let snippets = generators
             .iter()
             .filter_map(|(name, _, generator)| {

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 
 use tantivy::collector::{Collector, DocSetCollector, SegmentCollector};
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use crate::error::{Error, Result};
 use crate::facets::{Bucket, top};
@@ -474,13 +474,13 @@ fn describe(
         if i >= listed {
             continue;
         }
-        let stored: TantivyDocument = searcher.doc(address)?;
+        let stored = searcher.doc(address)?;
         // Only a timeline reads the dates and amounts; no description reads
         // the quotes.
         let doc = if with_timeline {
-            IndexDoc::from_tantivy(&stored, fields, index.renames())
+            IndexDoc::from_stored(stored, fields, index.renames())
         } else {
-            IndexDoc::hit_from_tantivy(&stored, fields, index.renames(), false)
+            IndexDoc::hit_from_stored(stored, fields, index.renames(), false)
         };
         story.document_ids.push(doc.id.clone());
         if i >= described {

@@ -10,7 +10,7 @@
 use std::collections::BinaryHeap;
 
 use tantivy::query::EnableScoring;
-use tantivy::{DocAddress, Searcher, TantivyDocument};
+use tantivy::{DocAddress, Searcher};
 
 use super::compile::Compiled;
 use super::model::Match;
@@ -115,8 +115,7 @@ fn hydrate(
     let body = snippet_generator(index, searcher, &*compiled.query, fields.body)?;
     let mut out = Vec::with_capacity(found.len());
     for &(sequence, address) in found {
-        let stored: TantivyDocument = searcher.doc(address)?;
-        let doc = IndexDoc::from_tantivy(&stored, fields, index.renames());
+        let doc = IndexDoc::from_stored(searcher.doc(address)?, fields, index.renames());
         let snippets = [("title", &title, &doc.title), ("body", &body, &doc.body)]
             .into_iter()
             .filter_map(|(field, generator, text)| {
