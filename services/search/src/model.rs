@@ -196,8 +196,9 @@ impl IndexDoc {
             d.add_bytes(f.entities_packed, &packed);
         }
         if !self.values.is_empty() {
-            let json = serde_json::to_string(&self.values).unwrap_or_else(|_| "[]".into());
-            d.add_text(f.values_json, json);
+            if let Ok(packed) = postcard::to_allocvec(&self.values) {
+                d.add_bytes(f.values_packed, &packed);
+            }
         }
         self.add_quote_fields(&mut d, f);
         if let Some(mark) = &self.story {
@@ -248,7 +249,7 @@ impl IndexDoc {
     }
 
     /// The quotes' speakers and kinds (`quote:`, `quote_kind:`) and the
-    /// quotes themselves as JSON, when there are any.
+    /// quotes themselves (postcard), when there are any.
     pub(crate) fn add_quote_fields(&self, d: &mut TantivyDocument, f: &Fields) {
         if self.quotes.is_empty() {
             return;
@@ -259,8 +260,10 @@ impl IndexDoc {
             }
             d.add_text(f.quote_kind, quote.kind());
         }
-        let json = serde_json::to_string(&self.quotes).unwrap_or_else(|_| "[]".into());
-        d.add_text(f.quotes_json, json);
+        // Cannot fail, as above.
+        if let Ok(packed) = postcard::to_allocvec(&self.quotes) {
+            d.add_bytes(f.quotes_packed, &packed);
+        }
     }
 
     /// Reads a stored document back. Unknown or missing fields give defaults:
@@ -278,9 +281,9 @@ impl IndexDoc {
         Self::from_stored(StoredFields::from(doc), f, names)
     }
 
-    /// What a search hit shows: the document without its values and quotes,
-    /// whose JSON (a dozen quotes an article) no hit shows and which cost
-    /// a seventh of a term query's time to parse; and without its text
+    /// What a search hit shows: the document without its values and quotes
+    /// (a dozen quotes an article), which no hit shows and which, as JSON,
+    /// cost a seventh of a term query's time to parse; and without its text
     /// unless `with_body` (a snippet or the full text is asked for).
     pub fn hit_from_stored(
         doc: StoredFields,
@@ -300,16 +303,12 @@ impl IndexDoc {
             .unwrap_or_default();
         let with_values_and_quotes = parts == Parts::Whole;
         let with_body = matches!(parts, Parts::Whole | Parts::Hit { body: true });
-        let mut json_of = |field: Field| {
-            with_values_and_quotes
-                .then(|| doc.take_text(field))
-                .flatten()
-        };
-        let values = json_of(f.values_json)
-            .and_then(|json| serde_json::from_str(&json).ok())
+        let unpack = |field: Field| with_values_and_quotes.then(|| doc.bytes(field)).flatten();
+        let values = unpack(f.values_packed)
+            .and_then(|packed| postcard::from_bytes(packed).ok())
             .unwrap_or_default();
-        let quotes = json_of(f.quotes_json)
-            .and_then(|json| serde_json::from_str(&json).ok())
+        let quotes = unpack(f.quotes_packed)
+            .and_then(|packed| postcard::from_bytes(packed).ok())
             .unwrap_or_default();
         let mut text = |field: Field| doc.take_text(field).unwrap_or_default();
         let story_id = text(f.story);

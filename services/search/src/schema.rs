@@ -113,16 +113,18 @@ pub struct Fields {
     /// The earlier document this one copies, if any.
     pub duplicate_of: Field,
     pub duplicate_similarity: Field,
-    /// Dates and amounts extraction found (JSON), for stories' timelines.
-    pub values_json: Field,
+    /// Dates and amounts extraction found (postcard), for stories'
+    /// timelines; stored only.
+    pub values_packed: Field,
     /// The entity ids of the document's quote speakers (`quote:<id>`); in
     /// the quote index, the speaker of the one quote.
     pub quote: Field,
     /// "direct" or "reported", per quote (`quote_kind:direct`).
     pub quote_kind: Field,
-    /// JSON list of the document's quotes (the quote index: of its one
-    /// quote), stored only.
-    pub quotes_json: Field,
+    /// The document's quotes (the quote index: its one quote), postcard,
+    /// stored only: as JSON they were as long as the article's text and
+    /// every hit decompressed them (issue 19).
+    pub quotes_packed: Field,
     /// Entity names per type (`person:`, `org:`...), in NAME_TYPES order.
     pub names: Vec<(EntityType, Field)>,
     /// Title and text again, stemmed, per language with a stemmer
@@ -146,7 +148,7 @@ enum Kind {
     /// searched (a word without `field:` reads the quote's own words, and
     /// indexing every article's headline once per quote was a fifth of the
     /// quote index's postings); the quote's words are searched but not
-    /// stored (`quotes_json` holds them).
+    /// stored (`quotes_packed` holds them).
     Quotes,
 }
 
@@ -208,10 +210,10 @@ impl Fields {
         let story = b.add_text_field("story", STRING | STORED | FAST);
         let duplicate_of = b.add_text_field("duplicate_of", STRING | STORED | FAST);
         let duplicate_similarity = b.add_f64_field("duplicate_similarity", STORED);
-        let values_json = b.add_text_field("values_json", STORED);
+        let values_packed = b.add_bytes_field("values_packed", STORED);
         let quote = b.add_text_field("quote", STRING);
         let quote_kind = b.add_text_field("quote_kind", STRING);
-        let quotes_json = b.add_text_field("quotes_json", STORED);
+        let quotes_packed = b.add_bytes_field("quotes_packed", STORED);
         let names_opts = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(TEXT_TOKENIZER)
@@ -266,10 +268,10 @@ impl Fields {
             story,
             duplicate_of,
             duplicate_similarity,
-            values_json,
+            values_packed,
             quote,
             quote_kind,
-            quotes_json,
+            quotes_packed,
             names,
             stemmed,
             defaults: vec![body],

@@ -2,7 +2,7 @@
 //! records, and keeping the two indexes consistent across crashes.
 //!
 //! The quote index is derived from the article index, which stores every
-//! article's quotes (`quotes_json`). A commit writes the quote index first,
+//! article's quotes (`quotes_packed`). A commit writes the quote index first,
 //! then the articles, both with the same generation. If the process dies
 //! between the two, the quote index holds writes the articles do not;
 //! so at open, a quote index whose generation is not the articles' is

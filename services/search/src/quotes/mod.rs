@@ -1,7 +1,7 @@
 //! Quotes: who said what, in which outlet, when.
 //!
 //! Extraction reports each article's quotes with their speakers. The
-//! article index keeps them with the article (`quotes_json`, and the
+//! article index keeps them with the article (`quotes_packed`, and the
 //! speakers' ids in `quote`, so `quote:<entity>` finds the articles where
 //! an entity is quoted). Beside it, the quote index holds one record per
 //! quote ([`records`]), in the article schema, so that ListQuotes ([`list`])

@@ -9,47 +9,30 @@ use serde::{Deserialize, Serialize};
 /// extraction read (the headline, a blank line, then the article text: see
 /// [`crate::model::extraction_text`]), exactly as extraction gave them.
 ///
-/// Stored as JSON in every document (`quotes_json`), so a document read
-/// back from the index (relabelled after a rename, or turned into quote
-/// records again after a crash) keeps its quotes without extraction.
+/// Stored in every document (`quotes_packed`, postcard: so every field is
+/// written, even when empty), so a document read back from the index
+/// (relabelled after a rename, or turned into quote records again after a
+/// crash) keeps its quotes without extraction.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocQuote {
     pub text: String,
     pub start: u32,
     pub end: u32,
-    #[serde(default, skip_serializing_if = "is_false")]
     pub direct: bool,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub cue: String,
     /// The speaker's canonical entity; empty when unattributed.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub speaker_entity_id: String,
     /// The speaker as the text refers to them ("Kadhafi", "he").
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub speaker_name: String,
-    #[serde(default, skip_serializing_if = "is_zero")]
     pub speaker_start: u32,
-    #[serde(default, skip_serializing_if = "is_zero")]
     pub speaker_end: u32,
     /// The speaker entity's canonical name; renames update it in place.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub speaker_canonical_name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub addressee_entity_id: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub addressee: String,
     /// Entities with a mention inside the quote's span, in order of first
     /// mention.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entities: Vec<String>,
-}
-
-fn is_false(b: &bool) -> bool {
-    !*b
-}
-
-fn is_zero(n: &u32) -> bool {
-    *n == 0
 }
 
 impl DocQuote {
@@ -161,16 +144,36 @@ mod tests {
     }
 
     #[test]
-    fn stored_json_leaves_out_what_is_empty() {
-        let quote = DocQuote {
+    fn stored_quotes_round_trip_and_stay_short() {
+        let bare = DocQuote {
             text: "Our doors stay open".into(),
             start: 3,
             end: 22,
             ..Default::default()
         };
-        let json = serde_json::to_string(&quote).unwrap();
-        assert_eq!(json, r#"{"text":"Our doors stay open","start":3,"end":22}"#);
-        assert_eq!(serde_json::from_str::<DocQuote>(&json).unwrap(), quote);
+        let full = DocQuote {
+            direct: true,
+            cue: "said".into(),
+            speaker_entity_id: "ent_0000000058".into(),
+            speaker_name: "Vochelov".into(),
+            speaker_start: 30,
+            speaker_end: 38,
+            speaker_canonical_name: "Dmitry Vochelov".into(),
+            addressee_entity_id: "ent_0000000059".into(),
+            addressee: "reporters".into(),
+            entities: vec!["ent_0000000193".into(), "ent_0000000804".into()],
+            ..bare.clone()
+        };
+        let quotes = vec![bare.clone(), full.clone()];
+        let packed = postcard::to_allocvec(&quotes).unwrap();
+        assert_eq!(
+            postcard::from_bytes::<Vec<DocQuote>>(&packed).unwrap(),
+            quotes
+        );
+        // No names beside the text: its length, then a byte for each of
+        // the twelve other fields when they are empty or small.
+        let bare_len = postcard::to_allocvec(&bare).unwrap().len();
+        assert_eq!(bare_len, 1 + bare.text.len() + 12);
     }
 
     fn mention(start: u32, end: u32, entity_id: &str) -> Mention {
