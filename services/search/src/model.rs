@@ -195,10 +195,10 @@ impl IndexDoc {
         if let Ok(packed) = postcard::to_allocvec(&self.entities) {
             d.add_bytes(f.entities_packed, &packed);
         }
-        if !self.values.is_empty() {
-            if let Ok(packed) = postcard::to_allocvec(&self.values) {
-                d.add_bytes(f.values_packed, &packed);
-            }
+        if !self.values.is_empty()
+            && let Ok(packed) = postcard::to_allocvec(&self.values)
+        {
+            d.add_bytes(f.values_packed, &packed);
         }
         self.add_quote_fields(&mut d, f);
         if let Some(mark) = &self.story {
