@@ -11,9 +11,9 @@
 //! files are read through once on a low-priority thread of their own.
 //! `posix_fadvise(WILLNEED)` was tried first: it returned after 96 ms for
 //! the 1.04 GB of that index and left queries after a dropped cache twice
-//! as slow as warm ones (Linux bounds the readahead it starts). The pages are cached, not
-//! mapped, so they do not count in search's resident memory, and the
-//! kernel drops them under pressure like any cached file. Files that do
+//! as slow as warm ones. The pages are cached, not mapped, so they do not
+//! count in search's resident memory, and the kernel drops them under
+//! pressure like any cached file. Files that do
 //! not fit in half of the memory the kernel says is available are left
 //! out, stored documents first (a query reads ten of them, but every block
 //! of its terms' postings).
